@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+/**
+ * `kam` — the KAM Hub command line: serve, migrate, seed, API keys, schema.
+ * Errors print one line on stderr and exit 2 (no stack trace unless --debug).
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
+import { DomainError } from '../common/errors';
+import { Roles } from '../common/enums';
+import { systemContext } from '../common/context';
+import { migrate, pendingSchemaChanges, generateMigration } from '../db/migrations';
+import { Account } from '../modules/accounts/account.entity';
+import { ApiKey } from '../modules/auth/api-key.entity';
+import { startServer } from '../http/server';
+import { printKamSchema } from '../http/schema';
+import { generateDemoData } from '../../seeds/demo/generator';
+import { loadDemoData } from '../../seeds/demo/load';
+import { CliError, describeDatabase, openRuntime, type Runtime } from './runtime';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+interface GlobalOptions {
+  debug?: boolean;
+  database?: string;
+}
+
+function configFrom(program: Command): Config {
+  const opts = program.opts<GlobalOptions>();
+  const config = loadConfig();
+  if (opts.database) config.database = parseDatabaseUrl(opts.database, '--database');
+  return setConfig(config);
+}
+
+function out(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+async function withRuntime<T>(program: Command, fn: (rt: Runtime) => Promise<T>, options: { createDatabase?: boolean } = {}): Promise<T> {
+  const rt = await openRuntime(configFrom(program), options);
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+async function assertMigrated(rt: Runtime): Promise<void> {
+  if (await rt.ds.showMigrations()) {
+    throw new CliError(`the database ${describeDatabase(rt.config)} has pending migrations: run "kam migrate" first`);
+  }
+}
+
+async function seedDemo(rt: Runtime, seed?: number, asOf?: string): Promise<void> {
+  const data = generateDemoData({ seed, asOf });
+  const result = await loadDemoData(rt.services, data);
+  out(`Demo data loaded (as of ${data.asOf}): ${Object.entries(result).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('kam')
+    .description('KAM Hub — key account management (大客户管理): API server, migrations, demo data, API keys')
+    .option('--debug', 'print stack traces on errors')
+    .option('--database <url>', 'database URL (overrides KAM_DATABASE_URL): sqlite:<path> or mysql://user:pass@host:port/db')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('serve')
+    .description('serve the GraphQL API (/graphql) and /healthz')
+    .option('--port <n>', 'port (default KAM_PORT or 4000)')
+    .option('--demo', 'migrate, load demo data into an empty database, and print an admin API key (what `npm start` does)')
+    .action(async (opts: { port?: string; demo?: boolean }) => {
+      const config = configFrom(program);
+      if (opts.port !== undefined) {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be an integer between 0 and 65535, got "${opts.port}"`);
+        config.port = port;
+      }
+      if (opts.demo && config.env === 'production') throw new CliError('--demo is refused when NODE_ENV=production');
+      const rt = await openRuntime(config, { createDatabase: opts.demo });
+      try {
+        if (opts.demo) {
+          const applied = await migrate(rt.ds);
+          if (applied.length) out(`Migrated ${describeDatabase(config)}: ${applied.join(', ')}`);
+          if ((await rt.ds.getRepository(Account).count()) === 0) await seedDemo(rt);
+          const ctx = systemContext('serve --demo');
+          await rt.services.auth.revokeApiKeysNamed(ctx, 'demo-admin');
+          const { secret } = await rt.services.auth.createApiKey(ctx, { name: 'demo-admin', role: 'ADMIN' });
+          out(`Admin API key: ${secret}`);
+          out('  (send it as "Authorization: Bearer <key>"; a new one is issued at each --demo start)');
+        } else {
+          await assertMigrated(rt);
+        }
+        const server = await startServer(rt.services, rt.logger, config.port, config.host);
+        out(`KAM Hub GraphQL API: ${server.url}  (database ${describeDatabase(config)})`);
+        const shutdown = async (signal: string) => {
+          rt.logger.info('shutting down', { signal });
+          await server.close();
+          await rt.close();
+          process.exit(0);
+        };
+        process.once('SIGTERM', () => void shutdown('SIGTERM'));
+        process.once('SIGINT', () => void shutdown('SIGINT'));
+      } catch (e) {
+        await rt.close();
+        throw e;
+      }
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (creates the MySQL database if missing)')
+    .option('--check', 'only report pending migrations and schema drift; exit 1 if any')
+    .action(async (opts: { check?: boolean }) => {
+      await withRuntime(
+        program,
+        async (rt) => {
+          if (opts.check) {
+            const pending = await rt.ds.showMigrations();
+            const drift = pending ? [] : await pendingSchemaChanges(rt.ds);
+            if (pending) out('pending migrations: run "kam migrate"');
+            for (const q of drift) out(`drift: ${q}`);
+            if (pending || drift.length) process.exitCode = 1;
+            else out(`${describeDatabase(rt.config)} is up to date`);
+            return;
+          }
+          const applied = await migrate(rt.ds);
+          out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : `${describeDatabase(rt.config)} is up to date`);
+        },
+        { createDatabase: !opts.check },
+      );
+    });
+
+  program
+    .command('seed')
+    .description('load data into an empty database')
+    .option('--demo', 'the deterministic demo company (≥ 200 accounts)')
+    .option('--seed <n>', 'random seed for the demo data', '20261123')
+    .option('--as-of <date>', 'the day the demo data is "as of" (YYYY-MM-DD, default today)')
+    .action(async (opts: { demo?: boolean; seed: string; asOf?: string }) => {
+      if (!opts.demo) throw new CliError('say what to seed: kam seed --demo');
+      const config = configFrom(program);
+      if (config.env === 'production') throw new CliError('demo data is refused when NODE_ENV=production');
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got "${opts.seed}"`);
+      if (opts.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CliError(`--as-of must be YYYY-MM-DD, got "${opts.asOf}"`);
+      await withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        await seedDemo(rt, seed, opts.asOf);
+      });
+    });
+
+  const apikey = program.command('apikey').description('manage API keys');
+  apikey
+    .command('create')
+    .description('create an API key; prints the key as the last line (only its hash is stored)')
+    .requiredOption('--name <name>', 'what the key is for, e.g. "Power BI"')
+    .addOption(new Option('--role <role>', 'role').choices(Roles.values as string[]).makeOptionMandatory())
+    .option('--user <login>', 'the user the key acts as (required for MANAGER)')
+    .option('--expires <date>', 'expiry date (YYYY-MM-DD)')
+    .action(async (opts: { name: string; role: string; user?: string; expires?: string }) => {
+      await withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        const ctx = systemContext('apikey create');
+        let userId: number | null = null;
+        if (opts.user) {
+          const user = await rt.services.org.findUserByLogin(ctx, opts.user);
+          if (!user) throw new CliError(`--user: no user with login "${opts.user}"`);
+          userId = user.id;
+        }
+        let expiresAt: Date | null = null;
+        if (opts.expires) {
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.expires)) throw new CliError(`--expires must be YYYY-MM-DD, got "${opts.expires}"`);
+          expiresAt = new Date(`${opts.expires}T00:00:00Z`);
+        }
+        const { apiKey, secret } = await rt.services.auth.createApiKey(ctx, { name: opts.name, role: opts.role, userId, expiresAt });
+        process.stderr.write(`Created API key #${apiKey.id} "${apiKey.name}" (${apiKey.role}). Store it now: it cannot be shown again.\n`);
+        out(secret);
+      });
+    });
+  apikey
+    .command('list')
+    .description('list API keys (never their secrets)')
+    .action(async () => {
+      await withRuntime(program, async (rt) => {
+        const keys = await rt.ds.getRepository(ApiKey).find({ order: { id: 'ASC' } });
+        for (const k of keys) {
+          out([k.id, k.name, k.role, k.prefix + '…', k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active', k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used'].join('\t'));
+        }
+      });
+    });
+  apikey
+    .command('revoke')
+    .description('revoke every active key with this name')
+    .requiredOption('--name <name>')
+    .action(async (opts: { name: string }) => {
+      await withRuntime(program, async (rt) => {
+        const n = await rt.services.auth.revokeApiKeysNamed(systemContext('apikey revoke'), opts.name);
+        if (n === 0) throw new CliError(`no active API key named "${opts.name}"`);
+        out(`revoked ${n} key(s)`);
+      });
+    });
+
+  program
+    .command('schema')
+    .description('print the GraphQL schema (sorted SDL)')
+    .option('--out <file>', 'write it to a file instead')
+    .action(async (opts: { out?: string }) => {
+      const sdl = await printKamSchema();
+      if (opts.out) fs.writeFileSync(opts.out, sdl);
+      else process.stdout.write(sdl);
+    });
+
+  program
+    .command('config')
+    .description('list the environment variables KAM Hub reads')
+    .option('--markdown', 'as a Markdown table (for the README)')
+    .action((opts: { markdown?: boolean }) => {
+      if (opts.markdown) {
+        out('| Variable | Default | Meaning |');
+        out('|---|---|---|');
+        for (const v of CONFIG_VARIABLES) out(`| \`${v.name}\` | ${v.default === undefined ? '—' : `\`${v.default}\``} | ${v.description} |`);
+      } else {
+        for (const v of CONFIG_VARIABLES) out(`${v.name}=${v.default ?? ''}\t# ${v.description}`);
+      }
+    });
+
+  program
+    .command('migration:generate <name>', { hidden: true })
+    .description('development: generate the next migration for MySQL and SQLite from the entities')
+    .action(async (name: string) => {
+      if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new CliError('the migration name must be PascalCase, e.g. AddProjectPhase');
+      const config = configFrom(program);
+      const ts = Date.now();
+      for (const kind of ['mysql', 'sqlite'] as const) {
+        const file = await generateMigration(kind, name, config.testMysqlUrl, REPO_ROOT, ts);
+        out(file ? `${kind}: wrote ${path.relative(REPO_ROOT, file)}` : `${kind}: entities and migrations agree; nothing to generate`);
+      }
+    });
+
+  return program;
+}
+
+function errorLine(e: unknown): string {
+  if (e instanceof CliError || e instanceof ConfigError || e instanceof DomainError) return e.message;
+  if (e instanceof Error) return e.message.split('\n')[0];
+  return String(e);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      process.exit(e.exitCode === 0 ? 0 : 2);
+    }
+    process.stderr.write(`kam: ${errorLine(e)}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+    process.exit(e instanceof CliError ? e.exitCode : 2);
+  }
+}
+
+if (require.main === module) void main(process.argv);

@@ -1,0 +1,55 @@
+/** Opens the database and the services for a CLI command, and closes them again. */
+import type { DataSource } from 'typeorm';
+import { type Config } from '../config';
+import { openDataSource } from '../db/data-source';
+import { createLogger, type Logger } from '../common/logger';
+import { createServices, type Services } from '../services';
+
+export interface Runtime {
+  config: Config;
+  ds: DataSource;
+  services: Services;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, options: { createDatabase?: boolean } = {}): Promise<Runtime> {
+  const logger = createLogger(config.logLevel);
+  let ds: DataSource;
+  try {
+    ds = await openDataSource(config.database, { createDatabase: options.createDatabase });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ER_BAD_DB_ERROR') {
+      throw new CliError(`the database ${describeDatabase(config)} does not exist: run "kam migrate" (it creates it)`);
+    }
+    throw new CliError(`cannot open the database ${describeDatabase(config)}: ${(e as Error).message}`);
+  }
+  const services = createServices(ds, config);
+  return {
+    config,
+    ds,
+    services,
+    logger,
+    close: async () => {
+      if (ds.isInitialized) await ds.destroy();
+    },
+  };
+}
+
+/** The database URL without its password, for messages. */
+export function describeDatabase(config: Config): string {
+  const db = config.database;
+  if (db.kind === 'sqlite') return db.url;
+  return `mysql://${db.user}@${db.host}:${db.port}/${db.database}`;
+}
+
+/** An error the CLI reports as one line on stderr with exit code 2. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}

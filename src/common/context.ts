@@ -1,0 +1,39 @@
+/**
+ * Who is acting, and from where. Every service method takes a {@link RequestContext} first, so rules
+ * (roles, ownership, audit) apply the same way to the API, the CLI, importers and seeds.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Role } from './enums';
+
+export interface Actor {
+  kind: 'user' | 'apikey' | 'system' | 'anonymous';
+  /** Human-readable identity for audit: a login, `apikey:<name>`, or `system:<what>`. */
+  name: string;
+  role: Role;
+  userId: number | null;
+  unitId: number | null;
+}
+
+export interface RequestContext {
+  actor: Actor;
+  requestId: string;
+  /** IP address, `cli` or `seed`. */
+  origin: string;
+  /** Set inside a transaction: services use it instead of the DataSource's manager. */
+  em?: EntityManager;
+}
+
+/** Context for the CLI, seeds and other trusted in-process callers: acts as ADMIN. */
+export function systemContext(what = 'cli', origin = 'cli'): RequestContext {
+  return {
+    actor: { kind: 'system', name: `system:${what}`, role: Role.ADMIN, userId: null, unitId: null },
+    requestId: randomUUID(),
+    origin,
+  };
+}
+
+/** A caller who sent no credentials: may reach only what needs none (health, login). */
+export function anonymousContext(origin: string, requestId: string = randomUUID()): RequestContext {
+  return { actor: { kind: 'anonymous', name: 'anonymous', role: Role.ANALYST, userId: null, unitId: null }, requestId, origin };
+}

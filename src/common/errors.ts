@@ -1,0 +1,62 @@
+/**
+ * Domain errors carry a stable {@link ErrorCode}. Services throw them; exactly one place
+ * (`src/http/graphql-errors.ts`) turns them into GraphQL error codes, and the CLI prints their message.
+ */
+
+/** Stable codes. Never rename one: clients and import reports depend on them. */
+export const ErrorCode = {
+  // Bad input
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  REQUIRED: 'REQUIRED',
+  INVALID_CREDIT_CODE: 'INVALID_CREDIT_CODE',
+  INVALID_ORG_CODE: 'INVALID_ORG_CODE',
+  INVALID_MOBILE: 'INVALID_MOBILE',
+  INVALID_PHONE: 'INVALID_PHONE',
+  INVALID_EMAIL: 'INVALID_EMAIL',
+  INVALID_POSTAL_CODE: 'INVALID_POSTAL_CODE',
+  INVALID_ENUM: 'INVALID_ENUM',
+  INVALID_DATE: 'INVALID_DATE',
+  INVALID_AMOUNT: 'INVALID_AMOUNT',
+  INVALID_CURSOR: 'INVALID_CURSOR',
+  PAGE_SIZE_TOO_LARGE: 'PAGE_SIZE_TOO_LARGE',
+  UNKNOWN_TIER: 'UNKNOWN_TIER',
+  // Missing things
+  NOT_FOUND: 'NOT_FOUND',
+  // State conflicts
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  VERSION_CONFLICT: 'VERSION_CONFLICT',
+  OWNERSHIP_CONFLICT: 'OWNERSHIP_CONFLICT',
+  INVALID_STATE: 'INVALID_STATE',
+  IN_USE: 'IN_USE',
+  // Access
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorDetails {
+  /** The input field (GraphQL argument path or column) the error is about. */
+  field?: string;
+  [key: string]: unknown;
+}
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string, key: string | number) =>
+  new DomainError(ErrorCode.NOT_FOUND, `${what} ${JSON.stringify(String(key))} not found`, { entity: what, key });
+
+export const invalid = (field: string, message: string, code: ErrorCode = ErrorCode.VALIDATION_FAILED) =>
+  new DomainError(code, `${field}: ${message}`, { field });
+
+export function assertUnreachable(value: never): never {
+  throw new Error(`Unreachable: ${String(value)}`);
+}

@@ -1,0 +1,31 @@
+/** Text normalisation shared by services, importers and lookups. */
+
+/** NFKC (full-width → half-width), trims, collapses inner whitespace runs to one space. */
+export function normalizeText(value: string): string {
+  return value.normalize('NFKC').replace(/[\s\u00a0\u3000]+/g, ' ').trim();
+}
+
+/** Like {@link normalizeText} but returns null for blank input. */
+export function cleanText(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const v = normalizeText(String(value));
+  return v === '' ? null : v;
+}
+
+/**
+ * Matching key for names of companies, units and people: NFKC, lower case, no whitespace,
+ * no decorative punctuation. `北京 建工（集团）有限公司` and `北京建工(集团)有限公司` share a key.
+ */
+export function nameKey(value: string): string {
+  return value
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\u00a0\u3000·•・.,，、'"“”‘’`]+/g, '')
+    .replace(/[（【［{<《]/g, '(')
+    .replace(/[）】］}>》]/g, ')');
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern (used with ESCAPE '\'). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,164 @@
+/**
+ * The one place that reads `process.env`. Everything else receives a typed, validated {@link Config}.
+ * Each variable is declared once in {@link CONFIG_VARIABLES}; the README's configuration table is
+ * generated from the same list (`kam config --markdown`).
+ */
+import path from 'node:path';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string; url: string }
+  | { kind: 'mysql'; url: string; host: string; port: number; user: string; password: string; database: string };
+
+export type Environment = 'development' | 'production' | 'test';
+
+export interface Config {
+  env: Environment;
+  database: DatabaseConfig;
+  port: number;
+  host: string;
+  /** Secret that signs login tokens; generated per process in development when unset. */
+  tokenSecret: string | undefined;
+  tokenTtlSeconds: number;
+  maxPageSize: number;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  importMaxBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Field-encryption keys, `id:base64key` comma separated; the last one encrypts. */
+  dataKeys: string | undefined;
+  trustProxy: string | undefined;
+  auditRetentionDays: number;
+  /** MySQL server for the test suite and the migration generator (no database in the path). */
+  testMysqlUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+interface Variable<K extends keyof Config> {
+  name: string;
+  key: K;
+  default: string | undefined;
+  description: string;
+  parse(raw: string | undefined, env: Environment): Config[K];
+}
+
+function int(name: string, min: number, max: number) {
+  return (raw: string | undefined): number => {
+    if (raw === undefined || raw.trim() === '') throw new ConfigError(`${name} is required`);
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    }
+    return n;
+  };
+}
+
+function bytes(name: string) {
+  return (raw: string | undefined): number => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)b?\s*$/i.exec(raw ?? '');
+    if (!m) throw new ConfigError(`${name} must be a size such as 100MB, got "${raw}"`);
+    const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+    return Math.floor(Number(m[1]) * unit);
+  };
+}
+
+/** Parses `sqlite:<path>` or `mysql://user:pass@host:port/db`. */
+export function parseDatabaseUrl(raw: string, name = 'KAM_DATABASE_URL'): DatabaseConfig {
+  const value = raw.trim();
+  if (value.startsWith('sqlite:')) {
+    let file = value.slice('sqlite:'.length);
+    if (file.startsWith('//')) file = file.slice(2);
+    if (!file) throw new ConfigError(`${name} must name a file after "sqlite:", e.g. sqlite:data/kam.sqlite`);
+    const resolved = file === ':memory:' ? file : path.resolve(file);
+    return { kind: 'sqlite', path: resolved, url: `sqlite:${resolved}` };
+  }
+  if (/^(mysql|mariadb):\/\//.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value.replace(/^mariadb:/, 'mysql:'));
+    } catch {
+      throw new ConfigError(`${name} is not a valid URL: "${value}"`);
+    }
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    if (!database) throw new ConfigError(`${name} must name a database, e.g. mysql://root@127.0.0.1:3306/kam`);
+    if (!/^[A-Za-z0-9_$]+$/.test(database)) throw new ConfigError(`${name}: database name "${database}" may only use letters, digits, _ and $`);
+    const port = url.port ? Number(url.port) : 3306;
+    return {
+      kind: 'mysql',
+      url: url.toString(),
+      host: url.hostname || '127.0.0.1',
+      port,
+      user: decodeURIComponent(url.username || 'root'),
+      password: decodeURIComponent(url.password),
+      database,
+    };
+  }
+  throw new ConfigError(`${name} must start with sqlite: or mysql://, got "${value}"`);
+}
+
+function oneOf<T extends string>(name: string, values: readonly T[]) {
+  return (raw: string | undefined): T => {
+    if (raw !== undefined && (values as readonly string[]).includes(raw)) return raw as T;
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  };
+}
+
+const optional = (raw: string | undefined) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim());
+
+type AnyVariable = { [K in keyof Config]: Variable<K> }[keyof Config];
+
+/** Every environment variable KAM Hub reads. */
+export const CONFIG_VARIABLES: AnyVariable[] = [
+  { name: 'NODE_ENV', key: 'env', default: 'development', description: '`development`, `production` or `test`.', parse: (r) => oneOf('NODE_ENV', ['development', 'production', 'test'] as const)(r) },
+  { name: 'KAM_DATABASE_URL', key: 'database', default: 'sqlite:data/kam.sqlite', description: '`sqlite:<path>` (embedded) or `mysql://user:pass@host:port/db` (MySQL 8 / MariaDB 10.6+).', parse: (r) => parseDatabaseUrl(r ?? '') },
+  { name: 'KAM_PORT', key: 'port', default: '4000', description: 'HTTP port of `kam serve`.', parse: int('KAM_PORT', 0, 65535) },
+  { name: 'KAM_HOST', key: 'host', default: '0.0.0.0', description: 'Interface to listen on.', parse: (r) => r?.trim() || '0.0.0.0' },
+  {
+    name: 'KAM_TOKEN_SECRET', key: 'tokenSecret', default: undefined,
+    description: 'Secret (≥ 32 characters) that signs login tokens. Required in production; shared by all instances.',
+    parse: (r, env) => {
+      const v = optional(r);
+      if (v !== undefined && v.length < 32) throw new ConfigError('KAM_TOKEN_SECRET must be at least 32 characters');
+      if (v === undefined && env === 'production') throw new ConfigError('KAM_TOKEN_SECRET is required when NODE_ENV=production');
+      return v;
+    },
+  },
+  { name: 'KAM_TOKEN_TTL', key: 'tokenTtlSeconds', default: '28800', description: 'Lifetime of a login token in seconds.', parse: int('KAM_TOKEN_TTL', 60, 30 * 86400) },
+  { name: 'KAM_MAX_PAGE_SIZE', key: 'maxPageSize', default: '500', description: 'Largest `first` a connection accepts.', parse: int('KAM_MAX_PAGE_SIZE', 1, 100000) },
+  { name: 'KAM_MAX_QUERY_DEPTH', key: 'maxQueryDepth', default: '10', description: 'Deepest GraphQL selection accepted.', parse: int('KAM_MAX_QUERY_DEPTH', 2, 100) },
+  { name: 'KAM_MAX_QUERY_COST', key: 'maxQueryCost', default: '100000', description: 'Largest estimated GraphQL query cost accepted.', parse: int('KAM_MAX_QUERY_COST', 1, 100000000) },
+  { name: 'KAM_IMPORT_MAX_BYTES', key: 'importMaxBytes', default: '100MB', description: 'Largest uploaded or imported file.', parse: bytes('KAM_IMPORT_MAX_BYTES') },
+  { name: 'KAM_LOG_LEVEL', key: 'logLevel', default: 'info', description: '`debug`, `info`, `warn` or `error`.', parse: (r) => oneOf('KAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const)(r) },
+  { name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined, description: 'Field-encryption keys `id:base64(32 bytes)`, comma separated; the last one encrypts.', parse: optional },
+  { name: 'KAM_TRUST_PROXY', key: 'trustProxy', default: undefined, description: "Express `trust proxy` setting when behind a TLS-terminating proxy (e.g. `loopback` or `1`).", parse: optional },
+  { name: 'KAM_TEST_MYSQL_URL', key: 'testMysqlUrl', default: undefined, description: 'Development only: MySQL server (e.g. `mysql://root@127.0.0.1:3306`) on which `npm test` also runs the MySQL suite, each test file in its own database.', parse: optional },
+  { name: 'KAM_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', default: '1096', description: 'How long audit events are kept (default 3 years).', parse: int('KAM_AUDIT_RETENTION_DAYS', 1, 36500) },
+];
+
+/** Builds and validates the configuration from an environment; throws {@link ConfigError} with one clear line. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const envVar = CONFIG_VARIABLES[0];
+  const mode = envVar.parse(env.NODE_ENV ?? envVar.default, 'development') as Environment;
+  const out: Partial<Record<keyof Config, unknown>> = {};
+  for (const v of CONFIG_VARIABLES) {
+    const raw = env[v.name] === undefined || env[v.name] === '' ? v.default : env[v.name];
+    out[v.key] = v.parse(raw, mode);
+  }
+  return out as Config;
+}
+
+let current: Config | undefined;
+
+/** The process-wide configuration, loaded on first use. */
+export function config(): Config {
+  current ??= loadConfig();
+  return current;
+}
+
+/** Replaces the process-wide configuration (CLI flags, tests). */
+export function setConfig(next: Config): Config {
+  current = next;
+  return next;
+}

@@ -1,0 +1,29 @@
+/** Every entity, in one list: the DataSource, the migration generator and the drift test use it. */
+import { OrgUnit } from '../modules/org/org-unit.entity';
+import { User } from '../modules/org/user.entity';
+import { ApiKey } from '../modules/auth/api-key.entity';
+import { Tier } from '../modules/policy/tier.entity';
+import { ManagementLevel } from '../modules/policy/management-level.entity';
+import { CadenceRule } from '../modules/policy/cadence-rule.entity';
+import { Assignment } from '../modules/policy/assignment.entity';
+import { TierReview } from '../modules/policy/tier-review.entity';
+import { Account } from '../modules/accounts/account.entity';
+import { Contact } from '../modules/contacts/contact.entity';
+import { CreditEvaluation } from '../modules/credit/credit-evaluation.entity';
+import { Project } from '../modules/projects/project.entity';
+import { Receivable } from '../modules/projects/receivable.entity';
+import { Payment } from '../modules/projects/payment.entity';
+import { Activity } from '../modules/activities/activity.entity';
+import { ImportJob } from '../modules/imports/import-job.entity';
+import { ImportIssue } from '../modules/imports/import-issue.entity';
+import { AuditEvent } from '../modules/audit/audit-event.entity';
+
+export {
+  OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
+  CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
+};
+
+export const ENTITIES = [
+  OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
+  CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
+];

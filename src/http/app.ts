@@ -1,0 +1,83 @@
+/**
+ * The HTTP surface: `/graphql` (Apollo Server), `/healthz`. Stateless: any number of instances can run
+ * behind a load balancer; everything durable lives in the database.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Request } from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Services } from '../services';
+import type { Logger } from '../common/logger';
+import { anonymousContext, type RequestContext } from '../common/context';
+import { Loaders } from '../common/loaders';
+import { DomainError } from '../common/errors';
+import { kamSchema } from './schema';
+import { createFormatError } from './graphql-errors';
+import type { GraphQLContext } from './graphql-context';
+
+export interface KamApp {
+  app: Express;
+  apollo: ApolloServer<GraphQLContext>;
+}
+
+function origin(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Authenticates a request: an anonymous context without credentials, UNAUTHENTICATED for bad ones. */
+export async function requestContext(services: Services, req: Request): Promise<RequestContext> {
+  const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+  const actor = await services.auth.authenticate(req.headers.authorization);
+  if (!actor) return anonymousContext(origin(req), requestId);
+  return { actor, requestId, origin: origin(req) };
+}
+
+export async function createApp(services: Services, logger: Logger): Promise<KamApp> {
+  const { config } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await services.ds.query('SELECT 1');
+      res.json({ status: 'ok', database: services.ds.options.type });
+    } catch (e) {
+      logger.error('health check failed', { error: e });
+      res.status(503).json({ status: 'unavailable', database: services.ds.options.type });
+    }
+  });
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await kamSchema(),
+    formatError: createFormatError(logger, config.env === 'development'),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: true,
+    plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        let ctx: RequestContext;
+        try {
+          ctx = await requestContext(services, req);
+        } catch (e) {
+          if (e instanceof DomainError) {
+            const { GraphQLError } = await import('graphql');
+            throw new GraphQLError(e.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          }
+          throw e;
+        }
+        return { ctx, services, loaders: new Loaders(services.ds) };
+      },
+    }),
+  );
+  return { app, apollo };
+}

@@ -1,0 +1,107 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { DateColumn, MoneyColumn, VersionedRecord } from '../../db/columns';
+import { ActivityType, IntelTag, RecordSource } from '../../common/enums';
+import { LocalDateScalar } from '../../common/scalars';
+import { fenToYuan } from '../../common/money';
+import { Account } from '../accounts/account.entity';
+import { User } from '../org/user.entity';
+import { Project } from '../projects/project.entity';
+
+/** 经营档案 / 重要记录: a visit, exchange, meeting… logged by an account manager. */
+@ObjectType({ description: '经营档案记录 / activity: a visit, exchange or other event with an account' })
+@Entity('activities')
+@Index(['accountId', 'occurredOn'])
+@Index(['managerId', 'occurredOn'])
+@Index(['type', 'occurredOn'])
+export class Activity extends VersionedRecord {
+  @Field(() => ID, { description: '大客户 / account id' })
+  @Column({ type: 'int' })
+  accountId!: number;
+
+  @ManyToOne(() => Account, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'account_id' })
+  account?: Relation<Account>;
+
+  @Field(() => ID, { nullable: true, description: '客户经理 / manager (user id)' })
+  @Column({ type: 'int', nullable: true })
+  managerId!: number | null;
+
+  @ManyToOne(() => User, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'manager_id' })
+  manager?: Relation<User> | null;
+
+  @Field(() => LocalDateScalar, { description: '日期 / date' })
+  @DateColumn({ nullable: false })
+  occurredOn!: string;
+
+  @Field(() => ActivityType, { description: '类型 / type' })
+  @Column({ type: 'varchar', length: 32 })
+  type!: ActivityType;
+
+  @Field(() => String, { nullable: true, description: '我方人员 / our participants' })
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  participants!: string | null;
+
+  @Field(() => String, { nullable: true, description: '客户方人员 / counterparts at the account' })
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  counterparts!: string | null;
+
+  @Field(() => String, { nullable: true, description: '主题 / subject' })
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  subject!: string | null;
+
+  @Field(() => String, { nullable: true, description: '内容摘要 / summary' })
+  @Column({ type: 'text', nullable: true })
+  summary!: string | null;
+
+  @Field(() => String, { nullable: true, description: '结果 / outcome' })
+  @Column({ type: 'text', nullable: true })
+  outcome!: string | null;
+
+  @Field(() => String, { nullable: true, description: '下一步 / next action' })
+  @Column({ type: 'text', nullable: true })
+  nextAction!: string | null;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: '下一步期限 / next action due' })
+  @DateColumn()
+  nextActionDue!: string | null;
+
+  @Field(() => ID, { nullable: true, description: '项目 / project id' })
+  @Index()
+  @Column({ type: 'int', nullable: true })
+  projectId!: number | null;
+
+  @ManyToOne(() => Project, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'project_id' })
+  project?: Relation<Project> | null;
+
+  @Field(() => [IntelTag], { description: '情报标签 / intelligence tags' })
+  @Column({ type: 'simple-array', nullable: true })
+  intelTags!: IntelTag[];
+
+  @MoneyColumn()
+  contractAmountFen!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '合同金额（元）/ contract amount signed (yuan)' })
+  get contractAmount(): number | null {
+    return fenToYuan(this.contractAmountFen);
+  }
+
+  @MoneyColumn()
+  paymentAmountFen!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '回款金额（元）/ amount collected (yuan)' })
+  get paymentAmount(): number | null {
+    return fenToYuan(this.paymentAmountFen);
+  }
+
+  /** SHA-256 of account + date + type + content: a ledger row's natural key, so re-imports never duplicate. */
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 64 })
+  naturalKey!: string;
+
+  @Field(() => RecordSource, { description: '来源 / source' })
+  @Column({ type: 'varchar', length: 16, default: RecordSource.MANUAL })
+  source!: RecordSource;
+}

@@ -1,0 +1,44 @@
+/** The service container: one set of services per DataSource, shared by the API, the CLI, importers and seeds. */
+import type { DataSource } from 'typeorm';
+import type { Config } from './config';
+import { AuditService } from './modules/audit/audit.service';
+import { TierService } from './modules/policy/tier.service';
+import { OrgService } from './modules/org/org.service';
+import { AuthService } from './modules/auth/auth.service';
+import { AccountService } from './modules/accounts/account.service';
+import { ContactService } from './modules/contacts/contact.service';
+import { CreditService } from './modules/credit/credit.service';
+import { ProjectService } from './modules/projects/project.service';
+import { ActivityService } from './modules/activities/activity.service';
+
+export interface Services {
+  ds: DataSource;
+  config: Config;
+  audit: AuditService;
+  tiers: TierService;
+  org: OrgService;
+  auth: AuthService;
+  accounts: AccountService;
+  contacts: ContactService;
+  credit: CreditService;
+  projects: ProjectService;
+  activities: ActivityService;
+}
+
+export function createServices(ds: DataSource, config: Config): Services {
+  const audit = new AuditService(ds);
+  const tiers = new TierService(ds);
+  return {
+    ds,
+    config,
+    audit,
+    tiers,
+    org: new OrgService(ds, audit),
+    auth: new AuthService(ds, audit),
+    accounts: new AccountService(ds, tiers, audit, () => config.maxPageSize),
+    contacts: new ContactService(ds),
+    credit: new CreditService(ds),
+    projects: new ProjectService(ds),
+    activities: new ActivityService(ds),
+  };
+}

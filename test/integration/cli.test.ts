@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DB_KINDS, testDatabaseConfig } from '../support/db';
+
+const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+function kam(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [KAM, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(KAM)) throw new Error('dist/ is missing: `npm test` builds it first (pretest)');
+});
+
+describe('kam CLI errors', () => {
+  it('reports bad configuration as one line on stderr and exits 2', () => {
+    const r = kam(['migrate'], { KAM_DATABASE_URL: 'postgres://nope/db' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('KAM_DATABASE_URL must start with sqlite: or mysql://');
+    expect(r.stderr).not.toMatch(/\s+at /);
+  });
+
+  it('exits 2 on a usage error and shows a stack only with --debug', () => {
+    expect(kam(['apikey', 'create', '--name', 'x', '--role', 'KING']).code).toBe(2);
+    const unreachable = kam(['migrate'], { KAM_DATABASE_URL: 'mysql://root@127.0.0.1:1/kam' });
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    const debug = kam(['--debug', 'migrate'], { KAM_DATABASE_URL: 'mysql://root@127.0.0.1:1/kam' });
+    expect(debug.stderr).toMatch(/\s+at /);
+  });
+
+  it('has help', () => {
+    const r = kam(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('apikey');
+  });
+});
+
+describe.each(DB_KINDS)('kam migrate, seed, apikey [%s]', (kind) => {
+  const db = testDatabaseConfig(kind, 'cli');
+  const env = { KAM_DATABASE_URL: db.url };
+
+  afterAll(async () => {
+    if (db.kind === 'sqlite') fs.rmSync(path.dirname(db.path), { recursive: true, force: true });
+    else kam(['migrate'], env); // keep the connection code path warm; the database is dropped below
+    if (db.kind === 'mysql') {
+      const mysql = await import('mysql2/promise');
+      const conn = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
+      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
+      await conn.end();
+    }
+  });
+
+  it('migrates, refuses to seed twice, and creates an API key printed as the last line', () => {
+    const unmigrated = kam(['seed', '--demo'], env);
+    expect(unmigrated.code).toBe(2);
+    expect(unmigrated.stderr).toContain('kam migrate');
+    const m = kam(['migrate'], env);
+    expect(m.code).toBe(0);
+    expect(m.stdout).toContain('Init');
+    expect(kam(['migrate'], env).stdout).toContain('up to date');
+    expect(kam(['migrate', '--check'], env).code).toBe(0);
+    const s = kam(['seed', '--demo', '--as-of', '2026-10-31'], env);
+    expect(s.stderr).toBe('');
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/220 accounts/);
+    const again = kam(['seed', '--demo'], env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already has accounts');
+    const k = kam(['apikey', 'create', '--name', 'Power BI', '--role', 'ANALYST'], env);
+    expect(k.code).toBe(0);
+    const lines = k.stdout.trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/^kam_[A-Za-z0-9_-]{40,}$/);
+    const mgr = kam(['apikey', 'create', '--name', 'm', '--role', 'MANAGER'], env);
+    expect(mgr.code).toBe(2);
+    expect(mgr.stderr).toContain('MANAGER key must act as a manager');
+    expect(kam(['apikey', 'create', '--name', 'm', '--role', 'MANAGER', '--user', 'mgr01'], env).code).toBe(0);
+  });
+});
+
+describe('kam serve', () => {
+  it('serves demo data and stops cleanly on SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kam-serve-'));
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [KAM, 'serve', '--demo', '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', KAM_DATABASE_URL: `sqlite:${path.join(dir, 'kam.sqlite')}`, KAM_HOST: '127.0.0.1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!/GraphQL API: (\S+)/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      const url = /GraphQL API: (\S+)/.exec(stdout)?.[1] as string;
+      const key = /Admin API key: (\S+)/.exec(stdout)?.[1] as string;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: '{ accounts { totalCount } }' }) });
+      const body = (await res.json()) as { data: { accounts: { totalCount: number } } };
+      expect(body.data.accounts.totalCount).toBeGreaterThanOrEqual(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
