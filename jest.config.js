@@ -4,9 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // isolatedModules: transpile only (types are checked by `npm run build` / `npm run lint`), keeping
-    // emitDecoratorMetadata, which TypeORM and type-graphql rely on.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+    // tsconfig's isolatedModules makes ts-jest transpile only (types are checked by `npm run build` and
+    // `npm run lint`), keeping emitDecoratorMetadata, which TypeORM and type-graphql rely on.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
