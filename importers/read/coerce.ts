@@ -1,0 +1,226 @@
+/**
+ * Cell coercion: what people type → typed values. Pure functions, no database: dates as Excel serials
+ * (whatever the number format) or text (`2024年3月5日`, `2024.3.5`, `2024/03/05`, `2024-03-05`), amounts
+ * as numbers or text (`1,234.5`, `3500万`, `1.2亿`, `万元`), enums by label, alias or code, identifiers
+ * through the same validators the services use. Text starting with `= + - @` is just text.
+ */
+import { DomainError, ErrorCode } from '../../src/common/errors';
+import { isValidLocalDate } from '../../src/common/dates';
+import { normalizeText } from '../../src/common/text';
+import { normalizeCreditCode, normalizeEmail, normalizeMobile, normalizePhone, normalizePostalCode } from '../../src/common/validation';
+import { matchByLabel } from '../../src/modules/policy/tier.service';
+import type { ColumnSpec } from '../annexes/spec';
+import { ImportCode } from './issues';
+import { CellError, DateSerial, cellText, numberText, serialTimeMs, serialToIsoDate, type CellValue } from './source';
+
+/** A tier or management level as data: code, name, aliases. */
+export interface LabelRow {
+  code: string;
+  name: string;
+  aliases: string[];
+}
+
+export interface CoerceContext {
+  date1904: boolean;
+  tiers: readonly LabelRow[];
+  managementLevels: readonly LabelRow[];
+}
+
+export type Coerced = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+
+const ok = (value: unknown): Coerced => ({ ok: true, value });
+const fail = (code: string, message: string): Coerced => ({ ok: false, code, message });
+
+/** Blank after NFKC and trimming. */
+export function isBlank(v: CellValue): boolean {
+  return v === null || (typeof v === 'string' && normalizeText(v) === '');
+}
+
+const DATE_HINT = 'a date such as 2024-03-05, 2024年3月5日, 2024/3/5 or 2024.3.5';
+
+/** `YYYY-MM-DD` from a cell, or null when it is not a date. */
+export function parseDateCell(v: CellValue, date1904: boolean): { date: string; timeMs: number } | null {
+  if (v instanceof DateSerial || typeof v === 'number') {
+    const serial = v instanceof DateSerial ? v.serial : v;
+    const date = serialToIsoDate(serial, date1904);
+    return date ? { date, timeMs: serialTimeMs(serial) } : null;
+  }
+  if (typeof v !== 'string') return null;
+  const t = normalizeText(v);
+  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:[\sT]+(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2}(?:\.\d+)?))?秒?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
+  if (!m) {
+    const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+    if (compact) m = [t, compact[1], compact[2], compact[3]] as unknown as RegExpExecArray;
+  }
+  if (m) {
+    const date = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+    if (!isValidLocalDate(date) || date < '1900-01-01' || date > '2100-12-31') return null;
+    const timeMs = m[4] ? ((Number(m[4]) * 60 + Number(m[5])) * 60 + Number(m[6] ?? 0)) * 1000 : 0;
+    return { date, timeMs };
+  }
+  // A serial typed as text (CSV saved from a General-formatted column).
+  if (/^\d{5}(\.\d+)?$/.test(t)) {
+    const n = Number(t);
+    const date = serialToIsoDate(n, date1904);
+    return date ? { date, timeMs: serialTimeMs(n) } : null;
+  }
+  return null;
+}
+
+const CELL_UNITS: [RegExp, number][] = [
+  [/(亿元|亿)$/, 8],
+  [/(千万元|千万)$/, 7],
+  [/(百万元|百万)$/, 6],
+  [/(万元|万)$/, 4],
+  [/(千元)$/, 3],
+  [/(元)$/, 0],
+];
+
+/** Shifts a decimal string by 10^pow and rounds to an integer (half away from zero), exactly. */
+function shiftRound(decimal: string, pow: number): number | null {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(decimal);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
+  const sign = m[1] === '-' ? -1 : 1;
+  const frac = (m[3] ?? '').padEnd(pow + 1, '0');
+  const intDigits = (m[2] || '0') + frac.slice(0, pow);
+  const roundUp = Number(frac[pow] ?? '0') >= 5;
+  const n = Number(intDigits) + (roundUp ? 1 : 0);
+  return sign * n;
+}
+
+/** An amount in 元 (rounded to the fen), from a number in `scale` units or text with its own unit. */
+export function parseAmountCell(v: CellValue, scale: number): number | null {
+  const scalePow = Math.round(Math.log10(scale));
+  if (typeof v === 'number' || v instanceof DateSerial) {
+    const n = typeof v === 'number' ? v : v.serial;
+    const s = numberText(n);
+    const fen = /e/i.test(s) ? Math.round(n * 10 ** (scalePow + 2)) : shiftRound(s, scalePow + 2);
+    return fen === null ? null : fen / 100;
+  }
+  if (typeof v !== 'string') return null;
+  let t = normalizeText(v).replace(/[\s,，_']/g, '').replace(/^(人民币|rmb|cny|[¥￥])/i, '').replace(/[¥￥]/g, '');
+  let negative = false;
+  const paren = /^\((.*)\)$/.exec(t);
+  if (paren) {
+    negative = true;
+    t = paren[1];
+  }
+  let pow = scalePow;
+  for (const [re, p] of CELL_UNITS) {
+    if (re.test(t)) {
+      t = t.replace(re, '');
+      pow = p;
+      break;
+    }
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) return null;
+  const fen = shiftRound(t, pow + 2);
+  if (fen === null) return null;
+  return ((negative ? -1 : 1) * fen) / 100;
+}
+
+function domain(e: unknown): Coerced {
+  if (e instanceof DomainError) return fail(e.code, e.message.replace(/^[A-Za-z.]+: /, ''));
+  throw e;
+}
+
+const TRUE_WORDS = new Set(['在职', '是', '有效', '在岗', 'true', 'yes', 'y', '1', '√', '✓']);
+const FALSE_WORDS = new Set(['离职', '否', '无效', '已离职', '调离', '退休', 'false', 'no', 'n', '0', '×', '✗']);
+
+/** Coerces one non-blank cell for its column. `scale` is the header's unit multiplier. */
+export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: CoerceContext): Coerced {
+  if (raw instanceof CellError) return fail(ImportCode.EXCEL_ERROR, `the cell holds the Excel error ${raw.text}; enter a value`);
+  const text = () => normalizeText(cellText(raw));
+  switch (col.type) {
+    case 'ignore':
+      return ok(null);
+    case 'text':
+      return ok(text());
+    case 'date': {
+      const d = parseDateCell(raw, ctx.date1904);
+      return d ? ok(d.date) : fail(ErrorCode.INVALID_DATE, `"${text()}" is not ${DATE_HINT}`);
+    }
+    case 'datetime': {
+      const d = parseDateCell(raw, ctx.date1904);
+      if (!d) return fail(ErrorCode.INVALID_DATE, `"${text()}" is not ${DATE_HINT} (a time may follow)`);
+      // Times in the files are China Standard Time (UTC+8, no daylight saving).
+      return ok(new Date(Date.parse(`${d.date}T00:00:00Z`) + d.timeMs - 8 * 3_600_000));
+    }
+    case 'amount': {
+      const yuan = parseAmountCell(raw, scale);
+      if (yuan === null) return fail(ErrorCode.INVALID_AMOUNT, `"${text()}" is not an amount (e.g. 1234.5, 1,234.5, 3500万, 1.2亿)`);
+      if (yuan < 0) return fail(ErrorCode.INVALID_AMOUNT, `"${text()}" is negative`);
+      return ok(yuan);
+    }
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : Number(text().replace(/[,，\s]/g, '').replace(/分$/, ''));
+      return Number.isFinite(n) && text() !== '' ? ok(Number(numberText(n))) : fail(ImportCode.INVALID_NUMBER, `"${text()}" is not a number`);
+    }
+    case 'year': {
+      const t = text().replace(/(年度|年)$/, '');
+      const n = typeof raw === 'number' ? raw : Number(t);
+      return Number.isInteger(n) && n >= 1990 && n <= 2100 ? ok(n) : fail(ImportCode.INVALID_NUMBER, `"${text()}" is not a year (e.g. 2025)`);
+    }
+    case 'enum': {
+      const vocab = col.vocabulary!;
+      const code = vocab.lookup(text());
+      return code ? ok(code) : fail(ErrorCode.INVALID_ENUM, `"${text()}" is not one of ${vocab.values.map((v) => vocab.label(v)).join('、')}`);
+    }
+    case 'tags': {
+      const vocab = col.vocabulary!;
+      const parts = text().split(/[、,，;；/\s]+/).filter(Boolean);
+      const codes: string[] = [];
+      for (const p of parts) {
+        const code = vocab.lookup(p);
+        if (!code) return fail(ErrorCode.INVALID_ENUM, `"${p}" is not one of ${vocab.values.map((v) => vocab.label(v)).join('、')}`);
+        if (!codes.includes(code)) codes.push(code);
+      }
+      return ok(codes);
+    }
+    case 'tier': {
+      const t = matchByLabel(ctx.tiers as LabelRow[], text());
+      return t ? ok(t.code) : fail(ErrorCode.UNKNOWN_TIER, `"${text()}" is not a tier (${ctx.tiers.map((x) => x.name).join('、')})`);
+    }
+    case 'managementLevel': {
+      const l = matchByLabel(ctx.managementLevels as LabelRow[], text());
+      return l ? ok(l.code) : fail(ErrorCode.INVALID_ENUM, `"${text()}" is not a management level (${ctx.managementLevels.map((x) => x.name).join('、')})`);
+    }
+    case 'phone':
+      try {
+        return ok(normalizePhone(text(), col.key));
+      } catch (e) {
+        return domain(e);
+      }
+    case 'mobile':
+      try {
+        return ok(normalizeMobile(text(), col.key));
+      } catch (e) {
+        return domain(e);
+      }
+    case 'email':
+      try {
+        return ok(normalizeEmail(text(), col.key));
+      } catch (e) {
+        return domain(e);
+      }
+    case 'creditCode':
+      try {
+        return ok(normalizeCreditCode(text(), col.key));
+      } catch (e) {
+        return domain(e);
+      }
+    case 'postalCode':
+      try {
+        return ok(normalizePostalCode(typeof raw === 'number' ? String(raw).padStart(6, '0') : text(), col.key));
+      } catch (e) {
+        return domain(e);
+      }
+    case 'active': {
+      const t = text().toLowerCase();
+      if (typeof raw === 'boolean') return ok(raw);
+      if (TRUE_WORDS.has(t)) return ok(true);
+      if (FALSE_WORDS.has(t)) return ok(false);
+      return fail(ErrorCode.INVALID_ENUM, `"${text()}" is not 在职 or 离职`);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * AnnexParser: sheets of raw rows → typed rows with their errors. No database: tiers and management
+ * levels (data) come in as lists. Every sheet whose header matches the annex is read (ledgers keep a
+ * sheet a month); blank rows and trailing 制表人 / 审核人 / 合计 lines are skipped; each rejected cell
+ * is reported with its sheet, cell reference, header as written, value, code and message.
+ */
+import type { AnnexSpec } from '../annexes/spec';
+import { isBlank, coerceCell, type CoerceContext, type LabelRow } from './coerce';
+import { HEADER_SEARCH_ROWS, locateHeader, type HeaderLayout, type MatchedColumn } from './header';
+import { ErrorCode } from '../../src/common/errors';
+import { ImportCode, columnLetter, type IssueData } from './issues';
+import { cellText, type CellValue, type RawRow, type WorkbookSource } from './source';
+
+export interface SheetLayout extends HeaderLayout {
+  sheet: string;
+  byKey: Map<string, MatchedColumn>;
+}
+
+export interface ParsedRow {
+  sheet: string;
+  /** 1-based row number as Excel shows it. */
+  row: number;
+  /** Typed values by column key; only columns present in the sheet, null for blank cells. */
+  values: Record<string, unknown>;
+  /** Cell errors found while coercing (the row is rejected when there is any). */
+  errors: IssueData[];
+  raw: CellValue[];
+  layout: SheetLayout;
+}
+
+export interface ParseListener {
+  /** File-level errors (missing columns, no header) and warnings (unknown columns, skipped sheets). */
+  issue(severity: 'error' | 'warning', issue: IssueData): void;
+  sheet?(layout: SheetLayout): void;
+}
+
+export interface ParserOptions {
+  tiers: readonly LabelRow[];
+  managementLevels: readonly LabelRow[];
+}
+
+const FOOTER = /^(制表人|制表|填表人|填报人|审核人|审核|复核人|负责人|主管领导|单位负责人|合计|总计|小计|注[:：]|说明[:：]|备注[:：]|填表说明)/;
+
+function isFooter(cells: CellValue[]): boolean {
+  const filled = cells.filter((c) => !isBlank(c));
+  if (filled.length === 0) return false;
+  const first = cellText(filled[0]).normalize('NFKC').replace(/\s+/g, '');
+  if (/^(合计|总计|小计)[:：]?$/.test(first)) return true;
+  return filled.length <= 4 && FOOTER.test(first);
+}
+
+/** Issue for a cell of a parsed row. */
+export function cellIssue(row: Pick<ParsedRow, 'sheet' | 'row' | 'raw' | 'layout'>, key: string | null, code: string, message: string): IssueData {
+  const col = key ? row.layout.byKey.get(key) : undefined;
+  if (!col) return { sheet: row.sheet, row: row.row, cell: null, column: null, value: null, code, message };
+  const raw = row.raw[col.col];
+  return { sheet: row.sheet, row: row.row, cell: `${columnLetter(col.col)}${row.row}`, column: col.label, value: raw === null || raw === undefined ? null : cellText(raw), code, message };
+}
+
+export class AnnexParser {
+  constructor(
+    private readonly spec: AnnexSpec,
+    private readonly options: ParserOptions,
+  ) {}
+
+  /** Streams typed rows from every matching sheet. Row errors ride on the rows; file-level issues go to the listener. */
+  async *parse(source: WorkbookSource, listener: ParseListener): AsyncGenerator<ParsedRow> {
+    const ctx: CoerceContext = { date1904: source.date1904, tiers: this.options.tiers, managementLevels: this.options.managementLevels };
+    let matched = 0;
+    const skipped: string[] = [];
+    for await (const sheet of source.sheets()) {
+      const iterator = sheet.rows[Symbol.asyncIterator]();
+      const head: RawRow[] = [];
+      while (head.length < HEADER_SEARCH_ROWS + 1) {
+        const next = await iterator.next();
+        if (next.done) break;
+        if (next.value.cells.some((c) => !isBlank(c))) head.push(next.value);
+      }
+      const header = locateHeader(this.spec, head);
+      if (!header) {
+        if (!sheet.hidden && head.length > 0) skipped.push(sheet.name);
+        await iterator.return?.();
+        continue;
+      }
+      matched++;
+      const layout: SheetLayout = { ...header, sheet: sheet.name, byKey: new Map(header.columns.map((c) => [c.spec.key, c])) };
+      const headerRow = header.headerRows[header.headerRows.length - 1];
+      const fileIssue = (code: string, message: string, column: string | null = null, col: number | null = null): IssueData => ({
+        sheet: sheet.name, row: headerRow, cell: col === null ? null : `${columnLetter(col)}${headerRow}`, column, value: null, code, message,
+      });
+      for (const u of header.unknown) listener.issue('warning', fileIssue(ImportCode.UNKNOWN_COLUMN, `column "${u.label}" is not part of ${this.spec.title}; it was not imported`, u.label, u.col));
+      for (const d of header.duplicates) {
+        listener.issue('warning', fileIssue(ImportCode.DUPLICATE_COLUMN, `column "${d.label}" repeats ${d.first.spec.header} (column ${columnLetter(d.first.col)}); only the first is imported`, d.label, d.col));
+      }
+      let missing = false;
+      for (const c of this.spec.columns) {
+        if (c.required && !layout.byKey.has(c.key)) {
+          missing = true;
+          listener.issue('error', fileIssue(ImportCode.MISSING_COLUMN, `required column "${c.header}" is missing from sheet "${sheet.name}" (header in row ${header.headerRows.join('–')})`, c.header));
+        }
+      }
+      for (const set of this.spec.requireOneOf ?? []) {
+        if (!set.some((k) => layout.byKey.has(k))) {
+          missing = true;
+          const names = set.map((k) => this.spec.columns.find((c) => c.key === k)!.header);
+          listener.issue('error', fileIssue(ImportCode.MISSING_COLUMN, `sheet "${sheet.name}" needs one of the columns ${names.join('、')}`, names[0]));
+        }
+      }
+      listener.sheet?.(layout);
+      if (missing) {
+        await iterator.return?.();
+        continue;
+      }
+      const buffered = head.slice(header.dataStart);
+      for (const raw of buffered) {
+        const parsed = this.row(sheet.name, raw, layout, ctx);
+        if (parsed) yield parsed;
+      }
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const parsed = this.row(sheet.name, next.value, layout, ctx);
+        if (parsed) yield parsed;
+      }
+    }
+    if (matched === 0) {
+      listener.issue('error', {
+        sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.HEADER_NOT_FOUND,
+        message: `no sheet has the header of ${this.spec.title} in its first ${HEADER_SEARCH_ROWS} rows (expected columns such as ${this.spec.columns.filter((c) => c.type !== 'ignore').slice(0, 4).map((c) => c.header).join('、')}); is this the right annex?`,
+      });
+    } else {
+      for (const name of skipped) {
+        listener.issue('warning', { sheet: name, row: null, cell: null, column: null, value: null, code: ImportCode.SHEET_SKIPPED, message: `sheet "${name}" has no ${this.spec.title} header; it was skipped` });
+      }
+    }
+  }
+
+  private row(sheet: string, raw: RawRow, layout: SheetLayout, ctx: CoerceContext): ParsedRow | null {
+    const cells = raw.cells;
+    let any = false;
+    for (const c of layout.columns) {
+      if (c.spec.type !== 'ignore' && !isBlank(cells[c.col] ?? null)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any || isFooter(cells)) return null;
+    const values: Record<string, unknown> = {};
+    const parsed: ParsedRow = { sheet, row: raw.number, values, errors: [], raw: cells, layout };
+    for (const c of layout.columns) {
+      if (c.spec.type === 'ignore') continue;
+      const v = cells[c.col] ?? null;
+      if (isBlank(v)) {
+        values[c.spec.key] = null;
+        if (c.spec.notBlank) parsed.errors.push(cellIssue(parsed, c.spec.key, ErrorCode.REQUIRED, `${c.spec.header} is required`));
+        continue;
+      }
+      const r = coerceCell(c.spec, v, c.scale, ctx);
+      if (r.ok) values[c.spec.key] = r.value;
+      else {
+        values[c.spec.key] = null;
+        parsed.errors.push(cellIssue(parsed, c.spec.key, r.code, r.message));
+      }
+    }
+    return parsed;
+  }
+}

@@ -1,0 +1,409 @@
+/**
+ * Streaming .xlsx reader on yauzl (zip) and saxes (XML).
+ *
+ * Why not exceljs' streaming WorkbookReader: it unzips sequentially, so when the shared strings or
+ * the workbook relations come after the sheets — which is how Excel and exceljs itself order the
+ * parts — it copies every sheet to a temp file first; it only finds sheets named `sheetN.xml`; a
+ * phonetic run (`<rPh>`) replaces the cell text; and it cannot tell a zip bomb from a big file.
+ * Here the central directory is checked before anything is inflated (entry count, declared sizes,
+ * ratios; yauzl also fails an entry that inflates past its declared size), the small parts are read
+ * by random access, and each sheet is streamed once, in workbook order, row by row.
+ */
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { ImportCode, ImportFileError, columnIndex } from './issues';
+import { CellError, DateSerial, type CellValue, type RawRow, type SheetSource, type WorkbookSource } from './source';
+
+export interface ZipLimits {
+  maxEntries: number;
+  /** Sum of declared uncompressed sizes. */
+  maxUncompressedBytes: number;
+  /** Largest compression ratio for an entry above 10 MiB (deflate tops out near 1032:1; real XML stays far below 200:1). */
+  maxRatio: number;
+  /** Parts held in memory (shared strings, styles, workbook). */
+  maxInMemoryPartBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 10_000,
+  maxUncompressedBytes: 4 * 1024 ** 3,
+  maxRatio: 400,
+  maxInMemoryPartBytes: 512 * 1024 ** 2,
+};
+
+const MAX_CELL_TEXT = 1_000_000; // Excel's limit is 32,767 characters; beyond this the XML is not a workbook
+const MAX_COLUMNS = 16_384;
+
+function corrupt(name: string, e: unknown): ImportFileError {
+  if (e instanceof ImportFileError) return e;
+  const msg = (e as Error)?.message ?? String(e);
+  if (/too many bytes|too few bytes|expected .* bytes/i.test(msg)) {
+    return new ImportFileError(ImportCode.ZIP_BOMB, `${name}: a part inflates to a different size than the zip directory declares (damaged or crafted file); nothing was imported`);
+  }
+  return new ImportFileError(ImportCode.CORRUPT_FILE, `${name} is damaged or truncated (${msg.split('\n')[0]}); open it in Excel or WPS, save it again and re-import`);
+}
+
+function openZip(file: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true }, (err, zip) => (err ? reject(err) : resolve(zip)));
+  });
+}
+
+function readDirectory(zip: ZipFile, limits: ZipLimits): Promise<Map<string, Entry>> {
+  return new Promise((resolve, reject) => {
+    if (zip.entryCount > limits.maxEntries) {
+      reject(new ImportFileError(ImportCode.ZIP_BOMB, `the file holds ${zip.entryCount} zip entries (a workbook has a few dozen); refused`));
+      return;
+    }
+    const entries = new Map<string, Entry>();
+    let total = 0;
+    zip.on('entry', (e: Entry) => {
+      total += e.uncompressedSize;
+      const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);
+      if (e.uncompressedSize > 10 * 1024 * 1024 && ratio > limits.maxRatio) {
+        reject(new ImportFileError(ImportCode.ZIP_BOMB, `${e.fileName} would inflate ${Math.round(ratio)}:1 to ${(e.uncompressedSize / 1024 ** 2).toFixed(0)} MB: a zip bomb, refused`));
+        return;
+      }
+      if (total > limits.maxUncompressedBytes) {
+        reject(new ImportFileError(ImportCode.ZIP_BOMB, `the workbook would inflate to more than ${(limits.maxUncompressedBytes / 1024 ** 3).toFixed(1)} GB: refused`));
+        return;
+      }
+      entries.set(e.fileName.replace(/\\/g, '/').replace(/^\//, ''), e);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(entries));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream))));
+}
+
+const local = (name: string) => {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+};
+
+/** Feeds a zip entry through a SAX parser, chunk by chunk; `onChunk` runs after each chunk (to hand out rows). */
+async function* saxChunks(stream: Readable, parser: SaxesParser, onBytes: (n: number) => void): AsyncGenerator<void> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    onBytes(chunk.length);
+    parser.write(decoder.write(chunk));
+    yield;
+  }
+  const rest = decoder.end();
+  if (rest) parser.write(rest);
+  parser.close();
+  yield;
+}
+
+async function parseSmallPart(zip: ZipFile, entry: Entry, setup: (p: SaxesParser) => void): Promise<void> {
+  const parser = new SaxesParser();
+  setup(parser);
+  const stream = await openStream(zip, entry);
+  for await (const _ of saxChunks(stream, parser, () => {})) {
+    // handlers collect
+  }
+}
+
+/** Built-in number formats that are dates, including the CJK ones (27–36, 50–58). */
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/**
+ * A custom number format shows a date when, outside quoted text, escaped characters and brackets,
+ * it uses y, m, d, h or s: `yyyy"年"m"月"d"日"` and LibreOffice's `yyyy\年m\月d\日` both are.
+ */
+export function isDateFormat(code: string): boolean {
+  const stripped = code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[(?!h\]|hh\]|m\]|mm\]|s\]|ss\])[^\]]*\]/gi, '')
+    .replace(/_.|\*./g, '');
+  if (/^general$/i.test(stripped.trim())) return false;
+  return /[ymdhse]/i.test(stripped.replace(/e[+-]/gi, '')) && !/^[#0.,%\s;()-]*$/.test(stripped);
+}
+
+interface WorkbookInfo {
+  date1904: boolean;
+  sheets: { name: string; path: string; hidden: boolean }[];
+  sharedStrings: string[] | null;
+  dateStyles: boolean[];
+}
+
+async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name: string, limits: ZipLimits): Promise<WorkbookInfo> {
+  const get = (p: string) => entries.get(p) ?? [...entries.entries()].find(([k]) => k.toLowerCase() === p.toLowerCase())?.[1];
+  if (entries.has('mimetype') && [...entries.keys()].some((k) => k === 'content.xml')) {
+    throw new ImportFileError(ImportCode.UNSUPPORTED_FORMAT, `${name} is an OpenDocument spreadsheet (.ods): save it as .xlsx (文件 → 另存为 → Excel 2007-365)`);
+  }
+  if (get('xl/workbook.bin')) throw new ImportFileError(ImportCode.UNSUPPORTED_FORMAT, `${name} is a binary Excel workbook (.xlsb): save it as .xlsx`);
+  if (get('word/document.xml')) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `${name} is a Word document, not a workbook`);
+  if (get('ppt/presentation.xml')) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `${name} is a PowerPoint presentation, not a workbook`);
+  for (const e of entries.values()) {
+    if (e.isEncrypted()) throw new ImportFileError(ImportCode.ENCRYPTED_FILE, `${name} has encrypted zip entries: save it without a password`);
+    if (!e.fileName.startsWith('xl/worksheets/') && e.uncompressedSize > limits.maxInMemoryPartBytes) {
+      throw new ImportFileError(ImportCode.ZIP_BOMB, `${e.fileName} would inflate to ${(e.uncompressedSize / 1024 ** 2).toFixed(0)} MB: refused`);
+    }
+  }
+  // The main part is named by the package relationships; xl/workbook.xml is the usual place.
+  let workbookPath = 'xl/workbook.xml';
+  const rootRels = get('_rels/.rels');
+  if (rootRels) {
+    await parseSmallPart(zip, rootRels, (p) =>
+      p.on('opentag', (t) => {
+        const a = t.attributes as Record<string, string>;
+        if (local(t.name) === 'Relationship' && /\/officeDocument$/.test(a.Type ?? '')) workbookPath = a.Target.replace(/^\//, '');
+      }),
+    );
+  }
+  const wbEntry = get(workbookPath);
+  if (!wbEntry) {
+    const hasXl = [...entries.keys()].some((k) => k.startsWith('xl/'));
+    if (!hasXl) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `${name} is a zip archive, not an Excel workbook`);
+    throw new ImportFileError(ImportCode.MISSING_PART, `${name} is damaged: its workbook part (${workbookPath}) is missing; open it in Excel or WPS, save it again and re-import`);
+  }
+  const base = path.posix.dirname(workbookPath);
+  const rels = new Map<string, { target: string; type: string }>();
+  const relsEntry = get(path.posix.join(base, '_rels', `${path.posix.basename(workbookPath)}.rels`));
+  if (relsEntry) {
+    await parseSmallPart(zip, relsEntry, (p) =>
+      p.on('opentag', (t) => {
+        const a = t.attributes as Record<string, string>;
+        if (local(t.name) === 'Relationship') rels.set(a.Id, { target: a.Target, type: a.Type ?? '' });
+      }),
+    );
+  }
+  const resolve = (target: string) => (target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(base, target)));
+  let date1904 = false;
+  const sheets: WorkbookInfo['sheets'] = [];
+  await parseSmallPart(zip, wbEntry, (p) =>
+    p.on('opentag', (t) => {
+      const a = t.attributes as Record<string, string>;
+      const n = local(t.name);
+      if (n === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true';
+      if (n === 'sheet') {
+        const rid = a['r:id'] ?? Object.entries(a).find(([k]) => local(k) === 'id' && k.includes(':'))?.[1];
+        const rel = rid ? rels.get(rid) : undefined;
+        if (rel && /chartsheet|dialogsheet|macrosheet/i.test(rel.type)) return;
+        const target = rel ? resolve(rel.target) : `${base}/worksheets/sheet${sheets.length + 1}.xml`;
+        sheets.push({ name: a.name ?? `Sheet${sheets.length + 1}`, path: target, hidden: a.state === 'hidden' || a.state === 'veryHidden' });
+      }
+    }),
+  );
+  if (sheets.length === 0) throw new ImportFileError(ImportCode.MISSING_PART, `${name} has no worksheets`);
+  for (const s of sheets) {
+    if (!get(s.path)) throw new ImportFileError(ImportCode.MISSING_PART, `${name} is damaged: worksheet "${s.name}" (${s.path}) is missing; save it again in Excel or WPS`);
+  }
+  // Styles: which cell formats show dates.
+  const dateStyles: boolean[] = [];
+  const relOf = (suffix: string) => [...rels.values()].find((r) => r.type.endsWith(suffix));
+  const stylesRel = relOf('/styles');
+  const stylesEntry = get(stylesRel ? resolve(stylesRel.target) : `${base}/styles.xml`);
+  if (stylesEntry) {
+    const custom = new Map<number, boolean>();
+    let inCellXfs = false;
+    await parseSmallPart(zip, stylesEntry, (p) => {
+      p.on('opentag', (t) => {
+        const a = t.attributes as Record<string, string>;
+        const n = local(t.name);
+        if (n === 'numFmt') custom.set(Number(a.numFmtId), isDateFormat(a.formatCode ?? ''));
+        else if (n === 'cellXfs') inCellXfs = true;
+        else if (n === 'xf' && inCellXfs) {
+          const id = Number(a.numFmtId ?? 0);
+          dateStyles.push(custom.get(id) ?? BUILTIN_DATE_FORMATS.has(id));
+        }
+      });
+      p.on('closetag', (t) => {
+        if (local(t.name) === 'cellXfs') inCellXfs = false;
+      });
+    });
+  }
+  // Shared strings: the only part whose size grows with the data and must be held in memory.
+  let sharedStrings: string[] | null = null;
+  const ssRel = relOf('/sharedStrings');
+  const ssEntry = get(ssRel ? resolve(ssRel.target) : `${base}/sharedStrings.xml`);
+  if (ssEntry) {
+    const list: string[] = [];
+    sharedStrings = list;
+    let text = '';
+    let inT = false;
+    let phonetic = 0;
+    await parseSmallPart(zip, ssEntry, (p) => {
+      p.on('opentag', (t) => {
+        const n = local(t.name);
+        if (n === 'si') text = '';
+        else if (n === 'rPh') phonetic++;
+        else if (n === 't' && phonetic === 0) inT = true;
+      });
+      p.on('text', (s) => {
+        if (inT) text += s;
+      });
+      p.on('cdata', (s) => {
+        if (inT) text += s;
+      });
+      p.on('closetag', (t) => {
+        const n = local(t.name);
+        if (n === 't') inT = false;
+        else if (n === 'rPh') phonetic--;
+        else if (n === 'si') list.push(text);
+      });
+    });
+  }
+  return { date1904, sheets, sharedStrings, dateStyles };
+}
+
+/** Opens an .xlsx for streaming. Throws {@link ImportFileError} for damaged, crafted or foreign files. */
+export async function openXlsx(file: string, displayName: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<WorkbookSource> {
+  let zip: ZipFile;
+  try {
+    zip = await openZip(file);
+  } catch (e) {
+    throw corrupt(displayName, e);
+  }
+  let info: WorkbookInfo;
+  let entries: Map<string, Entry>;
+  try {
+    entries = await readDirectory(zip, limits);
+    info = await readWorkbookInfo(zip, entries, displayName, limits);
+  } catch (e) {
+    zip.close();
+    throw corrupt(displayName, e);
+  }
+  const sheetBytes = info.sheets.reduce((s, x) => s + (entries.get(x.path)?.uncompressedSize ?? 0), 0) || 1;
+  let bytesDone = 0;
+  return {
+    format: 'xlsx',
+    description: 'xlsx',
+    date1904: info.date1904,
+    progress: () => Math.min(1, bytesDone / sheetBytes),
+    close: async () => zip.close(),
+    sheets: async function* () {
+      for (const sheet of info.sheets) {
+        const entry = entries.get(sheet.path) ?? [...entries.entries()].find(([k]) => k.toLowerCase() === sheet.path.toLowerCase())?.[1];
+        if (!entry) continue;
+        yield { name: sheet.name, hidden: sheet.hidden, rows: sheetRows(zip, entry, info, displayName, (n) => (bytesDone += n)) };
+      }
+    },
+  };
+}
+
+async function* sheetRows(zip: ZipFile, entry: Entry, info: WorkbookInfo, displayName: string, onBytes: (n: number) => void): AsyncGenerator<RawRow> {
+  const parser = new SaxesParser();
+  const out: RawRow[] = [];
+  let row: CellValue[] | null = null;
+  let rowNumber = 0;
+  let col = -1;
+  let type = 'n';
+  let style = 0;
+  let capture = false; // inside <v>, or <t> of an inline string
+  let inInline = false;
+  let phonetic = 0;
+  let text = '';
+  let hasValue = false;
+  let inData = false;
+  parser.on('opentag', (t: SaxesTagPlain) => {
+    const n = local(t.name);
+    if (n === 'c' && row) {
+      const a = t.attributes as Record<string, string>;
+      const ref = a.r;
+      if (ref) {
+        const letters = /^[A-Z]+/.exec(ref)?.[0] ?? '';
+        col = columnIndex(letters);
+      } else col++;
+      if (col < 0 || col >= MAX_COLUMNS) throw new ImportFileError(ImportCode.CORRUPT_FILE, `${displayName}: cell reference "${ref}" is outside a worksheet`);
+      type = a.t ?? 'n';
+      style = a.s ? Number(a.s) : 0;
+      text = '';
+      hasValue = false;
+    } else if (n === 'v' && row) {
+      capture = true;
+      hasValue = true;
+    } else if (n === 'is') {
+      inInline = true;
+      hasValue = true;
+    } else if (n === 'rPh') {
+      phonetic++;
+    } else if (n === 't' && inInline && phonetic === 0) {
+      capture = true;
+    } else if (n === 'row' && inData) {
+      const r = (t.attributes as Record<string, string>).r;
+      rowNumber = r ? Number(r) : rowNumber + 1;
+      row = [];
+      col = -1;
+    } else if (n === 'sheetData') {
+      inData = true;
+    }
+  });
+  const onText = (s: string) => {
+    if (!capture) return;
+    text += s;
+    if (text.length > MAX_CELL_TEXT) throw new ImportFileError(ImportCode.CORRUPT_FILE, `${displayName}: a cell holds more text than Excel allows`);
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', (t: SaxesTagPlain) => {
+    const n = local(t.name);
+    if (n === 'v' || n === 't') capture = false;
+    else if (n === 'is') inInline = false;
+    else if (n === 'rPh') phonetic--;
+    else if (n === 'c' && row) {
+      if (hasValue) row[col] = cellValue(type, text, style, info, displayName);
+    } else if (n === 'row' && row) {
+      for (let i = 0; i < row.length; i++) if (row[i] === undefined) row[i] = null;
+      out.push({ number: rowNumber, cells: row });
+      row = null;
+    } else if (n === 'sheetData') {
+      inData = false;
+    }
+  });
+  let stream: Readable;
+  try {
+    stream = await openStream(zip, entry);
+  } catch (e) {
+    throw corrupt(displayName, e);
+  }
+  try {
+    for await (const _ of saxChunks(stream, parser, onBytes)) {
+      if (out.length) {
+        const batch = out.splice(0, out.length);
+        for (const r of batch) yield r;
+      }
+    }
+  } catch (e) {
+    stream.destroy();
+    throw corrupt(displayName, e);
+  }
+}
+
+function cellValue(type: string, text: string, style: number, info: WorkbookInfo, displayName: string): CellValue {
+  switch (type) {
+    case 's': {
+      if (!info.sharedStrings) throw new ImportFileError(ImportCode.MISSING_PART, `${displayName} is damaged: its shared strings part is missing; save it again in Excel or WPS`);
+      const s = info.sharedStrings[Number(text)];
+      return s === undefined ? null : s;
+    }
+    case 'str':
+    case 'inlineStr':
+      return text;
+    case 'b':
+      return text.trim() === '1' || text.trim().toLowerCase() === 'true';
+    case 'e':
+      return new CellError(text.trim());
+    case 'd': {
+      const m = /^(\d{4}-\d{2}-\d{2})/.exec(text.trim());
+      return m ? m[1] : text;
+    }
+    default: {
+      const t = text.trim();
+      if (t === '') return null;
+      const num = Number(t);
+      if (!Number.isFinite(num)) return t;
+      return info.dateStyles[style] ? new DateSerial(num) : num;
+    }
+  }
+}
