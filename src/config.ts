@@ -23,6 +23,8 @@ export interface Config {
   maxQueryDepth: number;
   maxQueryCost: number;
   importMaxBytes: number;
+  /** An import that runs longer stops with TIME_LIMIT and writes nothing. */
+  importTimeLimitSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Field-encryption keys, `id:base64key` comma separated; the last one encrypts. */
   dataKeys: string | undefined;
@@ -130,6 +132,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_MAX_QUERY_DEPTH', key: 'maxQueryDepth', default: '10', description: 'Deepest GraphQL selection accepted.', parse: int('KAM_MAX_QUERY_DEPTH', 2, 100) },
   { name: 'KAM_MAX_QUERY_COST', key: 'maxQueryCost', default: '100000', description: 'Largest estimated GraphQL query cost accepted.', parse: int('KAM_MAX_QUERY_COST', 1, 100000000) },
   { name: 'KAM_IMPORT_MAX_BYTES', key: 'importMaxBytes', default: '100MB', description: 'Largest uploaded or imported file.', parse: bytes('KAM_IMPORT_MAX_BYTES') },
+  { name: 'KAM_IMPORT_TIME_LIMIT', key: 'importTimeLimitSeconds', default: '900', description: 'Seconds an import may run before it stops and writes nothing.', parse: int('KAM_IMPORT_TIME_LIMIT', 1, 86400) },
   { name: 'KAM_LOG_LEVEL', key: 'logLevel', default: 'info', description: '`debug`, `info`, `warn` or `error`.', parse: (r) => oneOf('KAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const)(r) },
   { name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined, description: 'Field-encryption keys `id:base64(32 bytes)`, comma separated; the last one encrypts.', parse: optional },
   { name: 'KAM_TRUST_PROXY', key: 'trustProxy', default: undefined, description: "Express `trust proxy` setting when behind a TLS-terminating proxy (e.g. `loopback` or `1`).", parse: optional },

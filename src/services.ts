@@ -10,6 +10,7 @@ import { ContactService } from './modules/contacts/contact.service';
 import { CreditService } from './modules/credit/credit.service';
 import { ProjectService } from './modules/projects/project.service';
 import { ActivityService } from './modules/activities/activity.service';
+import { ImportService } from './modules/imports/import.service';
 
 export interface Services {
   ds: DataSource;
@@ -23,6 +24,7 @@ export interface Services {
   credit: CreditService;
   projects: ProjectService;
   activities: ActivityService;
+  imports: ImportService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
@@ -40,5 +42,6 @@ export function createServices(ds: DataSource, config: Config): Services {
     credit: new CreditService(ds),
     projects: new ProjectService(ds),
     activities: new ActivityService(ds),
+    imports: new ImportService(ds, () => config.maxPageSize),
   };
 }

@@ -54,6 +54,9 @@ export interface HeaderLayout {
   labels: string[];
 }
 
+/** Columns KAM Hub adds to the workbooks it hands out (errors workbook), read back silently. */
+const IGNORED_HEADERS = new Set(['错误说明', '原行号']);
+
 type Index = Map<string, ColumnSpec>;
 
 const indexes = new WeakMap<AnnexSpec, Index>();
@@ -139,7 +142,7 @@ function evaluate(spec: AnnexSpec, upper: CellValue[], lower: CellValue[] | null
       m = matchLabel(spec, up);
     }
     labels[c] = label;
-    if (!label) continue;
+    if (!label || IGNORED_HEADERS.has(analyseHeader(label).key)) continue;
     if (!m) {
       unknown.push({ col: c, label });
       continue;

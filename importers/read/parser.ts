@@ -145,6 +145,9 @@ export class AnnexParser {
       }
     }
     if (!any || isFooter(cells)) return null;
+    const seq = layout.byKey.get('_seq');
+    // The template's example row says 示例 in 序号.
+    if (seq && /^(示例|样例|例)$/.test(cellText(cells[seq.col] ?? null).trim())) return null;
     const values: Record<string, unknown> = {};
     const parsed: ParsedRow = { sheet, row: raw.number, values, errors: [], raw: cells, layout };
     for (const c of layout.columns) {

@@ -19,6 +19,13 @@ import { printKamSchema } from '../http/schema';
 import { generateDemoData } from '../../seeds/demo/generator';
 import { loadDemoData } from '../../seeds/demo/load';
 import { CliError, describeDatabase, openRuntime, type Runtime } from './runtime';
+import { ImportFileError } from '../../importers/read/issues';
+import { ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
+import { importAnnex, type ImportReport } from '../../importers/load/importer';
+import { buildTemplate } from '../../importers/load/template';
+import { ImportMode, ImportModes } from '../common/enums';
+import os from 'node:os';
+import { SingleBar, Presets } from 'cli-progress';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -208,6 +215,52 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('import <annex> <file>')
+    .description(`import an annex workbook (.xlsx, or .csv in UTF-8/GBK): ${ANNEX_CHOICES}`)
+    .option('--dry-run', 'check everything and report what would be created/updated/unchanged; write nothing')
+    .addOption(new Option('--mode <mode>', 'atomic: any rejected row writes nothing; skip-invalid: write the valid rows').choices(['atomic', 'skip-invalid']).default('atomic'))
+    .option('--json', 'print the report as one JSON object on stdout')
+    .option('--errors-out <file>', 'write the rejected rows, with an added 错误说明 column, to this .xlsx')
+    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string }) => {
+      const annex = annexArg(annexName);
+      await withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        const ctx = systemContext(`import (${os.userInfo().username})`);
+        const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '{bar} {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
+        bar?.start(100, 0, { rows: 0 });
+        let report: ImportReport;
+        try {
+          ({ report } = await importAnnex(rt.services, ctx, {
+            annex,
+            file,
+            dryRun: !!opts.dryRun,
+            mode: ImportModes.parse(opts.mode, '--mode') as ImportMode,
+            errorsOut: opts.errorsOut,
+            onProgress: (p) => bar?.update(Math.round(p.fraction * 100), { rows: p.rowsProcessed }),
+          }));
+        } finally {
+          bar?.stop();
+        }
+        if (opts.json) process.stdout.write(JSON.stringify(report) + '\n');
+        else printReport(annex, report, opts.errorsOut);
+        process.exitCode = report.errors.length || report.rows.invalid ? 1 : 0;
+      });
+    });
+
+  program
+    .command('template <annex>')
+    .description(`write a blank annex workbook with dropdowns and an example row: ${ANNEX_CHOICES}`)
+    .requiredOption('--out <file>', 'the .xlsx to write')
+    .action(async (annexName: string, opts: { out: string }) => {
+      const annex = annexArg(annexName);
+      await withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        fs.writeFileSync(opts.out, await buildTemplate(annex, await rt.services.tiers.list(), await rt.services.tiers.listManagementLevels()));
+        out(`wrote ${opts.out} (${annex.title})`);
+      });
+    });
+
+  program
     .command('schema')
     .description('print the GraphQL schema (sorted SDL)')
     .option('--out <file>', 'write it to a file instead')
@@ -247,8 +300,36 @@ export function buildProgram(): Command {
   return program;
 }
 
+function annexArg(name: string): AnnexSpec {
+  const annex = findAnnex(name);
+  if (!annex) throw new CliError(`unknown annex "${name}": use ${ANNEX_CHOICES}`);
+  return annex;
+}
+
+const SHOWN_ISSUES = 50;
+
+function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): void {
+  const rows = r.rows;
+  const verb = r.dryRun ? 'would create' : 'created';
+  out(`${annex.title} ← ${r.file}${r.dryRun ? ' (dry run: nothing written)' : ''}`);
+  out(`  rows: ${rows.total} read, ${rows.valid} valid, ${rows.invalid} rejected; ${verb} ${rows.created}, ${r.dryRun ? 'would update' : 'updated'} ${rows.updated}, unchanged ${rows.unchanged}`);
+  if (!r.dryRun && r.mode === ImportMode.ATOMIC && (rows.invalid || r.errors.length)) out('  atomic mode: rows were rejected, so nothing was written (fix them, or use --mode skip-invalid)');
+  const line = (i: ImportReport['errors'][number]) => `  ${[i.sheet, i.cell ?? (i.row ? `row ${i.row}` : null)].filter(Boolean).join('!')}${i.column ? ` ${i.column}` : ''}: ${i.message} [${i.code}]`;
+  if (r.errors.length) {
+    out(`errors (${r.errors.length}):`);
+    r.errors.slice(0, SHOWN_ISSUES).forEach((e) => out(line(e)));
+    if (r.errors.length > SHOWN_ISSUES) out(`  … and ${r.errors.length - SHOWN_ISSUES} more${errorsOut ? '' : ' (--errors-out F.xlsx writes every rejected row, --json prints them all)'}`);
+  }
+  if (r.warnings.length) {
+    out(`warnings (${r.warnings.length}):`);
+    r.warnings.slice(0, SHOWN_ISSUES).forEach((w) => out(line(w)));
+    if (r.warnings.length > SHOWN_ISSUES) out(`  … and ${r.warnings.length - SHOWN_ISSUES} more (--json prints them all)`);
+  }
+  if (errorsOut) out(`rejected rows written to ${errorsOut}`);
+}
+
 function errorLine(e: unknown): string {
-  if (e instanceof CliError || e instanceof ConfigError || e instanceof DomainError) return e.message;
+  if (e instanceof CliError || e instanceof ConfigError || e instanceof DomainError || e instanceof ImportFileError) return e.message;
   if (e instanceof Error) return e.message.split('\n')[0];
   return String(e);
 }

@@ -20,6 +20,8 @@ export const ErrorCode = {
   INVALID_CURSOR: 'INVALID_CURSOR',
   PAGE_SIZE_TOO_LARGE: 'PAGE_SIZE_TOO_LARGE',
   UNKNOWN_TIER: 'UNKNOWN_TIER',
+  /** Sensitive personal information (家庭成员情况, 家庭住址, 兴趣爱好) without a consent record. */
+  CONSENT_REQUIRED: 'CONSENT_REQUIRED',
   // Missing things
   NOT_FOUND: 'NOT_FOUND',
   // State conflicts

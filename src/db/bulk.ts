@@ -5,6 +5,7 @@
  */
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 
 const MAX_PARAMS = 30_000;
 const MAX_ROWS = 1_000;
@@ -24,5 +25,62 @@ export async function bulkInsert<T extends ObjectLiteral>(em: EntityManager, tar
   const size = rowsPerStatement(columns);
   for (let i = 0; i < rows.length; i += size) {
     await em.createQueryBuilder().insert().into(target).values(rows.slice(i, i + size)).updateEntity(false).execute();
+  }
+}
+
+export interface BulkWriteOptions {
+  /**
+   * Turn the INSERT into an upsert: on a conflict on these properties (a primary or unique key; MySQL
+   * uses whichever unique key collides, SQLite needs it named) overwrite `update` with the new values.
+   */
+  upsert?: { conflict: string[]; update: string[] };
+}
+
+/**
+ * Chunked multi-row INSERT (or upsert) in plain SQL built from the entity metadata: one statement per
+ * chunk, values run through the column transformers and the driver exactly as TypeORM persists them.
+ * The query builder is bypassed on purpose: building 1,000-row statements through it costs more than
+ * the database spends executing them. Rows must all carry the same properties; write full rows (a
+ * MySQL upsert is checked as an INSERT first, so NOT NULL columns need values even when it updates).
+ * Like {@link bulkInsert}, it returns no ids: find rows again by their natural keys.
+ */
+export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: Partial<T>[], options: BulkWriteOptions = {}): Promise<void> {
+  if (rows.length === 0) return;
+  const meta = em.connection.getMetadata(target);
+  const driver = em.connection.driver;
+  const mysql = driver.options.type === 'mysql' || driver.options.type === 'mariadb';
+  const q = (name: string) => (mysql ? `\`${name}\`` : `"${name}"`);
+  const keys = Object.keys(rows[0]).filter((k) => rows[0][k] !== undefined);
+  const columns = keys.map((k) => {
+    const c = meta.findColumnWithPropertyPath(k);
+    if (!c) throw new Error(`${meta.name} has no column ${k}`);
+    return c;
+  });
+  const dbName = (prop: string) => {
+    const c = meta.findColumnWithPropertyPath(prop);
+    if (!c) throw new Error(`${meta.name} has no column ${prop}`);
+    return q(c.databaseName);
+  };
+  let tail = '';
+  if (options.upsert) {
+    const sets = options.upsert.update.map((p) => (mysql ? `${dbName(p)} = VALUES(${dbName(p)})` : `${dbName(p)} = excluded.${dbName(p)}`));
+    tail = mysql ? ` ON DUPLICATE KEY UPDATE ${sets.join(', ')}` : ` ON CONFLICT (${options.upsert.conflict.map(dbName).join(', ')}) DO UPDATE SET ${sets.join(', ')}`;
+  }
+  const head = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES `;
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const size = rowsPerStatement(columns.length);
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    const params: unknown[] = [];
+    for (const row of chunk) {
+      for (let j = 0; j < columns.length; j++) {
+        const c = columns[j];
+        let v: unknown = row[keys[j]];
+        if (v === undefined) v = null;
+        if (c.transformer) v = ApplyValueTransformers.transformTo(c.transformer, v);
+        params.push(driver.preparePersistentValue(v, c));
+      }
+    }
+    await em.query(head + chunk.map(() => tuple).join(', ') + tail, params);
   }
 }

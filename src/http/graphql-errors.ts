@@ -26,6 +26,7 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
     case ErrorCode.INVALID_CURSOR:
     case ErrorCode.PAGE_SIZE_TOO_LARGE:
     case ErrorCode.UNKNOWN_TIER:
+    case ErrorCode.CONSENT_REQUIRED:
       return 'BAD_USER_INPUT';
     case ErrorCode.NOT_FOUND:
       return 'NOT_FOUND';

@@ -11,7 +11,12 @@ import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
 import { managerFor } from '../../db/transaction';
 import { AuditService } from '../audit/audit.service';
-import { TierService } from '../policy/tier.service';
+import { TierService, matchByLabel } from '../policy/tier.service';
+import type { Tier } from '../policy/tier.entity';
+import type { ManagementLevel } from '../policy/management-level.entity';
+import { Assignment } from '../policy/assignment.entity';
+import { AssignmentReason } from '../../common/enums';
+import { bulkInsert } from '../../db/bulk';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 import { Account } from './account.entity';
@@ -53,7 +58,18 @@ export interface AccountFilter {
   codes?: string[];
 }
 
-type AccountValues = Partial<Omit<Account, 'id' | 'createdAt' | 'updatedAt' | 'version'>>;
+/**
+ * What bulk callers (the annex importer) resolved once for a whole file, so that normalising a row
+ * needs no query: the tier and management-level rows, and the promise that unit, manager and parent
+ * ids were looked up by the caller.
+ */
+export interface AccountNormalizeRefs {
+  tiers: readonly Tier[];
+  managementLevels: readonly ManagementLevel[];
+  idsVerified: boolean;
+}
+
+export type AccountValues = Partial<Omit<Account, 'id' | 'createdAt' | 'updatedAt' | 'version'>>;
 
 const has = <K extends keyof AccountInput>(input: AccountInput, key: K) => Object.prototype.hasOwnProperty.call(input, key) && input[key] !== undefined;
 
@@ -92,7 +108,7 @@ export class AccountService {
    * Validates and normalises input into column values. Only fields present in `input` are returned
    * (a patch); `creating` additionally requires code and name.
    */
-  async normalize(ctx: RequestContext, input: AccountInput, creating: boolean): Promise<AccountValues> {
+  async normalize(ctx: RequestContext, input: AccountInput, creating: boolean, refs?: AccountNormalizeRefs): Promise<AccountValues> {
     const v: AccountValues = {};
     const text = (key: keyof AccountInput & keyof AccountValues) => {
       if (has(input, key)) (v as Record<string, unknown>)[key] = cleanText(input[key] as string | null);
@@ -134,9 +150,14 @@ export class AccountService {
         v[col] = yuanToFen(yuan, key);
       }
     }
-    if (has(input, 'tierCode')) v.tierId = cleanText(input.tierCode) ? (await this.tiers.resolve(input.tierCode as string, 'tierCode')).id : null;
+    if (has(input, 'tierCode')) v.tierId = cleanText(input.tierCode) ? (await this.resolveTier(input.tierCode as string, refs)).id : null;
     if (has(input, 'managementLevel')) {
-      v.managementLevelId = cleanText(input.managementLevel) ? (await this.tiers.resolveManagementLevel(input.managementLevel as string)).id : null;
+      v.managementLevelId = cleanText(input.managementLevel) ? (await this.resolveLevel(input.managementLevel as string, refs)).id : null;
+    }
+    if (refs?.idsVerified) {
+      for (const key of ['ownerUnitId', 'managerId', 'parentId'] as const) if (has(input, key)) v[key] = input[key] ?? null;
+      if (input.source) v.source = input.source;
+      return v;
     }
     const em = managerFor(this.ds, ctx);
     if (has(input, 'ownerUnitId')) {
@@ -159,6 +180,29 @@ export class AccountService {
     }
     if (input.source) v.source = input.source;
     return v;
+  }
+
+  private async resolveTier(input: string, refs: AccountNormalizeRefs | undefined): Promise<Tier> {
+    if (!refs) return this.tiers.resolve(input, 'tierCode');
+    const tier = matchByLabel(refs.tiers as Tier[], input);
+    if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: "${input}" is not a tier (${refs.tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
+    return tier;
+  }
+
+  private async resolveLevel(input: string, refs: AccountNormalizeRefs | undefined): Promise<ManagementLevel> {
+    if (!refs) return this.tiers.resolveManagementLevel(input);
+    const level = matchByLabel(refs.managementLevels as ManagementLevel[], input);
+    if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: "${input}" is not a management level (${refs.managementLevels.map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
+    return level;
+  }
+
+  /**
+   * Records who owns newly owned accounts (谁开发、谁优先: the recommending unit and its manager), as
+   * the first Assignment of each. Used by bulk creation (the annex importer); reassignments are the
+   * committee's and go through the policy workflows.
+   */
+  async recordInitialAssignments(ctx: RequestContext, items: { accountId: number; unitId: number; managerId: number | null; fromDate: string }[]): Promise<void> {
+    await bulkInsert(managerFor(this.ds, ctx), Assignment, items.map((i) => ({ ...i, isPrimary: true, toDate: null, reason: AssignmentReason.INITIAL, note: null, decidedById: null })));
   }
 
   async create(ctx: RequestContext, input: AccountInput): Promise<Account> {
@@ -231,7 +275,8 @@ export function applyAccountFilter(qb: SelectQueryBuilder<Account>, filter: Acco
   if (filter.codes?.length) qb.andWhere(`${qb.alias}.code IN (:...codes)`, { codes: filter.codes.map(normalizeAccountCode) });
 }
 
-function emptyAccount(): AccountValues {
+/** Column values of an account nobody has filled in yet (what `create` starts from). */
+export function emptyAccount(): AccountValues {
   return {
     parentId: null, registeredOn: null, creditCode: null, ownership: null, industry: null, scale: null, mainProducts: null, reputation: null,
     totalAssetsFen: null, shareholders: null, address: null, postalCode: null, phone: null, fax: null, email: null, tierId: null,

@@ -56,7 +56,7 @@ export class ContactService {
     const consent = input.consentAt ?? null;
     for (const f of SENSITIVE_CONTACT_FIELDS) {
       if (cleanText(input[f]) && !consent) {
-        throw new DomainError(ErrorCode.VALIDATION_FAILED, `${f}: personal information is stored only with a consent record (consentAt, consentSource)`, { field: f });
+        throw new DomainError(ErrorCode.CONSENT_REQUIRED, `${f}: personal information is stored only with a consent record (consentAt, consentSource)`, { field: f });
       }
     }
     const mobile = cleanText(input.mobile) ? normalizeMobile(input.mobile as string, 'mobile') : null;

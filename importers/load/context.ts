@@ -1,0 +1,293 @@
+/**
+ * What the loaders share during one import run: the transaction (while writing), reference data
+ * loaded once (tiers, units, managers), the account directory for rows that name an account, and
+ * the sinks for warnings. Units and managers a file names but the database lacks are created (or, in
+ * a dry run, only listed), each with a warning.
+ */
+import { createHash } from 'node:crypto';
+import { In, type EntityManager } from 'typeorm';
+import type { RequestContext } from '../../src/common/context';
+import { DomainError, ErrorCode } from '../../src/common/errors';
+import { Role } from '../../src/common/enums';
+import { nameKey } from '../../src/common/text';
+import { managerFor } from '../../src/db/transaction';
+import { Account } from '../../src/modules/accounts/account.entity';
+import { normalizeAccountCode } from '../../src/modules/accounts/account.service';
+import { OrgUnit } from '../../src/modules/org/org-unit.entity';
+import { User } from '../../src/modules/org/user.entity';
+import type { Tier } from '../../src/modules/policy/tier.entity';
+import type { ManagementLevel } from '../../src/modules/policy/management-level.entity';
+import type { Services } from '../../src/services';
+import { ImportCode, type IssueData } from '../read/issues';
+import { cellIssue, type ParsedRow } from '../read/parser';
+
+export type RowOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface LoadState {
+  services: Services;
+  /** The caller's context; `tx` is set while this run writes inside its transaction. */
+  base: RequestContext;
+  tx: RequestContext | null;
+  dryRun: boolean;
+  today: string;
+  tiers: Tier[];
+  managementLevels: ManagementLevel[];
+  warn(issue: IssueData): void;
+}
+
+/** The context to read and write through: the transaction while there is one. */
+export function readCtx(s: LoadState): RequestContext {
+  return s.tx ?? s.base;
+}
+
+export function em(s: LoadState): EntityManager {
+  return managerFor(s.services.ds, readCtx(s));
+}
+
+/** Whether rows are being written now (not a dry run, and an atomic run has not been rejected). */
+export function writing(s: LoadState): boolean {
+  return s.tx !== null;
+}
+
+export const isManagerActor = (s: LoadState) => s.base.actor.role === Role.MANAGER;
+
+/** A DomainError from a service → a cell error of the row (its `field` names the column). */
+export function serviceIssue(row: ParsedRow, e: unknown, fieldToKey: Record<string, string> = {}): IssueData {
+  if (!(e instanceof DomainError)) throw e;
+  const field = typeof e.details.field === 'string' ? e.details.field : null;
+  const key = field ? (fieldToKey[field] ?? field) : null;
+  const known = key && row.layout.byKey.has(key) ? key : null;
+  return cellIssue(row, known, e.code, e.message.replace(/^[A-Za-z.]+: /, ''));
+}
+
+interface UnitEntry {
+  id: number;
+  name: string;
+}
+
+/** Units and managers by normalised name; what a file names and the database lacks is created once. */
+export class OrgDirectory {
+  private units = new Map<string, UnitEntry>();
+  /** `${unitId}|${nameKey}` → user id; `*|${nameKey}` → ids across units. */
+  private managers = new Map<string, number>();
+  private managersByName = new Map<string, number[]>();
+  private unitNames = new Map<number, string>();
+  private virtualId = -1;
+
+  constructor(private readonly s: LoadState) {}
+
+  async load(): Promise<void> {
+    this.units.clear();
+    this.managers.clear();
+    this.managersByName.clear();
+    const m = em(this.s);
+    for (const u of await m.find(OrgUnit, { select: { id: true, name: true, nameKey: true } })) {
+      this.units.set(u.nameKey, { id: u.id, name: u.name });
+      this.unitNames.set(u.id, u.name);
+    }
+    for (const u of await m.find(User, { select: { id: true, nameKey: true, unitId: true, active: true } })) {
+      this.managers.set(`${u.unitId ?? ''}|${u.nameKey}`, u.id);
+      const list = this.managersByName.get(u.nameKey) ?? [];
+      list.push(u.id);
+      this.managersByName.set(u.nameKey, list);
+    }
+  }
+
+  unitName(id: number | null | undefined): string {
+    return id == null ? '' : (this.unitNames.get(id) ?? `#${id}`);
+  }
+
+  /** The unit named `name`, created when unknown (warning); a MANAGER may not create units. */
+  async unit(row: ParsedRow, name: string): Promise<number | IssueData> {
+    const key = nameKey(name);
+    const known = this.units.get(key);
+    if (known) return known.id;
+    if (isManagerActor(this.s)) return cellIssue(row, 'ownerUnit', ImportCode.UNKNOWN_UNIT, `unit "${name}" does not exist; ask an administrator to create it`);
+    let id: number;
+    let how: string;
+    if (writing(this.s)) {
+      const code = await this.freeUnitCode(key);
+      const unit = await this.s.services.org.createUnit(this.s.tx!, { code, name });
+      id = unit.id;
+      how = `created (unit code ${code})`;
+    } else {
+      id = this.virtualId--;
+      how = 'would be created';
+    }
+    this.units.set(key, { id, name });
+    this.unitNames.set(id, name);
+    this.s.warn({ ...cellIssue(row, 'ownerUnit', ImportCode.UNIT_CREATED, ''), message: `推荐单位 "${name}" is new: ${how}` });
+    return id;
+  }
+
+  private async freeUnitCode(key: string): Promise<string> {
+    const base = `U${createHash('sha1').update(key).digest('hex').slice(0, 6).toUpperCase()}`;
+    for (let i = 0; ; i++) {
+      const code = i === 0 ? base : `${base}-${i}`;
+      if (!(await em(this.s).existsBy(OrgUnit, { code }))) return code;
+    }
+  }
+
+  /**
+   * The manager named `name` within `unitId` (or, with no unit, the only user of that name), created
+   * in that unit when unknown (warning). `column` is the row's column naming the manager.
+   */
+  async manager(row: ParsedRow, unitId: number | null, name: string, column = 'manager', create = true): Promise<number | IssueData | null> {
+    const key = nameKey(name);
+    if (unitId !== null) {
+      const id = this.managers.get(`${unitId}|${key}`);
+      if (id !== undefined) return id;
+    } else {
+      const ids = this.managersByName.get(key) ?? [];
+      if (ids.length === 1) return ids[0];
+      if (ids.length > 1) return cellIssue(row, column, ImportCode.AMBIGUOUS_MANAGER, `several users are named "${name}"; fill 推荐单位 so the manager can be found within the unit`);
+    }
+    if (!create) return null;
+    if (isManagerActor(this.s)) return cellIssue(row, column, ImportCode.UNKNOWN_MANAGER, `manager "${name}" does not exist in ${this.unitName(unitId) || 'any unit'}; ask an administrator to add the user`);
+    let id: number;
+    let how: string;
+    if (writing(this.s) && (unitId === null || unitId > 0)) {
+      const user = await this.s.services.org.createUser(this.s.tx!, { name, role: Role.MANAGER, unitId });
+      id = user.id;
+      how = 'created';
+    } else {
+      id = this.virtualId--;
+      how = 'would be created';
+    }
+    this.managers.set(`${unitId ?? ''}|${key}`, id);
+    const list = this.managersByName.get(key) ?? [];
+    list.push(id);
+    this.managersByName.set(key, list);
+    this.s.warn({ ...cellIssue(row, column, ImportCode.MANAGER_CREATED, ''), message: `客户经理 "${name}"${unitId !== null ? ` of ${this.unitName(unitId)}` : ''} is new: ${how} (a user without login)` });
+    return id;
+  }
+}
+
+export type AccountRef = Pick<Account, 'id' | 'code' | 'name' | 'nameKey' | 'creditCode' | 'ownerUnitId' | 'managerId'>;
+
+const ACCOUNT_REF_SELECT = { id: true, code: true, name: true, nameKey: true, creditCode: true, ownerUnitId: true, managerId: true } as const;
+
+/** Finds the account a persons or ledger row names: by 客户编号, else 统一社会信用代码, else 客户名称. */
+export class AccountDirectory {
+  private byCode = new Map<string, AccountRef | null>();
+  private byCredit = new Map<string, AccountRef | null>();
+  private byName = new Map<string, AccountRef[]>();
+
+  constructor(private readonly s: LoadState) {}
+
+  /** Loads what a batch of rows names, in three queries at most. */
+  async prefetch(rows: ParsedRow[]): Promise<void> {
+    if (this.byCode.size + this.byCredit.size + this.byName.size > 100_000) this.clear();
+    const codes = new Set<string>();
+    const credits = new Set<string>();
+    const names = new Set<string>();
+    for (const r of rows) {
+      const v = r.values;
+      if (typeof v.accountCode === 'string' && !this.byCode.has(normalizeAccountCode(v.accountCode))) codes.add(normalizeAccountCode(v.accountCode));
+      if (typeof v.accountCreditCode === 'string' && !this.byCredit.has(v.accountCreditCode)) credits.add(v.accountCreditCode);
+      if (typeof v.accountName === 'string' && !this.byName.has(nameKey(v.accountName))) names.add(nameKey(v.accountName));
+    }
+    const m = em(this.s);
+    for (const [set, column, map] of [[codes, 'code', this.byCode], [credits, 'creditCode', this.byCredit]] as const) {
+      for (const chunk of chunks([...set], 1000)) {
+        const found = await m.find(Account, { select: ACCOUNT_REF_SELECT, where: { [column]: In(chunk) } });
+        for (const k of chunk) map.set(k, null);
+        for (const a of found) map.set(column === 'code' ? a.code : (a.creditCode as string), a);
+      }
+    }
+    for (const chunk of chunks([...names], 1000)) {
+      const found = await m.find(Account, { select: ACCOUNT_REF_SELECT, where: { nameKey: In(chunk) } });
+      for (const k of chunk) this.byName.set(k, []);
+      for (const a of found) this.byName.get(a.nameKey)!.push(a);
+    }
+  }
+
+  clear(): void {
+    this.byCode.clear();
+    this.byCredit.clear();
+    this.byName.clear();
+  }
+
+  /** The row's account, or the cell error saying why there is none. */
+  resolve(row: ParsedRow): AccountRef | IssueData {
+    const v = row.values;
+    const code = typeof v.accountCode === 'string' ? normalizeAccountCode(v.accountCode) : null;
+    const credit = typeof v.accountCreditCode === 'string' ? v.accountCreditCode : null;
+    const name = typeof v.accountName === 'string' ? v.accountName : null;
+    let found: AccountRef | null = null;
+    if (code) {
+      found = this.byCode.get(code) ?? null;
+      if (!found) return cellIssue(row, 'accountCode', ImportCode.UNKNOWN_ACCOUNT, `no account has 客户编号 ${code}; import it with annex 1 or 2 first`);
+    }
+    if (credit) {
+      const other = this.byCredit.get(credit) ?? null;
+      if (found && other && other.id !== found.id) {
+        return cellIssue(row, 'accountCreditCode', ImportCode.AMBIGUOUS_ACCOUNT, `统一社会信用代码 ${credit} is account ${other.code} ${other.name}, but 客户编号 ${code} is ${found.name}`);
+      }
+      if (!found && !other) return cellIssue(row, 'accountCreditCode', ImportCode.UNKNOWN_ACCOUNT, `no account has 统一社会信用代码 ${credit}`);
+      found ??= other;
+    }
+    if (!found && name) {
+      const list = this.byName.get(nameKey(name)) ?? [];
+      if (list.length === 0) return cellIssue(row, 'accountName', ImportCode.UNKNOWN_ACCOUNT, `no account is named "${name}"; import it with annex 1 or 2 first`);
+      if (list.length > 1) return cellIssue(row, 'accountName', ImportCode.AMBIGUOUS_ACCOUNT, `${list.length} accounts are named "${name}" (${list.map((a) => a.code).join(', ')}); add 客户编号`);
+      found = list[0];
+    }
+    if (!found) return cellIssue(row, 'accountName', ErrorCode.REQUIRED, 'the row names no account: fill 客户编号, 统一社会信用代码 or 客户名称');
+    if (isManagerActor(this.s) && found.ownerUnitId !== this.s.base.actor.unitId) {
+      return cellIssue(row, code ? 'accountCode' : credit ? 'accountCreditCode' : 'accountName', ErrorCode.FORBIDDEN, `account ${found.code} ${found.name} belongs to another unit; a manager imports only the accounts of their own unit`);
+    }
+    return found;
+  }
+}
+
+export function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** Equality of stored and new column values (dates, decimals, arrays and booleans as the drivers return them). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  if (a instanceof Date || b instanceof Date) return new Date(a as Date).getTime() === new Date(b as Date).getTime();
+  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
+  if (typeof a === 'boolean' || typeof b === 'boolean') return Boolean(a) === Boolean(b);
+  return String(a) === String(b);
+}
+
+/** Properties of `values` that differ from `existing`. */
+export function changedKeys(existing: object, values: object): string[] {
+  const e = existing as Record<string, unknown>;
+  return Object.entries(values)
+    .filter(([k, v]) => v !== undefined && !sameValue(e[k], v))
+    .map(([k]) => k);
+}
+
+/** The full column row of an entity (for upserts), with overrides. */
+export function fullRow<T extends object>(m: EntityManager, target: new () => T, entity: T, overrides: Partial<T>): Partial<T> {
+  const meta = m.connection.getMetadata(target);
+  const row: Record<string, unknown> = {};
+  for (const c of meta.columns) row[c.propertyName] = (entity as Record<string, unknown>)[c.propertyName];
+  return Object.assign(row, overrides) as Partial<T>;
+}
+
+/** Properties an upsert by id overwrites: everything but the id and creation time. */
+export function updatableColumns(m: EntityManager, target: new () => object): string[] {
+  return m.connection.getMetadata(target).columns.map((c) => c.propertyName).filter((p) => p !== 'id' && p !== 'createdAt');
+}
+
+/** A value too long for its varchar column → the cell error, else null. */
+export function lengthIssue(m: EntityManager, target: new () => object, row: ParsedRow, values: Record<string, unknown>, fieldToKey: Record<string, string> = {}): IssueData | null {
+  const meta = m.connection.getMetadata(target);
+  for (const c of meta.columns) {
+    const v = values[c.propertyName];
+    if (typeof v !== 'string' || !c.length) continue;
+    const max = Number(c.length);
+    if ([...v].length > max) {
+      const key = fieldToKey[c.propertyName] ?? c.propertyName;
+      return cellIssue(row, row.layout.byKey.has(key) ? key : null, ImportCode.TEXT_TOO_LONG, `${[...v].length} characters; at most ${max} fit`);
+    }
+  }
+  return null;
+}

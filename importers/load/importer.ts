@@ -1,0 +1,257 @@
+/**
+ * The annex importer: file → parser → loaders → report. Orchestrates one run as an ImportJob; reads
+ * reference data once; validates every row through the services; writes in batches inside one
+ * transaction; never throws for a bad row.
+ *
+ * Modes: `atomic` (default) — any rejected row and nothing is written (the transaction is rolled back
+ * as soon as the first row is rejected, and the rest of the file is still checked so every error is
+ * reported); `skip-invalid` — valid rows are written, rejected ones reported; `dryRun` — nothing is
+ * written, and the report says what would be created, updated or left unchanged.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { QueryRunner } from 'typeorm';
+import type { RequestContext } from '../../src/common/context';
+import { DomainError, ErrorCode } from '../../src/common/errors';
+import { ImportMode, ImportStatus } from '../../src/common/enums';
+import { today as todayDate } from '../../src/common/dates';
+import type { Services } from '../../src/services';
+import type { ImportJob } from '../../src/modules/imports/import-job.entity';
+import { MAX_STORED_ISSUES } from '../../src/modules/imports/import.service';
+import type { AnnexSpec } from '../annexes/spec';
+import { ImportCode, ImportFileError, type IssueData } from '../read/issues';
+import { openWorkbook } from '../read/open';
+import { AnnexParser, type ParsedRow } from '../read/parser';
+import type { WorkbookSource } from '../read/source';
+import { AccountsLoader } from './accounts-loader';
+import { PersonsLoader } from './persons-loader';
+import { LedgerLoader } from './ledger-loader';
+import { AccountDirectory, OrgDirectory, type LoadState, type RowOutcome } from './context';
+import { ErrorsWorkbook } from './errors-workbook';
+
+export interface ImportOptions {
+  annex: AnnexSpec;
+  /** The file on disk (an upload is streamed to disk first). */
+  file: string;
+  /** The name users know the file by; defaults to the file's base name. */
+  fileName?: string;
+  dryRun?: boolean;
+  mode?: ImportMode;
+  /** Write the rejected rows with an added 错误说明 column to this .xlsx. */
+  errorsOut?: string;
+  onProgress?: (p: ImportProgress) => void;
+  /** Give up (TIME_LIMIT) after this long; default from the configuration. */
+  timeLimitMs?: number;
+  /** The day the import runs (for 评价年度 and assignment dates); default today. */
+  today?: string;
+  batchSize?: number;
+}
+
+export interface ImportProgress {
+  rowsProcessed: number;
+  /** Share of the file read, 0…1. */
+  fraction: number;
+}
+
+export interface ImportRows {
+  total: number;
+  valid: number;
+  invalid: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** The report every interface returns (CLI `--json`, HTTP): exactly this shape. */
+export interface ImportReport {
+  annex: string;
+  file: string;
+  dryRun: boolean;
+  mode: ImportMode;
+  rows: ImportRows;
+  errors: IssueData[];
+  warnings: IssueData[];
+}
+
+export interface ImportResult {
+  report: ImportReport;
+  job: ImportJob;
+}
+
+const MAX_REPORTED = MAX_STORED_ISSUES;
+
+/** Streams the file's SHA-256 (the job records which file it was). */
+function sha256(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    fs.createReadStream(file)
+      .on('data', (b) => h.update(b))
+      .on('end', () => resolve(h.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+/** Imports one annex file. Throws {@link ImportFileError} (the job is recorded as FAILED) when the file cannot be read. */
+export async function importAnnex(services: Services, ctx: RequestContext, options: ImportOptions): Promise<ImportResult> {
+  const mode = options.mode ?? ImportMode.ATOMIC;
+  const dryRun = options.dryRun ?? false;
+  const fileName = options.fileName ?? path.basename(options.file);
+  let size = 0;
+  try {
+    size = fs.statSync(options.file).size;
+  } catch {
+    throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `cannot open ${fileName}: no such file`);
+  }
+  const job = await services.imports.start(ctx, { annex: options.annex.annex, fileName: fileName.slice(0, 255), sha256: await sha256(options.file), sizeBytes: Math.min(size, 2 ** 31 - 1), mode, dryRun });
+  const counts: ImportRows = { total: 0, valid: 0, invalid: 0, created: 0, updated: 0, unchanged: 0 };
+  const errors: IssueData[] = [];
+  const warnings: IssueData[] = [];
+  let errorCount = 0;
+  let warningCount = 0;
+  let source: WorkbookSource | undefined;
+  let qr: QueryRunner | undefined;
+  let errorsOut: ErrorsWorkbook | undefined;
+  const joined = !!ctx.em?.queryRunner?.isTransactionActive;
+  const state: LoadState = {
+    services,
+    base: ctx,
+    tx: null,
+    dryRun,
+    today: options.today ?? todayDate(),
+    tiers: [],
+    managementLevels: [],
+    warn: (w) => {
+      warningCount++;
+      if (warnings.length < MAX_REPORTED) warnings.push(w);
+    },
+  };
+  const addError = (e: IssueData) => {
+    errorCount++;
+    if (errors.length < MAX_REPORTED) errors.push(e);
+  };
+  try {
+    source = await openWorkbook(options.file, { displayName: fileName, maxBytes: services.config.importMaxBytes });
+    state.tiers = await services.tiers.list();
+    state.managementLevels = await services.tiers.listManagementLevels();
+    if (!dryRun) {
+      if (joined) state.tx = ctx;
+      else {
+        qr = services.ds.createQueryRunner();
+        await qr.connect();
+        await qr.startTransaction();
+        state.tx = { ...ctx, em: qr.manager };
+      }
+    }
+    const org = new OrgDirectory(state);
+    await org.load();
+    const accounts = new AccountDirectory(state);
+    const annex = options.annex.annex;
+    const loader =
+      annex === 'summary' || annex === 'archive' ? new AccountsLoader(state, org, annex === 'archive')
+      : annex === 'persons' ? new PersonsLoader(state, accounts)
+      : new LedgerLoader(state, accounts, org);
+    const parser = new AnnexParser(options.annex, { tiers: state.tiers, managementLevels: state.managementLevels });
+    if (options.errorsOut) errorsOut = new ErrorsWorkbook(options.errorsOut, source.date1904);
+    const deadline = Date.now() + (options.timeLimitMs ?? services.config.importTimeLimitSeconds * 1000);
+    const batchSize = options.batchSize ?? 1000;
+    let batch: ParsedRow[] = [];
+    let lastBeat = Date.now();
+    let rejected = false;
+
+    const rollbackEarly = async () => {
+      // Atomic: the first rejected row decides; the rest of the file is still checked.
+      if (qr?.isTransactionActive) await qr.rollbackTransaction();
+      state.tx = null;
+      rejected = true;
+      await org.load();
+      accounts.clear();
+    };
+    const flush = async () => {
+      if (!batch.length) return;
+      const rows = batch;
+      batch = [];
+      const outcomes: (RowOutcome | null)[] = await loader.process(rows);
+      let batchRejected = false;
+      rows.forEach((row, i) => {
+        counts.total++;
+        if (row.errors.length) {
+          counts.invalid++;
+          batchRejected = true;
+          for (const e of row.errors) addError(e);
+          errorsOut?.add(row);
+          return;
+        }
+        counts.valid++;
+        const o = outcomes[i];
+        if (o) counts[o]++;
+      });
+      if (batchRejected && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
+      const now = Date.now();
+      if (now - lastBeat > 1000) {
+        lastBeat = now;
+        await services.imports.heartbeat(job.id, counts.total);
+      }
+      options.onProgress?.({ rowsProcessed: counts.total, fraction: source!.progress() });
+    };
+    const listener = {
+      issue: (severity: 'error' | 'warning', issue: IssueData) => {
+        if (severity === 'error') addError(issue);
+        else state.warn(issue);
+      },
+    };
+    for await (const row of parser.parse(source, listener)) {
+      batch.push(row);
+      if (batch.length >= batchSize) {
+        await flush();
+        if (Date.now() > deadline) {
+          throw new ImportFileError(ImportCode.TIME_LIMIT, `${fileName}: the import took longer than ${Math.round((options.timeLimitMs ?? services.config.importTimeLimitSeconds * 1000) / 1000)} s (KAM_IMPORT_TIME_LIMIT) after ${counts.total} rows; nothing was imported — split the file`);
+        }
+      }
+    }
+    await flush();
+    // File-level errors (missing columns, no header) reject an atomic run too.
+    if (errorCount > 0 && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
+    await loader.finish();
+    if (loader instanceof AccountsLoader) loader.summaryWarnings();
+    if (qr?.isTransactionActive) await qr.commitTransaction();
+    if (joined && rejected) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `${fileName}: ${errorCount} error(s), first: ${errors[0] ? `${errors[0].cell ?? ''} ${errors[0].message}` : ''}`);
+    }
+    if (rejected && !dryRun) {
+      // Nothing was written: the report says so rather than what would have been.
+      counts.created = 0;
+      counts.updated = 0;
+      counts.unchanged = 0;
+    }
+    if (errorCount > errors.length) {
+      warnings.push({ sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.TOO_MANY_ISSUES, message: `${errorCount} errors; the first ${errors.length} are listed` });
+    }
+    if (warningCount > warnings.length + 1) {
+      warnings.push({ sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.TOO_MANY_ISSUES, message: `${warningCount} warnings; the first ${MAX_REPORTED} are listed` });
+    }
+    await errorsOut?.close();
+    errorsOut = undefined;
+    const status = errorCount > 0 ? ImportStatus.REJECTED : ImportStatus.SUCCEEDED;
+    const finished = await services.imports.finish(job.id, status, jobCounts(counts), [...errors.map((e) => ({ ...e, severity: 'error' as const })), ...warnings.map((w) => ({ ...w, severity: 'warning' as const }))]);
+    if (!dryRun && !rejected) {
+      await services.audit.record(ctx, { action: 'import.run', entity: 'ImportJob', entityId: job.id, after: { annex: options.annex.annex, file: fileName, mode, ...counts } });
+    }
+    return { job: finished, report: { annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings } };
+  } catch (e) {
+    if (qr?.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    const fileError = e instanceof ImportFileError ? e : null;
+    await services.imports
+      .finish(job.id, ImportStatus.FAILED, jobCounts({ ...counts, created: 0, updated: 0, unchanged: 0 }), [], (fileError?.message ?? (e as Error).message ?? String(e)).slice(0, 2000))
+      .catch(() => undefined);
+    throw e;
+  } finally {
+    await qr?.release();
+    await source?.close();
+    if (errorsOut) await errorsOut.close().catch(() => undefined);
+  }
+}
+
+function jobCounts(c: ImportRows) {
+  return { rowsTotal: c.total, rowsValid: c.valid, rowsInvalid: c.invalid, rowsCreated: c.created, rowsUpdated: c.updated, rowsUnchanged: c.unchanged };
+}

@@ -1,0 +1,128 @@
+/**
+ * Loads 附件3 rows: a person at an account (natural key account + 姓名 + 手机). A person whose stored
+ * record has no mobile yet is the same person when the file adds one. Sensitive fields (家庭成员情况,
+ * 家庭住址, 兴趣爱好) need a consent record — in the row or already stored — else the row is rejected
+ * naming the field (CONSENT_REQUIRED, by ContactService). A blank cell never erases a stored value.
+ */
+import { randomUUID } from 'node:crypto';
+import { In } from 'typeorm';
+import { RecordSource } from '../../src/common/enums';
+import { nameKey } from '../../src/common/text';
+import { bulkWrite } from '../../src/db/bulk';
+import { Contact } from '../../src/modules/contacts/contact.entity';
+import type { ContactInput } from '../../src/modules/contacts/contact.service';
+import { mobileLookupHash } from '../../src/modules/contacts/mobile-hash';
+import { ImportCode } from '../read/issues';
+import { cellIssue, type ParsedRow } from '../read/parser';
+import { KeyIndex } from './key-index';
+import { AccountDirectory, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
+
+const FIELDS = ['name', 'gender', 'title', 'department', 'role', 'officePhone', 'mobile', 'email', 'birthday', 'familyInfo', 'homeAddress', 'hobbies', 'closeness', 'consentAt', 'consentSource', 'consentScope', 'active', 'leftOn', 'notes'] as const;
+
+export class PersonsLoader {
+  private readonly keys = new KeyIndex();
+
+  constructor(
+    private readonly s: LoadState,
+    private readonly accounts: AccountDirectory,
+  ) {}
+
+  async process(rows: ParsedRow[]): Promise<(RowOutcome | null)[]> {
+    const m = em(this.s);
+    await this.accounts.prefetch(rows);
+    const resolved = rows.map((row) => {
+      if (row.errors.length) return null;
+      const a = this.accounts.resolve(row);
+      if ('message' in a) {
+        row.errors.push(a);
+        return null;
+      }
+      return a;
+    });
+    const accountIds = [...new Set(resolved.filter((a) => a).map((a) => a!.id))];
+    const nameKeys = [...new Set(rows.map((r) => (typeof r.values.name === 'string' ? nameKey(r.values.name) : '')).filter(Boolean))];
+    const existingBy = new Map<string, Contact[]>();
+    for (const ids of chunks(accountIds, 500)) {
+      for (const names of chunks(nameKeys, 500)) {
+        for (const c of await m.findBy(Contact, { accountId: In(ids), nameKey: In(names) })) {
+          const k = `${c.accountId}|${c.nameKey}`;
+          existingBy.set(k, [...(existingBy.get(k) ?? []), c]);
+        }
+      }
+    }
+    const outcomes: (RowOutcome | null)[] = [];
+    const inserts: Partial<Contact>[] = [];
+    const updates: { existing: Contact; values: Partial<Contact> }[] = [];
+    rows.forEach((row, i) => {
+      const account = resolved[i];
+      if (!account || row.errors.length) {
+        outcomes.push(null);
+        return;
+      }
+      const v = row.values;
+      const name = v.name as string;
+      const mobile = typeof v.mobile === 'string' ? v.mobile : null;
+      const first = this.keys.seen(`${account.id}|${nameKey(name)}|${mobile ?? ''}`, row.sheet, row.row);
+      if (first) {
+        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, `${name}${mobile ? ` (${mobile})` : ''} of ${account.code} is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
+        outcomes.push(null);
+        return;
+      }
+      const candidates = existingBy.get(`${account.id}|${nameKey(name)}`) ?? [];
+      const hash = mobile ? mobileLookupHash(mobile) : null;
+      const existing = candidates.find((c) => c.mobileHash === hash) ?? (hash ? candidates.find((c) => c.mobileHash === null) : undefined) ?? null;
+      const input: Record<string, unknown> = existing ? pickInput(existing) : { source: RecordSource.IMPORT };
+      for (const f of FIELDS) if (v[f] !== null && v[f] !== undefined) input[f] = v[f];
+      if (v.leftOn && v.active == null) input.active = false;
+      input.accountId = account.id;
+      let values: Partial<Contact>;
+      try {
+        values = this.s.services.contacts.normalize(input as unknown as ContactInput);
+      } catch (e) {
+        row.errors.push(serviceIssue(row, e));
+        outcomes.push(null);
+        return;
+      }
+      if (existing && nameKey(existing.name) === values.nameKey) values.name = existing.name;
+      if (existing) values.erasedAt = existing.erasedAt;
+      const tooLong = lengthIssue(m, Contact, row, values as Record<string, unknown>);
+      if (tooLong) {
+        row.errors.push(tooLong);
+        outcomes.push(null);
+        return;
+      }
+      if (!existing) {
+        inserts.push(values);
+        outcomes.push('created');
+        return;
+      }
+      if (changedKeys(existing, values).length === 0) {
+        outcomes.push('unchanged');
+        return;
+      }
+      updates.push({ existing, values });
+      outcomes.push('updated');
+    });
+    if (writing(this.s)) {
+      const now = new Date();
+      await bulkWrite(m, Contact, inserts.map((c) => ({ ...c, uid: randomUUID(), version: 1, createdAt: now, updatedAt: now })));
+      if (updates.length) {
+        await bulkWrite(m, Contact, updates.map((u) => fullRow(m, Contact, u.existing, { ...u.values, version: u.existing.version + 1, updatedAt: now })), {
+          upsert: { conflict: ['id'], update: updatableColumns(m, Contact) },
+        });
+        // Which fields changed, never their values: these are personal data.
+        await this.s.services.audit.recordMany(this.s.tx!, updates.map((u) => ({ action: 'contact.import', entity: 'Contact', entityId: u.existing.id, fields: changedKeys(u.existing, u.values) })));
+      }
+    }
+    return outcomes;
+  }
+
+  async finish(): Promise<void> {}
+}
+
+/** A stored person as service input, so the row's blank cells keep what is stored. */
+function pickInput(c: Contact): Record<string, unknown> {
+  const out: Record<string, unknown> = { source: c.source };
+  for (const f of FIELDS) out[f] = c[f];
+  return out;
+}
