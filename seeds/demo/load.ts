@@ -1,7 +1,15 @@
 /**
- * Loads a demo dataset through the services (the same validation users' data goes through), in one
- * transaction: the database gets the whole demo company or nothing.
+ * Loads a demo dataset the way a company would: units and users through the services, then the annex
+ * workbooks (附件2 archives with credit evaluations, 附件3 persons, 附件4 ledger) through the annex
+ * importer, then projects, receivables and payments (which no annex carries) through the services —
+ * in one transaction: the database gets the whole demo company or nothing.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ARCHIVE, LEDGER, PERSONS } from '../../importers/annexes';
+import { importAnnex } from '../../importers/load/importer';
+import { writeDemoAnnexes } from './annexes';
 import { DomainError, ErrorCode } from '../../src/common/errors';
 import { RecordSource } from '../../src/common/enums';
 import { systemContext, type RequestContext } from '../../src/common/context';
@@ -22,7 +30,12 @@ export interface DemoLoadResult {
   activities: number;
 }
 
-export async function loadDemoData(services: Services, data: DemoDataset, ctx: RequestContext = systemContext('seed', 'seed')): Promise<DemoLoadResult> {
+export interface DemoLoadOptions {
+  /** Keep the annex workbooks in this directory (default: a temp directory, removed afterwards). */
+  annexDir?: string;
+}
+
+export async function loadDemoData(services: Services, data: DemoDataset, ctx: RequestContext = systemContext('seed', 'seed'), options: DemoLoadOptions = {}): Promise<DemoLoadResult> {
   if ((await services.ds.getRepository(Account).count()) > 0) {
     throw new DomainError(ErrorCode.INVALID_STATE, 'the database already has accounts; demo data goes only into an empty database');
   }
@@ -38,23 +51,22 @@ export async function loadDemoData(services: Services, data: DemoDataset, ctx: R
       const user = await services.org.createUser(tx, { login: u.login, name: u.name, role: u.role, unitId, phone: u.phone, email: u.email });
       userIds.set(`${u.unitCode}/${u.name}`, user.id);
     }
-    const accountIds = new Map<string, number>();
-    for (const a of data.accounts) {
-      const account = await services.accounts.create(tx, {
-        ...a,
-        parentId: a.parentCode ? accountIds.get(a.parentCode) : null,
-        ownerUnitId: unitIds.get(a.ownerUnitCode),
-        managerId: userIds.get(`${a.ownerUnitCode}/${a.managerName}`),
-        source: RecordSource.DEMO,
-      });
-      accountIds.set(a.code, account.id);
+    const dir = options.annexDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kam-demo-'));
+    try {
+      const files = await writeDemoAnnexes(data, dir);
+      const run = async (annex: typeof ARCHIVE, file: string) => {
+        const { report } = await importAnnex(services, tx, { annex, file, today: data.asOf });
+        if (report.errors.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, `demo ${annex.annex} ${path.basename(file)}: ${report.errors[0].cell} ${report.errors[0].message}`);
+      };
+      for (const f of files.archives) await run(ARCHIVE, f);
+      await run(PERSONS, files.persons);
+      await run(LEDGER, files.ledger);
+    } finally {
+      if (!options.annexDir) fs.rmSync(dir, { recursive: true, force: true });
     }
+    const accountIds = new Map<string, number>();
+    for (const a of await tx.em!.find(Account, { select: { id: true, code: true } })) accountIds.set(a.code, a.id);
     const acc = (code: string) => accountIds.get(code) as number;
-    await services.contacts.createMany(
-      tx,
-      data.contacts.map((c) => ({ ...c, accountId: acc(c.accountCode), consentAt: c.consentAt ? new Date(c.consentAt) : null, source: RecordSource.DEMO })),
-    );
-    await services.credit.createMany(tx, data.credit.map((c) => ({ ...c, accountId: acc(c.accountCode) })));
     let receivables = 0;
     let payments = 0;
     for (const p of data.projects) {
@@ -70,15 +82,6 @@ export async function loadDemoData(services: Services, data: DemoDataset, ctx: R
       receivables += p.receivables.length;
       payments += p.payments.length;
     }
-    await services.activities.createMany(
-      tx,
-      data.activities.map((a) => ({
-        ...a,
-        accountId: acc(a.accountCode),
-        managerId: userIds.get(`${a.unitCode}/${a.managerName}`),
-        source: RecordSource.DEMO,
-      })),
-    );
     return {
       units: data.units.length,
       users: data.users.length,

@@ -60,9 +60,9 @@ async function assertMigrated(rt: Runtime): Promise<void> {
   }
 }
 
-async function seedDemo(rt: Runtime, seed?: number, asOf?: string): Promise<void> {
+async function seedDemo(rt: Runtime, seed?: number, asOf?: string, annexDir?: string): Promise<void> {
   const data = generateDemoData({ seed, asOf });
-  const result = await loadDemoData(rt.services, data);
+  const result = await loadDemoData(rt.services, data, undefined, { annexDir });
   out(`Demo data loaded (as of ${data.asOf}): ${Object.entries(result).map(([k, v]) => `${v} ${k}`).join(', ')}`);
 }
 
@@ -150,7 +150,8 @@ export function buildProgram(): Command {
     .option('--demo', 'the deterministic demo company (≥ 200 accounts)')
     .option('--seed <n>', 'random seed for the demo data', '20261123')
     .option('--as-of <date>', 'the day the demo data is "as of" (YYYY-MM-DD, default today)')
-    .action(async (opts: { demo?: boolean; seed: string; asOf?: string }) => {
+    .option('--annexes-out <dir>', 'keep the demo annex workbooks (附件2–4) the seed imports in this directory')
+    .action(async (opts: { demo?: boolean; seed: string; asOf?: string; annexesOut?: string }) => {
       if (!opts.demo) throw new CliError('say what to seed: kam seed --demo');
       const config = configFrom(program);
       if (config.env === 'production') throw new CliError('demo data is refused when NODE_ENV=production');
@@ -159,7 +160,7 @@ export function buildProgram(): Command {
       if (opts.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CliError(`--as-of must be YYYY-MM-DD, got "${opts.asOf}"`);
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
-        await seedDemo(rt, seed, opts.asOf);
+        await seedDemo(rt, seed, opts.asOf, opts.annexesOut);
       });
     });
 

@@ -15,6 +15,7 @@ import { DomainError } from '../common/errors';
 import { kamSchema } from './schema';
 import { createFormatError } from './graphql-errors';
 import type { GraphQLContext } from './graphql-context';
+import { importRouter } from './import-routes';
 
 export interface KamApp {
   app: Express;
@@ -48,6 +49,8 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
       res.status(503).json({ status: 'unavailable', database: services.ds.options.type });
     }
   });
+
+  app.use(importRouter(services, logger, (req) => requestContext(services, req)));
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await kamSchema(),

@@ -4,9 +4,10 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { TierResolver } from '../modules/policy/tier.resolver';
+import { ImportJobResolver } from '../modules/imports/import.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [AccountResolver, TierResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [AccountResolver, TierResolver, ImportJobResolver];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -91,6 +91,7 @@ export class ImportJob extends BaseRecord {
   finishedAt!: Date | null;
 
   /** Last sign of life of the process running the job; a stale RUNNING job was interrupted. */
+  @Field(() => Date, { nullable: true, description: '最近心跳（进度更新时间）/ last progress update' })
   @TimestampColumn()
   heartbeatAt!: Date | null;
 }
