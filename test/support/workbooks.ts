@@ -177,3 +177,27 @@ export function handXlsx(file: string, sheets: HandSheet[], o: HandOptions = {})
   fs.writeFileSync(file, zip(parts.filter((x) => !(o.omit ?? []).includes(x.name))));
   return file;
 }
+
+/** One part of a zip (an .xlsx) as text. */
+export async function zipEntry(file: string, name: string): Promise<string> {
+  const yauzl = await import('yauzl');
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, z) => {
+      if (err) return reject(err);
+      z.on('entry', (e: import('yauzl').Entry) => {
+        if (e.fileName !== name) return z.readEntry();
+        z.openReadStream(e, (err2, stream) => {
+          if (err2) return reject(err2);
+          const parts: Buffer[] = [];
+          stream.on('data', (b: Buffer) => parts.push(b));
+          stream.on('end', () => {
+            z.close();
+            resolve(Buffer.concat(parts).toString('utf8'));
+          });
+        });
+      });
+      z.on('end', () => reject(new Error(`${name} not in ${file}`)));
+      z.readEntry();
+    });
+  });
+}
