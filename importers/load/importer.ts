@@ -97,7 +97,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
   const mode = options.mode ?? ImportMode.ATOMIC;
   const dryRun = options.dryRun ?? false;
   const fileName = options.fileName ?? path.basename(options.file);
-  let size = 0;
+  let size: number;
   try {
     size = fs.statSync(options.file).size;
   } catch {

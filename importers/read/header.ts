@@ -95,7 +95,7 @@ function matchLabel(spec: AnnexSpec, label: string): { spec: ColumnSpec; scale: 
     if (c && c.type === 'amount') return { spec: c, scale: a.withSuffixUnit.scale };
   }
   // `联系方式/电话` written into one cell.
-  const slash = /^(.+?)[/／\-](.+)$/.exec(a.key);
+  const slash = /^(.+?)[/／-](.+)$/.exec(a.key);
   if (slash) {
     const c = idx.get(slash[2]);
     if (c) return { spec: c, scale: a.scale ?? 1 };

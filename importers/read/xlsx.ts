@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { ImportCode, ImportFileError, columnIndex } from './issues';
-import { CellError, DateSerial, type CellValue, type RawRow, type SheetSource, type WorkbookSource } from './source';
+import { CellError, DateSerial, type CellValue, type RawRow, type WorkbookSource } from './source';
 
 export interface ZipLimits {
   maxEntries: number;
