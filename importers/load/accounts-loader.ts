@@ -251,8 +251,10 @@ export class AccountsLoader {
     const now = new Date();
     const base = emptyAccount();
     await bulkWrite(m, Account, newAccounts.map((p) => ({ ...base, ...p.values, version: 1, createdAt: now, updatedAt: now }) as Partial<Account>));
+    // Ids of the new accounts are needed only for their credit evaluations.
     const ids = new Map<string, number>();
-    for (const chunk of chunks(newAccounts.map((p) => p.values.code as string), 1000)) {
+    const needIds = creditWrites.filter((c) => !c.plan.existing).map((c) => c.plan.values.code as string);
+    for (const chunk of chunks(needIds, 1000)) {
       for (const a of await m.find(Account, { select: { id: true, code: true }, where: { code: In(chunk) } })) ids.set(a.code, a.id);
     }
     if (updates.length) {
@@ -268,8 +270,8 @@ export class AccountsLoader {
       })));
     }
     // First ownership of new accounts, and of existing ones the file gives an owner.
+    await this.s.services.accounts.recordInitialAssignmentsByCode(tx, newAccounts.filter((p) => p.values.ownerUnitId).map((p) => p.values.code as string), this.s.today);
     const owned = [
-      ...newAccounts.filter((p) => p.values.ownerUnitId).map((p) => ({ accountId: ids.get(p.values.code as string)!, unitId: p.values.ownerUnitId as number, managerId: p.values.managerId ?? null })),
       ...updates.filter((p) => p.existing!.ownerUnitId == null && p.values.ownerUnitId).map((p) => ({ accountId: p.existing!.id, unitId: p.values.ownerUnitId as number, managerId: p.values.managerId ?? p.existing!.managerId })),
     ];
     if (owned.length) await this.s.services.accounts.recordInitialAssignments(tx, owned.map((o) => ({ ...o, fromDate: this.s.today })));

@@ -113,6 +113,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
   let qr: QueryRunner | undefined;
   let errorsOut: ErrorsWorkbook | undefined;
   const joined = !!ctx.em?.queryRunner?.isTransactionActive;
+  let pending: Promise<void> = Promise.resolve();
   const state: LoadState = {
     services,
     base: ctx,
@@ -167,11 +168,9 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
       await org.load();
       accounts.clear();
     };
-    const flush = async () => {
-      if (!batch.length) return;
-      const rows = batch;
-      batch = [];
-      const outcomes: (RowOutcome | null)[] = await loader.process(rows);
+    // One batch is with the database while the parser reads the next: the loaders run strictly in
+    // order (each waits for the previous), only parsing overlaps with database round trips.
+    const settle = async (rows: ParsedRow[], outcomes: (RowOutcome | null)[]) => {
       let batchRejected = false;
       rows.forEach((row, i) => {
         counts.total++;
@@ -194,6 +193,15 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
       }
       options.onProgress?.({ rowsProcessed: counts.total, fraction: source!.progress() });
     };
+    const flush = async () => {
+      await pending;
+      if (!batch.length) return;
+      const rows = batch;
+      batch = [];
+      pending = loader.process(rows).then((outcomes) => settle(rows, outcomes));
+      // Surface a failure at once rather than at the next batch; the caller awaits `pending` anyway.
+      pending.catch(() => undefined);
+    };
     const listener = {
       issue: (severity: 'error' | 'warning', issue: IssueData) => {
         if (severity === 'error') addError(issue);
@@ -210,6 +218,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
       }
     }
     await flush();
+    await pending;
     // File-level errors (missing columns, no header) reject an atomic run too.
     if (errorCount > 0 && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
     await loader.finish();
@@ -239,6 +248,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
     }
     return { job: finished, report: { annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings } };
   } catch (e) {
+    await pending.catch(() => undefined);
     if (qr?.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
     const fileError = e instanceof ImportFileError ? e : null;
     await services.imports

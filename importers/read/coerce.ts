@@ -8,7 +8,7 @@ import { DomainError, ErrorCode } from '../../src/common/errors';
 import { isValidLocalDate } from '../../src/common/dates';
 import { normalizeText } from '../../src/common/text';
 import { normalizeCreditCode, normalizeEmail, normalizeMobile, normalizePhone, normalizePostalCode } from '../../src/common/validation';
-import { matchByLabel } from '../../src/modules/policy/tier.service';
+import { nameKey } from '../../src/common/text';
 import type { ColumnSpec } from '../annexes/spec';
 import { ImportCode } from './issues';
 import { CellError, DateSerial, cellText, numberText, serialTimeMs, serialToIsoDate, type CellValue } from './source';
@@ -29,6 +29,19 @@ export interface CoerceContext {
 export type Coerced = { ok: true; value: unknown } | { ok: false; code: string; message: string };
 
 const ok = (value: unknown): Coerced => ({ ok: true, value });
+
+const labelIndexes = new WeakMap<readonly LabelRow[], Map<string, LabelRow>>();
+
+/** Code, name or alias → row, like TierService's matchByLabel, indexed once per list (tiers are data). */
+function byLabel(rows: readonly LabelRow[], input: string): LabelRow | undefined {
+  let idx = labelIndexes.get(rows);
+  if (!idx) {
+    idx = new Map();
+    for (const r of rows) for (const l of [r.code, r.name, ...r.aliases]) if (!idx.has(nameKey(l))) idx.set(nameKey(l), r);
+    labelIndexes.set(rows, idx);
+  }
+  return idx.get(nameKey(input));
+}
 const fail = (code: string, message: string): Coerced => ({ ok: false, code, message });
 
 /** Blank after NFKC and trimming. */
@@ -178,11 +191,11 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
       return ok(codes);
     }
     case 'tier': {
-      const t = matchByLabel(ctx.tiers as LabelRow[], text());
+      const t = byLabel(ctx.tiers, text());
       return t ? ok(t.code) : fail(ErrorCode.UNKNOWN_TIER, `"${text()}" is not a tier (${ctx.tiers.map((x) => x.name).join('、')})`);
     }
     case 'managementLevel': {
-      const l = matchByLabel(ctx.managementLevels as LabelRow[], text());
+      const l = byLabel(ctx.managementLevels, text());
       return l ? ok(l.code) : fail(ErrorCode.INVALID_ENUM, `"${text()}" is not a management level (${ctx.managementLevels.map((x) => x.name).join('、')})`);
     }
     case 'phone':

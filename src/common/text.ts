@@ -1,7 +1,11 @@
 /** Text normalisation shared by services, importers and lookups. */
 
+/** Printable ASCII and CJK unified ideographs without spaces: already NFKC, nothing to trim (the common case in imports). */
+const PLAIN = /^[\x21-\x7e\u4e00-\u9fff]*$/;
+
 /** NFKC (full-width → half-width), trims, collapses inner whitespace runs to one space. */
 export function normalizeText(value: string): string {
+  if (PLAIN.test(value)) return value;
   return value.normalize('NFKC').replace(/[\s\u00a0\u3000]+/g, ' ').trim();
 }
 

@@ -11,12 +11,12 @@ import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
 import { managerFor } from '../../db/transaction';
 import { AuditService } from '../audit/audit.service';
-import { TierService, matchByLabel } from '../policy/tier.service';
+import { TierService } from '../policy/tier.service';
 import type { Tier } from '../policy/tier.entity';
 import type { ManagementLevel } from '../policy/management-level.entity';
 import { Assignment } from '../policy/assignment.entity';
 import { AssignmentReason } from '../../common/enums';
-import { bulkInsert } from '../../db/bulk';
+import { bulkWrite } from '../../db/bulk';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 import { Account } from './account.entity';
@@ -184,16 +184,33 @@ export class AccountService {
 
   private async resolveTier(input: string, refs: AccountNormalizeRefs | undefined): Promise<Tier> {
     if (!refs) return this.tiers.resolve(input, 'tierCode');
-    const tier = matchByLabel(refs.tiers as Tier[], input);
+    const tier = labelIndex(refs.tiers).get(nameKey(input));
     if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: "${input}" is not a tier (${refs.tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
     return tier;
   }
 
   private async resolveLevel(input: string, refs: AccountNormalizeRefs | undefined): Promise<ManagementLevel> {
     if (!refs) return this.tiers.resolveManagementLevel(input);
-    const level = matchByLabel(refs.managementLevels as ManagementLevel[], input);
+    const level = labelIndex(refs.managementLevels).get(nameKey(input));
     if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: "${input}" is not a management level (${refs.managementLevels.map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
     return level;
+  }
+
+  /**
+   * Records the first ownership of the accounts with these codes that have an owning unit, in one
+   * INSERT … SELECT (no ids travel back and forth): what a bulk creation of accounts needs.
+   */
+  async recordInitialAssignmentsByCode(ctx: RequestContext, codes: string[], fromDate: string): Promise<void> {
+    if (!codes.length) return;
+    const em = managerFor(this.ds, ctx);
+    const mysql = em.connection.driver.options.type !== 'better-sqlite3';
+    const q = (n: string) => (mysql ? `\`${n}\`` : `"${n}"`);
+    const now = mysql ? 'CURRENT_TIMESTAMP(3)' : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+    await em.query(
+      `INSERT INTO ${q('assignments')} (${['account_id', 'unit_id', 'manager_id', 'is_primary', 'from_date', 'reason', 'created_at', 'updated_at'].map(q).join(', ')}) ` +
+        `SELECT id, owner_unit_id, manager_id, 1, ?, ?, ${now}, ${now} FROM ${q('accounts')} WHERE owner_unit_id IS NOT NULL AND code IN (${codes.map(() => '?').join(', ')})`,
+      [fromDate, AssignmentReason.INITIAL, ...codes],
+    );
   }
 
   /**
@@ -202,7 +219,7 @@ export class AccountService {
    * committee's and go through the policy workflows.
    */
   async recordInitialAssignments(ctx: RequestContext, items: { accountId: number; unitId: number; managerId: number | null; fromDate: string }[]): Promise<void> {
-    await bulkInsert(managerFor(this.ds, ctx), Assignment, items.map((i) => ({ ...i, isPrimary: true, toDate: null, reason: AssignmentReason.INITIAL, note: null, decidedById: null })));
+    await bulkWrite(managerFor(this.ds, ctx), Assignment, items.map((i) => ({ ...i, isPrimary: true, toDate: null, reason: AssignmentReason.INITIAL, note: null, decidedById: null })));
   }
 
   async create(ctx: RequestContext, input: AccountInput): Promise<Account> {
@@ -263,6 +280,19 @@ export class AccountService {
       cursor = row?.parentId ?? null;
     }
   }
+}
+
+const labelIndexes = new WeakMap<readonly { code: string; name: string; aliases: string[] }[], Map<string, unknown>>();
+
+/** Code, name or alias → row, indexed once per list (what matchByLabel does per call). */
+function labelIndex<T extends { code: string; name: string; aliases: string[] }>(rows: readonly T[]): Map<string, T> {
+  let idx = labelIndexes.get(rows) as Map<string, T> | undefined;
+  if (!idx) {
+    idx = new Map();
+    for (const r of rows) for (const l of [r.code, r.name, ...r.aliases]) if (!idx.has(nameKey(l))) idx.set(nameKey(l), r);
+    labelIndexes.set(rows, idx);
+  }
+  return idx;
 }
 
 /** 客户编号 are compared in upper case without spaces (Ｋ００１ = K001). */
