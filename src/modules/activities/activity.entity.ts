@@ -80,6 +80,18 @@ export class Activity extends VersionedRecord {
   @Column({ type: 'simple-array', nullable: true })
   intelTags!: IntelTag[];
 
+  /**
+   * 合同金额 of a ledger row: a signing (签约), counted once in reports.
+   *
+   * THE RULE for signings and collections (annex import, reports, API alike):
+   * - Signed amount of an account or project = Σ Activity.contractAmountFen (attached to
+   *   `projectId` when the ledger row named a project, else to the account)
+   *   + Σ Project.contractAmountFen of projects that NO activity with a contractAmountFen points to.
+   *   A project signed through the ledger is thus counted from the ledger row, never twice.
+   * - Collected amount = Σ Payment.amountFen, nothing else. A ledger 回款金额 becomes exactly one
+   *   Payment whose `activityId` is this activity (unique); `paymentAmountFen` only mirrors it for display.
+   * Re-importing a ledger updates these rows in place (natural key), so nothing is counted twice.
+   */
   @MoneyColumn()
   contractAmountFen!: number | null;
 
@@ -88,6 +100,7 @@ export class Activity extends VersionedRecord {
     return fenToYuan(this.contractAmountFen);
   }
 
+  /** 回款金额 of a ledger row, for display; reports sum the Payment it created (see contractAmountFen). */
   @MoneyColumn()
   paymentAmountFen!: number | null;
 

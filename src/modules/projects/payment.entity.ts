@@ -50,7 +50,10 @@ export class Payment extends VersionedRecord {
   @Column({ type: 'varchar', length: 100, nullable: true })
   reference!: string | null;
 
-  /** The ledger row this collection came from; unique so a re-import never counts it twice. */
+  /**
+   * The ledger row this collection came from; unique so a re-import never counts it twice. Reports sum
+   * payments only, never Activity.paymentAmountFen (see the rule on Activity.contractAmountFen).
+   */
   @Field(() => ID, { nullable: true, description: '来源经营档案记录 / source ledger activity id' })
   @Index({ unique: true })
   @Column({ type: 'int', nullable: true })
