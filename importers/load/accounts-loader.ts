@@ -249,8 +249,7 @@ export class AccountsLoader {
     const tx = this.s.tx!;
     const m = em(this.s);
     const now = new Date();
-    const base = emptyAccount();
-    await bulkWrite(m, Account, newAccounts.map((p) => ({ ...base, ...p.values, version: 1, createdAt: now, updatedAt: now }) as Partial<Account>));
+    await bulkWrite(m, Account, newAccounts.map((p) => p.values as Partial<Account>), { defaults: { ...emptyAccount(), version: 1, createdAt: now, updatedAt: now } });
     // Ids of the new accounts are needed only for their credit evaluations.
     const ids = new Map<string, number>();
     const needIds = creditWrites.filter((c) => !c.plan.existing).map((c) => c.plan.values.code as string);

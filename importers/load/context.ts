@@ -284,7 +284,8 @@ export function lengthIssue(m: EntityManager, target: new () => object, row: Par
     const v = values[c.propertyName];
     if (typeof v !== 'string' || !c.length) continue;
     const max = Number(c.length);
-    if ([...v].length > max) {
+    // Columns count characters; a UTF-16 length within the limit is within it in code points too.
+    if (v.length > max && [...v].length > max) {
       const key = fieldToKey[c.propertyName] ?? c.propertyName;
       return cellIssue(row, row.layout.byKey.has(key) ? key : null, ImportCode.TEXT_TOO_LONG, `${[...v].length} characters; at most ${max} fit`);
     }

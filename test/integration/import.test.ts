@@ -226,4 +226,15 @@ describeEachDb('annex import', (t) => {
     expect(dup.report.errors).toEqual([expect.objectContaining({ row: 3, code: 'DUPLICATE_ROW' })]);
     expect(dup.report.errors[0].message).toContain('row 2');
   });
+
+  it('stops at the time limit, writes nothing and records the job as failed', async () => {
+    const rows: Cell[][] = Array.from({ length: 60 }, (_, i) => [i + 1, `KT${i}`, `限时客户${i}有限公司`, null, null, null, null, null, null, null, null, null, null]);
+    const before = await snapshot();
+    const file = await archive(rows, 'slow.xlsx');
+    await expect(run(ARCHIVE, file, { timeLimitMs: 0, batchSize: 10 })).rejects.toMatchObject({ name: 'ImportFileError', code: 'TIME_LIMIT' });
+    expect(await snapshot()).toBe(before);
+    const [job] = await q<{ status: string; message: string }>(`SELECT status, message FROM import_jobs ORDER BY id DESC`);
+    expect(job.status).toBe('FAILED');
+    expect(job.message).toContain('KAM_IMPORT_TIME_LIMIT');
+  });
 });
