@@ -96,7 +96,8 @@ export class PersonsLoader {
         outcomes.push('created');
         return;
       }
-      if (changedKeys(existing, values).length === 0) {
+      // The mobile compares through its keyed hash: the stored value may be encrypted with a random IV.
+      if (changedKeys(existing, { ...values, mobile: undefined }).length === 0) {
         outcomes.push('unchanged');
         return;
       }
@@ -111,7 +112,7 @@ export class PersonsLoader {
           upsert: { conflict: ['id'], update: updatableColumns(m, Contact) },
         });
         // Which fields changed, never their values: these are personal data.
-        await this.s.services.audit.recordMany(this.s.tx!, updates.map((u) => ({ action: 'contact.import', entity: 'Contact', entityId: u.existing.id, fields: changedKeys(u.existing, u.values) })));
+        await this.s.services.audit.recordMany(this.s.tx!, updates.map((u) => ({ action: 'contact.import', entity: 'Contact', entityId: u.existing.id, fields: changedKeys(u.existing, { ...u.values, mobile: undefined }) })));
       }
     }
     return outcomes;

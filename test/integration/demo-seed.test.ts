@@ -53,6 +53,12 @@ describeEachDb('demo data loaded through the services', (t) => {
     expect(await count('credit_evaluations')).toBe(data.credit.length);
     expect(await count('activities')).toBe(data.activities.length);
     expect(await count('payments')).toBe(result.payments);
+    // Accounts, credit, persons and the ledger came in as annex workbooks through the importer.
+    const jobs = await t().ds.query(`SELECT annex, status, rows_created AS created FROM import_jobs ORDER BY id`);
+    expect(jobs.map((j: { annex: string; status: string }) => `${j.annex}:${j.status}`)).toEqual(['archive:SUCCEEDED', 'archive:SUCCEEDED', 'archive:SUCCEEDED', 'persons:SUCCEEDED', 'ledger:SUCCEEDED']);
+    expect(Number(jobs[0].created)).toBe(data.accounts.length);
+    expect(await count('accounts WHERE parent_id IS NOT NULL')).toBe(data.accounts.filter((a) => a.parentCode).length);
+    expect(await count('activities WHERE manager_id IS NOT NULL')).toBe(data.activities.length);
     // Money survives exactly: the sum of receivables equals the sum of contract amounts, to the fen.
     const [{ c }] = await t().ds.query('SELECT SUM(contract_amount_fen) AS c FROM projects');
     const [{ r }] = await t().ds.query('SELECT SUM(amount_fen) AS r FROM receivables');
