@@ -24,7 +24,7 @@ import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import {
   changedKeys, chunks, em, fullRow, isManagerActor, lengthIssue, readCtx, serviceIssue, updatableColumns, writing,
-  type LoadState, type OrgDirectory, type RowOutcome,
+  WriteQueue, type LoadState, type OrgDirectory, type RowOutcome,
 } from './context';
 
 const ACCOUNT_FIELDS = [
@@ -45,6 +45,11 @@ interface Planned {
 
 export class AccountsLoader {
   private readonly keys = new KeyIndex();
+  private readonly writes = new WriteQueue();
+
+  drain(): Promise<void> {
+    return this.writes.drain();
+  }
   private generatedCodes = 0;
   private assumedYear = false;
   private pendingParents: { code: string; parent: string; row: ParsedRow }[] = [];
@@ -120,7 +125,10 @@ export class AccountsLoader {
       else if (p.changed.length) updates.push(p);
       outcomes.push(outcome);
     }
-    if (writing(this.s)) await this.write(newAccounts, updates, creditWrites);
+    if (writing(this.s)) {
+      const w = () => this.write(newAccounts, updates, creditWrites);;
+      this.writes.push(w);
+    }
     return outcomes;
   }
 

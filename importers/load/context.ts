@@ -23,6 +23,35 @@ import { cellIssue, type ParsedRow } from '../read/parser';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 
+/**
+ * A batch's writes run while the next batch is read and planned. They go through the one
+ * transaction connection, which executes statements in the order they were issued, so the next
+ * batch's lookups still see this batch's rows. `drain()` waits for them and rethrows a failure.
+ */
+export class WriteQueue {
+  private chain: Promise<void> = Promise.resolve();
+  private error: unknown = null;
+
+  push(write: () => Promise<void>): void {
+    this.chain = this.chain.then(() => (this.error ? undefined : write())).catch((e: unknown) => {
+      this.error ??= e;
+    });
+  }
+
+  async drain(): Promise<void> {
+    await this.chain;
+    if (this.error) throw this.error;
+  }
+}
+
+/** What the importer drives: one call per batch, in order, then `finish`. */
+export interface AnnexLoader {
+  process(rows: import('../read/parser').ParsedRow[]): Promise<(RowOutcome | null)[]>;
+  /** Waits for the writes still running. */
+  drain(): Promise<void>;
+  finish(): Promise<void>;
+}
+
 export interface LoadState {
   services: Services;
   /** The caller's context; `tx` is set while this run writes inside its transaction. */

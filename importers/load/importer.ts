@@ -27,7 +27,7 @@ import type { WorkbookSource } from '../read/source';
 import { AccountsLoader } from './accounts-loader';
 import { PersonsLoader } from './persons-loader';
 import { LedgerLoader } from './ledger-loader';
-import { AccountDirectory, OrgDirectory, type LoadState, type RowOutcome } from './context';
+import { AccountDirectory, OrgDirectory, type AnnexLoader, type LoadState, type RowOutcome } from './context';
 import { ErrorsWorkbook } from './errors-workbook';
 
 export interface ImportOptions {
@@ -114,6 +114,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
   let errorsOut: ErrorsWorkbook | undefined;
   const joined = !!ctx.em?.queryRunner?.isTransactionActive;
   let pending: Promise<void> = Promise.resolve();
+  let drainOnError: (() => Promise<void>) | undefined;
   const state: LoadState = {
     services,
     base: ctx,
@@ -148,10 +149,11 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
     await org.load();
     const accounts = new AccountDirectory(state);
     const annex = options.annex.annex;
-    const loader =
+    const loader: AnnexLoader =
       annex === 'summary' || annex === 'archive' ? new AccountsLoader(state, org, annex === 'archive')
       : annex === 'persons' ? new PersonsLoader(state, accounts)
       : new LedgerLoader(state, accounts, org);
+    drainOnError = () => loader.drain();
     const parser = new AnnexParser(options.annex, { tiers: state.tiers, managementLevels: state.managementLevels });
     if (options.errorsOut) errorsOut = new ErrorsWorkbook(options.errorsOut, source.date1904);
     const deadline = Date.now() + (options.timeLimitMs ?? services.config.importTimeLimitSeconds * 1000);
@@ -162,6 +164,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
 
     const rollbackEarly = async () => {
       // Atomic: the first rejected row decides; the rest of the file is still checked.
+      await loader.drain().catch(() => undefined);
       if (qr?.isTransactionActive) await qr.rollbackTransaction();
       state.tx = null;
       rejected = true;
@@ -221,6 +224,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
     await pending;
     // File-level errors (missing columns, no header) reject an atomic run too.
     if (errorCount > 0 && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
+    await loader.drain();
     await loader.finish();
     if (loader instanceof AccountsLoader) loader.summaryWarnings();
     if (qr?.isTransactionActive) await qr.commitTransaction();
@@ -249,6 +253,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
     return { job: finished, report: { annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings } };
   } catch (e) {
     await pending.catch(() => undefined);
+    await drainOnError?.().catch(() => undefined);
     if (qr?.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
     const fileError = e instanceof ImportFileError ? e : null;
     await services.imports

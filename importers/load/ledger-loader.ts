@@ -24,7 +24,7 @@ import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import {
-  AccountDirectory, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing,
+  AccountDirectory, WriteQueue, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing,
   type AccountRef, type LoadState, type OrgDirectory, type RowOutcome,
 } from './context';
 
@@ -43,6 +43,11 @@ interface Planned {
 
 export class LedgerLoader {
   private readonly keys = new KeyIndex();
+  private readonly writes = new WriteQueue();
+
+  drain(): Promise<void> {
+    return this.writes.drain();
+  }
   private readonly projects = new Map<string, number>();
   private virtualProject = -1;
 
@@ -88,7 +93,10 @@ export class LedgerLoader {
       p.paymentChanged = pay ? !p.existingPayment || changedKeys(p.existingPayment, { ...pay, activityId: p.existingPayment.activityId }).length > 0 : !!p.existingPayment;
       outcomes.push(!p.existing ? 'created' : p.changed.length || p.paymentChanged ? 'updated' : 'unchanged');
     }
-    if (writing(this.s)) await this.write(plans.filter((p): p is Planned => !!p && !p.row.errors.length));
+    if (writing(this.s)) {
+      const w = () => this.write(plans.filter((p): p is Planned => !!p && !p.row.errors.length));;
+      this.writes.push(w);
+    }
     return outcomes;
   }
 

@@ -15,12 +15,17 @@ import { mobileLookupHash } from '../../src/modules/contacts/mobile-hash';
 import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
-import { AccountDirectory, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
+import { AccountDirectory, WriteQueue, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
 
 const FIELDS = ['name', 'gender', 'title', 'department', 'role', 'officePhone', 'mobile', 'email', 'birthday', 'familyInfo', 'homeAddress', 'hobbies', 'closeness', 'consentAt', 'consentSource', 'consentScope', 'active', 'leftOn', 'notes'] as const;
 
 export class PersonsLoader {
   private readonly keys = new KeyIndex();
+  private readonly writes = new WriteQueue();
+
+  drain(): Promise<void> {
+    return this.writes.drain();
+  }
 
   constructor(
     private readonly s: LoadState,
@@ -104,7 +109,13 @@ export class PersonsLoader {
       updates.push({ existing, values });
       outcomes.push('updated');
     });
-    if (writing(this.s)) {
+    if (writing(this.s)) this.writes.push(() => this.write(inserts, updates));
+    return outcomes;
+  }
+
+  private async write(inserts: Partial<Contact>[], updates: { existing: Contact; values: Partial<Contact> }[]): Promise<void> {
+    const m = em(this.s);
+    {
       const now = new Date();
       await bulkWrite(m, Contact, inserts.map((c) => ({ ...c, uid: randomUUID(), version: 1, createdAt: now, updatedAt: now })));
       if (updates.length) {
@@ -115,7 +126,6 @@ export class PersonsLoader {
         await this.s.services.audit.recordMany(this.s.tx!, updates.map((u) => ({ action: 'contact.import', entity: 'Contact', entityId: u.existing.id, fields: changedKeys(u.existing, { ...u.values, mobile: undefined }) })));
       }
     }
-    return outcomes;
   }
 
   async finish(): Promise<void> {}
