@@ -127,7 +127,7 @@ export class AccountsLoader {
     }
     if (writing(this.s)) {
       const w = () => this.write(newAccounts, updates, creditWrites);;
-      this.writes.push(w);
+      await this.writes.push(w);
     }
     return outcomes;
   }

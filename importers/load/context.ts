@@ -31,15 +31,21 @@ export type RowOutcome = 'created' | 'updated' | 'unchanged';
 export class WriteQueue {
   private chain: Promise<void> = Promise.resolve();
   private error: unknown = null;
+  private readonly inFlight: Promise<void>[] = [];
 
-  push(write: () => Promise<void>): void {
-    this.chain = this.chain.then(() => (this.error ? undefined : write())).catch((e: unknown) => {
+  /** Queues a batch's writes; waits while two are already queued, so memory stays flat when the database is slower than the parser. */
+  async push(write: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(() => (this.error ? undefined : write())).catch((e: unknown) => {
       this.error ??= e;
     });
+    this.chain = next;
+    this.inFlight.push(next);
+    while (this.inFlight.length > 2) await this.inFlight.shift();
   }
 
   async drain(): Promise<void> {
     await this.chain;
+    this.inFlight.length = 0;
     if (this.error) throw this.error;
   }
 }

@@ -95,7 +95,7 @@ export class LedgerLoader {
     }
     if (writing(this.s)) {
       const w = () => this.write(plans.filter((p): p is Planned => !!p && !p.row.errors.length));;
-      this.writes.push(w);
+      await this.writes.push(w);
     }
     return outcomes;
   }

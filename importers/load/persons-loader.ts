@@ -109,7 +109,7 @@ export class PersonsLoader {
       updates.push({ existing, values });
       outcomes.push('updated');
     });
-    if (writing(this.s)) this.writes.push(() => this.write(inserts, updates));
+    if (writing(this.s)) await this.writes.push(() => this.write(inserts, updates));
     return outcomes;
   }
 

@@ -37,6 +37,8 @@ export interface ParseListener {
 export interface ParserOptions {
   tiers: readonly LabelRow[];
   managementLevels: readonly LabelRow[];
+  /** Called every 256 rows read (blank ones included): throw from it to stop (time limits). */
+  checkpoint?: () => void;
 }
 
 const FOOTER = /^(制表人|制表|填表人|填报人|审核人|审核|复核人|负责人|主管领导|单位负责人|合计|总计|小计|注[:：]|说明[:：]|备注[:：]|填表说明)/;
@@ -71,9 +73,11 @@ export class AnnexParser {
     for await (const sheet of source.sheets()) {
       const iterator = sheet.rows[Symbol.asyncIterator]();
       const head: RawRow[] = [];
+      let scanned = 0;
       while (head.length < HEADER_SEARCH_ROWS + 1) {
         const next = await iterator.next();
         if (next.done) break;
+        if ((++scanned & 255) === 0) this.options.checkpoint?.();
         if (next.value.cells.some((c) => !isBlank(c))) head.push(next.value);
       }
       const header = locateHeader(this.spec, head);
@@ -116,9 +120,11 @@ export class AnnexParser {
         const parsed = this.row(sheet.name, raw, layout, ctx);
         if (parsed) yield parsed;
       }
+      let read = 0;
       for (;;) {
         const next = await iterator.next();
         if (next.done) break;
+        if ((++read & 255) === 0) this.options.checkpoint?.();
         const parsed = this.row(sheet.name, next.value, layout, ctx);
         if (parsed) yield parsed;
       }

@@ -2,7 +2,7 @@
  * `npm run bench:import [-- --rows N | --1m]` — imports a generated 附件2 archive (200,000 rows by
  * default) into MySQL and SQLite and compares, in the same run, with two baselines: exceljs' streaming
  * WorkbookReader parsing the same file, and raw mysql2 multi-row upserts of the same rows into the same
- * table. Each measurement runs in its own process, so peak RSS (maxRSS) is that phase's alone.
+ * table. Each measurement runs in its own process, so its peak RSS (sampled every 50 ms) is that phase's alone.
  *
  * Goals (issue 4): import time ≤ 1.25 × (exceljs parse + raw upsert); 1M rows within 30 s on MySQL;
  * RSS ≤ 300 MB, flat as files grow. The figures are printed as measured, goals met or not.
@@ -179,8 +179,13 @@ async function importInto(kind: 'mysql' | 'sqlite', file: string): Promise<Phase
 }
 
 async function child(phase: string, file: string, rows: number): Promise<void> {
+  // Sampled, not getrusage's maxRSS: Linux carries maxRSS across exec, so a child would report its
+  // parent's peak (the generator's) when that was higher.
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const result = await phases[phase](file, rows);
-  result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  clearInterval(sampler);
+  result.maxRssMb = Math.round(Math.max(peak, process.memoryUsage().rss) / 1024 / 1024);
   process.stdout.write(JSON.stringify(result) + '\n');
   process.exit(0);
 }

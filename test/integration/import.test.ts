@@ -237,4 +237,10 @@ describeEachDb('annex import', (t) => {
     expect(job.status).toBe('FAILED');
     expect(job.message).toContain('KAM_IMPORT_TIME_LIMIT');
   });
+
+  it('keeps the time limit while reading rows that yield nothing (blank rows)', async () => {
+    const blank: Cell[][] = Array.from({ length: 3000 }, () => [null, null, '  ']);
+    const file = handXlsx(tmpFile('blank.xlsx'), [{ name: 'S', rows: [['客户编号', '客户名称', '备注'], ...blank.map((r) => r.map((c) => (typeof c === 'string' ? c : null)))] }]);
+    await expect(run(SUMMARY, file, { timeLimitMs: 0 })).rejects.toMatchObject({ code: 'TIME_LIMIT' });
+  });
 });
