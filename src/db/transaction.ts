@@ -7,10 +7,25 @@ export function managerFor(ds: DataSource, ctx: RequestContext): EntityManager {
 }
 
 /**
+ * TypeORM's better-sqlite3 driver runs everything on ONE shared connection, and a second
+ * `ds.transaction()` started while another is open turns into a SAVEPOINT inside it (or fails with
+ * "cannot start a transaction within a transaction"), so concurrent requests corrupt each other's
+ * transactions. Transactions on a SQLite DataSource therefore run one after the other in this
+ * process; other processes on the same file are serialised by SQLite's own file lock (busy_timeout).
+ * MySQL transactions each get a pooled connection and need none of this.
+ */
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+/**
  * Runs `fn` in a transaction (joining the context's when there is one) with a context whose services
  * all write through that transaction: either everything is committed or nothing is.
  */
 export async function inTransaction<T>(ds: DataSource, ctx: RequestContext, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
   if (ctx.em?.queryRunner?.isTransactionActive) return fn(ctx);
-  return ds.transaction((em) => fn({ ...ctx, em }));
+  const run = () => ds.transaction((em) => fn({ ...ctx, em }));
+  if (ds.options.type !== 'better-sqlite3') return run();
+  const previous = sqliteQueues.get(ds) ?? Promise.resolve();
+  const result = previous.then(run, run);
+  sqliteQueues.set(ds, result.catch(() => undefined));
+  return result;
 }
