@@ -10,6 +10,11 @@ import { ContactService } from './modules/contacts/contact.service';
 import { CreditService } from './modules/credit/credit.service';
 import { ProjectService } from './modules/projects/project.service';
 import { ActivityService } from './modules/activities/activity.service';
+import { OwnershipService } from './modules/policy/ownership.service';
+import { TierReviewService } from './modules/policy/tier-review.service';
+import { CadenceService } from './modules/policy/cadence.service';
+import { YearEndService } from './modules/policy/year-end.service';
+import { ConsentService } from './modules/policy/consent.service';
 
 export interface Services {
   ds: DataSource;
@@ -23,11 +28,20 @@ export interface Services {
   credit: CreditService;
   projects: ProjectService;
   activities: ActivityService;
+  ownership: OwnershipService;
+  tierReviews: TierReviewService;
+  cadence: CadenceService;
+  yearEnd: YearEndService;
+  consent: ConsentService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
   const audit = new AuditService(ds);
-  const tiers = new TierService(ds);
+  const tiers = new TierService(ds, audit);
+  // Accounts and ownership call each other (every account write follows the ownership rules).
+  const ownership: OwnershipService = new OwnershipService(ds, audit, tiers, () => accounts);
+  const accounts: AccountService = new AccountService(ds, tiers, audit, () => config.maxPageSize, ownership);
+  const cadence = new CadenceService(ds, audit, tiers, () => config.maxPageSize);
   return {
     ds,
     config,
@@ -35,10 +49,15 @@ export function createServices(ds: DataSource, config: Config): Services {
     tiers,
     org: new OrgService(ds, audit),
     auth: new AuthService(ds, audit),
-    accounts: new AccountService(ds, tiers, audit, () => config.maxPageSize),
+    accounts,
     contacts: new ContactService(ds),
     credit: new CreditService(ds),
     projects: new ProjectService(ds),
     activities: new ActivityService(ds),
+    ownership,
+    tierReviews: new TierReviewService(ds, audit, tiers, ownership, () => config.maxPageSize),
+    cadence,
+    yearEnd: new YearEndService(ds, audit, cadence, ownership, () => config.maxPageSize),
+    consent: new ConsentService(ds, audit, ownership),
   };
 }

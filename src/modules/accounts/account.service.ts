@@ -9,9 +9,10 @@ import { yuanToFen } from '../../common/money';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
 import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
-import { managerFor } from '../../db/transaction';
+import { inTransaction, managerFor } from '../../db/transaction';
 import { AuditService } from '../audit/audit.service';
 import { TierService } from '../policy/tier.service';
+import type { OwnershipService } from '../policy/ownership.service';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 import { Account } from './account.entity';
@@ -64,6 +65,8 @@ export class AccountService {
     private readonly tiers: TierService,
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
+    /** 谁开发、谁优先: ownership, status and tier rules every create and update goes through. */
+    private readonly ownership: OwnershipService,
   ) {}
 
   async get(ctx: RequestContext, id: number): Promise<Account> {
@@ -162,35 +165,43 @@ export class AccountService {
   }
 
   async create(ctx: RequestContext, input: AccountInput): Promise<Account> {
-    const em = managerFor(this.ds, ctx);
-    const values = await this.normalize(ctx, input, true);
-    await this.assertUnique(ctx, values, null);
-    const account = em.create(Account, { ...emptyAccount(), ...values });
-    await em.save(account);
-    await this.audit.record(ctx, { action: 'account.create', entity: 'Account', entityId: account.id, after: { code: account.code, name: account.name } });
-    return account;
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const values = await this.normalize(tx, input, true);
+      await this.ownership.beforeCreate(tx, input, values);
+      await this.assertUnique(tx, values, null);
+      const account = em.create(Account, { ...emptyAccount(), ...values });
+      await em.save(account);
+      await this.audit.record(tx, { action: 'account.create', entity: 'Account', entityId: account.id, after: { code: account.code, name: account.name } });
+      await this.ownership.afterCreate(tx, account);
+      return account;
+    });
   }
 
   /** Applies a patch; with `expectedVersion`, refuses (VERSION_CONFLICT) when someone else saved first. */
   async update(ctx: RequestContext, id: number, input: AccountInput, expectedVersion?: number | null): Promise<Account> {
-    const em = managerFor(this.ds, ctx);
-    const account = await this.get(ctx, id);
-    if (expectedVersion != null && account.version !== expectedVersion) {
-      throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
-    }
-    const values = await this.normalize(ctx, input, false);
-    if (values.parentId != null) await this.assertNoCycle(ctx, id, values.parentId);
-    await this.assertUnique(ctx, values, id);
-    const before = pick(account, Object.keys(values));
-    const res = await em
-      .createQueryBuilder()
-      .update(Account)
-      .set({ ...values, updatedAt: new Date() })
-      .where('id = :id AND version = :version', { id, version: account.version })
-      .execute();
-    if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed concurrently; reload and retry`, { field: 'version' });
-    await this.audit.record(ctx, { action: 'account.update', entity: 'Account', entityId: id, fields: Object.keys(values), before, after: values });
-    return this.get(ctx, id);
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const account = await this.get(tx, id);
+      if (expectedVersion != null && account.version !== expectedVersion) {
+        throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
+      }
+      const values = await this.normalize(tx, input, false);
+      if (values.parentId != null) await this.assertNoCycle(tx, id, values.parentId);
+      await this.ownership.beforeUpdate(tx, account, values);
+      await this.assertUnique(tx, values, id);
+      const before = pick(account, Object.keys(values));
+      const res = await em
+        .createQueryBuilder()
+        .update(Account)
+        .set({ ...values, updatedAt: new Date() })
+        .where('id = :id AND version = :version', { id, version: account.version })
+        .execute();
+      if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed concurrently; reload and retry`, { field: 'version' });
+      await this.audit.record(tx, { action: 'account.update', entity: 'Account', entityId: id, fields: Object.keys(values), before, after: values });
+      await this.ownership.afterUpdate(tx, account, values);
+      return this.get(tx, id);
+    });
   }
 
   private async assertUnique(ctx: RequestContext, values: AccountValues, selfId: number | null): Promise<void> {
