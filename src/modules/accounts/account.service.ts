@@ -183,6 +183,7 @@ export class AccountService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.get(tx, id);
+      await this.ownership.assertMayWrite(tx, account);
       if (expectedVersion != null && account.version !== expectedVersion) {
         throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
       }

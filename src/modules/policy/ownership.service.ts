@@ -418,6 +418,22 @@ export class OwnershipService {
   }
 
   /**
+   * Before AccountService validates a patch: a MANAGER changes only accounts of its own unit (or of a
+   * unit on a cross-region assignment), whatever the fields.
+   */
+  async assertMayWrite(ctx: RequestContext, account: Account): Promise<void> {
+    if (!isRole(ctx, Role.MANAGER)) return;
+    const em = managerFor(this.ds, ctx);
+    const unitId = ctx.actor.unitId;
+    const mine = account.ownerUnitId !== null && unitId !== null
+      && (account.ownerUnitId === unitId || (await em.existsBy(Assignment, { accountId: account.id, unitId, toDate: IsNull() })));
+    if (!mine) {
+      const owner = account.ownerUnitId === null ? '无归属单位 / no owning unit' : `「${await this.unitName(em, account.ownerUnitId)}」`;
+      throw new DomainError(ErrorCode.FORBIDDEN, `account ${account.code} belongs to ${owner}; a manager changes only its own unit's accounts (谁开发、谁优先)`, { field: 'id' });
+    }
+  }
+
+  /**
    * Before AccountService applies a patch: ownership, status and tier follow their own procedures
    * (reassignAccount, recommendation and approval, tier reviews, termination), so a plain update
    * cannot change them — except to fill in what is missing (first owner of an unowned account, a
@@ -425,14 +441,6 @@ export class OwnershipService {
    */
   async beforeUpdate(ctx: RequestContext, account: Account, values: AccountPatch): Promise<void> {
     const em = managerFor(this.ds, ctx);
-    if (isRole(ctx, Role.MANAGER)) {
-      const mine = account.ownerUnitId !== null && (account.ownerUnitId === ctx.actor.unitId
-        || (ctx.actor.unitId !== null && await em.existsBy(Assignment, { accountId: account.id, unitId: ctx.actor.unitId, toDate: IsNull() })));
-      if (!mine) {
-        const owner = account.ownerUnitId === null ? '无归属单位 / no owning unit' : `「${await this.unitName(em, account.ownerUnitId)}」`;
-        throw new DomainError(ErrorCode.FORBIDDEN, `account ${account.code} belongs to ${owner}; a manager changes only its own unit's accounts (谁开发、谁优先)`, { field: 'id' });
-      }
-    }
     if (changed(values, account, 'status')) this.assertStatusChange(ctx, account, values.status as AccountStatus);
     const ownerChanged = changed(values, account, 'ownerUnitId');
     const managerChanged = changed(values, account, 'managerId');
