@@ -14,7 +14,7 @@ import { AuditTrailResolver } from '../modules/policy/audit.resolver';
 
 /** The policy rules' resolvers (tiers, ownership, reviews, cadence, year end, consent, audit trail). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const POLICY_RESOLVERS: Function[] = [
+export const POLICY_RESOLVERS: Function[] = [
   TierResolver, AccountPolicyResolver, OwnershipResolver, RecommendationResolver, TierReviewResolver, CadenceResolver, VisitComplianceResolver,
   YearEndResolver, ConsentResolver, AuditTrailResolver,
 ];

@@ -64,7 +64,7 @@ export class AuditService {
   }
 
   /** The trail, newest first, keyset-paged: for ADMIN and the committee only. */
-  list(ctx: RequestContext, filter: AuditFilter, page: PageArgs, maxPageSize: number): Promise<Connection<AuditEvent>> {
+  async list(ctx: RequestContext, filter: AuditFilter, page: PageArgs, maxPageSize: number): Promise<Connection<AuditEvent>> {
     requireRole(ctx, [Role.COMMITTEE], 'auditEvents');
     const qb = managerFor(this.ds, ctx).createQueryBuilder(AuditEvent, 'e');
     if (filter.entity) qb.andWhere('e.entity = :entity', { entity: filter.entity });

@@ -66,7 +66,7 @@ export class TierReviewService {
     return review;
   }
 
-  list(ctx: RequestContext, filter: TierReviewFilter, page: PageArgs): Promise<Connection<TierReview>> {
+  async list(ctx: RequestContext, filter: TierReviewFilter, page: PageArgs): Promise<Connection<TierReview>> {
     const qb = managerFor(this.ds, ctx).createQueryBuilder(TierReview, 'r');
     if (filter.accountId != null) qb.andWhere('r.accountId = :accountId', { accountId: filter.accountId });
     if (filter.statuses?.length) qb.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
