@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/context';
 
@@ -15,6 +16,8 @@ export function managerFor(ds: DataSource, ctx: RequestContext): EntityManager {
  * MySQL transactions each get a pooled connection and need none of this.
  */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+/** The SQLite DataSources whose queue the current async flow holds (to fail fast instead of waiting on itself). */
+const holding = new AsyncLocalStorage<DataSource>();
 
 /**
  * Runs `fn` in a transaction (joining the context's when there is one) with a context whose services
@@ -24,8 +27,13 @@ export async function inTransaction<T>(ds: DataSource, ctx: RequestContext, fn: 
   if (ctx.em?.queryRunner?.isTransactionActive) return fn(ctx);
   const run = () => ds.transaction((em) => fn({ ...ctx, em }));
   if (ds.options.type !== 'better-sqlite3') return run();
+  if (holding.getStore() === ds) {
+    // Waiting for our own queue would hang forever: the caller dropped the transaction's context.
+    throw new Error('inTransaction: nested transaction without the outer one\'s context; pass the ctx that inTransaction gave you');
+  }
   const previous = sqliteQueues.get(ds) ?? Promise.resolve();
-  const result = previous.then(run, run);
+  const queued = () => holding.run(ds, run);
+  const result = previous.then(queued, queued);
   sqliteQueues.set(ds, result.catch(() => undefined));
   return result;
 }

@@ -121,8 +121,10 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
         { id },
       );
       expect(rejected.rejectRecommendation).toEqual({ status: 'REJECTED', decisionNote: '资信不足', account: { status: 'REJECTED', ownerUnit: null } });
-      const again = await recommend('hnManager', { name: '北方重工集团有限公司' }, { reason: '新的合作机会' });
+      const again = await recommend('hnManager', { name: '北方重工集团有限公司', annualSales: 6_000_000, industry: '装备制造' }, { reason: '新的合作机会' });
       expect(again.errors).toBeUndefined();
+      const claimed = await t().services.accounts.get(w.system, Number(again.data!.recommendAccount.account.id));
+      expect([claimed.annualSales, claimed.industry, claimed.creditCode]).toEqual([6_000_000, '装备制造', CODES[1]]);
       expect(again.data!.recommendAccount.account).toMatchObject({ code: 'R002', status: 'CANDIDATE', ownerUnit: { name: '华南分公司' }, manager: { name: '李晓峰' } });
       // Rejecting the claim puts the company back as it was (rejected, unowned).
       await t().services.ownership.rejectRecommendation(w.as('committee'), Number(again.data!.recommendAccount.id), '仍不符合条件');

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { ActivityType, ActivityTypes, AssignmentReason } from '../../common/enums';
 import { addDays, addMonths, assertLocalDate, type LocalDate } from '../../common/dates';
-import { checkPageSize, decodeCursor, encodeCursor, paginate, type Connection, type PageArgs } from '../../common/pagination';
+import { checkPageSize, decodeCursor, encodeCursor, paginate, toConnection, type Connection, type PageArgs } from '../../common/pagination';
 import { inTransaction, managerFor } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import { CadenceRule } from './cadence-rule.entity';
@@ -168,19 +168,12 @@ export class CadenceService {
       Object.assign(params, { afterAccount: cursor[1], afterType: String(cursor[0]) });
     }
     const rows = first === 0 ? [] : await run(em, `${sql} ORDER BY y.account_id, y.activity_type LIMIT ${first + 1}`, params);
-    const hasNextPage = rows.length > first;
-    const nodes = rows.slice(0, first).map((r) => toItem(r, asOf, rules));
-    const edges = nodes.map((node) => ({ cursor: encodeCursor(node.activityType, node.accountId), node }));
-    let count: Promise<number> | undefined;
-    return {
-      nodes,
-      edges,
-      pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-      get totalCount() {
-        count ??= run(em, `SELECT COUNT(*) AS n FROM (${counted.sql}) counted`, counted.params).then((r) => Number(r[0].n));
-        return count;
-      },
-    };
+    return toConnection(
+      rows.map((r) => toItem(r, asOf, rules)),
+      first,
+      (node) => encodeCursor(node.activityType, node.accountId),
+      () => run(em, `SELECT COUNT(*) AS n FROM (${counted.sql}) counted`, counted.params).then((r) => Number(r[0].n)),
+    );
   }
 
   /** Items per activity type and status: the dashboard figure. */

@@ -18,7 +18,7 @@ import { AccountRecommendation } from './account-recommendation.entity';
 import { TierReview } from './tier-review.entity';
 import type { TierService } from './tier.service';
 import {
-  acquirePolicyLock, dateOrToday, isRole, optionalText, pick, requireRole, requiredText, updateVersioned,
+  acquirePolicyLock, dateOrToday, decidePending, isRole, optionalText, pendingRow, pick, requireRole, requiredText, updateVersioned,
 } from './policy-support';
 
 /** A unit recommends a company (谁开发、谁优先). */
@@ -164,6 +164,10 @@ export class OwnershipService {
       if (duplicate) {
         await this.assertClaimable(em, duplicate.account, unitId, duplicate.field);
         accountId = await this.claim(tx, duplicate.account, unitId, managerId);
+        // The unit's fresh figures and details apply; the company's identity (code, name) stays.
+        const { code: _code, name: _name, status: _status, ownerUnitId: _unit, managerId: _manager, creditCode, ...details } = input.account;
+        const patch: AccountInput = duplicate.account.creditCode === null && creditCode ? { ...details, creditCode } : details;
+        if (Object.values(patch).some((v) => v !== undefined)) await this.accounts().update(tx, accountId, patch);
       } else {
         accountId = (await this.accounts().create(tx, { ...input.account, status: AccountStatus.CANDIDATE, ownerUnitId: unitId, managerId })).id;
       }
@@ -184,13 +188,13 @@ export class OwnershipService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       await acquirePolicyLock(em, 'ownership');
-      const rec = await this.pendingRecommendation(em, id);
+      const rec = await pendingRow(em, AccountRecommendation, id, 'recommendation');
       const account = await em.findOneByOrFail(Account, { id: rec.accountId });
       let tierId = account.tierId;
       if (cleanText(input.tierCode)) tierId = (await this.tiers.resolve(input.tierCode as string, 'tierCode')).id;
       if (tierId === null) tierId = (await this.tiers.suggestions(tx, [account.id])).get(account.id)?.tier?.id ?? null;
       if (tierId === null) throw new DomainError(ErrorCode.REQUIRED, 'tierCode: the account has no annual sales to suggest a tier from; give the tier it gets', { field: 'tierCode' });
-      await this.decide(em, tx, rec, ReviewStatus.APPROVED, note);
+      await decidePending(em, tx, AccountRecommendation, rec.id, ReviewStatus.APPROVED, note, 'recommendation');
       const values: AccountPatch = { status: AccountStatus.ACTIVE, tierId, terminatedOn: null, registeredOn: account.registeredOn ?? effectiveOn };
       await updateVersioned(em, Account, account, values, null, `account ${account.code}`);
       await this.openAssignment(em, tx, {
@@ -215,9 +219,9 @@ export class OwnershipService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       await acquirePolicyLock(em, 'ownership');
-      const rec = await this.pendingRecommendation(em, id);
+      const rec = await pendingRow(em, AccountRecommendation, id, 'recommendation');
       const account = await em.findOneByOrFail(Account, { id: rec.accountId });
-      await this.decide(em, tx, rec, ReviewStatus.REJECTED, note);
+      await decidePending(em, tx, AccountRecommendation, rec.id, ReviewStatus.REJECTED, note, 'recommendation');
       const values: AccountPatch = rec.previousStatus === null
         ? { status: AccountStatus.REJECTED, ownerUnitId: null, managerId: null }
         : { status: rec.previousStatus, ownerUnitId: rec.previousOwnerUnitId, managerId: rec.previousManagerId };
@@ -561,24 +565,6 @@ export class OwnershipService {
     return rec;
   }
 
-  private async pendingRecommendation(em: EntityManager, id: number): Promise<AccountRecommendation> {
-    const rec = await em.findOneBy(AccountRecommendation, { id });
-    if (!rec) throw notFound('AccountRecommendation', id);
-    if (rec.status !== ReviewStatus.PENDING) throw alreadyDecided('recommendation', rec);
-    return rec;
-  }
-
-  /** Records the decision only if still pending (the WHERE makes a second, concurrent decision lose). */
-  private async decide(em: EntityManager, ctx: RequestContext, rec: AccountRecommendation, status: ReviewStatus, note: string | null): Promise<void> {
-    const res = await em
-      .createQueryBuilder()
-      .update(AccountRecommendation)
-      .set({ status, decidedById: ctx.actor.userId, decidedAt: new Date(), decisionNote: note })
-      .where('id = :id AND status = :pending', { id: rec.id, pending: ReviewStatus.PENDING })
-      .execute();
-    if (res.affected === 0) throw alreadyDecided('recommendation', await em.findOneByOrFail(AccountRecommendation, { id: rec.id }));
-  }
-
   private async liveOwnedAccount(em: EntityManager, accountId: number, what: string): Promise<Account> {
     const account = await em.findOneBy(Account, { id: accountId });
     if (!account) throw notFound('Account', accountId);
@@ -648,11 +634,6 @@ export class OwnershipService {
       throw new DomainError(ErrorCode.FORBIDDEN, `status: suspending or resuming account ${account.code} is for the committee`, { field: 'status' });
     }
   }
-}
-
-export function alreadyDecided(what: string, row: { status: ReviewStatus; decidedAt: Date | null }): DomainError {
-  const when = row.decidedAt ? ` at ${row.decidedAt.toISOString()}` : '';
-  return new DomainError(ErrorCode.ALREADY_DECIDED, `the ${what} was already ${row.status.toLowerCase()}${when}; it cannot be decided again`, { field: 'id', status: row.status });
 }
 
 function parseReassignReason(input: AssignmentReason | string | null | undefined): AssignmentReason {

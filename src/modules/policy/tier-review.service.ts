@@ -1,4 +1,4 @@
-import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { AccountStatus, AccountStatuses, ReviewStatus, Role } from '../../common/enums';
@@ -11,8 +11,8 @@ import { Account } from '../accounts/account.entity';
 import { Tier } from './tier.entity';
 import { TierReview } from './tier-review.entity';
 import type { AccountFigures, TierService } from './tier.service';
-import { alreadyDecided, type OwnershipService } from './ownership.service';
-import { acquirePolicyLock, optionalText, requireRole, requiredText, updateVersioned } from './policy-support';
+import type { OwnershipService } from './ownership.service';
+import { acquirePolicyLock, decidePending, optionalText, pendingRow, requireRole, requiredText, updateVersioned } from './policy-support';
 
 export interface ProposeTierChangeInput {
   accountId: number;
@@ -117,7 +117,7 @@ export class TierReviewService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       await acquirePolicyLock(em, 'tier-review');
-      const review = await this.pending(em, id);
+      const review = await pendingRow(em, TierReview, id, 'tier review');
       const account = await em.findOneByOrFail(Account, { id: review.accountId });
       const to = await em.findOneByOrFail(Tier, { id: review.toTierId });
       if (account.tierId !== review.fromTierId) {
@@ -128,7 +128,7 @@ export class TierReviewService {
         throw new DomainError(ErrorCode.STALE_PROPOSAL, `review #${id} is stale: account ${account.code} is ${AccountStatuses.label(account.status)}`, { field: 'id' });
       }
       if (!to.active) throw new DomainError(ErrorCode.STALE_PROPOSAL, `review #${id} is stale: tier ${to.name} has been deactivated`, { field: 'id' });
-      await this.decide(em, tx, review, ReviewStatus.APPROVED, note);
+      await decidePending(em, tx, TierReview, review.id, ReviewStatus.APPROVED, note, 'tier review');
       await updateVersioned(em, Account, account, { tierId: to.id }, null, `account ${account.code}`);
       await this.audit.record(tx, {
         action: 'tierReview.approve', entity: 'TierReview', entityId: id, fields: ['tierId'],
@@ -212,29 +212,11 @@ export class TierReviewService {
   private async close(ctx: RequestContext, id: number, status: ReviewStatus, note: string | null, action: string): Promise<TierReview> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
-      const review = await this.pending(em, id);
-      await this.decide(em, tx, review, status, note);
+      const review = await pendingRow(em, TierReview, id, 'tier review');
+      await decidePending(em, tx, TierReview, review.id, status, note, 'tier review');
       await this.audit.record(tx, { action, entity: 'TierReview', entityId: id, fields: ['status'], before: { status: review.status }, after: { status, note } });
       return this.get(tx, id);
     });
-  }
-
-  private async pending(em: EntityManager, id: number): Promise<TierReview> {
-    const review = await em.findOneBy(TierReview, { id });
-    if (!review) throw notFound('TierReview', id);
-    if (review.status !== ReviewStatus.PENDING) throw alreadyDecided('tier review', review);
-    return review;
-  }
-
-  /** Only a pending review is decided: the WHERE makes the second of two concurrent decisions lose. */
-  private async decide(em: EntityManager, ctx: RequestContext, review: TierReview, status: ReviewStatus, note: string | null): Promise<void> {
-    const res = await em
-      .createQueryBuilder()
-      .update(TierReview)
-      .set({ status, decidedById: ctx.actor.userId, decidedAt: new Date(), decisionNote: note })
-      .where('id = :id AND status = :pending', { id: review.id, pending: ReviewStatus.PENDING })
-      .execute();
-    if (res.affected === 0) throw alreadyDecided('tier review', await em.findOneByOrFail(TierReview, { id: review.id }));
   }
 }
 
