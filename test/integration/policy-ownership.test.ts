@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import { AccountStatus, AssignmentReason, ReviewStatus } from '../../src/common/enums';
 import { ErrorCode } from '../../src/common/errors';
 import { openDataSource } from '../../src/db/data-source';
@@ -295,6 +296,20 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
       expect([filled.ownerUnitId, filled.managerId]).toEqual([w.units.hd.id, w.users.hdManager2.id]);
       const assignments = await t().ds.getRepository(Assignment).findBy({ accountId: unowned.id });
       expect(assignments.map((a) => [a.unitId, a.managerId, a.reason, a.toDate])).toEqual([[w.units.hd.id, w.users.hdManager2.id, AssignmentReason.INITIAL, null]]);
+    });
+
+    it('opens the INITIAL assignments of accounts a fast importer inserted in bulk, once', async () => {
+      const { services, ds } = t();
+      await ds.getRepository(Account).insert([
+        { code: 'BULK1', name: '批量导入一', nameKey: '批量导入一', status: AccountStatus.ACTIVE, ownerUnitId: w.units.hb.id, managerId: w.users.hbManager.id, registeredOn: '2022-02-02', version: 1 },
+        { code: 'BULK2', name: '批量导入二', nameKey: '批量导入二', status: AccountStatus.ACTIVE, ownerUnitId: null, version: 1 },
+        { code: 'BULK3', name: '批量导入三', nameKey: '批量导入三', status: AccountStatus.TERMINATED, ownerUnitId: w.units.hb.id, version: 1 },
+      ]);
+      const ids = (await ds.getRepository(Account).findBy({ code: In(['BULK1', 'BULK2', 'BULK3']) })).map((a) => a.id);
+      expect(await services.ownership.openInitialAssignments(w.system, ids)).toBe(1);
+      expect(await services.ownership.openInitialAssignments(w.system, ids)).toBe(0);
+      const rows = await ds.getRepository(Assignment).findBy({ accountId: In(ids) });
+      expect(rows.map((a) => [a.unitId, a.managerId, a.fromDate, a.reason])).toEqual([[w.units.hb.id, w.users.hbManager.id, '2022-02-02', AssignmentReason.INITIAL]]);
     });
 
     it('exposes assertMayOwn for importers: a file from one unit cannot take another unit\'s account', async () => {

@@ -1,4 +1,4 @@
-import { IsNull, type DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { AccountStatus, AccountStatuses, AssignmentReason, AssignmentReasons, ReviewStatus, Role } from '../../common/enums';
@@ -8,6 +8,7 @@ import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { dbKind } from '../../db/data-source';
+import { bulkInsert } from '../../db/bulk';
 import type { AuditService } from '../audit/audit.service';
 import { Account } from '../accounts/account.entity';
 import type { AccountInput, AccountService } from '../accounts/account.service';
@@ -139,6 +140,35 @@ export class OwnershipService {
     if (!(await this.actorManages(ctx, account))) {
       throw new DomainError(ErrorCode.FORBIDDEN, `${what}: you do not manage account ${account.code} ${account.name}; a manager acts only on its own accounts`, { field: 'accountId' });
     }
+  }
+
+  /**
+   * For writers that insert accounts in bulk, bypassing AccountService (fast import paths): opens the
+   * INITIAL assignment of every given account that is active or suspended, has an owning unit and
+   * no open assignment yet — from its 建档日期, else today — in batched statements. Returns how many.
+   */
+  async openInitialAssignments(ctx: RequestContext, accountIds: readonly number[]): Promise<number> {
+    const em = managerFor(this.ds, ctx);
+    const ids = [...new Set(accountIds)];
+    let opened = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const accounts = await em.find(Account, { where: { id: In(chunk), status: In(LIVE) }, select: { id: true, ownerUnitId: true, managerId: true, registeredOn: true } });
+      const open = new Set((await em.find(Assignment, { where: { accountId: In(chunk), toDate: IsNull() }, select: { id: true, accountId: true } })).map((a) => a.accountId));
+      const rows = accounts
+        .filter((a) => a.ownerUnitId !== null && !open.has(a.id))
+        .map((a) => ({
+          accountId: a.id, unitId: a.ownerUnitId as number, managerId: a.managerId, isPrimary: true, fromDate: a.registeredOn ?? today(),
+          toDate: null, reason: AssignmentReason.INITIAL, note: null, decidedById: ctx.actor.userId,
+        }));
+      await bulkInsert(em, Assignment, rows);
+      await this.audit.recordMany(ctx, rows.map((r) => ({
+        action: 'account.assign', entity: 'Account', entityId: r.accountId, fields: ['ownerUnitId', 'managerId'],
+        after: { ownerUnitId: r.unitId, managerId: r.managerId, reason: AssignmentReason.INITIAL, fromDate: r.fromDate },
+      })));
+      opened += rows.length;
+    }
+    return opened;
   }
 
   // ---------------------------------------------------------------- recommendation and approval
