@@ -220,6 +220,9 @@ export class OwnershipService {
       await acquirePolicyLock(em, 'ownership');
       const rec = await pendingRow(em, AccountRecommendation, id, 'recommendation');
       const account = await em.findOneByOrFail(Account, { id: rec.accountId });
+      if (account.status !== AccountStatus.CANDIDATE || account.ownerUnitId !== rec.unitId) {
+        throw new DomainError(ErrorCode.STALE_PROPOSAL, `recommendation #${id} is stale: account ${account.code} is no longer this unit's candidate`, { field: 'id' });
+      }
       let tierId = account.tierId;
       if (cleanText(input.tierCode)) tierId = (await this.tiers.resolve(input.tierCode as string, 'tierCode')).id;
       if (tierId === null) tierId = (await this.tiers.suggestions(tx, [account.id])).get(account.id)?.tier?.id ?? null;
