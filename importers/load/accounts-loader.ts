@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { In } from 'typeorm';
 import { ErrorCode } from '../../src/common/errors';
-import { RecordSource } from '../../src/common/enums';
+import { AccountStatuses, RecordSource } from '../../src/common/enums';
 import { nameKey } from '../../src/common/text';
 import { bulkWrite } from '../../src/db/bulk';
 import { Account } from '../../src/modules/accounts/account.entity';
@@ -228,6 +228,7 @@ export class AccountsLoader {
       delete values.name;
       delete values.nameKey;
     }
+    if (existing) this.keepPolicyFields(row, existing, values);
     const tooLong = lengthIssue(em(this.s), Account, row, values as Record<string, unknown>, FIELD_TO_KEY);
     if (tooLong) {
       row.errors.push(tooLong);
@@ -276,12 +277,10 @@ export class AccountsLoader {
         after: Object.fromEntries(p.changed.map((k) => [k, (p.values as Record<string, unknown>)[k]])),
       })));
     }
-    // First ownership of new accounts, and of existing ones the file gives an owner.
-    await this.s.services.accounts.recordInitialAssignmentsByCode(tx, newAccounts.filter((p) => p.values.ownerUnitId).map((p) => p.values.code as string), this.s.today);
-    const owned = [
-      ...updates.filter((p) => p.existing!.ownerUnitId == null && p.values.ownerUnitId).map((p) => ({ accountId: p.existing!.id, unitId: p.values.ownerUnitId as number, managerId: p.values.managerId ?? p.existing!.managerId })),
-    ];
-    if (owned.length) await this.s.services.accounts.recordInitialAssignments(tx, owned.map((o) => ({ ...o, fromDate: this.s.today })));
+    // First ownership (谁开发、谁优先) of new accounts, and of existing ones the file gives an owner.
+    await this.s.services.ownership.openInitialAssignmentsByCode(tx, newAccounts.filter((p) => p.values.ownerUnitId).map((p) => p.values.code as string), this.s.today);
+    const newlyOwned = updates.filter((p) => p.existing!.ownerUnitId == null && p.values.ownerUnitId).map((p) => p.existing!.id);
+    if (newlyOwned.length) await this.s.services.ownership.openInitialAssignments(tx, newlyOwned);
     const newEvals = creditWrites.filter((c) => !c.existing).map((c) => ({ ...c.values, accountId: c.plan.existing?.id ?? ids.get(c.plan.values.code as string)!, version: 1, createdAt: now, updatedAt: now }));
     await bulkWrite(m, CreditEvaluation, newEvals as Partial<CreditEvaluation>[]);
     const changedEvals = creditWrites.filter((c) => c.existing);
@@ -289,6 +288,25 @@ export class AccountsLoader {
       await bulkWrite(m, CreditEvaluation, changedEvals.map((c) => fullRow(m, CreditEvaluation, c.existing!, { ...c.values, accountId: c.existing!.accountId, version: c.existing!.version + 1, updatedAt: now })), {
         upsert: { conflict: ['id'], update: updatableColumns(m, CreditEvaluation) },
       });
+    }
+  }
+
+  /**
+   * An existing account's tier changes only when the committee approves a tier review, and its status
+   * only through approval, termination or the year-end decision: a file cannot change either. The row
+   * still imports; the differing cell is left as it is and reported as a warning naming the workflow.
+   */
+  private keepPolicyFields(row: ParsedRow, existing: Account, values: AccountValues): void {
+    if (values.tierId !== undefined && values.tierId !== existing.tierId) {
+      const name = (id: number | null | undefined) => this.s.tiers.find((t) => t.id === id)?.name ?? '无';
+      this.s.warn(cellIssue(row, 'tierCode', ImportCode.TIER_NEEDS_REVIEW,
+        `account ${existing.code} is ${name(existing.tierId)}; the file says ${name(values.tierId)}. Tier changes go through a tier review (proposeTierChange, approved by the committee); left unchanged`));
+      delete values.tierId;
+    }
+    if (values.status !== undefined && values.status !== existing.status) {
+      this.s.warn(cellIssue(row, 'status', ImportCode.STATUS_NEEDS_DECISION,
+        `account ${existing.code} is ${AccountStatuses.label(existing.status)}; the file says ${AccountStatuses.label(values.status)}. Status changes go through the committee (approval, termination, year-end decision); left unchanged`));
+      delete values.status;
     }
   }
 

@@ -116,12 +116,14 @@ export enum AccountStatus {
   ACTIVE = 'ACTIVE',
   SUSPENDED = 'SUSPENDED',
   TERMINATED = 'TERMINATED',
+  REJECTED = 'REJECTED',
 }
 export const AccountStatuses = defineVocabulary(AccountStatus, 'AccountStatus', '客户状态 / account status', {
   CANDIDATE: { label: '待审批', en: 'candidate (recommended, awaiting approval)', aliases: ['候选', '推荐', '申报'] },
   ACTIVE: { label: '合作中', en: 'active', aliases: ['正常', '有效', '已审批'] },
   SUSPENDED: { label: '暂停', en: 'suspended', aliases: ['暂停合作', '冻结'] },
   TERMINATED: { label: '终止合作', en: 'terminated', aliases: ['终止', '已终止'] },
+  REJECTED: { label: '未获批准', en: 'recommendation rejected by the committee', aliases: ['未通过', '不予认定'] },
 });
 
 export enum OwnershipType {

@@ -30,6 +30,10 @@ export const ErrorCode = {
   OWNERSHIP_CONFLICT: 'OWNERSHIP_CONFLICT',
   INVALID_STATE: 'INVALID_STATE',
   IN_USE: 'IN_USE',
+  /** A review, recommendation or decision was already approved/rejected. */
+  ALREADY_DECIDED: 'ALREADY_DECIDED',
+  /** A proposal no longer matches the record it was made for (e.g. the tier changed since). */
+  STALE_PROPOSAL: 'STALE_PROPOSAL',
   // Access
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',

@@ -134,17 +134,25 @@ export async function paginate<T extends ObjectLiteral & { id: number }>(
   if (sort.column !== 'id') qb.orderBy(col, sort.direction).addOrderBy(idCol, sort.direction);
   else qb.orderBy(idCol, sort.direction);
   const rows = first === 0 ? [] : await qb.take(undefined).limit(first + 1).getMany();
+  return toConnection(rows, first, (node) => encodeCursor(cursorValue(node, sort.property), node.id), () => countQb.orderBy().getCount());
+}
+
+/**
+ * A connection from a page fetched with one row more than `first` (that extra row only says another
+ * page follows). `count` runs only when a client asks for totalCount, and at most once.
+ */
+export function toConnection<T>(rows: T[], first: number, cursorOf: (node: T) => string, count: () => Promise<number>): Connection<T> {
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorValue(node, sort.property), node.id), node }));
-  let count: Promise<number> | undefined;
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
+  let counted: Promise<number> | undefined;
   return {
     nodes,
     edges,
     pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
     get totalCount() {
-      count ??= countQb.orderBy().getCount();
-      return count;
+      counted ??= count();
+      return counted;
     },
   };
 }

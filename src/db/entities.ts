@@ -7,6 +7,9 @@ import { ManagementLevel } from '../modules/policy/management-level.entity';
 import { CadenceRule } from '../modules/policy/cadence-rule.entity';
 import { Assignment } from '../modules/policy/assignment.entity';
 import { TierReview } from '../modules/policy/tier-review.entity';
+import { AccountRecommendation } from '../modules/policy/account-recommendation.entity';
+import { YearEndRule } from '../modules/policy/year-end-rule.entity';
+import { PolicyLock } from '../modules/policy/policy-lock.entity';
 import { Account } from '../modules/accounts/account.entity';
 import { Contact } from '../modules/contacts/contact.entity';
 import { CreditEvaluation } from '../modules/credit/credit-evaluation.entity';
@@ -21,9 +24,11 @@ import { AuditEvent } from '../modules/audit/audit-event.entity';
 export {
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
+  AccountRecommendation, YearEndRule, PolicyLock,
 };
 
 export const ENTITIES = [
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
+  AccountRecommendation, YearEndRule, PolicyLock,
 ];

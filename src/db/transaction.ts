@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/context';
 
@@ -7,10 +8,32 @@ export function managerFor(ds: DataSource, ctx: RequestContext): EntityManager {
 }
 
 /**
+ * TypeORM's better-sqlite3 driver runs everything on ONE shared connection, and a second
+ * `ds.transaction()` started while another is open turns into a SAVEPOINT inside it (or fails with
+ * "cannot start a transaction within a transaction"), so concurrent requests corrupt each other's
+ * transactions. Transactions on a SQLite DataSource therefore run one after the other in this
+ * process; other processes on the same file are serialised by SQLite's own file lock (busy_timeout).
+ * MySQL transactions each get a pooled connection and need none of this.
+ */
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+/** The SQLite DataSources whose queue the current async flow holds (to fail fast instead of waiting on itself). */
+const holding = new AsyncLocalStorage<DataSource>();
+
+/**
  * Runs `fn` in a transaction (joining the context's when there is one) with a context whose services
  * all write through that transaction: either everything is committed or nothing is.
  */
 export async function inTransaction<T>(ds: DataSource, ctx: RequestContext, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
   if (ctx.em?.queryRunner?.isTransactionActive) return fn(ctx);
-  return ds.transaction((em) => fn({ ...ctx, em }));
+  const run = () => ds.transaction((em) => fn({ ...ctx, em }));
+  if (ds.options.type !== 'better-sqlite3') return run();
+  if (holding.getStore() === ds) {
+    // Waiting for our own queue would hang forever: the caller dropped the transaction's context.
+    throw new Error('inTransaction: nested transaction without the outer one\'s context; pass the ctx that inTransaction gave you');
+  }
+  const previous = sqliteQueues.get(ds) ?? Promise.resolve();
+  const queued = () => holding.run(ds, run);
+  const result = previous.then(queued, queued);
+  sqliteQueues.set(ds, result.catch(() => undefined));
+  return result;
 }

@@ -35,6 +35,8 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
     case ErrorCode.OWNERSHIP_CONFLICT:
     case ErrorCode.INVALID_STATE:
     case ErrorCode.IN_USE:
+    case ErrorCode.ALREADY_DECIDED:
+    case ErrorCode.STALE_PROPOSAL:
       return 'CONFLICT';
     case ErrorCode.UNAUTHENTICATED:
       return 'UNAUTHENTICATED';

@@ -5,9 +5,23 @@ import { authChecker } from './auth-checker';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { TierResolver } from '../modules/policy/tier.resolver';
 import { ImportJobResolver } from '../modules/imports/import.resolver';
+import { AccountPolicyResolver } from '../modules/policy/account-policy.resolver';
+import { OwnershipResolver, RecommendationResolver } from '../modules/policy/ownership.resolver';
+import { TierReviewResolver } from '../modules/policy/tier-review.resolver';
+import { CadenceResolver, VisitComplianceResolver } from '../modules/policy/cadence.resolver';
+import { YearEndResolver } from '../modules/policy/year-end.resolver';
+import { ConsentResolver } from '../modules/policy/consent.resolver';
+import { AuditTrailResolver } from '../modules/policy/audit.resolver';
+
+/** The policy rules' resolvers (tiers, ownership, reviews, cadence, year end, consent, audit trail). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const POLICY_RESOLVERS: Function[] = [
+  TierResolver, AccountPolicyResolver, OwnershipResolver, RecommendationResolver, TierReviewResolver, CadenceResolver, VisitComplianceResolver,
+  YearEndResolver, ConsentResolver, AuditTrailResolver,
+];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [AccountResolver, TierResolver, ImportJobResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [AccountResolver, ImportJobResolver, ...POLICY_RESOLVERS];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -9,14 +9,12 @@ import { yuanToFen } from '../../common/money';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
 import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
-import { managerFor } from '../../db/transaction';
+import { inTransaction, managerFor } from '../../db/transaction';
 import { AuditService } from '../audit/audit.service';
 import { TierService } from '../policy/tier.service';
 import type { Tier } from '../policy/tier.entity';
 import type { ManagementLevel } from '../policy/management-level.entity';
-import { Assignment } from '../policy/assignment.entity';
-import { AssignmentReason } from '../../common/enums';
-import { bulkWrite } from '../../db/bulk';
+import type { OwnershipService } from '../policy/ownership.service';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 import { Account } from './account.entity';
@@ -80,6 +78,8 @@ export class AccountService {
     private readonly tiers: TierService,
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
+    /** 谁开发、谁优先: ownership, status and tier rules every create and update goes through. */
+    private readonly ownership: OwnershipService,
   ) {}
 
   async get(ctx: RequestContext, id: number): Promise<Account> {
@@ -196,62 +196,45 @@ export class AccountService {
     return level;
   }
 
-  /**
-   * Records the first ownership of the accounts with these codes that have an owning unit, in one
-   * INSERT … SELECT (no ids travel back and forth): what a bulk creation of accounts needs.
-   */
-  async recordInitialAssignmentsByCode(ctx: RequestContext, codes: string[], fromDate: string): Promise<void> {
-    if (!codes.length) return;
-    const em = managerFor(this.ds, ctx);
-    const mysql = em.connection.driver.options.type !== 'better-sqlite3';
-    const q = (n: string) => (mysql ? `\`${n}\`` : `"${n}"`);
-    const now = mysql ? 'CURRENT_TIMESTAMP(3)' : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
-    await em.query(
-      `INSERT INTO ${q('assignments')} (${['account_id', 'unit_id', 'manager_id', 'is_primary', 'from_date', 'reason', 'created_at', 'updated_at'].map(q).join(', ')}) ` +
-        `SELECT id, owner_unit_id, manager_id, 1, ?, ?, ${now}, ${now} FROM ${q('accounts')} WHERE owner_unit_id IS NOT NULL AND code IN (${codes.map(() => '?').join(', ')})`,
-      [fromDate, AssignmentReason.INITIAL, ...codes],
-    );
-  }
-
-  /**
-   * Records who owns newly owned accounts (谁开发、谁优先: the recommending unit and its manager), as
-   * the first Assignment of each. Used by bulk creation (the annex importer); reassignments are the
-   * committee's and go through the policy workflows.
-   */
-  async recordInitialAssignments(ctx: RequestContext, items: { accountId: number; unitId: number; managerId: number | null; fromDate: string }[]): Promise<void> {
-    await bulkWrite(managerFor(this.ds, ctx), Assignment, items.map((i) => ({ ...i, isPrimary: true, toDate: null, reason: AssignmentReason.INITIAL, note: null, decidedById: null })));
-  }
-
   async create(ctx: RequestContext, input: AccountInput): Promise<Account> {
-    const em = managerFor(this.ds, ctx);
-    const values = await this.normalize(ctx, input, true);
-    await this.assertUnique(ctx, values, null);
-    const account = em.create(Account, { ...emptyAccount(), ...values });
-    await em.save(account);
-    await this.audit.record(ctx, { action: 'account.create', entity: 'Account', entityId: account.id, after: { code: account.code, name: account.name } });
-    return account;
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const values = await this.normalize(tx, input, true);
+      await this.ownership.beforeCreate(tx, input, values);
+      await this.assertUnique(tx, values, null);
+      const account = em.create(Account, { ...emptyAccount(), ...values });
+      await em.save(account);
+      await this.audit.record(tx, { action: 'account.create', entity: 'Account', entityId: account.id, after: { code: account.code, name: account.name } });
+      await this.ownership.afterCreate(tx, account);
+      return account;
+    });
   }
 
   /** Applies a patch; with `expectedVersion`, refuses (VERSION_CONFLICT) when someone else saved first. */
   async update(ctx: RequestContext, id: number, input: AccountInput, expectedVersion?: number | null): Promise<Account> {
-    const em = managerFor(this.ds, ctx);
-    const account = await this.get(ctx, id);
-    if (expectedVersion != null && account.version !== expectedVersion) {
-      throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
-    }
-    const values = await this.normalize(ctx, input, false);
-    if (values.parentId != null) await this.assertNoCycle(ctx, id, values.parentId);
-    await this.assertUnique(ctx, values, id);
-    const before = pick(account, Object.keys(values));
-    const res = await em
-      .createQueryBuilder()
-      .update(Account)
-      .set({ ...values, updatedAt: new Date() })
-      .where('id = :id AND version = :version', { id, version: account.version })
-      .execute();
-    if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed concurrently; reload and retry`, { field: 'version' });
-    await this.audit.record(ctx, { action: 'account.update', entity: 'Account', entityId: id, fields: Object.keys(values), before, after: values });
-    return this.get(ctx, id);
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const account = await this.get(tx, id);
+      await this.ownership.assertMayWrite(tx, account);
+      if (expectedVersion != null && account.version !== expectedVersion) {
+        throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
+      }
+      const values = await this.normalize(tx, input, false);
+      if (values.parentId != null) await this.assertNoCycle(tx, id, values.parentId);
+      await this.ownership.beforeUpdate(tx, account, values);
+      await this.assertUnique(tx, values, id);
+      const before = pick(account, Object.keys(values));
+      const res = await em
+        .createQueryBuilder()
+        .update(Account)
+        .set({ ...values, updatedAt: new Date() })
+        .where('id = :id AND version = :version', { id, version: account.version })
+        .execute();
+      if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed concurrently; reload and retry`, { field: 'version' });
+      await this.audit.record(tx, { action: 'account.update', entity: 'Account', entityId: id, fields: Object.keys(values), before, after: values });
+      await this.ownership.afterUpdate(tx, account, values);
+      return this.get(tx, id);
+    });
   }
 
   private async assertUnique(ctx: RequestContext, values: AccountValues, selfId: number | null): Promise<void> {

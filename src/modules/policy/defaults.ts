@@ -3,7 +3,7 @@
  * policy's labels as aliases, management levels, and visit cadence. All of it is data an ADMIN can
  * change; this is only what a new database starts with.
  */
-import { ActivityType } from '../../common/enums';
+import { ActivityType, CreditRating, YearEndDecision } from '../../common/enums';
 
 const 万 = 10_000;
 const 亿 = 100_000_000;
@@ -83,3 +83,68 @@ export const DEFAULT_MANAGEMENT_LEVELS = [
   { code: 'COMPANY', name: '公司级', rank: 1, aliases: ['公司级客户', '集团级', '总部级', '公司级管理'], minExpectedContractFen: fen(2 * 亿) },
   { code: 'BRANCH', name: '分公司级', rank: 2, aliases: ['分公司级客户', '分公司级管理', '分公司'], minExpectedContractFen: fen(1 * 亿) },
 ];
+
+export interface DefaultYearEndRule {
+  position: number;
+  name: string;
+  decision: YearEndDecision;
+  ratings?: CreditRating[];
+  scoreAtLeast?: number;
+  scoreBelow?: number;
+  signedAtLeastFen?: number;
+  signedBelowFen?: number;
+  receivedAtLeastFen?: number;
+  receivedBelowFen?: number;
+  complianceAtLeast?: number;
+  complianceBelow?: number;
+  description: string;
+}
+
+/**
+ * Year-end decision rules (年度评价), tried in order, first match wins. The last one has no condition,
+ * so every evaluated account gets a proposal; the committee confirms or overrides each.
+ */
+export const DEFAULT_YEAR_END_RULES: DefaultYearEndRule[] = [
+  {
+    position: 10,
+    name: '信用等级 C',
+    decision: YearEndDecision.TERMINATE,
+    ratings: [CreditRating.C],
+    description: '信用等级为 C（差）：建议终止合作 / poor credit: propose ending the cooperation',
+  },
+  {
+    position: 20,
+    name: '评分低于 60 且全年无签约',
+    decision: YearEndDecision.TERMINATE,
+    scoreBelow: 60,
+    signedBelowFen: 1,
+    description: '信用评分 < 60 且本年度无任何签约：建议终止合作 / low score and nothing signed all year',
+  },
+  {
+    position: 30,
+    name: '信用优良且年度签约 ≥ 1000万',
+    decision: YearEndDecision.STRENGTHEN,
+    ratings: [CreditRating.AAA, CreditRating.AA],
+    scoreAtLeast: 80,
+    signedAtLeastFen: fen(1000 * 万),
+    description: '信用 AAA/AA、评分 ≥ 80、年度签约 ≥ 1000万元：建议加强攻关 / strong credit and large signings',
+  },
+  {
+    position: 40,
+    name: '信用良好但拜访不达标',
+    decision: YearEndDecision.STRENGTHEN,
+    scoreAtLeast: 80,
+    complianceBelow: 60,
+    description: '评分 ≥ 80 但年末拜访达标率 < 60%：建议加强攻关 / a good account that is under-served',
+  },
+  {
+    position: 100,
+    name: '其余',
+    decision: YearEndDecision.MAINTAIN,
+    description: '其余客户：维持现状 / everyone else: maintain',
+  },
+];
+
+/** Named database locks policy actions take (see PolicyLock). */
+export const POLICY_LOCKS = ['ownership', 'tier-review', 'year-end'] as const;
+export type PolicyLockName = (typeof POLICY_LOCKS)[number];

@@ -35,4 +35,8 @@ export class ManagementLevel extends VersionedRecord {
   @Field({ description: '门槛按集团合并计算 / threshold applies to the sum over the group hierarchy' })
   @Column({ type: 'boolean', default: false })
   sumOverGroup!: boolean;
+
+  @Field({ description: '启用（停用后不再建议）/ active (an inactive level is never suggested)' })
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
 }

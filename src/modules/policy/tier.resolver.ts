@@ -1,12 +1,16 @@
-import { Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../../common/enums';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { Tier } from './tier.entity';
 import { ManagementLevel } from './management-level.entity';
+import { CadenceRule } from './cadence-rule.entity';
+import { ManagementLevelInputType, TierInputType } from './policy.types';
+import { parseId } from './policy-support';
 
 @Authorized()
 @Resolver(() => Tier)
 export class TierResolver {
-  @Query(() => [Tier], { description: '客户级别（按级别排序）/ tiers, highest first' })
+  @Query(() => [Tier], { description: '客户级别（按级别排序，含停用）/ tiers, highest first (inactive ones too)' })
   tiers(@Ctx() { services }: GraphQLContext) {
     return services.tiers.list();
   }
@@ -14,5 +18,44 @@ export class TierResolver {
   @Query(() => [ManagementLevel], { description: '管理层级 / management levels' })
   managementLevels(@Ctx() { services }: GraphQLContext) {
     return services.tiers.listManagementLevels();
+  }
+
+  @FieldResolver(() => [CadenceRule], { description: '拜访频次规则 / visit cadence rules of the tier' })
+  cadenceRules(@Root() tier: Tier, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.manyBy(CadenceRule, 'tierId').load(tier.id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Tier, { description: '新建客户级别（管理员）/ create a tier (ADMIN)' })
+  createTier(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => TierInputType) input: TierInputType) {
+    return services.tiers.createTier(ctx, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Tier, { description: '修改或停用客户级别（管理员）/ change or deactivate a tier (ADMIN)' })
+  updateTier(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => TierInputType) input: TierInputType,
+    @Arg('version', () => Int, { nullable: true, description: '读取时的版本号 / the version you read' }) version?: number | null,
+  ) {
+    return services.tiers.updateTier(ctx, parseId(id, 'id'), input, version);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ManagementLevel, { description: '新建管理层级（管理员）/ create a management level (ADMIN)' })
+  createManagementLevel(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => ManagementLevelInputType) input: ManagementLevelInputType) {
+    return services.tiers.createManagementLevel(ctx, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ManagementLevel, { description: '修改或停用管理层级（管理员）/ change or deactivate a management level (ADMIN)' })
+  updateManagementLevel(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => ManagementLevelInputType) input: ManagementLevelInputType,
+    @Arg('version', () => Int, { nullable: true }) version?: number | null,
+  ) {
+    return services.tiers.updateManagementLevel(ctx, parseId(id, 'id'), input, version);
   }
 }

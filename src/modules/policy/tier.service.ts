@@ -1,12 +1,75 @@
-import type { DataSource } from 'typeorm';
-import { DomainError, ErrorCode } from '../../common/errors';
-import { nameKey } from '../../common/text';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { RequestContext } from '../../common/context';
+import { DomainError, ErrorCode, notFound } from '../../common/errors';
+
+import { yuanToFen } from '../../common/money';
+import { cleanText, nameKey } from '../../common/text';
+import { inTransaction, managerFor } from '../../db/transaction';
+import type { AuditService } from '../audit/audit.service';
 import { Tier } from './tier.entity';
 import { ManagementLevel } from './management-level.entity';
+import { pick, requireRole, updateVersioned } from './policy-support';
 
-/** Tiers and management levels: data, matched by code, name or any alias. */
+/** Tier fields as an ADMIN gives them; money in 元. Absent fields are left alone on update. */
+export interface TierInput {
+  code?: string | null;
+  name?: string | null;
+  rank?: number | null;
+  aliases?: string[] | null;
+  /** Annual-sales threshold in 元; null = no threshold (the tier is designated by the committee). */
+  minAnnualSales?: number | null;
+  sumOverGroup?: boolean | null;
+  inMonthlyReport?: boolean | null;
+  description?: string | null;
+  active?: boolean | null;
+}
+
+export interface ManagementLevelInput {
+  code?: string | null;
+  name?: string | null;
+  rank?: number | null;
+  aliases?: string[] | null;
+  /** Follow-up contract value threshold in 元; null = never suggested. */
+  minExpectedContractValue?: number | null;
+  sumOverGroup?: boolean | null;
+  active?: boolean | null;
+}
+
+/** An account's own figures and the sums over its whole group (the top-level parent and everything under it). */
+export interface AccountFigures {
+  accountId: number;
+  tierId: number | null;
+  annualSalesFen: number | null;
+  expectedContractValueFen: number | null;
+  /** Sum over the group's members that are not terminated or rejected; null when none has a figure. */
+  groupAnnualSalesFen: number | null;
+  groupExpectedContractValueFen: number | null;
+  /** Accounts in the group, the account included. */
+  groupSize: number;
+}
+
+export interface AccountSuggestion {
+  figures: AccountFigures;
+  tier: Tier | null;
+  level: ManagementLevel | null;
+}
+
+type Labelled = { id: number; code: string; name: string; aliases: string[] };
+
+const has = <T extends object>(input: T, key: keyof T) => Object.prototype.hasOwnProperty.call(input, key) && input[key] !== undefined;
+
+/** Accounts per figures query: two IN lists of this size stay far below every placeholder limit. */
+const FIGURES_CHUNK = 500;
+
+/**
+ * Tiers and management levels: data an ADMIN maintains, matched by code, name or any alias; and the
+ * tier and level an account's figures suggest.
+ */
 export class TierService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   list(): Promise<Tier[]> {
     return this.ds.getRepository(Tier).find({ order: { rank: 'ASC', id: 'ASC' } });
@@ -16,17 +79,32 @@ export class TierService {
     return this.ds.getRepository(ManagementLevel).find({ order: { rank: 'ASC', id: 'ASC' } });
   }
 
+  async get(ctx: RequestContext, id: number): Promise<Tier> {
+    const tier = await managerFor(this.ds, ctx).findOneBy(Tier, { id });
+    if (!tier) throw notFound('Tier', id);
+    return tier;
+  }
+
   /** The tier whose code, name or alias matches (`战略客户`, `重要级`, `KEY`…), or undefined. */
   async lookup(input: string): Promise<Tier | undefined> {
     return matchByLabel(await this.list(), input);
   }
 
+  /** The tier a label names, active or not (for filters); UNKNOWN_TIER when none. */
+  async lookupOrFail(input: string, field: string): Promise<Tier> {
+    const tier = await this.lookup(input);
+    if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `${field}: "${input}" is not a tier`, { field, value: input });
+    return tier;
+  }
+
+  /** The active tier a label names; a deactivated tier is refused for new assignments. */
   async resolve(input: string, field = 'tierCode'): Promise<Tier> {
     const tiers = await this.list();
     const tier = matchByLabel(tiers, input);
     if (!tier) {
-      throw new DomainError(ErrorCode.UNKNOWN_TIER, `${field}: "${input}" is not a tier (${tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field, value: input });
+      throw new DomainError(ErrorCode.UNKNOWN_TIER, `${field}: "${input}" is not a tier (${tiers.filter((t) => t.active).map((t) => `${t.name} ${t.code}`).join('、')})`, { field, value: input });
     }
+    if (!tier.active) throw new DomainError(ErrorCode.UNKNOWN_TIER, `${field}: tier ${tier.name} (${tier.code}) is deactivated`, { field, value: input });
     return tier;
   }
 
@@ -34,14 +112,270 @@ export class TierService {
     const levels = await this.listManagementLevels();
     const level = matchByLabel(levels, input);
     if (!level) {
-      throw new DomainError(ErrorCode.INVALID_ENUM, `${field}: "${input}" is not a management level (${levels.map((t) => t.name).join('、')})`, { field, value: input });
+      throw new DomainError(ErrorCode.INVALID_ENUM, `${field}: "${input}" is not a management level (${levels.filter((l) => l.active).map((t) => t.name).join('、')})`, { field, value: input });
     }
+    if (!level.active) throw new DomainError(ErrorCode.INVALID_ENUM, `${field}: management level ${level.name} is deactivated`, { field, value: input });
     return level;
   }
+
+  // ---------------------------------------------------------------- ADMIN: tiers and levels as data
+
+  async createTier(ctx: RequestContext, input: TierInput): Promise<Tier> {
+    requireRole(ctx, [], 'createTier');
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const values = normalizeTier(input, true);
+      await assertLabelsFree(em, Tier, values, null, '客户级别 / tier');
+      const tier = em.create(Tier, { sumOverGroup: false, inMonthlyReport: false, description: null, active: true, minAnnualSalesFen: null, ...values });
+      await em.save(tier);
+      await this.audit.record(tx, { action: 'tier.create', entity: 'Tier', entityId: tier.id, after: values });
+      return tier;
+    });
+  }
+
+  /** Changes a tier (deactivate with `active: false`); with `expectedVersion`, refuses when someone else saved first. */
+  async updateTier(ctx: RequestContext, id: number, input: TierInput, expectedVersion?: number | null): Promise<Tier> {
+    requireRole(ctx, [], 'updateTier');
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const tier = await this.get(tx, id);
+      const values = normalizeTier(input, false);
+      await assertLabelsFree(em, Tier, { ...pickLabels(tier), ...values }, id, '客户级别 / tier');
+      await updateVersioned(em, Tier, tier, values, expectedVersion, `tier ${tier.code}`);
+      await this.audit.record(tx, { action: 'tier.update', entity: 'Tier', entityId: id, fields: Object.keys(values), before: pick(tier, Object.keys(values)), after: values });
+      return this.get(tx, id);
+    });
+  }
+
+  async createManagementLevel(ctx: RequestContext, input: ManagementLevelInput): Promise<ManagementLevel> {
+    requireRole(ctx, [], 'createManagementLevel');
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const values = normalizeLevel(input, true);
+      await assertLabelsFree(em, ManagementLevel, values, null, '管理层级 / management level');
+      const level = em.create(ManagementLevel, { sumOverGroup: false, active: true, minExpectedContractFen: null, ...values });
+      await em.save(level);
+      await this.audit.record(tx, { action: 'managementLevel.create', entity: 'ManagementLevel', entityId: level.id, after: values });
+      return level;
+    });
+  }
+
+  async updateManagementLevel(ctx: RequestContext, id: number, input: ManagementLevelInput, expectedVersion?: number | null): Promise<ManagementLevel> {
+    requireRole(ctx, [], 'updateManagementLevel');
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const level = await em.findOneBy(ManagementLevel, { id });
+      if (!level) throw notFound('ManagementLevel', id);
+      const values = normalizeLevel(input, false);
+      await assertLabelsFree(em, ManagementLevel, { ...pickLabels(level), ...values }, id, '管理层级 / management level');
+      await updateVersioned(em, ManagementLevel, level, values, expectedVersion, `management level ${level.code}`);
+      await this.audit.record(tx, {
+        action: 'managementLevel.update', entity: 'ManagementLevel', entityId: id, fields: Object.keys(values), before: pick(level, Object.keys(values)), after: values,
+      });
+      return em.findOneByOrFail(ManagementLevel, { id });
+    });
+  }
+
+  // ---------------------------------------------------------------- suggestions from figures
+
+  /**
+   * Own and group figures for accounts, in one SQL statement per 500 accounts. A group is the
+   * top-level parent and every account under it (walked with recursive CTEs, which MySQL 8,
+   * MariaDB 10.2+, TiDB 5.1+ and SQLite all run).
+   */
+  async figures(ctx: RequestContext, ids: readonly number[]): Promise<Map<number, AccountFigures>> {
+    const em = managerFor(this.ds, ctx);
+    const out = new Map<number, AccountFigures>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += FIGURES_CHUNK) {
+      const chunk = unique.slice(i, i + FIGURES_CHUNK);
+      for (const row of await em.query(figuresSql(em, chunk.length), [...chunk, ...chunk])) {
+        const f = figuresRow(row as Record<string, unknown>);
+        out.set(f.accountId, f);
+      }
+    }
+    return out;
+  }
+
+  /** Suggested tier and level for each account (absent ids are left out). */
+  async suggestions(ctx: RequestContext, ids: readonly number[]): Promise<Map<number, AccountSuggestion>> {
+    const [figures, tiers, levels] = await Promise.all([this.figures(ctx, ids), this.list(), this.listManagementLevels()]);
+    const out = new Map<number, AccountSuggestion>();
+    for (const [id, f] of figures) out.set(id, { figures: f, tier: suggestTier(f, tiers), level: suggestLevel(f, levels) });
+    return out;
+  }
+}
+
+/**
+ * The tier an account's figures call for: the highest-ranked active tier whose annual-sales threshold
+ * the account (or, for a tier that sums over the group, its group) reaches. A tier without a threshold
+ * is designated by the committee: an account in it keeps it whatever its figures, and no account is
+ * ever moved into it by figures. Unknown figures suggest nothing.
+ */
+export function suggestTier(f: AccountFigures, tiers: Tier[]): Tier | null {
+  const current = tiers.find((t) => t.id === f.tierId);
+  if (current && current.active && current.minAnnualSalesFen === null) return current;
+  return firstReached(tiers, (t) => t.minAnnualSalesFen, (t) => (t.sumOverGroup ? f.groupAnnualSalesFen : f.annualSalesFen));
+}
+
+/** The management level the follow-up contract value (own or group) reaches; null below every threshold. */
+export function suggestLevel(f: AccountFigures, levels: ManagementLevel[]): ManagementLevel | null {
+  return firstReached(levels, (l) => l.minExpectedContractFen, (l) => (l.sumOverGroup ? f.groupExpectedContractValueFen : f.expectedContractValueFen));
+}
+
+function firstReached<T extends { active: boolean; rank: number; id: number }>(rows: T[], threshold: (r: T) => number | null, value: (r: T) => number | null): T | null {
+  const ordered = rows.filter((r) => r.active && threshold(r) !== null).sort((a, b) => a.rank - b.rank || a.id - b.id);
+  for (const r of ordered) {
+    const v = value(r);
+    if (v !== null && v >= (threshold(r) as number)) return r;
+  }
+  return null;
+}
+
+function figuresSql(em: EntityManager, n: number): string {
+  const e = (name: string) => em.connection.driver.escape(name);
+  const list = Array.from({ length: n }, () => '?').join(', ');
+  const [id, parent, status] = [e('id'), e('parent_id'), e('status')];
+  const [sales, expected] = [e('annual_sales_fen'), e('expected_contract_value_fen')];
+  const accounts = e('accounts');
+  return `WITH RECURSIVE up_chain (start_id, cur_id, up_id, depth) AS (
+      SELECT a.${id}, a.${id}, a.${parent}, 0 FROM ${accounts} a WHERE a.${id} IN (${list})
+      UNION ALL
+      SELECT u.start_id, p.${id}, p.${parent}, u.depth + 1 FROM up_chain u JOIN ${accounts} p ON p.${id} = u.up_id WHERE u.depth < 32
+    ),
+    roots (start_id, root_id) AS (SELECT start_id, cur_id FROM up_chain WHERE up_id IS NULL),
+    members (root_id, member_id, depth) AS (
+      SELECT r.${id}, r.${id}, 0 FROM ${accounts} r WHERE r.${id} IN (SELECT root_id FROM roots)
+      UNION ALL
+      SELECT m.root_id, c.${id}, m.depth + 1 FROM members m JOIN ${accounts} c ON c.${parent} = m.member_id WHERE m.depth < 32
+    ),
+    sums (root_id, group_sales, group_expected, group_size) AS (
+      SELECT m.root_id,
+        SUM(CASE WHEN g.${status} IN ('TERMINATED', 'REJECTED') THEN NULL ELSE g.${sales} END),
+        SUM(CASE WHEN g.${status} IN ('TERMINATED', 'REJECTED') THEN NULL ELSE g.${expected} END),
+        COUNT(*)
+      FROM members m JOIN ${accounts} g ON g.${id} = m.member_id GROUP BY m.root_id
+    )
+    SELECT a.${id} AS account_id, a.${e('tier_id')} AS tier_id, a.${sales} AS sales, a.${expected} AS expected,
+      s.group_sales AS group_sales, s.group_expected AS group_expected, s.group_size AS group_size
+    FROM ${accounts} a LEFT JOIN roots r ON r.start_id = a.${id} LEFT JOIN sums s ON s.root_id = r.root_id
+    WHERE a.${id} IN (${list})`;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function figuresRow(row: Record<string, unknown>): AccountFigures {
+  const own = { sales: num(row.sales), expected: num(row.expected) };
+  // A broken hierarchy (a cycle put in by hand) has no root: the account then stands alone.
+  const grouped = row.group_size !== null && row.group_size !== undefined;
+  return {
+    accountId: Number(row.account_id),
+    tierId: num(row.tier_id),
+    annualSalesFen: own.sales,
+    expectedContractValueFen: own.expected,
+    groupAnnualSalesFen: grouped ? num(row.group_sales) : own.sales,
+    groupExpectedContractValueFen: grouped ? num(row.group_expected) : own.expected,
+    groupSize: grouped ? Number(row.group_size) : 1,
+  };
 }
 
 /** Matches a code, name or alias, ignoring case, width and spaces. */
 export function matchByLabel<T extends { code: string; name: string; aliases: string[] }>(rows: T[], input: string): T | undefined {
   const key = nameKey(input);
   return rows.find((r) => [r.code, r.name, ...r.aliases].some((l) => nameKey(l) === key));
+}
+
+// ---------------------------------------------------------------- validation
+
+interface LabelValues {
+  code?: string;
+  name?: string;
+  rank?: number;
+  aliases?: string[];
+}
+
+function normalizeLabels(input: { code?: string | null; name?: string | null; rank?: number | null; aliases?: string[] | null }, creating: boolean): LabelValues {
+  const v: LabelValues = {};
+  if (has(input, 'code') || creating) {
+    const code = cleanText(input.code)?.toUpperCase().replace(/\s+/g, '_');
+    if (!code) throw new DomainError(ErrorCode.REQUIRED, 'code: 编码 is required', { field: 'code' });
+    if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(code)) throw new DomainError(ErrorCode.VALIDATION_FAILED, `code: "${code}" must be letters, digits and _ (at most 32, starting with a letter)`, { field: 'code' });
+    v.code = code;
+  }
+  if (has(input, 'name') || creating) {
+    const name = cleanText(input.name);
+    if (!name) throw new DomainError(ErrorCode.REQUIRED, 'name: 名称 is required', { field: 'name' });
+    if (name.length > 100) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'name: at most 100 characters', { field: 'name' });
+    v.name = name;
+  }
+  if (has(input, 'rank') || creating) {
+    const rank = input.rank;
+    if (rank === null || rank === undefined) throw new DomainError(ErrorCode.REQUIRED, 'rank: 排序 is required (1 = highest)', { field: 'rank' });
+    if (!Number.isInteger(rank) || rank < 1 || rank > 99) throw new DomainError(ErrorCode.VALIDATION_FAILED, `rank: ${rank} must be a whole number from 1 (highest) to 99`, { field: 'rank' });
+    v.rank = rank;
+  }
+  if (has(input, 'aliases') || creating) {
+    const seen = new Set<string>();
+    v.aliases = [];
+    for (const raw of input.aliases ?? []) {
+      const alias = cleanText(raw);
+      if (!alias) continue;
+      if (alias.length > 50) throw new DomainError(ErrorCode.VALIDATION_FAILED, `aliases: "${alias}" is longer than 50 characters`, { field: 'aliases' });
+      if (seen.has(nameKey(alias))) continue;
+      seen.add(nameKey(alias));
+      v.aliases.push(alias);
+    }
+  }
+  return v;
+}
+
+function thresholdFen(yuan: number | null | undefined, field: string): number | null {
+  if (yuan === null || yuan === undefined) return null;
+  if (yuan < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${field}: must not be negative`, { field });
+  return yuanToFen(yuan, field);
+}
+
+function normalizeTier(input: TierInput, creating: boolean): Partial<Tier> {
+  const v: Partial<Tier> = { ...normalizeLabels(input, creating) };
+  if (has(input, 'minAnnualSales')) v.minAnnualSalesFen = thresholdFen(input.minAnnualSales, 'minAnnualSales');
+  for (const key of ['sumOverGroup', 'inMonthlyReport', 'active'] as const) {
+    if (has(input, key)) {
+      if (input[key] === null) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${key}: must be true or false`, { field: key });
+      v[key] = input[key] as boolean;
+    }
+  }
+  if (has(input, 'description')) v.description = cleanText(input.description);
+  return v;
+}
+
+function normalizeLevel(input: ManagementLevelInput, creating: boolean): Partial<ManagementLevel> {
+  const v: Partial<ManagementLevel> = { ...normalizeLabels(input, creating) };
+  if (has(input, 'minExpectedContractValue')) v.minExpectedContractFen = thresholdFen(input.minExpectedContractValue, 'minExpectedContractValue');
+  for (const key of ['sumOverGroup', 'active'] as const) {
+    if (has(input, key)) {
+      if (input[key] === null) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${key}: must be true or false`, { field: key });
+      v[key] = input[key] as boolean;
+    }
+  }
+  return v;
+}
+
+function pickLabels(row: Labelled): LabelValues {
+  return { code: row.code, name: row.name, aliases: row.aliases };
+}
+
+/**
+ * Every code, name and alias must name one row only, or `战略客户` in a file could mean two tiers.
+ * Compared the way lookups compare (case, width and spaces ignored).
+ */
+async function assertLabelsFree(em: EntityManager, entity: typeof Tier | typeof ManagementLevel, values: LabelValues, selfId: number | null, what: string): Promise<void> {
+  const others = ((await em.find(entity as typeof Tier)) as Labelled[]).filter((r) => r.id !== selfId);
+  const mine = [values.code, values.name, ...(values.aliases ?? [])].filter((l): l is string => !!l);
+  for (const label of mine) {
+    const clash = others.find((o) => [o.code, o.name, ...o.aliases].some((l) => nameKey(l) === nameKey(label)));
+    if (clash) {
+      const field = label === values.code ? 'code' : label === values.name ? 'name' : 'aliases';
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `${field}: "${label}" already names ${what} ${clash.name} (${clash.code})`, { field });
+    }
+  }
 }

@@ -1,0 +1,63 @@
+import DataLoader from 'dataloader';
+import { Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import type { Loaders } from '../../common/loaders';
+import { fenToYuan } from '../../common/money';
+import type { GraphQLContext } from '../../http/graphql-context';
+import { Account } from '../accounts/account.entity';
+import { Tier } from './tier.entity';
+import { ManagementLevel } from './management-level.entity';
+import { Assignment } from './assignment.entity';
+import { TierReview } from './tier-review.entity';
+import type { AccountSuggestion } from './tier.service';
+
+/** Per request: one suggestions query for every account on the page, however many ask. */
+const suggestionLoaders = new WeakMap<Loaders, DataLoader<number, AccountSuggestion | null>>();
+
+function suggestions({ ctx, services, loaders }: GraphQLContext): DataLoader<number, AccountSuggestion | null> {
+  let loader = suggestionLoaders.get(loaders);
+  if (!loader) {
+    loader = new DataLoader(async (ids: readonly number[]) => {
+      const found = await services.tiers.suggestions(ctx, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }, { maxBatchSize: 500 });
+    suggestionLoaders.set(loaders, loader);
+  }
+  return loader;
+}
+
+/** The policy's view of an account: the tier and level its figures call for, and its ownership history. */
+@Resolver(() => Account)
+export class AccountPolicyResolver {
+  @FieldResolver(() => Tier, {
+    nullable: true,
+    description: '建议级别：按年合作销售额（按规则合并集团）；委员会认定的级别保持不变 / tier the figures call for (group totals where the tier says so; a committee-designated tier stays)',
+  })
+  async suggestedTier(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
+    return (await suggestions(gctx).load(a.id))?.tier ?? null;
+  }
+
+  @FieldResolver(() => ManagementLevel, { nullable: true, description: '建议管理层级：按后续合同成交额 / management level the follow-up contract value calls for' })
+  async suggestedLevel(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
+    return (await suggestions(gctx).load(a.id))?.level ?? null;
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: '集团合计年合作销售额（元）/ annual sales summed over the whole group (yuan)' })
+  async groupAnnualSales(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
+    return fenToYuan((await suggestions(gctx).load(a.id))?.figures.groupAnnualSalesFen ?? null);
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: '集团合计后续合同成交额（元）/ expected contract value summed over the group (yuan)' })
+  async groupExpectedContractValue(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
+    return fenToYuan((await suggestions(gctx).load(a.id))?.figures.groupExpectedContractValueFen ?? null);
+  }
+
+  @FieldResolver(() => [Assignment], { description: '归属记录（全部历史）/ every ownership period, oldest first' })
+  assignments(@Root() a: Account, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.manyBy(Assignment, 'accountId').load(a.id);
+  }
+
+  @FieldResolver(() => [TierReview], { description: '级别复核记录 / tier reviews, oldest first' })
+  tierReviews(@Root() a: Account, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.manyBy(TierReview, 'accountId').load(a.id);
+  }
+}

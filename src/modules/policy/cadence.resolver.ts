@@ -1,0 +1,94 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../../common/enums';
+import { LocalDateScalar } from '../../common/scalars';
+import type { GraphQLContext } from '../../http/graphql-context';
+import { PageArgsType } from '../accounts/account.resolver';
+import { Account } from '../accounts/account.entity';
+import { Tier } from './tier.entity';
+import { CadenceRule } from './cadence-rule.entity';
+import type { ComplianceFilter } from './cadence.service';
+import {
+  CadenceRuleConnection, CadenceRuleFilterInput, CadenceRuleInput, VisitComplianceConnection, VisitComplianceCount, VisitComplianceFilterInput, VisitComplianceItem,
+} from './policy.types';
+import { byId, optionalId, parseId } from './policy-support';
+
+async function complianceFilter({ services }: GraphQLContext, f: VisitComplianceFilterInput | null | undefined): Promise<ComplianceFilter> {
+  if (!f) return {};
+  return {
+    accountIds: f.accountIds ? f.accountIds.map((id) => parseId(id, 'filter.accountIds')) : null,
+    tierIds: f.tierCodes ? await Promise.all(f.tierCodes.map(async (code) => (await services.tiers.lookupOrFail(code, 'filter.tierCodes')).id)) : null,
+    ownerUnitId: optionalId(f.ownerUnitId, 'filter.ownerUnitId'),
+    managerId: optionalId(f.managerId, 'filter.managerId'),
+    activityTypes: f.activityTypes,
+    statuses: f.statuses,
+    inMonthlyReport: f.inMonthlyReport,
+    overdueOnly: f.overdueOnly,
+  };
+}
+
+/** 拜访频次: the rules (data) and where each account stands against them. */
+@Authorized()
+@Resolver(() => CadenceRule)
+export class CadenceResolver {
+  @Query(() => CadenceRuleConnection, { description: '拜访频次规则 / visit cadence rules' })
+  async cadenceRules(
+    @Ctx() gctx: GraphQLContext,
+    @Args() page: PageArgsType,
+    @Arg('filter', () => CadenceRuleFilterInput, { nullable: true }) filter?: CadenceRuleFilterInput | null,
+  ) {
+    const tierId = filter?.tier ? (await gctx.services.tiers.lookupOrFail(filter.tier, 'filter.tier')).id : null;
+    return gctx.services.cadence.listRules(gctx.ctx, { tierId, activityTypes: filter?.activityTypes }, page);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CadenceRule, { description: '设置拜访频次（管理员；已有则修改）/ create or change a cadence rule (ADMIN)' })
+  setCadenceRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CadenceRuleInput) input: CadenceRuleInput) {
+    return services.cadence.setRule(ctx, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CadenceRule, { description: '删除拜访频次规则（管理员）/ delete a cadence rule (ADMIN)' })
+  deleteCadenceRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.cadence.deleteRule(ctx, parseId(id, 'id'));
+  }
+
+  @Query(() => VisitComplianceConnection, {
+    description: '拜访达标：每个合作中客户、每类活动的最近日期、下次期限与状态 / visit compliance per active account and activity type on a day',
+  })
+  async visitCompliance(
+    @Ctx() gctx: GraphQLContext,
+    @Arg('asOf', () => LocalDateScalar, { description: '统计日 / as of' }) asOf: string,
+    @Args() page: PageArgsType,
+    @Arg('filter', () => VisitComplianceFilterInput, { nullable: true }) filter?: VisitComplianceFilterInput | null,
+  ) {
+    return gctx.services.cadence.complianceConnection(gctx.ctx, asOf, await complianceFilter(gctx, filter), page);
+  }
+
+  @Query(() => [VisitComplianceCount], { description: '拜访达标汇总（按活动类型与状态计数）/ compliance counts per activity type and status' })
+  async visitComplianceSummary(
+    @Ctx() gctx: GraphQLContext,
+    @Arg('asOf', () => LocalDateScalar) asOf: string,
+    @Arg('filter', () => VisitComplianceFilterInput, { nullable: true }) filter?: VisitComplianceFilterInput | null,
+  ) {
+    return gctx.services.cadence.summary(gctx.ctx, asOf, await complianceFilter(gctx, filter));
+  }
+
+  @FieldResolver(() => Tier, { nullable: true })
+  tier(@Root() r: CadenceRule, @Ctx() { loaders }: GraphQLContext) {
+    return byId(loaders, Tier, r.tierId);
+  }
+}
+
+@Authorized()
+@Resolver(() => VisitComplianceItem)
+export class VisitComplianceResolver {
+  @FieldResolver(() => Account, { nullable: true })
+  account(@Root() i: VisitComplianceItem, @Ctx() { loaders }: GraphQLContext) {
+    return byId(loaders, Account, i.accountId);
+  }
+
+  @FieldResolver(() => Tier, { nullable: true })
+  tier(@Root() i: VisitComplianceItem, @Ctx() { loaders }: GraphQLContext) {
+    return byId(loaders, Tier, i.tierId);
+  }
+}

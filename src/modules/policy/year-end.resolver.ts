@@ -1,0 +1,77 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../../common/enums';
+import type { GraphQLContext } from '../../http/graphql-context';
+import { PageArgsType } from '../accounts/account.resolver';
+import { Account } from '../accounts/account.entity';
+import { CreditEvaluation } from '../credit/credit-evaluation.entity';
+import { YearEndRule } from './year-end-rule.entity';
+import { ConfirmYearEndDecisionInput, YearEndAssessmentConnection, YearEndAssessmentType, YearEndFilterInput, YearEndProposalRunType, YearEndRuleInputType } from './policy.types';
+import { byId, parseId } from './policy-support';
+
+/** 年度评价: the rules (data), the committee's queue and its confirmations. */
+@Authorized()
+@Resolver(() => YearEndAssessmentType)
+export class YearEndResolver {
+  @Query(() => [YearEndRule], { description: '年度评价规则（按顺序，首个命中者生效）/ year-end rules, in the order they are tried' })
+  yearEndRules(@Ctx() { ctx, services }: GraphQLContext) {
+    return services.yearEnd.listRules(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => YearEndRule, { description: '新建年度评价规则（管理员）/ create a year-end rule (ADMIN)' })
+  createYearEndRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => YearEndRuleInputType) input: YearEndRuleInputType) {
+    return services.yearEnd.createRule(ctx, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => YearEndRule, { description: '修改年度评价规则（管理员）/ change a year-end rule (ADMIN)' })
+  updateYearEndRule(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => YearEndRuleInputType) input: YearEndRuleInputType,
+    @Arg('version', () => Int, { nullable: true }) version?: number | null,
+  ) {
+    return services.yearEnd.updateRule(ctx, parseId(id, 'id'), input, version);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => YearEndRule, { description: '删除年度评价规则（管理员）/ delete a year-end rule (ADMIN)' })
+  deleteYearEndRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.yearEnd.deleteRule(ctx, parseId(id, 'id'));
+  }
+
+  @Query(() => YearEndAssessmentConnection, { description: '年度评价：评价、年度数据、拜访达标与建议结论 / the year\'s evaluations with figures, compliance and proposed decision' })
+  async yearEndReview(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('year', () => Int) year: number,
+    @Args() page: PageArgsType,
+    @Arg('filter', () => YearEndFilterInput, { nullable: true }) filter?: YearEndFilterInput | null,
+  ) {
+    const conn = await services.yearEnd.review(
+      ctx,
+      year,
+      { accountIds: filter?.accountIds?.map((id) => parseId(id, 'filter.accountIds')) ?? null, decisionStatuses: filter?.decisionStatuses, undecided: filter?.undecided },
+      page,
+    );
+    // The getters (signed, received in 元) live on the GraphQL class.
+    const edges = conn.edges.map((e) => ({ cursor: e.cursor, node: Object.assign(new YearEndAssessmentType(), e.node) }));
+    return { nodes: edges.map((e) => e.node), edges, pageInfo: conn.pageInfo, totalCount: conn.totalCount };
+  }
+
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => YearEndProposalRunType, { description: '按规则为本年度未决评价写入建议结论（委员会）/ write the rules\' proposals into the year\'s undecided evaluations' })
+  proposeYearEndDecisions(@Ctx() { ctx, services }: GraphQLContext, @Arg('year', () => Int) year: number) {
+    return services.yearEnd.propose(ctx, year);
+  }
+
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => CreditEvaluation, { description: '确认年度结论（委员会）；终止合作自生效日起结束合作 / confirm the year-end decision; TERMINATE ends the cooperation' })
+  confirmYearEndDecision(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => ConfirmYearEndDecisionInput) input: ConfirmYearEndDecisionInput) {
+    return services.yearEnd.confirm(ctx, { ...input, accountId: parseId(input.accountId, 'accountId') });
+  }
+
+  @FieldResolver(() => Account, { nullable: true })
+  account(@Root() a: YearEndAssessmentType, @Ctx() { loaders }: GraphQLContext) {
+    return byId(loaders, Account, a.accountId);
+  }
+}

@@ -1,0 +1,31 @@
+import { AssignmentReason } from '../../src/common/enums';
+import { Assignment } from '../../src/modules/policy/assignment.entity';
+import { PolicyLock } from '../../src/modules/policy/policy-lock.entity';
+import { YearEndRule } from '../../src/modules/policy/year-end-rule.entity';
+import { ManagementLevel } from '../../src/modules/policy/management-level.entity';
+import { pendingSchemaChanges } from '../../src/db/migrations';
+import { describeEachDb } from '../support/db';
+
+describeEachDb('policy migrations on a database that already has accounts', (t) => {
+  it('go down and up again with data in place, backfilling the INITIAL assignment of owned accounts', async () => {
+    const { ds, services } = t();
+    const ctx = { actor: { kind: 'system' as const, name: 'system:test', role: 'ADMIN' as never, userId: null, unitId: null }, requestId: 'm', origin: 'test' };
+    const unit = await services.org.createUnit(ctx, { code: 'HD', name: '华东分公司' });
+    const owned = await services.accounts.create(ctx, { code: 'M1', name: '迁移前客户', ownerUnitId: unit.id, registeredOn: '2023-05-06', managementLevel: '公司级' });
+    await services.accounts.create(ctx, { code: 'M2', name: '无归属客户' });
+    // Undo both policy migrations (data, then schema): management_levels.active goes, accounts keep pointing at levels.
+    await ds.undoLastMigration({ transaction: 'each' });
+    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await ds.query('SELECT COUNT(*) AS n FROM accounts').then((r: { n: unknown }[]) => Number(r[0].n))).toBe(2);
+    // As on a database from before ownership history: accounts with an owner, no assignment rows.
+    await ds.query('DELETE FROM assignments');
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await pendingSchemaChanges(ds)).toEqual([]);
+    const assignments = await ds.getRepository(Assignment).findBy({ accountId: owned.id });
+    expect(assignments.map((a) => [a.unitId, a.fromDate, a.reason, a.toDate])).toEqual([[unit.id, '2023-05-06', AssignmentReason.INITIAL, null]]);
+    expect(await ds.getRepository(Assignment).count()).toBe(1);
+    expect(await ds.getRepository(YearEndRule).count()).toBe(5);
+    expect((await ds.getRepository(PolicyLock).find()).map((l) => l.name).sort()).toEqual(['ownership', 'tier-review', 'year-end']);
+    expect((await ds.getRepository(ManagementLevel).find()).every((l) => l.active)).toBe(true);
+  });
+});
