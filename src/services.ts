@@ -5,15 +5,19 @@ import { AuditService } from './modules/audit/audit.service';
 import { TierService } from './modules/policy/tier.service';
 import { OrgService } from './modules/org/org.service';
 import { AuthService } from './modules/auth/auth.service';
+import { AccessService } from './modules/auth/access.service';
 import { AccountService } from './modules/accounts/account.service';
 import { ContactService } from './modules/contacts/contact.service';
 import { CreditService } from './modules/credit/credit.service';
 import { ProjectService } from './modules/projects/project.service';
 import { ActivityService } from './modules/activities/activity.service';
+import { AnalyticsService } from './modules/analytics/analytics.service';
+import { ImportJobReadService } from './modules/imports/import-job-read.service';
 
 export interface Services {
   ds: DataSource;
   config: Config;
+  access: AccessService;
   audit: AuditService;
   tiers: TierService;
   org: OrgService;
@@ -23,22 +27,30 @@ export interface Services {
   credit: CreditService;
   projects: ProjectService;
   activities: ActivityService;
+  analytics: AnalyticsService;
+  importJobs: ImportJobReadService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
-  const audit = new AuditService(ds);
+  const maxPageSize = () => config.maxPageSize;
+  const access = new AccessService(ds);
+  const audit = new AuditService(ds, access, maxPageSize);
   const tiers = new TierService(ds);
+  const accounts = new AccountService(ds, tiers, audit, maxPageSize, access);
   return {
     ds,
     config,
+    access,
     audit,
     tiers,
-    org: new OrgService(ds, audit),
-    auth: new AuthService(ds, audit),
-    accounts: new AccountService(ds, tiers, audit, () => config.maxPageSize),
-    contacts: new ContactService(ds),
-    credit: new CreditService(ds),
-    projects: new ProjectService(ds),
-    activities: new ActivityService(ds),
+    org: new OrgService(ds, audit, access, maxPageSize),
+    auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }),
+    accounts,
+    contacts: new ContactService(ds, access, audit, maxPageSize),
+    credit: new CreditService(ds, access, audit, maxPageSize),
+    projects: new ProjectService(ds, access, audit, maxPageSize),
+    activities: new ActivityService(ds, access, audit, maxPageSize),
+    analytics: new AnalyticsService(ds, accounts),
+    importJobs: new ImportJobReadService(ds, maxPageSize),
   };
 }

@@ -28,9 +28,13 @@ export const ErrorCode = {
   OWNERSHIP_CONFLICT: 'OWNERSHIP_CONFLICT',
   INVALID_STATE: 'INVALID_STATE',
   IN_USE: 'IN_USE',
+  /** A database constraint refused the write (a duplicate or a dangling reference the checks did not catch). */
+  CONSTRAINT_VIOLATION: 'CONSTRAINT_VIOLATION',
   // Access
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  /** Too many wrong passwords: the login is locked for a while. */
+  LOGIN_LOCKED: 'LOGIN_LOCKED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

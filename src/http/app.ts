@@ -13,7 +13,8 @@ import { anonymousContext, type RequestContext } from '../common/context';
 import { Loaders } from '../common/loaders';
 import { DomainError } from '../common/errors';
 import { kamSchema } from './schema';
-import { createFormatError } from './graphql-errors';
+import { createFormatError, requestIdPlugin } from './graphql-errors';
+import { maxDepthRule, protectionPlugin } from './protection';
 import type { GraphQLContext } from './graphql-context';
 
 export interface KamApp {
@@ -49,14 +50,22 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     }
   });
 
+  if (services.auth.ephemeralTokenSecret) {
+    logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
+  }
+
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await kamSchema(),
-    formatError: createFormatError(logger, config.env === 'development'),
+    formatError: createFormatError(logger, config.env === 'development', services.ds),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // BI tools need introspection; protectionPlugin refuses it to callers without credentials.
     introspection: true,
-    plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+    // No "Did you mean …?" in production: the schema is only for callers who may introspect it.
+    hideSchemaDetailsFromClientErrors: config.env === 'production',
+    validationRules: [maxDepthRule(config.maxQueryDepth)],
+    plugins: [requestIdPlugin(), protectionPlugin(config.maxQueryCost), ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
@@ -71,7 +80,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
         } catch (e) {
           if (e instanceof DomainError) {
             const { GraphQLError } = await import('graphql');
-            throw new GraphQLError(e.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+            throw new GraphQLError(e.message, { extensions: { code: 'UNAUTHENTICATED', reason: e.code, http: { status: 401 } } });
           }
           throw e;
         }

@@ -4,9 +4,36 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { TierResolver } from '../modules/policy/tier.resolver';
+import { AuthResolver } from '../modules/auth/auth.resolver';
+import { OrgUnitResolver, UserResolver } from '../modules/org/org.resolver';
+import { ContactResolver } from '../modules/contacts/contact.resolver';
+import { CreditEvaluationResolver } from '../modules/credit/credit.resolver';
+import { PaymentResolver, ProjectResolver, ReceivableResolver } from '../modules/projects/project.resolver';
+import { ActivityResolver } from '../modules/activities/activity.resolver';
+import { AuditEventResolver } from '../modules/audit/audit.resolver';
+import { ImportJobQueryResolver } from '../modules/imports/import-job-query.resolver';
+import { AccountStatsRowResolver, ActivityStatsRowResolver, AnalyticsResolver, ProjectStatsRowResolver } from '../modules/analytics/analytics.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [AccountResolver, TierResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  AccountResolver,
+  TierResolver,
+  AuthResolver,
+  OrgUnitResolver,
+  UserResolver,
+  ContactResolver,
+  CreditEvaluationResolver,
+  ProjectResolver,
+  ReceivableResolver,
+  PaymentResolver,
+  ActivityResolver,
+  AuditEventResolver,
+  ImportJobQueryResolver,
+  AnalyticsResolver,
+  AccountStatsRowResolver,
+  ActivityStatsRowResolver,
+  ProjectStatsRowResolver,
+];
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -1,7 +1,30 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
+import { toIds, type Id } from '../../common/ids';
+import { SortDirection, paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { managerFor } from '../../db/transaction';
+import { Where } from '../../db/filters';
+import type { AccessService } from '../auth/access.service';
 import { AuditEvent } from './audit-event.entity';
+
+export interface AuditEventFilter {
+  /** Entity type, e.g. `Account`. */
+  entity?: string | null;
+  entityIds?: Id[] | null;
+  /** Actions, e.g. `account.update`, `auth.login.failed`. */
+  actions?: string[] | null;
+  /** Actor as recorded (a login, `apikey:<name>`, `system:<what>`). */
+  actor?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  requestId?: string | null;
+}
+
+export enum AuditEventSortField {
+  ID = 'ID',
+}
+
+const AUDIT_SORTS: SortColumns<AuditEventSortField> = { ID: { column: 'id', property: 'id' } };
 
 export interface AuditEntry {
   action: string;
@@ -15,7 +38,26 @@ export interface AuditEntry {
 
 /** Append-only audit trail. Written in the caller's transaction, so an action and its record commit together. */
 export class AuditService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access?: AccessService,
+    private readonly maxPageSize: () => number = () => 500,
+  ) {}
+
+  /** The trail, newest first by default: ADMIN and COMMITTEE only. */
+  list(ctx: RequestContext, filter: AuditEventFilter | null | undefined, page: PageArgs, order?: SortOrder<AuditEventSortField> | null): Promise<Connection<AuditEvent>> {
+    this.access?.assertCanReadAudit(ctx);
+    const f = filter ?? {};
+    const qb = managerFor(this.ds, ctx).createQueryBuilder(AuditEvent, 'ae');
+    new Where(qb)
+      .eq('entity', f.entity)
+      .in('entityId', toIds(f.entityIds, 'filter.entityIds')?.map(String))
+      .in('action', f.actions)
+      .eq('actor', f.actor)
+      .range('at', f.from, f.to)
+      .eq('requestId', f.requestId);
+    return paginate(qb, page, sortSpec(AUDIT_SORTS, order ?? { field: AuditEventSortField.ID, direction: SortDirection.DESC }, AuditEventSortField.ID), this.maxPageSize());
+  }
 
   async record(ctx: RequestContext, entry: AuditEntry): Promise<void> {
     await this.recordMany(ctx, [entry]);

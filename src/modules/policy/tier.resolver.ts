@@ -1,4 +1,4 @@
-import { Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { Tier } from './tier.entity';
 import { ManagementLevel } from './management-level.entity';
@@ -11,8 +11,23 @@ export class TierResolver {
     return services.tiers.list();
   }
 
+  @Query(() => Tier, { nullable: true, description: '按 id 或编码、名称、别名取一个客户级别 / one tier by id, or by code, name or alias' })
+  async tier(
+    @Ctx() { services, loaders }: GraphQLContext,
+    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('code', () => String, { nullable: true, description: '编码、名称或别名 / code, name or alias' }) code?: string | null,
+  ) {
+    if (id != null) return /^\d+$/.test(id) ? loaders.byId(Tier).load(Number(id)) : null;
+    return code != null ? ((await services.tiers.lookup(code)) ?? null) : null;
+  }
+
   @Query(() => [ManagementLevel], { description: '管理层级 / management levels' })
   managementLevels(@Ctx() { services }: GraphQLContext) {
     return services.tiers.listManagementLevels();
+  }
+
+  @Query(() => ManagementLevel, { nullable: true, description: '按 id 取一个管理层级 / one management level by id' })
+  managementLevel(@Ctx() { loaders }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return /^\d+$/.test(id) ? loaders.byId(ManagementLevel).load(Number(id)) : null;
   }
 }

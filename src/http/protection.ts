@@ -1,0 +1,130 @@
+/**
+ * What keeps one query from taking the server down: a maximum depth, an estimated cost limit, and
+ * introspection only for authenticated callers (BI tools need it; strangers do not).
+ */
+import {
+  GraphQLError, Kind, getNullableType, isListType, visit,
+  type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
+} from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination';
+import type { GraphQLContext } from './graphql-context';
+
+/**
+ * Depth of the deepest field path, not counting introspection (`__schema`…): `{ a { b { c } } }` is 3.
+ * Fragment depths are memoised and cycles ignored (graphql-js reports those itself), so a hostile
+ * document costs linear time here.
+ */
+export function maxDepthRule(maxDepth: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    const memo = new Map<string, number>();
+    const depthOf = (set: SelectionSetNode, visiting: Set<string>): number => {
+      let max = 0;
+      for (const s of set.selections) {
+        let d: number;
+        if (s.kind === Kind.FIELD) {
+          if (s.name.value.startsWith('__')) continue;
+          d = 1 + (s.selectionSet ? depthOf(s.selectionSet, visiting) : 0);
+        } else if (s.kind === Kind.INLINE_FRAGMENT) {
+          d = depthOf(s.selectionSet, visiting);
+        } else {
+          const name = s.name.value;
+          const frag = fragments.get(name);
+          if (!frag || visiting.has(name)) continue;
+          if (!memo.has(name)) {
+            visiting.add(name);
+            memo.set(name, depthOf(frag.selectionSet, visiting));
+            visiting.delete(name);
+          }
+          d = memo.get(name) as number;
+        }
+        if (d > max) max = d;
+      }
+      return max;
+    };
+    return {
+      OperationDefinition(node) {
+        const depth = depthOf(node.selectionSet, new Set());
+        if (depth > maxDepth) {
+          context.reportError(
+            new GraphQLError(`the query is ${depth} levels deep; at most ${maxDepth} are allowed`, {
+              nodes: [node],
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_DEEP' },
+            }),
+          );
+        }
+      },
+    };
+  };
+}
+
+/** Rows a list without `first` (account → contacts…) is assumed to hold, for the cost estimate. */
+export const ASSUMED_LIST_SIZE = 10;
+
+/**
+ * Cost of a field: 1 (or its `complexity` extension) plus its selection, times the rows it can return —
+ * `first` (default {@link DEFAULT_PAGE_SIZE}) for connections, {@link ASSUMED_LIST_SIZE} for other lists.
+ * A connection's `nodes`/`edges` are not multiplied again.
+ */
+export const kamCostEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const own = typeof field.extensions?.complexity === 'number' ? field.extensions.complexity : 1;
+  if (field.args.some((a) => a.name === 'first')) {
+    const first = typeof args.first === 'number' && args.first > 0 ? args.first : DEFAULT_PAGE_SIZE;
+    return own + childComplexity * first;
+  }
+  if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) return own + childComplexity * ASSUMED_LIST_SIZE;
+  return own + childComplexity;
+};
+
+/** Estimated cost of an operation with its variables. */
+export function queryCost(schema: Parameters<typeof getComplexity>[0]['schema'], document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): number {
+  return getComplexity({
+    schema,
+    query: document,
+    operationName,
+    variables,
+    // fieldExtensionsEstimator honours an explicit `complexity` function on a field; ours does the rest.
+    estimators: [(args) => (typeof args.field.extensions?.complexity === 'function' ? fieldExtensionsEstimator()(args) : undefined), kamCostEstimator],
+  });
+}
+
+function selectsIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') found = true;
+    },
+  });
+  return found;
+}
+
+/** Refuses operations over the cost limit and introspection by anonymous callers, before anything runs. */
+export function protectionPlugin(maxCost: number): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request, schema, contextValue }) {
+          if (contextValue.ctx.actor.kind === 'anonymous' && selectsIntrospection(document)) {
+            throw new GraphQLError('introspection requires authentication: send "Authorization: Bearer <API key or login token>"', {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            });
+          }
+          let cost: number;
+          try {
+            cost = queryCost(schema, document, request.operationName ?? undefined, request.variables);
+          } catch (e) {
+            throw new GraphQLError(`cannot estimate the query cost: ${(e as Error).message}`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
+          if (cost > maxCost) {
+            throw new GraphQLError(`the query's estimated cost is ${cost}; at most ${maxCost} is allowed: ask for fewer rows (first) or fewer nested lists`, {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY', cost, maximumCost: maxCost, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { DataSource } from 'typeorm';
+import type { RequestContext } from '../../common/context';
+import { notFound } from '../../common/errors';
+import { ImportAnnexes, ImportStatuses, type ImportAnnex, type ImportStatus } from '../../common/enums';
+import { toId, toIds, type Id } from '../../common/ids';
+import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
+import { managerFor } from '../../db/transaction';
+import { Where } from '../../db/filters';
+import { ImportJob } from './import-job.entity';
+
+export interface ImportJobFilter {
+  annexes?: (ImportAnnex | string)[] | null;
+  statuses?: (ImportStatus | string)[] | null;
+  unitIds?: Id[] | null;
+  /** Started (created) from / to. */
+  from?: Date | null;
+  to?: Date | null;
+}
+
+export enum ImportJobSortField {
+  ID = 'ID',
+  CREATED_AT = 'CREATED_AT',
+}
+
+const IMPORT_JOB_SORTS: SortColumns<ImportJobSortField> = {
+  ID: { column: 'id', property: 'id' },
+  CREATED_AT: { column: 'createdAt', property: 'createdAt', datetime: true },
+};
+
+/** 导入记录, read side: the history of annex imports for BI and admins (the import workflow writes them). */
+export class ImportJobReadService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly maxPageSize: () => number,
+  ) {}
+
+  async get(ctx: RequestContext, id: Id): Promise<ImportJob> {
+    const key = toId(id, 'id');
+    const job = await managerFor(this.ds, ctx).findOneBy(ImportJob, { id: key });
+    if (!job) throw notFound('ImportJob', key);
+    return job;
+  }
+
+  list(ctx: RequestContext, filter: ImportJobFilter | null | undefined, page: PageArgs, order?: SortOrder<ImportJobSortField> | null): Promise<Connection<ImportJob>> {
+    const f = filter ?? {};
+    const qb = managerFor(this.ds, ctx).createQueryBuilder(ImportJob, 'ij');
+    new Where(qb)
+      .in('annex', f.annexes?.map((a) => ImportAnnexes.parse(String(a), 'filter.annexes')))
+      .in('status', f.statuses?.map((s) => ImportStatuses.parse(String(s), 'filter.statuses')))
+      .in('unitId', toIds(f.unitIds, 'filter.unitIds'))
+      .range('createdAt', f.from, f.to);
+    return paginate(qb, page, sortSpec(IMPORT_JOB_SORTS, order, ImportJobSortField.ID), this.maxPageSize());
+  }
+}
