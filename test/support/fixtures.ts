@@ -33,7 +33,7 @@ export async function createActors(services: Services, tag = `t${++seq}`): Promi
   const unit = await services.org.createUnit(ctx, { code: `${tag}-HD`, name: `${tag}华东分公司` });
   const otherUnit = await services.org.createUnit(ctx, { code: `${tag}-HN`, name: `${tag}华南分公司` });
   const actor = async (role: Role, name: string, unitId: number | null): Promise<TestActor> => {
-    const user = await services.org.createUser(ctx, { login: `${tag}.${role.toLowerCase()}.${name}`, name, role, unitId });
+    const user = await services.org.createUser(ctx, { login: `${tag}.${role.toLowerCase()}.${unitId ?? 0}`, name, role, unitId });
     const { secret } = await services.auth.createApiKey(ctx, { name: `${tag}-${role}-${name}`, role, userId: user.id });
     return { key: secret, role, user };
   };
