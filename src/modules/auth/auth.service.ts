@@ -87,9 +87,11 @@ export class AuthService {
       throw new DomainError(ErrorCode.LOGIN_LOCKED, `too many wrong passwords: the login is locked until ${user.lockedUntil.toISOString()}`);
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
-      const failed = user.failedLogins + 1;
+      // Counted in the database, so parallel guesses (on any instance) all count.
+      await em.increment(User, { id: user.id }, 'failedLogins', 1);
+      const failed = (await em.findOne(User, { where: { id: user.id }, select: { id: true, failedLogins: true } }))?.failedLogins ?? MAX_FAILED_LOGINS;
       const lock = failed >= MAX_FAILED_LOGINS;
-      await em.update(User, { id: user.id }, { failedLogins: lock ? 0 : failed, lockedUntil: lock ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : user.lockedUntil });
+      if (lock) await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) });
       await this.audit.record(ctx, { action: lock ? 'auth.login.locked' : 'auth.login.failed', entity: 'User', entityId: user.id, after: { login: name } });
       throw refused();
     }
