@@ -5,6 +5,7 @@
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { ArgsType, ClassType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DomainError, ErrorCode } from './errors';
+import { getManyLean } from '../db/hydrate';
 
 export interface PageArgs {
   first?: number | null;
@@ -46,7 +47,7 @@ export function decodeCursor(cursor: string, key?: string): [CursorValue, number
   throw new DomainError(ErrorCode.INVALID_CURSOR, `after: "${cursor}" is not a cursor returned by this API`, { field: 'after' });
 }
 
-@ObjectType({ description: '分页信息 / page info' })
+@ObjectType({ simpleResolvers: true, description: '分页信息 / page info' })
 export class PageInfo {
   @Field({ description: '是否还有下一页 / whether another page follows' })
   hasNextPage!: boolean;
@@ -64,7 +65,7 @@ export interface Connection<T> {
 
 /** `XConnection` / `XEdge` GraphQL types for an entity type. */
 export function ConnectionType<T extends object>(node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor!: string;
@@ -73,6 +74,7 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
     node!: T;
   }
 
+  // totalCount is a promise (COUNT runs only when asked): its field keeps a resolver that awaits it.
   @ObjectType(`${name}Connection`, { description: `${name} 列表（游标分页）/ ${name} list with keyset cursors` })
   class ConnectionClass {
     @Field(() => [node], { description: '本页记录 / rows of this page' })
@@ -101,14 +103,16 @@ export function checkPageSize(first: number | null | undefined, max: number, fal
 }
 
 /**
- * Applies keyset paging to a query (whose filters are already applied) and runs it.
- * `totalCount` runs a COUNT only when a client asks for it.
+ * Applies keyset paging to a query (whose filters are already applied, with no joins) and runs it.
+ * `totalCount` runs a COUNT only when a client asks for it. With `columns`, rows hold only those
+ * columns (and the id and sort column): they are for display, not for writing back.
  */
 export async function paginate<T extends ObjectLiteral & { id: number }>(
   qb: SelectQueryBuilder<T>,
   page: PageArgs,
   sort: SortSpec,
   maxPageSize: number,
+  columns?: readonly string[],
 ): Promise<Connection<T>> {
   const first = checkPageSize(page.first, maxPageSize);
   const alias = qb.alias;
@@ -143,7 +147,7 @@ export async function paginate<T extends ObjectLiteral & { id: number }>(
   }
   if (sort.column !== 'id') qb.orderBy(col, sort.direction).addOrderBy(idCol, sort.direction);
   else qb.orderBy(idCol, sort.direction);
-  const rows = first === 0 ? [] : await qb.take(undefined).limit(first + 1).getMany();
+  const rows = first === 0 ? [] : await getManyLean(qb.take(undefined).limit(first + 1), columns && [...columns, sort.property]);
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
   const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorValue(node, sort.property), node.id, sort.key), node }));
@@ -153,7 +157,8 @@ export async function paginate<T extends ObjectLiteral & { id: number }>(
     edges,
     pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
     get totalCount() {
-      count ??= countQb.orderBy().getCount();
+      // List queries never join, so COUNT(*) counts rows of the alias.
+      count ??= countQb.orderBy().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>().then((r) => Number(r?.n ?? 0));
       return count;
     },
   };

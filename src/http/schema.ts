@@ -2,6 +2,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
+import { bindSimpleFieldResolvers } from './bound-field-resolvers';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { TierResolver } from '../modules/policy/tier.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
@@ -39,7 +40,10 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /** The schema is the same for every DataSource; built once per process. */
 export function kamSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false });
+  built ??= buildSchema({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false }).then((schema) => {
+    bindSimpleFieldResolvers(schema, RESOLVERS);
+    return schema;
+  });
   return built;
 }
 

@@ -149,10 +149,10 @@ export class AccountService {
   }
 
   /** A page of accounts matching `filter`, in `order` (default by id), with keyset cursors. */
-  async list(ctx: RequestContext, filter: AccountFilter, page: PageArgs, order?: SortOrder<AccountSortField> | null): Promise<Connection<Account>> {
+  async list(ctx: RequestContext, filter: AccountFilter, page: PageArgs, order?: SortOrder<AccountSortField> | null, columns?: readonly string[]): Promise<Connection<Account>> {
     const qb = managerFor(this.ds, ctx).createQueryBuilder(Account, 'a');
     applyAccountFilter(qb, await this.resolveFilter(ctx, filter));
-    return paginate(qb, page, sortSpec(ACCOUNT_SORTS, order, AccountSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(ACCOUNT_SORTS, order, AccountSortField.ID), this.maxPageSize(), columns);
   }
 
   /**

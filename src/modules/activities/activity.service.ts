@@ -132,7 +132,7 @@ export class ActivityService {
     return row;
   }
 
-  list(ctx: RequestContext, filter: ActivityFilter | null | undefined, page: PageArgs, order?: SortOrder<ActivitySortField> | null): Promise<Connection<Activity>> {
+  list(ctx: RequestContext, filter: ActivityFilter | null | undefined, page: PageArgs, order?: SortOrder<ActivitySortField> | null, columns?: readonly string[]): Promise<Connection<Activity>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(Activity, 'act');
     new Where(qb)
@@ -149,7 +149,7 @@ export class ActivityService {
       if (tags.length === 0) qb.andWhere('1 = 0');
       else qb.andWhere(`(${tags.map((_, i) => `${wrapped} LIKE :tag${i}`).join(' OR ')})`, Object.fromEntries(tags.map((t, i) => [`tag${i}`, `%,${t},%`])));
     }
-    return paginate(qb, page, sortSpec(ACTIVITY_SORTS, order, ActivitySortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(ACTIVITY_SORTS, order, ActivitySortField.ID), this.maxPageSize(), columns);
   }
 
   async create(ctx: RequestContext, input: ActivityInput): Promise<Activity> {

@@ -70,7 +70,7 @@ abstract class StatsKeyType implements StatsKey {
   month?: string;
 }
 
-@ObjectType('AccountStatsRow', { description: '大客户统计行（金额单位：元）/ account statistics for one group (amounts in yuan)' })
+@ObjectType('AccountStatsRow', { simpleResolvers: true, description: '大客户统计行（金额单位：元）/ account statistics for one group (amounts in yuan)' })
 export class AccountStatsRowType extends StatsKeyType {
   @Field(() => String, { nullable: true, description: '行业类别（按 INDUSTRY 分组时）/ industry (grouping by INDUSTRY)' })
   industry?: string | null;
@@ -100,7 +100,7 @@ export class AccountStatsRowType extends StatsKeyType {
   overdue!: number;
 }
 
-@ObjectType({ description: '大客户统计 / account statistics' })
+@ObjectType({ simpleResolvers: true, description: '大客户统计 / account statistics' })
 export class AccountStats {
   @Field(() => LocalDateScalar, { description: '期间起 / period start' })
   from!: string;
@@ -118,7 +118,7 @@ export class AccountStats {
   total!: AccountStatsRowType;
 }
 
-@ObjectType('ActivityStatsRow', { description: '经营档案统计行 / activity statistics for one group' })
+@ObjectType('ActivityStatsRow', { simpleResolvers: true, description: '经营档案统计行 / activity statistics for one group' })
 export class ActivityStatsRowType extends StatsKeyType {
   @Field(() => ActivityType, { nullable: true, description: '类型（按 TYPE 分组时）/ type (grouping by TYPE)' })
   type?: ActivityType;
@@ -130,7 +130,7 @@ export class ActivityStatsRowType extends StatsKeyType {
   accounts!: number;
 }
 
-@ObjectType({ description: '经营档案统计 / activity statistics' })
+@ObjectType({ simpleResolvers: true, description: '经营档案统计 / activity statistics' })
 export class ActivityStats {
   @Field(() => LocalDateScalar, { description: '期间起 / period start' })
   from!: string;
@@ -142,7 +142,7 @@ export class ActivityStats {
   rows!: ActivityStatsRowType[];
 }
 
-@ObjectType('ProjectStatsRow', { description: '项目统计行（金额单位：元）/ project statistics for one group (yuan)' })
+@ObjectType('ProjectStatsRow', { simpleResolvers: true, description: '项目统计行（金额单位：元）/ project statistics for one group (yuan)' })
 export class ProjectStatsRowType extends StatsKeyType {
   @Field(() => ProjectStatus, { nullable: true, description: '状态（按 STATUS 分组时）/ status (grouping by STATUS)' })
   status?: ProjectStatus;
@@ -164,9 +164,9 @@ function accountRow(r: AccountStatsRow): AccountStatsRowType {
   });
 }
 
-@Authorized()
 @Resolver()
 export class AnalyticsResolver {
+  @Authorized()
   @Query(() => AccountStats, { description: '大客户统计：客户数、签约、回款、应收、逾期，可按级别/单位/经理/行业/月份/客户分组 / account statistics (accounts, signed, received, receivable, overdue) by tier, unit, manager, industry, month or account' })
   async accountStats(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -180,6 +180,7 @@ export class AnalyticsResolver {
     return { from: r.from, to: r.to, asOf: r.asOf, rows: r.rows.map(accountRow), total: accountRow(r.total) };
   }
 
+  @Authorized()
   @Query(() => ActivityStats, { description: '经营档案统计：按类型/月份/经理/客户/级别/单位计数 / activity counts by type, month, manager, account, tier or unit' })
   async activityStats(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -194,6 +195,7 @@ export class AnalyticsResolver {
     return { from: r.from, to: r.to, rows: r.rows.map((x: ActivityStatsRow) => Object.assign(new ActivityStatsRowType(), x)) };
   }
 
+  @Authorized()
   @Query(() => [ProjectStatsRowType], { description: '项目统计：按状态/签约月份/单位/经理/客户/级别计项目数与合同金额 / projects and contract value by status, month signed, unit, manager, account or tier' })
   async projectStats(
     @Ctx() { ctx, services }: GraphQLContext,

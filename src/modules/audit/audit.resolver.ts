@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Query, Resolver, registerEnumType } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, ID, Info, InputType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { ConnectionType, OrderInputType, PageArgsType, type SortOrder } from '../../common/pagination';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { AuditEvent } from './audit-event.entity';
@@ -33,16 +34,17 @@ export class AuditEventFilterInput implements AuditEventFilter {
   requestId?: string | null;
 }
 
-@Authorized()
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
+  @Authorized()
   @Query(() => AuditEventConnection, { description: '访问记录（ADMIN、COMMITTEE；默认最新在前）/ the audit trail (ADMIN, COMMITTEE; newest first by default)' })
   auditEvents(
-    @Ctx() { ctx, services }: GraphQLContext,
+    @Ctx() { ctx, services, loaders }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
     @Args() page: PageArgsType,
     @Arg('filter', () => AuditEventFilterInput, { nullable: true }) filter?: AuditEventFilterInput | null,
     @Arg('orderBy', () => AuditEventOrder, { nullable: true }) orderBy?: SortOrder<AuditEventSortField> | null,
   ) {
-    return services.audit.list(ctx, filter, page, orderBy);
+    return services.audit.list(ctx, filter, page, orderBy, loaders.connectionColumns(AuditEvent, info));
   }
 }

@@ -45,7 +45,7 @@ export class AuditService {
   ) {}
 
   /** The trail, newest first by default: ADMIN and COMMITTEE only. */
-  list(ctx: RequestContext, filter: AuditEventFilter | null | undefined, page: PageArgs, order?: SortOrder<AuditEventSortField> | null): Promise<Connection<AuditEvent>> {
+  list(ctx: RequestContext, filter: AuditEventFilter | null | undefined, page: PageArgs, order?: SortOrder<AuditEventSortField> | null, columns?: readonly string[]): Promise<Connection<AuditEvent>> {
     this.access?.assertCanReadAudit(ctx);
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(AuditEvent, 'ae');
@@ -56,7 +56,7 @@ export class AuditService {
       .eq('actor', f.actor)
       .range('at', f.from, f.to)
       .eq('requestId', f.requestId);
-    return paginate(qb, page, sortSpec(AUDIT_SORTS, order ?? { field: AuditEventSortField.ID, direction: SortDirection.DESC }, AuditEventSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(AUDIT_SORTS, order ?? { field: AuditEventSortField.ID, direction: SortDirection.DESC }, AuditEventSortField.ID), this.maxPageSize(), columns);
   }
 
   async record(ctx: RequestContext, entry: AuditEntry): Promise<void> {

@@ -3,7 +3,7 @@ import { Role } from '../../common/enums';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { User } from '../org/user.entity';
 
-@ObjectType({ description: '登录结果 / a login: the token to send as "Authorization: Bearer <token>"' })
+@ObjectType({ simpleResolvers: true, description: '登录结果 / a login: the token to send as "Authorization: Bearer <token>"' })
 export class LoginPayload {
   @Field({ description: '登录令牌 / login token' })
   token!: string;
@@ -15,7 +15,7 @@ export class LoginPayload {
   user!: User;
 }
 
-@ObjectType({ description: '当前调用者 / who is calling' })
+@ObjectType({ simpleResolvers: true, description: '当前调用者 / who is calling' })
 export class Viewer {
   @Field({ description: '身份（登录名、apikey:名称）/ identity (login, apikey:<name>)' })
   name!: string;

@@ -8,6 +8,7 @@ import { cleanText } from '../../common/text';
 import { managerFor } from '../../db/transaction';
 import { AuditService } from '../audit/audit.service';
 import { User } from '../org/user.entity';
+import { readWhereIn } from '../../db/hydrate';
 import { ApiKey } from './api-key.entity';
 import { AccessService } from './access.service';
 import { hashPassword, verifyPassword } from './password';
@@ -182,7 +183,9 @@ export class AuthService {
       return { kind: 'user', name: claims.login, role: claims.role, userId: claims.sub, unitId: claims.unit };
     }
     if (!secret.startsWith(KEY_PREFIX)) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'unknown credentials');
-    const key = await this.ds.manager.findOne(ApiKey, { where: { keyHash: hashApiKey(secret) }, relations: { user: true } });
+    // This runs on every request: one lean statement for the key, one by primary key for its user.
+    const [key] = await readWhereIn(this.ds, ApiKey, 'keyHash', [hashApiKey(secret)]);
+    if (key?.userId != null) key.user = (await readWhereIn(this.ds, User, 'id', [key.userId]))[0] ?? null;
     const now = new Date();
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is unknown, revoked or expired');

@@ -17,6 +17,11 @@ import { managesAccount } from '../auth/access.service';
 import type { Contact } from './contact.entity';
 
 export const PRIVATE_CONTACT_FIELDS = ['mobile', 'familyInfo', 'homeAddress', 'hobbies'] as const;
+
+/** What the rule reads of the account (loaders read just these). */
+export const PRIVACY_ACCOUNT_COLUMNS = ['id', 'managerId'] as const;
+/** What it reads of the contact besides the field itself. */
+export const PRIVACY_CONTACT_COLUMNS = ['accountId', 'erasedAt'] as const;
 export type PrivateContactField = (typeof PRIVATE_CONTACT_FIELDS)[number];
 
 /** True when the actor may see a contact's personal information in full. */

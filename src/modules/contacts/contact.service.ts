@@ -77,7 +77,7 @@ export class ContactService {
     private readonly maxPageSize: () => number,
   ) {}
 
-  list(ctx: RequestContext, filter: ContactFilter | null | undefined, page: PageArgs, order?: SortOrder<ContactSortField> | null): Promise<Connection<Contact>> {
+  list(ctx: RequestContext, filter: ContactFilter | null | undefined, page: PageArgs, order?: SortOrder<ContactSortField> | null, columns?: readonly string[]): Promise<Connection<Contact>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(Contact, 'c');
     const q = cleanText(f.nameContains);
@@ -87,7 +87,7 @@ export class ContactService {
       .eq('active', f.active)
       .contains(q, ['name', q ?? ''], ['nameKey', q ? nameKey(q) : ''])
       .range('updatedAt', f.updatedSince, null);
-    return paginate(qb, page, sortSpec(CONTACT_SORTS, order, ContactSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(CONTACT_SORTS, order, ContactSortField.ID), this.maxPageSize(), columns);
   }
 
   async get(ctx: RequestContext, id: number): Promise<Contact> {

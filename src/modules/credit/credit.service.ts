@@ -71,7 +71,7 @@ export class CreditService {
     return row;
   }
 
-  list(ctx: RequestContext, filter: CreditEvaluationFilter | null | undefined, page: PageArgs, order?: SortOrder<CreditEvaluationSortField> | null): Promise<Connection<CreditEvaluation>> {
+  list(ctx: RequestContext, filter: CreditEvaluationFilter | null | undefined, page: PageArgs, order?: SortOrder<CreditEvaluationSortField> | null, columns?: readonly string[]): Promise<Connection<CreditEvaluation>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(CreditEvaluation, 'ce');
     new Where(qb)
@@ -80,7 +80,7 @@ export class CreditService {
       .in('rating', f.ratings?.map((r) => CreditRatings.parse(String(r), 'filter.ratings')))
       .in('decision', f.decisions?.map((d) => YearEndDecisions.parse(String(d), 'filter.decisions')))
       .range('updatedAt', f.updatedSince, null);
-    return paginate(qb, page, sortSpec(CREDIT_SORTS, order, CreditEvaluationSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(CREDIT_SORTS, order, CreditEvaluationSortField.ID), this.maxPageSize(), columns);
   }
 
   async create(ctx: RequestContext, input: CreditEvaluationInput): Promise<CreditEvaluation> {

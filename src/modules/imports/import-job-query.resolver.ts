@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, InputType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
 import { ImportAnnex, ImportStatus } from '../../common/enums';
 import { nullIfNotFound } from '../../common/graphql-types';
 import { ConnectionType, OrderInputType, PageArgsType, type SortOrder } from '../../common/pagination';
@@ -35,19 +36,21 @@ export class ImportJobFilterInput implements ImportJobFilter {
 }
 
 /** Read side of import jobs for BI and admins; the import workflow itself lives with the importers. */
-@Authorized()
 @Resolver(() => ImportJob)
 export class ImportJobQueryResolver {
+  @Authorized()
   @Query(() => ImportJobConnection, { description: '导入记录列表 / import jobs, filtered, sorted, paged' })
   importJobs(
-    @Ctx() { ctx, services }: GraphQLContext,
+    @Ctx() { ctx, services, loaders }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
     @Args() page: PageArgsType,
     @Arg('filter', () => ImportJobFilterInput, { nullable: true }) filter?: ImportJobFilterInput | null,
     @Arg('orderBy', () => ImportJobOrder, { nullable: true }) orderBy?: SortOrder<ImportJobSortField> | null,
   ) {
-    return services.importJobs.list(ctx, filter, page, orderBy);
+    return services.importJobs.list(ctx, filter, page, orderBy, loaders.connectionColumns(ImportJob, info));
   }
 
+  @Authorized()
   @Query(() => ImportJob, { nullable: true, description: '按 id 取一条导入记录 / one import job by id' })
   importJob(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
     return services.importJobs.get(ctx, id).catch(nullIfNotFound);

@@ -41,7 +41,7 @@ export class ImportJobReadService {
     return job;
   }
 
-  list(ctx: RequestContext, filter: ImportJobFilter | null | undefined, page: PageArgs, order?: SortOrder<ImportJobSortField> | null): Promise<Connection<ImportJob>> {
+  list(ctx: RequestContext, filter: ImportJobFilter | null | undefined, page: PageArgs, order?: SortOrder<ImportJobSortField> | null, columns?: readonly string[]): Promise<Connection<ImportJob>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(ImportJob, 'ij');
     new Where(qb)
@@ -49,6 +49,6 @@ export class ImportJobReadService {
       .in('status', f.statuses?.map((s) => ImportStatuses.parse(String(s), 'filter.statuses')))
       .in('unitId', toIds(f.unitIds, 'filter.unitIds'))
       .range('createdAt', f.from, f.to);
-    return paginate(qb, page, sortSpec(IMPORT_JOB_SORTS, order, ImportJobSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(IMPORT_JOB_SORTS, order, ImportJobSortField.ID), this.maxPageSize(), columns);
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DELETE_VERSION_DESCRIPTION, VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
 import { toId } from '../../common/ids';
 import { ConnectionType, PageArgsType, type SortOrder } from '../../common/pagination';
@@ -12,19 +13,21 @@ import type { UnitSortField, UserSortField } from './org.service';
 export const OrgUnitConnection = ConnectionType(OrgUnit, 'OrgUnit');
 export const UserConnection = ConnectionType(User, 'User');
 
-@Authorized()
 @Resolver(() => OrgUnit)
 export class OrgUnitResolver {
+  @Authorized()
   @Query(() => OrgUnitConnection, { description: '单位列表 / units, filtered, sorted, paged' })
   orgUnits(
-    @Ctx() { ctx, services }: GraphQLContext,
+    @Ctx() { ctx, services, loaders }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
     @Args() page: PageArgsType,
     @Arg('filter', () => OrgUnitFilterInput, { nullable: true }) filter?: OrgUnitFilterInput | null,
     @Arg('orderBy', () => OrgUnitOrder, { nullable: true }) orderBy?: SortOrder<UnitSortField> | null,
   ) {
-    return services.org.pageUnits(ctx, filter, page, orderBy);
+    return services.org.pageUnits(ctx, filter, page, orderBy, loaders.connectionColumns(OrgUnit, info));
   }
 
+  @Authorized()
   @Query(() => OrgUnit, { nullable: true, description: '按 id 或编码取一个单位 / one unit by id or code' })
   async orgUnit(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -35,11 +38,13 @@ export class OrgUnitResolver {
     return code != null ? services.org.findUnitByCode(ctx, code) : null;
   }
 
+  @Authorized()
   @Mutation(() => OrgUnit, { description: '新建单位（ADMIN）/ create a unit (ADMIN)' })
   createOrgUnit(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CreateOrgUnitInput) input: CreateOrgUnitInput) {
     return services.org.createUnit(ctx, input);
   }
 
+  @Authorized()
   @Mutation(() => OrgUnit, { description: '修改单位（ADMIN）/ change a unit (ADMIN)' })
   updateOrgUnit(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -50,6 +55,7 @@ export class OrgUnitResolver {
     return services.org.updateUnit(ctx, id, input, version);
   }
 
+  @Authorized()
   @Mutation(() => ID, { description: '删除无人引用的单位（ADMIN）；否则 CONFLICT，请停用 / delete an unused unit (ADMIN); CONFLICT otherwise — deactivate it' })
   async deleteOrgUnit(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -65,29 +71,31 @@ export class OrgUnitResolver {
   }
 
   @FieldResolver(() => [OrgUnit], { description: '下级单位 / units directly below' })
-  children(@Root() u: OrgUnit, @Ctx() { loaders }: GraphQLContext) {
-    return loaders.manyBy(OrgUnit, 'parentId').load(u.id);
+  children(@Root() u: OrgUnit, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(OrgUnit, 'parentId', {}, loaders.columnsFor(OrgUnit, info)).load(u.id);
   }
 
   @FieldResolver(() => [User], { description: '本单位用户 / users of this unit' })
-  users(@Root() u: OrgUnit, @Ctx() { loaders }: GraphQLContext) {
-    return loaders.manyBy(User, 'unitId').load(u.id);
+  users(@Root() u: OrgUnit, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(User, 'unitId', {}, loaders.columnsFor(User, info)).load(u.id);
   }
 }
 
-@Authorized()
 @Resolver(() => User)
 export class UserResolver {
+  @Authorized()
   @Query(() => UserConnection, { description: '用户列表 / users, filtered, sorted, paged' })
   users(
-    @Ctx() { ctx, services }: GraphQLContext,
+    @Ctx() { ctx, services, loaders }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
     @Args() page: PageArgsType,
     @Arg('filter', () => UserFilterInput, { nullable: true }) filter?: UserFilterInput | null,
     @Arg('orderBy', () => UserOrder, { nullable: true }) orderBy?: SortOrder<UserSortField> | null,
   ) {
-    return services.org.pageUsers(ctx, filter, page, orderBy);
+    return services.org.pageUsers(ctx, filter, page, orderBy, loaders.connectionColumns(User, info));
   }
 
+  @Authorized()
   @Query(() => User, { nullable: true, description: '按 id 或登录名取一个用户 / one user by id or login' })
   user(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -98,11 +106,13 @@ export class UserResolver {
     return login != null ? services.org.findUserByLogin(ctx, login) : null;
   }
 
+  @Authorized()
   @Mutation(() => User, { description: '新建用户（ADMIN）/ create a user (ADMIN)' })
   createUser(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CreateUserGqlInput) input: CreateUserGqlInput) {
     return services.org.createUser(ctx, input);
   }
 
+  @Authorized()
   @Mutation(() => User, { description: '修改用户（ADMIN）/ change a user (ADMIN)' })
   updateUser(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -113,6 +123,7 @@ export class UserResolver {
     return services.org.updateUser(ctx, id, input, version);
   }
 
+  @Authorized()
   @Mutation(() => ID, { description: '删除误建的用户（ADMIN）；有客户、项目、记录时 CONFLICT，请停用 / delete a user entered by mistake (ADMIN); CONFLICT when referenced — deactivate instead' })
   async deleteUser(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -128,7 +139,7 @@ export class UserResolver {
   }
 
   @FieldResolver(() => [Account], { description: '负责的大客户 / accounts this user manages' })
-  managedAccounts(@Root() u: User, @Ctx() { loaders }: GraphQLContext) {
-    return loaders.manyBy(Account, 'managerId').load(u.id);
+  managedAccounts(@Root() u: User, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(Account, 'managerId', {}, loaders.columnsFor(Account, info)).load(u.id);
   }
 }

@@ -100,17 +100,17 @@ export class OrgService {
     private readonly maxPageSize: () => number,
   ) {}
 
-  pageUnits(ctx: RequestContext, filter: UnitFilter | null | undefined, page: PageArgs, order?: SortOrder<UnitSortField> | null): Promise<Connection<OrgUnit>> {
+  pageUnits(ctx: RequestContext, filter: UnitFilter | null | undefined, page: PageArgs, order?: SortOrder<UnitSortField> | null, columns?: readonly string[]): Promise<Connection<OrgUnit>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(OrgUnit, 'u');
     new Where(qb)
       .in('kind', f.kinds?.map((k) => OrgUnitKinds.parse(String(k), 'filter.kinds')))
       .in('parentId', toIds(f.parentIds, 'filter.parentIds'))
       .eq('active', f.active);
-    return paginate(qb, page, sortSpec(UNIT_SORTS, order, UnitSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(UNIT_SORTS, order, UnitSortField.ID), this.maxPageSize(), columns);
   }
 
-  pageUsers(ctx: RequestContext, filter: UserFilter | null | undefined, page: PageArgs, order?: SortOrder<UserSortField> | null): Promise<Connection<User>> {
+  pageUsers(ctx: RequestContext, filter: UserFilter | null | undefined, page: PageArgs, order?: SortOrder<UserSortField> | null, columns?: readonly string[]): Promise<Connection<User>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(User, 'usr');
     const q = cleanText(f.nameContains);
@@ -119,7 +119,7 @@ export class OrgService {
       .in('unitId', toIds(f.unitIds, 'filter.unitIds'))
       .eq('active', f.active)
       .contains(q, ['name', q ?? ''], ['nameKey', q ? nameKey(q) : '']);
-    return paginate(qb, page, sortSpec(USER_SORTS, order, UserSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(USER_SORTS, order, UserSortField.ID), this.maxPageSize(), columns);
   }
 
   /** Applies a patch to a unit (ADMIN); its place in the tree stays a tree. */

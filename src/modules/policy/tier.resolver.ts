@@ -3,14 +3,15 @@ import type { GraphQLContext } from '../../http/graphql-context';
 import { Tier } from './tier.entity';
 import { ManagementLevel } from './management-level.entity';
 
-@Authorized()
 @Resolver(() => Tier)
 export class TierResolver {
+  @Authorized()
   @Query(() => [Tier], { description: '客户级别（按级别排序）/ tiers, highest first' })
   tiers(@Ctx() { services }: GraphQLContext) {
     return services.tiers.list();
   }
 
+  @Authorized()
   @Query(() => Tier, { nullable: true, description: '按 id 或编码、名称、别名取一个客户级别 / one tier by id, or by code, name or alias' })
   async tier(
     @Ctx() { services, loaders }: GraphQLContext,
@@ -21,11 +22,13 @@ export class TierResolver {
     return code != null ? ((await services.tiers.lookup(code)) ?? null) : null;
   }
 
+  @Authorized()
   @Query(() => [ManagementLevel], { description: '管理层级 / management levels' })
   managementLevels(@Ctx() { services }: GraphQLContext) {
     return services.tiers.listManagementLevels();
   }
 
+  @Authorized()
   @Query(() => ManagementLevel, { nullable: true, description: '按 id 取一个管理层级 / one management level by id' })
   managementLevel(@Ctx() { loaders }: GraphQLContext, @Arg('id', () => ID) id: string) {
     return /^\d+$/.test(id) ? loaders.byId(ManagementLevel).load(Number(id)) : null;

@@ -215,7 +215,7 @@ export class ProjectService {
     return row;
   }
 
-  listProjects(ctx: RequestContext, filter: ProjectFilter | null | undefined, page: PageArgs, order?: SortOrder<ProjectSortField> | null): Promise<Connection<Project>> {
+  listProjects(ctx: RequestContext, filter: ProjectFilter | null | undefined, page: PageArgs, order?: SortOrder<ProjectSortField> | null, columns?: readonly string[]): Promise<Connection<Project>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(Project, 'p');
     const q = cleanText(f.nameContains);
@@ -227,7 +227,7 @@ export class ProjectService {
       .in('managerId', toIds(f.managerIds, 'filter.managerIds'))
       .contains(q, ['name', q ?? ''], ['nameKey', q ? nameKey(q) : ''])
       .range('updatedAt', f.updatedSince, null);
-    return paginate(qb, page, sortSpec(PROJECT_SORTS, order, ProjectSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(PROJECT_SORTS, order, ProjectSortField.ID), this.maxPageSize(), columns);
   }
 
   async createProject(ctx: RequestContext, input: ProjectInput): Promise<Project> {
@@ -300,7 +300,7 @@ export class ProjectService {
     return row;
   }
 
-  listReceivables(ctx: RequestContext, filter: ReceivableFilter | null | undefined, page: PageArgs, order?: SortOrder<ReceivableSortField> | null): Promise<Connection<Receivable>> {
+  listReceivables(ctx: RequestContext, filter: ReceivableFilter | null | undefined, page: PageArgs, order?: SortOrder<ReceivableSortField> | null, columns?: readonly string[]): Promise<Connection<Receivable>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(Receivable, 'r');
     new Where(qb)
@@ -308,7 +308,7 @@ export class ProjectService {
       .in('projectId', toIds(f.projectIds, 'filter.projectIds'))
       .range('dueOn', f.dueFrom ? assertLocalDate(f.dueFrom, 'filter.dueFrom') : null, f.dueTo ? assertLocalDate(f.dueTo, 'filter.dueTo') : null)
       .range('updatedAt', f.updatedSince, null);
-    return paginate(qb, page, sortSpec(RECEIVABLE_SORTS, order, ReceivableSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(RECEIVABLE_SORTS, order, ReceivableSortField.ID), this.maxPageSize(), columns);
   }
 
   async createReceivable(ctx: RequestContext, input: ReceivableInput): Promise<Receivable> {
@@ -359,7 +359,7 @@ export class ProjectService {
     return row;
   }
 
-  listPayments(ctx: RequestContext, filter: PaymentFilter | null | undefined, page: PageArgs, order?: SortOrder<PaymentSortField> | null): Promise<Connection<Payment>> {
+  listPayments(ctx: RequestContext, filter: PaymentFilter | null | undefined, page: PageArgs, order?: SortOrder<PaymentSortField> | null, columns?: readonly string[]): Promise<Connection<Payment>> {
     const f = filter ?? {};
     const qb = managerFor(this.ds, ctx).createQueryBuilder(Payment, 'pm');
     new Where(qb)
@@ -368,7 +368,7 @@ export class ProjectService {
       .range('receivedOn', f.receivedFrom ? assertLocalDate(f.receivedFrom, 'filter.receivedFrom') : null, f.receivedTo ? assertLocalDate(f.receivedTo, 'filter.receivedTo') : null)
       .present('activityId', f.fromLedger)
       .range('updatedAt', f.updatedSince, null);
-    return paginate(qb, page, sortSpec(PAYMENT_SORTS, order, PaymentSortField.ID), this.maxPageSize());
+    return paginate(qb, page, sortSpec(PAYMENT_SORTS, order, PaymentSortField.ID), this.maxPageSize(), columns);
   }
 
   async createPayment(ctx: RequestContext, input: PaymentInput): Promise<Payment> {
