@@ -2,10 +2,10 @@
  * Relay-style connections with keyset cursors: stable under inserts and as fast at page 1000 as at
  * page 1. A cursor encodes the sort value and the id of the last row (the tiebreaker).
  */
-import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral } from 'typeorm';
 import { ArgsType, ClassType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DomainError, ErrorCode } from './errors';
-import { getManyLean } from '../db/hydrate';
+import type { ListQuery } from '../db/list-query';
 
 export interface PageArgs {
   first?: number | null;
@@ -108,7 +108,7 @@ export function checkPageSize(first: number | null | undefined, max: number, fal
  * columns (and the id and sort column): they are for display, not for writing back.
  */
 export async function paginate<T extends ObjectLiteral & { id: number }>(
-  qb: SelectQueryBuilder<T>,
+  qb: ListQuery<T>,
   page: PageArgs,
   sort: SortSpec,
   maxPageSize: number,
@@ -127,27 +127,15 @@ export async function paginate<T extends ObjectLiteral & { id: number }>(
       qb.andWhere(`${idCol} ${cmp} :afterId`, { afterId: id });
     } else if (value === null) {
       // NULLs sort first ascending (both databases): after a NULL come the other NULLs by id, then all non-NULLs.
-      qb.andWhere(
-        new Brackets((w) => {
-          if (sort.direction === 'ASC') {
-            w.where(`(${col} IS NULL AND ${idCol} > :afterId)`, { afterId: id }).orWhere(`${col} IS NOT NULL`);
-          } else {
-            w.where(`${col} IS NULL AND ${idCol} < :afterId`, { afterId: id });
-          }
-        }),
-      );
+      if (sort.direction === 'ASC') qb.andWhere(`(${col} IS NULL AND ${idCol} > :afterId) OR ${col} IS NOT NULL`, { afterId: id });
+      else qb.andWhere(`${col} IS NULL AND ${idCol} < :afterId`, { afterId: id });
     } else {
-      qb.andWhere(
-        new Brackets((w) => {
-          w.where(`${col} ${cmp} :afterValue`, { afterValue: value }).orWhere(`(${col} = :afterValue AND ${idCol} ${cmp} :afterId)`, { afterValue: value, afterId: id });
-          if (sort.direction === 'DESC') w.orWhere(`${col} IS NULL`);
-        }),
-      );
+      qb.andWhere(`${col} ${cmp} :afterValue OR (${col} = :afterValue AND ${idCol} ${cmp} :afterId)${sort.direction === 'DESC' ? ` OR ${col} IS NULL` : ''}`, { afterValue: value, afterId: id });
     }
   }
-  if (sort.column !== 'id') qb.orderBy(col, sort.direction).addOrderBy(idCol, sort.direction);
-  else qb.orderBy(idCol, sort.direction);
-  const rows = first === 0 ? [] : await getManyLean(qb.take(undefined).limit(first + 1), columns && [...columns, sort.property]);
+  if (sort.column !== 'id') qb.orderBy(col, sort.direction);
+  qb.orderBy(idCol, sort.direction);
+  const rows = first === 0 ? [] : await qb.limit(first + 1).getMany(columns && [...columns, sort.property]);
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
   const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorValue(node, sort.property), node.id, sort.key), node }));
@@ -157,8 +145,7 @@ export async function paginate<T extends ObjectLiteral & { id: number }>(
     edges,
     pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
     get totalCount() {
-      // List queries never join, so COUNT(*) counts rows of the alias.
-      count ??= countQb.orderBy().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>().then((r) => Number(r?.n ?? 0));
+      count ??= countQb.count();
       return count;
     },
   };

@@ -2,15 +2,16 @@
  * Small, portable WHERE builders for list filters: every service's filter reads the same way and
  * binds every value as a parameter. A filter given as an empty list matches nothing.
  */
-import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { Filterable } from './list-query';
 import { escapeLike } from '../common/text';
 import { dbKind } from './data-source';
 
 let seq = 0;
 const param = (name: string) => `${name.replace(/\W/g, '_')}_${++seq}`;
 
-export class Where<T extends ObjectLiteral> {
-  constructor(readonly qb: SelectQueryBuilder<T>) {}
+export class Where {
+  constructor(readonly qb: Filterable) {}
 
   private col(property: string): string {
     return property.includes('.') ? property : `${this.qb.alias}.${property}`;

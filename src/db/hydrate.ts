@@ -6,7 +6,7 @@
  * still go through the driver's `prepareHydratedValue` where it matters, so column transformers,
  * dates, booleans and simple-array/json read exactly as TypeORM reads them.
  */
-import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { DriverUtils } from 'typeorm/driver/DriverUtils';
 
@@ -36,8 +36,9 @@ function planFor<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T
   const columns = meta.columns.filter((c) => !c.isVirtual);
   const byProperty = new Map(columns.map((c) => [c.propertyName, c]));
   const proto = (meta.target as { prototype: object }).prototype;
-  const convert = new Map<ColumnMetadata, (v: unknown) => unknown>(
-    columns.map((c) => [c, !c.transformer && typeof c.type === 'string' && PLAIN_TYPES.has(c.type) ? (v: unknown) => v ?? null : (v: unknown) => ds.driver.prepareHydratedValue(v, c)]),
+  // null = the value is used as the driver returns it.
+  const convert = new Map<ColumnMetadata, ((v: unknown) => unknown) | null>(
+    columns.map((c) => [c, !c.transformer && typeof c.type === 'string' && PLAIN_TYPES.has(c.type) ? null : (v: unknown) => ds.driver.prepareHydratedValue(v, c)]),
   );
   const shapes = new Map<string, Shape<T>>();
   const plan: Plan<T> = {
@@ -54,13 +55,17 @@ function planFor<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T
       if (!shape) {
         const cols = properties ? columns.filter((c) => properties.includes(c.propertyName) || c.isPrimary) : columns;
         const keys = cols.map((c) => (rawPrefix ? DriverUtils.buildAlias(ds.driver, undefined, rawPrefix, c.databaseName) : c.databaseName));
-        const conv = cols.map((c) => convert.get(c) as (v: unknown) => unknown);
+        const conv = cols.map((c) => convert.get(c) ?? null);
         const props = cols.map((c) => c.propertyName);
         shape = {
           select: cols.map((c) => q(c.databaseName)).join(', '),
           hydrate(raw) {
             const row = Object.create(proto) as Record<string, unknown>;
-            for (let i = 0; i < props.length; i++) row[props[i]] = conv[i](raw[keys[i]]);
+            for (let i = 0; i < props.length; i++) {
+              const v = raw[keys[i]];
+              const f = conv[i];
+              row[props[i]] = f === null ? (v ?? null) : f(v);
+            }
             return row as T;
           },
         };
@@ -94,19 +99,9 @@ export async function readWhereIn<T extends ObjectLiteral>(
   return raw.map((r) => shape.hydrate(r));
 }
 
-/**
- * Runs a query builder on one entity (no joins) and hydrates its rows leanly: whole rows, or with
- * `properties` only those columns and the primary key.
- */
-export async function getManyLean<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, properties?: readonly string[]): Promise<T[]> {
-  const target = qb.expressionMap.mainAlias?.metadata.target as EntityTarget<T>;
-  const plan = planFor(qb.connection, target);
-  const shape = plan.shape(properties, qb.alias);
-  if (properties) {
-    const primary = plan.columns.filter((c) => c.isPrimary).map((c) => c.propertyName);
-    qb.select([...new Set([...primary, ...properties])].map((p) => `${qb.alias}.${p}`));
-  }
-  const raw = (await qb.getRawMany()) as Record<string, unknown>[];
+/** Hydrates raw rows keyed by column name: whole rows, or with `properties` only those columns and the key. */
+export function hydrateRows<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, raw: Record<string, unknown>[], properties?: readonly string[]): T[] {
+  const shape = planFor(ds, entity).shape(properties);
   return raw.map((r) => shape.hydrate(r));
 }
 

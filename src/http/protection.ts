@@ -4,7 +4,7 @@
  */
 import {
   GraphQLError, Kind, getNullableType, isListType, visit,
-  type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
+  type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -103,18 +103,31 @@ function selectsIntrospection(document: DocumentNode): boolean {
 
 /** Refuses operations over the cost limit and introspection by anonymous callers, before anything runs. */
 export function protectionPlugin(maxCost: number): ApolloServerPlugin<GraphQLContext> {
+  // Apollo reuses the parsed document of a query it has seen: what depends only on it is computed once.
+  const introspects = new WeakMap<DocumentNode, boolean>();
+  const staticCosts = new WeakMap<DocumentNode, Map<string, number>>();
+  const costOf = (schema: Parameters<typeof queryCost>[0], document: DocumentNode, operation: OperationDefinitionNode | undefined, name: string | undefined, variables: Record<string, unknown> | undefined) => {
+    if (!operation || operation.variableDefinitions?.length) return queryCost(schema, document, name, variables);
+    let perDocument = staticCosts.get(document);
+    if (!perDocument) staticCosts.set(document, (perDocument = new Map()));
+    let cost = perDocument.get(name ?? '');
+    if (cost === undefined) perDocument.set(name ?? '', (cost = queryCost(schema, document, name, variables)));
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, schema, contextValue }) {
-          if (contextValue.ctx.actor.kind === 'anonymous' && selectsIntrospection(document)) {
+        async didResolveOperation({ document, operation, request, schema, contextValue }) {
+          let introspection = introspects.get(document);
+          if (introspection === undefined) introspects.set(document, (introspection = selectsIntrospection(document)));
+          if (contextValue.ctx.actor.kind === 'anonymous' && introspection) {
             throw new GraphQLError('introspection requires authentication: send "Authorization: Bearer <API key or login token>"', {
               extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
             });
           }
           let cost: number;
           try {
-            cost = queryCost(schema, document, request.operationName ?? undefined, request.variables);
+            cost = costOf(schema, document, operation, request.operationName ?? undefined, request.variables);
           } catch (e) {
             throw new GraphQLError(`cannot estimate the query cost: ${(e as Error).message}`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
           }

@@ -1,4 +1,4 @@
-import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import {
@@ -12,6 +12,7 @@ import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
+import { ListQuery, type Filterable } from '../../db/list-query';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
 import { TierService } from '../policy/tier.service';
@@ -150,7 +151,7 @@ export class AccountService {
 
   /** A page of accounts matching `filter`, in `order` (default by id), with keyset cursors. */
   async list(ctx: RequestContext, filter: AccountFilter, page: PageArgs, order?: SortOrder<AccountSortField> | null, columns?: readonly string[]): Promise<Connection<Account>> {
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(Account, 'a');
+    const qb = new ListQuery(managerFor(this.ds, ctx), Account, 'a');
     applyAccountFilter(qb, await this.resolveFilter(ctx, filter));
     return paginate(qb, page, sortSpec(ACCOUNT_SORTS, order, AccountSortField.ID), this.maxPageSize(), columns);
   }
@@ -381,7 +382,7 @@ export function normalizeAccountCode(code: string): string {
 }
 
 /** Adds a resolved account filter to a query on accounts (any alias); lists and aggregates share it. */
-export function applyAccountFilter(qb: SelectQueryBuilder<Account>, f: ResolvedAccountFilter): void {
+export function applyAccountFilter(qb: Filterable, f: ResolvedAccountFilter): void {
   const key = f.nameContains ? nameKey(f.nameContains) : '';
   new Where(qb)
     .in('id', f.ids)

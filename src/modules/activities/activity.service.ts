@@ -12,6 +12,7 @@ import { inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
 import { dbKind } from '../../db/data-source';
 import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
 import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
@@ -134,7 +135,7 @@ export class ActivityService {
 
   list(ctx: RequestContext, filter: ActivityFilter | null | undefined, page: PageArgs, order?: SortOrder<ActivitySortField> | null, columns?: readonly string[]): Promise<Connection<Activity>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(Activity, 'act');
+    const qb = new ListQuery(managerFor(this.ds, ctx), Activity, 'act');
     new Where(qb)
       .in('accountId', toIds(f.accountIds, 'filter.accountIds'))
       .in('managerId', toIds(f.managerIds, 'filter.managerIds'))

@@ -4,6 +4,7 @@ import { toIds, type Id } from '../../common/ids';
 import { SortDirection, paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
 import type { AccessService } from '../auth/access.service';
 import { AuditEvent } from './audit-event.entity';
 
@@ -48,7 +49,7 @@ export class AuditService {
   list(ctx: RequestContext, filter: AuditEventFilter | null | undefined, page: PageArgs, order?: SortOrder<AuditEventSortField> | null, columns?: readonly string[]): Promise<Connection<AuditEvent>> {
     this.access?.assertCanReadAudit(ctx);
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(AuditEvent, 'ae');
+    const qb = new ListQuery(managerFor(this.ds, ctx), AuditEvent, 'ae');
     new Where(qb)
       .eq('entity', f.entity)
       .in('entityId', toIds(f.entityIds, 'filter.entityIds')?.map(String))

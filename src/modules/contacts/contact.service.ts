@@ -11,6 +11,7 @@ import { normalizeEmail, normalizeMobile, normalizePhone } from '../../common/va
 import { inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
 import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
 import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
@@ -79,7 +80,7 @@ export class ContactService {
 
   list(ctx: RequestContext, filter: ContactFilter | null | undefined, page: PageArgs, order?: SortOrder<ContactSortField> | null, columns?: readonly string[]): Promise<Connection<Contact>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(Contact, 'c');
+    const qb = new ListQuery(managerFor(this.ds, ctx), Contact, 'c');
     const q = cleanText(f.nameContains);
     new Where(qb)
       .in('accountId', toIds(f.accountIds, 'filter.accountIds'))

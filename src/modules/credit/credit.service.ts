@@ -8,6 +8,7 @@ import { cleanText } from '../../common/text';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
 import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
 import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
@@ -73,7 +74,7 @@ export class CreditService {
 
   list(ctx: RequestContext, filter: CreditEvaluationFilter | null | undefined, page: PageArgs, order?: SortOrder<CreditEvaluationSortField> | null, columns?: readonly string[]): Promise<Connection<CreditEvaluation>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(CreditEvaluation, 'ce');
+    const qb = new ListQuery(managerFor(this.ds, ctx), CreditEvaluation, 'ce');
     new Where(qb)
       .in('accountId', toIds(f.accountIds, 'filter.accountIds'))
       .in('year', f.years)

@@ -6,6 +6,7 @@ import { toId, toIds, type Id } from '../../common/ids';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
 import { ImportJob } from './import-job.entity';
 
 export interface ImportJobFilter {
@@ -43,7 +44,7 @@ export class ImportJobReadService {
 
   list(ctx: RequestContext, filter: ImportJobFilter | null | undefined, page: PageArgs, order?: SortOrder<ImportJobSortField> | null, columns?: readonly string[]): Promise<Connection<ImportJob>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(ImportJob, 'ij');
+    const qb = new ListQuery(managerFor(this.ds, ctx), ImportJob, 'ij');
     new Where(qb)
       .in('annex', f.annexes?.map((a) => ImportAnnexes.parse(String(a), 'filter.annexes')))
       .in('status', f.statuses?.map((s) => ImportStatuses.parse(String(s), 'filter.statuses')))

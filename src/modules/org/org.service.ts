@@ -8,6 +8,7 @@ import { cleanText, nameKey } from '../../common/text';
 import { normalizeEmail, normalizePhone } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
 import { deleteVersioned, patchFields, updateVersioned } from '../../db/versioned';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
@@ -102,7 +103,7 @@ export class OrgService {
 
   pageUnits(ctx: RequestContext, filter: UnitFilter | null | undefined, page: PageArgs, order?: SortOrder<UnitSortField> | null, columns?: readonly string[]): Promise<Connection<OrgUnit>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(OrgUnit, 'u');
+    const qb = new ListQuery(managerFor(this.ds, ctx), OrgUnit, 'u');
     new Where(qb)
       .in('kind', f.kinds?.map((k) => OrgUnitKinds.parse(String(k), 'filter.kinds')))
       .in('parentId', toIds(f.parentIds, 'filter.parentIds'))
@@ -112,7 +113,7 @@ export class OrgService {
 
   pageUsers(ctx: RequestContext, filter: UserFilter | null | undefined, page: PageArgs, order?: SortOrder<UserSortField> | null, columns?: readonly string[]): Promise<Connection<User>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(User, 'usr');
+    const qb = new ListQuery(managerFor(this.ds, ctx), User, 'usr');
     const q = cleanText(f.nameContains);
     new Where(qb)
       .in('role', f.roles?.map((r) => Roles.parse(String(r), 'filter.roles')))

@@ -10,6 +10,7 @@ import { cleanText, nameKey } from '../../common/text';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
 import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
 import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
@@ -217,7 +218,7 @@ export class ProjectService {
 
   listProjects(ctx: RequestContext, filter: ProjectFilter | null | undefined, page: PageArgs, order?: SortOrder<ProjectSortField> | null, columns?: readonly string[]): Promise<Connection<Project>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(Project, 'p');
+    const qb = new ListQuery(managerFor(this.ds, ctx), Project, 'p');
     const q = cleanText(f.nameContains);
     new Where(qb)
       .in('accountId', toIds(f.accountIds, 'filter.accountIds'))
@@ -302,7 +303,7 @@ export class ProjectService {
 
   listReceivables(ctx: RequestContext, filter: ReceivableFilter | null | undefined, page: PageArgs, order?: SortOrder<ReceivableSortField> | null, columns?: readonly string[]): Promise<Connection<Receivable>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(Receivable, 'r');
+    const qb = new ListQuery(managerFor(this.ds, ctx), Receivable, 'r');
     new Where(qb)
       .in('accountId', toIds(f.accountIds, 'filter.accountIds'))
       .in('projectId', toIds(f.projectIds, 'filter.projectIds'))
@@ -361,7 +362,7 @@ export class ProjectService {
 
   listPayments(ctx: RequestContext, filter: PaymentFilter | null | undefined, page: PageArgs, order?: SortOrder<PaymentSortField> | null, columns?: readonly string[]): Promise<Connection<Payment>> {
     const f = filter ?? {};
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(Payment, 'pm');
+    const qb = new ListQuery(managerFor(this.ds, ctx), Payment, 'pm');
     new Where(qb)
       .in('accountId', toIds(f.accountIds, 'filter.accountIds'))
       .in('projectId', toIds(f.projectIds, 'filter.projectIds'))
