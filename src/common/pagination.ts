@@ -74,8 +74,7 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
     node!: T;
   }
 
-  // totalCount is a promise (COUNT runs only when asked): its field keeps a resolver that awaits it.
-  @ObjectType(`${name}Connection`, { description: `${name} 列表（游标分页）/ ${name} list with keyset cursors` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `${name} 列表（游标分页）/ ${name} list with keyset cursors` })
   class ConnectionClass {
     @Field(() => [node], { description: '本页记录 / rows of this page' })
     nodes!: T[];
@@ -86,7 +85,8 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: '符合条件的总数 / rows matching the filter, all pages' })
+    // A promise (the COUNT runs only when asked for): the field keeps a resolver, which awaits it.
+    @Field(() => Int, { simple: false, description: '符合条件的总数 / rows matching the filter, all pages' })
     totalCount!: number;
   }
   return ConnectionClass;

@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { bindSimpleFieldResolvers } from './bound-field-resolvers';
+import { ENTITIES } from '../db/entities';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { TierResolver } from '../modules/policy/tier.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
@@ -41,7 +42,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema is the same for every DataSource; built once per process. */
 export function kamSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false }).then((schema) => {
-    bindSimpleFieldResolvers(schema, RESOLVERS);
+    bindSimpleFieldResolvers(schema, RESOLVERS, ENTITIES);
     return schema;
   });
   return built;
