@@ -72,7 +72,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       requestIdPlugin(),
-      protectionPlugin(config.maxQueryCost),
+      protectionPlugin(config.maxQueryCost, { hideSchemaDetails: config.env === 'production' }),
       // We send no cache hints; the plugin would otherwise wrap every field resolver of every request.
       ApolloServerPluginCacheControlDisabled(),
       ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),

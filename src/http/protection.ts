@@ -3,7 +3,7 @@
  * introspection only for authenticated callers (BI tools need it; strangers do not).
  */
 import {
-  GraphQLError, Kind, getNullableType, isListType, visit,
+  GraphQLError, Kind, getNullableType, getVariableValues, isListType, visit,
   type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
@@ -91,6 +91,11 @@ export function queryCost(schema: Parameters<typeof getComplexity>[0]['schema'],
   });
 }
 
+/** "… Did you mean "codes"?" names schema fields; production callers who cannot introspect do not get them. */
+function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '');
+}
+
 function selectsIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
@@ -102,7 +107,7 @@ function selectsIntrospection(document: DocumentNode): boolean {
 }
 
 /** Refuses operations over the cost limit and introspection by anonymous callers, before anything runs. */
-export function protectionPlugin(maxCost: number): ApolloServerPlugin<GraphQLContext> {
+export function protectionPlugin(maxCost: number, options: { hideSchemaDetails?: boolean } = {}): ApolloServerPlugin<GraphQLContext> {
   // Apollo reuses the parsed document of a query it has seen: what depends only on it is computed once.
   const introspects = new WeakMap<DocumentNode, boolean>();
   const staticCosts = new WeakMap<DocumentNode, Map<string, number>>();
@@ -125,12 +130,13 @@ export function protectionPlugin(maxCost: number): ApolloServerPlugin<GraphQLCon
               extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
             });
           }
-          let cost: number;
-          try {
-            cost = costOf(schema, document, operation, request.operationName ?? undefined, request.variables);
-          } catch (e) {
-            throw new GraphQLError(`cannot estimate the query cost: ${(e as Error).message}`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          // Variables are checked here, before the cost (which depends on them) and before execution.
+          const coerced = operation ? getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}) : { coerced: {} };
+          if (coerced.errors?.length) {
+            const message = coerced.errors[0].message;
+            throw new GraphQLError(options.hideSchemaDetails ? withoutSuggestions(message) : message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
           }
+          const cost = costOf(schema, document, operation, request.operationName ?? undefined, request.variables);
           if (cost > maxCost) {
             throw new GraphQLError(`the query's estimated cost is ${cost}; at most ${maxCost} is allowed: ask for fewer rows (first) or fewer nested lists`, {
               extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY', cost, maximumCost: maxCost, http: { status: 400 } },

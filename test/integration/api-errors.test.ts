@@ -170,6 +170,17 @@ describeEachDb('errors and protections over GraphQL', (t) => {
     expect(traced.headers.get('x-request-id')).toBe('trace-123');
   });
 
+  it('warns at start when login tokens are signed with a per-process key', async () => {
+    const lines: string[] = [];
+    const dev = await startServer(createServices(t().ds, { ...t().config, tokenSecret: undefined }), createLogger('warn', (l) => lines.push(l)), 0, '127.0.0.1');
+    await dev.close();
+    expect(lines.some((l) => /KAM_TOKEN_SECRET is not set/.test(l) && /restart/.test(l) && /other instances/.test(l))).toBe(true);
+    const quiet: string[] = [];
+    const withSecret = await startServer(createServices(t().ds, { ...t().config, tokenSecret: 's'.repeat(40) }), createLogger('warn', (l) => quiet.push(l)), 0, '127.0.0.1');
+    await withSecret.close();
+    expect(quiet.filter((l) => /KAM_TOKEN_SECRET/.test(l))).toEqual([]);
+  });
+
   it('refuses queries deeper than the limit', async () => {
     const nest = (levels: number) => {
       let q = 'code';
@@ -214,9 +225,21 @@ describeEachDb('errors and protections over GraphQL', (t) => {
     expect(textPlain.status).toBe(400);
   });
 
+  it('answers malformed variables with BAD_USER_INPUT before anything runs', async () => {
+    const notInt = await client.request('query($n: Int) { accounts(first: $n) { totalCount } }', { n: 'abc' });
+    expect(notInt.status).toBe(400);
+    expect(notInt.errors?.[0]).toMatchObject({ message: expect.stringMatching(/\$n/), extensions: { code: 'BAD_USER_INPUT' } });
+    const missing = await client.request('query($n: Int!) { accounts(first: $n) { totalCount } }', {});
+    expect(missing.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const badEnum = await client.request('query($f: AccountFilter) { accounts(filter: $f) { totalCount } }', { f: { statuses: ['NOPE'] } });
+    expect(badEnum.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('hides "Did you mean …" suggestions in production only', async () => {
     const typo = '{ acounts(first: 1) { totalCount } }';
+    const badField = ['query($f: AccountFilter) { accounts(filter: $f) { totalCount } }', { f: { nameContain: 'x' } }] as const;
     expect((await client.request(typo)).errors?.[0].message).toMatch(/Did you mean/);
+    expect((await client.request(...badField)).errors?.[0].message).toMatch(/Did you mean/);
     const prodConfig = { ...t().config, env: 'production' as const, tokenSecret: 'p'.repeat(40) };
     const prod = await startServer(createServices(t().ds, prodConfig), createLogger('error', () => {}), 0, '127.0.0.1');
     try {
@@ -224,6 +247,9 @@ describeEachDb('errors and protections over GraphQL', (t) => {
       const r = await new GqlClient(prod.url, secret).request(typo);
       expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(r.errors?.[0].message).not.toMatch(/Did you mean|accounts/);
+      const v = await new GqlClient(prod.url, secret).request(...badField);
+      expect(v.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(v.errors?.[0].message).not.toMatch(/Did you mean|nameContains/);
     } finally {
       await prod.close();
     }

@@ -67,7 +67,8 @@ describeEachDb('BI aggregates', (t) => {
       s.activities.create(ctx, { accountId, managerId, occurredOn, type, subject: `${type} ${occurredOn}`, ...extra });
     await log(a.id, m1.id, '2025-01-15', 'SIGNING', { projectId: pa1.id, contractAmount: 60_000 }); // the project's signing: counted through PA1
     await log(a.id, m1.id, '2025-02-20', 'SIGNING', { contractAmount: 80_000 }); // a signing without project
-    await log(a.id, m1.id, '2025-03-05', 'COLLECTION', { paymentAmount: 50_000 }); // becomes a payment
+    // A ledger collection becomes a payment, whether logged one by one or in bulk (as the importer does).
+    await s.activities.createMany(ctx, [{ accountId: a.id, managerId: m1.id, occurredOn: '2025-03-05', type: 'COLLECTION', subject: 'COLLECTION 2025-03-05', paymentAmount: 50_000 }]);
     await log(a.id, m1.id, '2025-01-10', 'MANAGER_VISIT');
     await log(a.id, m1.id, '2025-02-12', 'MANAGER_VISIT');
     await log(c.id, m2.id, '2025-03-03', 'MANAGER_VISIT');
