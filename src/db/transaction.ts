@@ -1,5 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import type { RequestContext } from '../common/context';
+import { notFound } from '../common/errors';
+import { toId, type Id } from '../common/ids';
 
 /** The manager to use for a context: its transaction when inside one. */
 export function managerFor(ds: DataSource, ctx: RequestContext): EntityManager {
@@ -13,4 +15,12 @@ export function managerFor(ds: DataSource, ctx: RequestContext): EntityManager {
 export async function inTransaction<T>(ds: DataSource, ctx: RequestContext, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
   if (ctx.em?.queryRunner?.isTransactionActive) return fn(ctx);
   return ds.transaction((em) => fn({ ...ctx, em }));
+}
+
+/** The row of `entity` with this id (read in the context's transaction), or NOT_FOUND. */
+export async function findByIdOrFail<T extends ObjectLiteral>(ds: DataSource, ctx: RequestContext, entity: EntityTarget<T>, id: Id): Promise<T> {
+  const key = toId(id, 'id');
+  const row = await managerFor(ds, ctx).findOneBy(entity, { id: key } as unknown as FindOptionsWhere<T>);
+  if (!row) throw notFound(ds.getMetadata(entity).name, key);
+  return row;
 }

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { DomainError, ErrorCode, notFound } from '../../common/errors';
+import { DomainError, ErrorCode } from '../../common/errors';
 import { ActivityTypes, IntelTags, RecordSource, Role, type ActivityType, type IntelTag } from '../../common/enums';
 import { assertLocalDate } from '../../common/dates';
 import { toId, toIdOrNull, toIds, type Id } from '../../common/ids';
 import { yuanToFen } from '../../common/money';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { cleanText, normalizeText } from '../../common/text';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
 import { dbKind } from '../../db/data-source';
 import { Where } from '../../db/filters';
@@ -127,10 +127,7 @@ export class ActivityService {
   }
 
   async get(ctx: RequestContext, id: Id): Promise<Activity> {
-    const key = toId(id, 'id');
-    const row = await managerFor(this.ds, ctx).findOneBy(Activity, { id: key });
-    if (!row) throw notFound('Activity', key);
-    return row;
+    return findByIdOrFail(this.ds, ctx, Activity, id);
   }
 
   list(ctx: RequestContext, filter: ActivityFilter | null | undefined, page: PageArgs, order?: SortOrder<ActivitySortField> | null, columns?: readonly string[]): Promise<Connection<Activity>> {

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { DomainError, ErrorCode, notFound } from '../../common/errors';
+import { DomainError, ErrorCode } from '../../common/errors';
 import { CreditRatings, YearEndDecisions, type CreditRating, type YearEndDecision } from '../../common/enums';
 import { toId, toIds, type Id } from '../../common/ids';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { cleanText } from '../../common/text';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
 import { Where } from '../../db/filters';
 import { ListQuery } from '../../db/list-query';
@@ -66,10 +66,7 @@ export class CreditService {
   ) {}
 
   async get(ctx: RequestContext, id: Id): Promise<CreditEvaluation> {
-    const key = toId(id, 'id');
-    const row = await managerFor(this.ds, ctx).findOneBy(CreditEvaluation, { id: key });
-    if (!row) throw notFound('CreditEvaluation', key);
-    return row;
+    return findByIdOrFail(this.ds, ctx, CreditEvaluation, id);
   }
 
   list(ctx: RequestContext, filter: CreditEvaluationFilter | null | undefined, page: PageArgs, order?: SortOrder<CreditEvaluationSortField> | null, columns?: readonly string[]): Promise<Connection<CreditEvaluation>> {

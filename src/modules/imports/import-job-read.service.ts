@@ -1,10 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { notFound } from '../../common/errors';
 import { ImportAnnexes, ImportStatuses, type ImportAnnex, type ImportStatus } from '../../common/enums';
-import { toId, toIds, type Id } from '../../common/ids';
+import { toIds, type Id } from '../../common/ids';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
-import { managerFor } from '../../db/transaction';
+import { findByIdOrFail, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
 import { ListQuery } from '../../db/list-query';
 import { ImportJob } from './import-job.entity';
@@ -36,10 +35,7 @@ export class ImportJobReadService {
   ) {}
 
   async get(ctx: RequestContext, id: Id): Promise<ImportJob> {
-    const key = toId(id, 'id');
-    const job = await managerFor(this.ds, ctx).findOneBy(ImportJob, { id: key });
-    if (!job) throw notFound('ImportJob', key);
-    return job;
+    return findByIdOrFail(this.ds, ctx, ImportJob, id);
   }
 
   list(ctx: RequestContext, filter: ImportJobFilter | null | undefined, page: PageArgs, order?: SortOrder<ImportJobSortField> | null, columns?: readonly string[]): Promise<Connection<ImportJob>> {

@@ -1,13 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { DomainError, ErrorCode, notFound } from '../../common/errors';
+import { DomainError, ErrorCode } from '../../common/errors';
 import { ProjectStatuses, RecordSource, type ProjectStatus } from '../../common/enums';
 import { assertLocalDate } from '../../common/dates';
 import { toId, toIdOrNull, toIds, type Id } from '../../common/ids';
 import { yuanToFen } from '../../common/money';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { cleanText, nameKey } from '../../common/text';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
 import { Where } from '../../db/filters';
 import { ListQuery } from '../../db/list-query';
@@ -210,10 +210,7 @@ export class ProjectService {
   // ── projects ──────────────────────────────────────────────────────────────────────────────
 
   async getProject(ctx: RequestContext, id: Id): Promise<Project> {
-    const key = toId(id, 'id');
-    const row = await managerFor(this.ds, ctx).findOneBy(Project, { id: key });
-    if (!row) throw notFound('Project', key);
-    return row;
+    return findByIdOrFail(this.ds, ctx, Project, id);
   }
 
   listProjects(ctx: RequestContext, filter: ProjectFilter | null | undefined, page: PageArgs, order?: SortOrder<ProjectSortField> | null, columns?: readonly string[]): Promise<Connection<Project>> {
@@ -295,10 +292,7 @@ export class ProjectService {
   // ── receivables ───────────────────────────────────────────────────────────────────────────
 
   async getReceivable(ctx: RequestContext, id: Id): Promise<Receivable> {
-    const key = toId(id, 'id');
-    const row = await managerFor(this.ds, ctx).findOneBy(Receivable, { id: key });
-    if (!row) throw notFound('Receivable', key);
-    return row;
+    return findByIdOrFail(this.ds, ctx, Receivable, id);
   }
 
   listReceivables(ctx: RequestContext, filter: ReceivableFilter | null | undefined, page: PageArgs, order?: SortOrder<ReceivableSortField> | null, columns?: readonly string[]): Promise<Connection<Receivable>> {
@@ -354,10 +348,7 @@ export class ProjectService {
   // ── payments ──────────────────────────────────────────────────────────────────────────────
 
   async getPayment(ctx: RequestContext, id: Id): Promise<Payment> {
-    const key = toId(id, 'id');
-    const row = await managerFor(this.ds, ctx).findOneBy(Payment, { id: key });
-    if (!row) throw notFound('Payment', key);
-    return row;
+    return findByIdOrFail(this.ds, ctx, Payment, id);
   }
 
   listPayments(ctx: RequestContext, filter: PaymentFilter | null | undefined, page: PageArgs, order?: SortOrder<PaymentSortField> | null, columns?: readonly string[]): Promise<Connection<Payment>> {
