@@ -149,6 +149,14 @@ describeEachDb(
       const add = (accountId: number) => client.as(token).request(`mutation { createContact(input: { accountId: "${accountId}", name: "刘洋" }) { id } }`);
       expect((await add(own.id)).errors).toBeUndefined();
       expect((await add(other.id)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      // Sending back its unchanged manager and tier with a change is not a reassignment; changing them is.
+      const current = await t().services.accounts.get(ctx, own.id);
+      const resend = await client.as(token).request(
+        `mutation { updateAccount(id: "${own.id}", version: ${current.version}, input: { managerId: "${zhou.id}", tierCode: null, notes: "补充说明" }) { notes } }`,
+      );
+      expect(resend.errors).toBeUndefined();
+      const reassign = await client.as(token).request(`mutation { updateAccount(id: "${own.id}", version: ${current.version + 1}, input: { managerId: "${actors.manager.user!.id}" }) { id } }`);
+      expect(reassign.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', field: 'managerId' });
       // Its new accounts are its own, in its unit.
       const created = await client.as(token).data<{ createAccount: { manager: { login: string }; ownerUnit: { id: string } } }>(
         'mutation { createAccount(input: { code: "TOK3", name: "令牌客户三" }) { manager { login } ownerUnit { id } } }',

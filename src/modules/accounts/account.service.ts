@@ -12,6 +12,7 @@ import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
+import { changedValues } from '../../db/versioned';
 import { ListQuery, type Filterable } from '../../db/list-query';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
@@ -290,11 +291,14 @@ export class AccountService {
   async update(ctx: RequestContext, id: number, input: AccountInput, expectedVersion?: number | null): Promise<Account> {
     const em = managerFor(this.ds, ctx);
     const account = await this.get(ctx, id);
-    this.access.assertCanUpdateAccount(ctx, account, Object.keys(input).filter((k) => has(input, k as keyof AccountInput) && k !== 'source'));
+    this.access.assertMayChangeAccount(ctx, account);
     if (expectedVersion != null && account.version !== expectedVersion) {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
     }
     const values = await this.normalize(ctx, input, false);
+    // Judged on what really changes: a form sending back the unchanged manager is not a reassignment.
+    const changed = Object.keys(changedValues(account, values)).map((k) => INPUT_NAME_OF[k] ?? k).filter((k) => k !== 'source' && k !== 'nameKey');
+    this.access.assertCanUpdateAccount(ctx, account, changed);
     if (values.parentId != null) await this.assertNoCycle(ctx, id, values.parentId);
     await this.assertUnique(ctx, values, id);
     const before = pick(account, Object.keys(values));
@@ -375,6 +379,15 @@ export class AccountService {
     }
   }
 }
+
+/** Input field names of the columns whose input goes by another name (for access rules and messages). */
+const INPUT_NAME_OF: Record<string, string> = {
+  tierId: 'tierCode',
+  managementLevelId: 'managementLevel',
+  totalAssetsFen: 'totalAssets',
+  expectedContractValueFen: 'expectedContractValue',
+  annualSalesFen: 'annualSales',
+};
 
 /** 客户编号 are compared in upper case without spaces (Ｋ００１ = K001). */
 export function normalizeAccountCode(code: string): string {

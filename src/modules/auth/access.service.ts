@@ -98,8 +98,15 @@ export class AccessService {
     return account;
   }
 
+  /** May the actor change anything at all on this account (ADMIN, COMMITTEE, or its MANAGER)? */
+  assertMayChangeAccount(ctx: RequestContext, account: Pick<Account, 'managerId' | 'code'>): void {
+    this.assertAuthenticated(ctx);
+    if (this.hasRole(ctx.actor, [Role.COMMITTEE])) return;
+    this.assertCanWriteAccount(ctx, account, `change account ${account.code}`);
+  }
+
   /**
-   * An update of `fields` on `account`: governance fields need ADMIN or COMMITTEE; the others ADMIN or
+   * An update changing `fields` of `account`: governance fields need ADMIN or COMMITTEE; the others ADMIN or
    * the account's MANAGER. A COMMITTEE member changing only governance fields may do so on any account.
    */
   assertCanUpdateAccount(ctx: RequestContext, account: Pick<Account, 'managerId' | 'code'>, fields: readonly string[]): void {
@@ -113,7 +120,7 @@ export class AccessService {
         { field: governance[0] },
       );
     }
-    if (other.length || governance.length === 0) this.assertCanWriteAccount(ctx, account, `change account ${account.code}`);
+    if (other.length) this.assertCanWriteAccount(ctx, account, `change account ${account.code}`);
   }
 
   /**
