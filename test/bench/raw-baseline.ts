@@ -17,7 +17,8 @@ export interface RawServer {
 const PAGE = 50;
 
 export async function startRawBaseline(db: { host: string; port: number; user: string; password: string; database: string }): Promise<RawServer> {
-  const pool: Pool = mysql.createPool({ ...db, connectionLimit: 10, dateStrings: ['DATE'], supportBigNumbers: true, decimalNumbers: true, timezone: 'Z' });
+  const { host, port, user, password, database } = db;
+  const pool: Pool = mysql.createPool({ host, port, user, password, database, connectionLimit: 10, dateStrings: ['DATE'], supportBigNumbers: true, decimalNumbers: true, timezone: 'Z' });
   let queries = 0;
   const q = async <T extends RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> => {
     queries++;
