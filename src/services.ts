@@ -5,11 +5,13 @@ import { AuditService } from './modules/audit/audit.service';
 import { TierService } from './modules/policy/tier.service';
 import { OrgService } from './modules/org/org.service';
 import { AuthService } from './modules/auth/auth.service';
+import { AccessService } from './modules/auth/access.service';
 import { AccountService } from './modules/accounts/account.service';
 import { ContactService } from './modules/contacts/contact.service';
 import { CreditService } from './modules/credit/credit.service';
 import { ProjectService } from './modules/projects/project.service';
 import { ActivityService } from './modules/activities/activity.service';
+import { AnalyticsService } from './modules/analytics/analytics.service';
 import { ImportService } from './modules/imports/import.service';
 import { OwnershipService } from './modules/policy/ownership.service';
 import { TierReviewService } from './modules/policy/tier-review.service';
@@ -20,6 +22,7 @@ import { ConsentService } from './modules/policy/consent.service';
 export interface Services {
   ds: DataSource;
   config: Config;
+  access: AccessService;
   audit: AuditService;
   tiers: TierService;
   org: OrgService;
@@ -29,6 +32,7 @@ export interface Services {
   credit: CreditService;
   projects: ProjectService;
   activities: ActivityService;
+  analytics: AnalyticsService;
   imports: ImportService;
   ownership: OwnershipService;
   tierReviews: TierReviewService;
@@ -38,29 +42,33 @@ export interface Services {
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
-  const audit = new AuditService(ds);
+  const maxPageSize = () => config.maxPageSize;
+  const access = new AccessService(ds);
+  const audit = new AuditService(ds, access, maxPageSize);
   const tiers = new TierService(ds, audit);
   // Accounts and ownership call each other (every account write follows the ownership rules).
-  const ownership: OwnershipService = new OwnershipService(ds, audit, tiers, () => accounts);
-  const accounts: AccountService = new AccountService(ds, tiers, audit, () => config.maxPageSize, ownership);
-  const cadence = new CadenceService(ds, audit, tiers, () => config.maxPageSize);
+  const ownership: OwnershipService = new OwnershipService(ds, audit, tiers, access, () => accounts);
+  const accounts: AccountService = new AccountService(ds, tiers, audit, maxPageSize, access, ownership);
+  const cadence = new CadenceService(ds, audit, tiers, maxPageSize);
   return {
     ds,
     config,
+    access,
     audit,
     tiers,
-    org: new OrgService(ds, audit),
-    auth: new AuthService(ds, audit),
+    org: new OrgService(ds, audit, access, maxPageSize),
+    auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }),
     accounts,
-    contacts: new ContactService(ds),
-    credit: new CreditService(ds),
-    projects: new ProjectService(ds),
-    activities: new ActivityService(ds),
-    imports: new ImportService(ds, () => config.maxPageSize),
+    contacts: new ContactService(ds, access, audit, maxPageSize),
+    credit: new CreditService(ds, access, audit, maxPageSize),
+    projects: new ProjectService(ds, access, audit, maxPageSize),
+    activities: new ActivityService(ds, access, audit, maxPageSize),
+    analytics: new AnalyticsService(ds, accounts),
+    imports: new ImportService(ds, maxPageSize),
     ownership,
-    tierReviews: new TierReviewService(ds, audit, tiers, ownership, () => config.maxPageSize),
+    tierReviews: new TierReviewService(ds, audit, tiers, ownership, maxPageSize),
     cadence,
-    yearEnd: new YearEndService(ds, audit, cadence, ownership, () => config.maxPageSize),
+    yearEnd: new YearEndService(ds, audit, cadence, ownership, maxPageSize),
     consent: new ConsentService(ds, audit, ownership),
   };
 }

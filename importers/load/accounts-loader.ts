@@ -109,7 +109,7 @@ export class AccountsLoader {
         let values: Partial<CreditEvaluation>;
         try {
           const merged = existing ? { ...pickDefined(existing), ...p.credit.input } : p.credit.input;
-          values = this.s.services.credit.normalize({ ...(merged as CreditEvaluationInput), accountId: p.existing?.id ?? 0 });
+          values = this.s.services.credit.normalize({ ...(merged as CreditEvaluationInput), accountId: p.existing?.id });
         } catch (e) {
           p.row.errors.push(serviceIssue(p.row, e, FIELD_TO_KEY));
           outcomes.push(null);

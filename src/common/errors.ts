@@ -34,9 +34,13 @@ export const ErrorCode = {
   ALREADY_DECIDED: 'ALREADY_DECIDED',
   /** A proposal no longer matches the record it was made for (e.g. the tier changed since). */
   STALE_PROPOSAL: 'STALE_PROPOSAL',
+  /** A database constraint refused the write (a duplicate or a dangling reference the checks did not catch). */
+  CONSTRAINT_VIOLATION: 'CONSTRAINT_VIOLATION',
   // Access
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  /** Too many wrong passwords: the login is locked for a while. */
+  LOGIN_LOCKED: 'LOGIN_LOCKED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -22,7 +22,7 @@ export function TimestampColumn(options: Omit<ColumnOptions, 'type' | 'precision
 }
 
 /** `id`, `created_at`, `updated_at`: every table has them. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export abstract class BaseRecord {
   @Field(() => ID)
   @PrimaryGeneratedColumn()
@@ -38,7 +38,7 @@ export abstract class BaseRecord {
 }
 
 /** A mutable aggregate: optimistic concurrency through `version`. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export abstract class VersionedRecord extends BaseRecord {
   @Field(() => Int, { description: '版本号，更新时回传以防并发覆盖 / version for optimistic concurrency' })
   @VersionColumn()

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import type { RequestContext } from '../common/context';
+import { notFound } from '../common/errors';
+import { toId, type Id } from '../common/ids';
 
 /** The manager to use for a context: its transaction when inside one. */
 export function managerFor(ds: DataSource, ctx: RequestContext): EntityManager {
@@ -36,4 +38,12 @@ export async function inTransaction<T>(ds: DataSource, ctx: RequestContext, fn: 
   const result = previous.then(queued, queued);
   sqliteQueues.set(ds, result.catch(() => undefined));
   return result;
+}
+
+/** The row of `entity` with this id (read in the context's transaction), or NOT_FOUND. */
+export async function findByIdOrFail<T extends ObjectLiteral>(ds: DataSource, ctx: RequestContext, entity: EntityTarget<T>, id: Id): Promise<T> {
+  const key = toId(id, 'id');
+  const row = await managerFor(ds, ctx).findOneBy(entity, { id: key } as unknown as FindOptionsWhere<T>);
+  if (!row) throw notFound(ds.getMetadata(entity).name, key);
+  return row;
 }

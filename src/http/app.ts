@@ -6,14 +6,16 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type Request } from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
 import { anonymousContext, type RequestContext } from '../common/context';
 import { Loaders } from '../common/loaders';
 import { DomainError } from '../common/errors';
 import { kamSchema } from './schema';
-import { createFormatError } from './graphql-errors';
+import { createFormatError, requestIdPlugin } from './graphql-errors';
+import { maxDepthRule, protectionPlugin } from './protection';
+import { jitGateway } from './jit-executor';
 import type { GraphQLContext } from './graphql-context';
 import { importRouter } from './import-routes';
 
@@ -38,6 +40,8 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   const { config } = services;
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers POSTs, which nothing caches: hashing every response body for an ETag is waste.
+  app.set('etag', false);
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
 
   app.get('/healthz', async (_req, res) => {
@@ -51,15 +55,30 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   });
 
   app.use(importRouter(services, logger, (req) => requestContext(services, req)));
+  if (services.auth.ephemeralTokenSecret) {
+    logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
+  }
 
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await kamSchema(),
-    formatError: createFormatError(logger, config.env === 'development'),
+    gateway: jitGateway(await kamSchema()),
+    formatError: createFormatError(logger, config.env === 'development', services.ds),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // BI tools need introspection; protectionPlugin refuses it to callers without credentials.
     introspection: true,
-    plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+    // No "Did you mean …?" in production: the schema is only for callers who may introspect it.
+    hideSchemaDetailsFromClientErrors: config.env === 'production',
+    validationRules: [maxDepthRule(config.maxQueryDepth)],
+    // Compact JSON: Apollo pretty-prints by default, a third more bytes and time on large pages.
+    stringifyResult: (result) => JSON.stringify(result),
+    plugins: [
+      requestIdPlugin(),
+      protectionPlugin(config.maxQueryCost, { hideSchemaDetails: config.env === 'production' }),
+      // We send no cache hints; the plugin would otherwise wrap every field resolver of every request.
+      ApolloServerPluginCacheControlDisabled(),
+      ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
   });
   await apollo.start();
 
@@ -74,7 +93,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
         } catch (e) {
           if (e instanceof DomainError) {
             const { GraphQLError } = await import('graphql');
-            throw new GraphQLError(e.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+            throw new GraphQLError(e.message, { extensions: { code: 'UNAUTHENTICATED', reason: e.code, http: { status: 401 } } });
           }
           throw e;
         }

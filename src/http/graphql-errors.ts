@@ -1,12 +1,17 @@
 /**
  * The one place where errors become GraphQL errors. Domain codes map to the GraphQL codes clients
- * switch on; anything unexpected becomes INTERNAL_SERVER_ERROR with the details only in the log.
+ * switch on; database constraint violations become CONFLICT with a clean message; anything unexpected
+ * becomes INTERNAL_SERVER_ERROR with the details only in the log, under the request id the client gets.
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { DataSource } from 'typeorm';
 import { ArgumentValidationError } from 'type-graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { DomainError, ErrorCode, assertUnreachable } from '../common/errors';
 import type { Logger } from '../common/logger';
+import { translateConstraintError } from '../db/constraint-errors';
+import type { GraphQLContext } from './graphql-context';
 
 export type GraphQLErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
 
@@ -37,8 +42,10 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
     case ErrorCode.IN_USE:
     case ErrorCode.ALREADY_DECIDED:
     case ErrorCode.STALE_PROPOSAL:
+    case ErrorCode.CONSTRAINT_VIOLATION:
       return 'CONFLICT';
     case ErrorCode.UNAUTHENTICATED:
+    case ErrorCode.LOGIN_LOCKED:
       return 'UNAUTHENTICATED';
     case ErrorCode.FORBIDDEN:
       return 'FORBIDDEN';
@@ -47,27 +54,35 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
   }
 }
 
+/** Request ids of errors seen during a request, so the formatted error can carry its request's id. */
+const requestIds = new WeakMap<object, string>();
+
 /** Apollo `formatError`: shapes every error a client sees. */
-export function createFormatError(logger: Logger, exposeInternals: boolean) {
+export function createFormatError(logger: Logger, exposeInternals: boolean, ds?: DataSource) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    const original = translateConstraintError(unwrapped, ds) ?? unwrapped;
     if (original instanceof DomainError) {
+      const { field } = original.details;
       return {
         message: original.message,
         locations: formatted.locations,
         path: formatted.path,
-        extensions: { code: graphqlCodeFor(original.code), reason: original.code, ...(original.details.field ? { field: original.details.field } : {}) },
+        extensions: { code: graphqlCodeFor(original.code), reason: original.code, ...(field ? { field } : {}) },
       };
     }
     if (original instanceof ArgumentValidationError) {
       return { ...formatted, extensions: { code: 'BAD_USER_INPUT', reason: ErrorCode.VALIDATION_FAILED } };
     }
-    // Errors graphql-js or Apollo raise themselves (syntax, validation, bad variables) already carry a code.
+    // Errors graphql-js, Apollo or our protections raise themselves (syntax, validation, bad variables,
+    // depth, cost) already carry a code.
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      const { reason, field, cost, maximumCost } = formatted.extensions ?? {};
+      const extra = Object.fromEntries(Object.entries({ reason, field, cost, maximumCost }).filter(([, v]) => v !== undefined));
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...extra } };
     }
-    const requestId = (formatted.extensions?.requestId as string | undefined) ?? undefined;
+    const requestId = typeof error === 'object' && error !== null ? requestIds.get(error) : undefined;
     logger.error('unexpected error in a GraphQL request', { requestId, path: formatted.path, error: original });
     return {
       message: exposeInternals && original instanceof Error ? `Internal server error: ${original.message}` : 'Internal server error',
@@ -75,5 +90,24 @@ export function createFormatError(logger: Logger, exposeInternals: boolean) {
       path: formatted.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
     };
+  };
+}
+
+/**
+ * Tags each error of a request with the request's id (for {@link createFormatError}) and answers
+ * every response with an `x-request-id` header, so a user's report can be matched to the log.
+ */
+export function requestIdPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const e of errors) requestIds.set(e, contextValue.ctx.requestId);
+        },
+        async willSendResponse({ response, contextValue }) {
+          response.http.headers.set('x-request-id', contextValue.ctx.requestId);
+        },
+      };
+    },
   };
 }

@@ -2,6 +2,8 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
+import { bindSimpleFieldResolvers } from './bound-field-resolvers';
+import { ENTITIES } from '../db/entities';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { TierResolver } from '../modules/policy/tier.resolver';
 import { ImportJobResolver } from '../modules/imports/import.resolver';
@@ -11,23 +13,60 @@ import { TierReviewResolver } from '../modules/policy/tier-review.resolver';
 import { CadenceResolver, VisitComplianceResolver } from '../modules/policy/cadence.resolver';
 import { YearEndResolver } from '../modules/policy/year-end.resolver';
 import { ConsentResolver } from '../modules/policy/consent.resolver';
-import { AuditTrailResolver } from '../modules/policy/audit.resolver';
+import { AuthResolver } from '../modules/auth/auth.resolver';
+import { OrgUnitResolver, UserResolver } from '../modules/org/org.resolver';
+import { ContactResolver } from '../modules/contacts/contact.resolver';
+import { CreditEvaluationResolver } from '../modules/credit/credit.resolver';
+import { PaymentResolver, ProjectResolver, ReceivableResolver } from '../modules/projects/project.resolver';
+import { ActivityResolver } from '../modules/activities/activity.resolver';
+import { AuditEventResolver } from '../modules/audit/audit.resolver';
+import { AccountStatsRowResolver, ActivityStatsRowResolver, AnalyticsResolver, ProjectStatsRowResolver } from '../modules/analytics/analytics.resolver';
 
-/** The policy rules' resolvers (tiers, ownership, reviews, cadence, year end, consent, audit trail). */
+/** The policy rules' resolvers: tiers, ownership, reviews, cadence, year end, consent. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const POLICY_RESOLVERS: Function[] = [
-  TierResolver, AccountPolicyResolver, OwnershipResolver, RecommendationResolver, TierReviewResolver, CadenceResolver, VisitComplianceResolver,
-  YearEndResolver, ConsentResolver, AuditTrailResolver,
+  TierResolver,
+  AccountPolicyResolver,
+  OwnershipResolver,
+  RecommendationResolver,
+  TierReviewResolver,
+  CadenceResolver,
+  VisitComplianceResolver,
+  YearEndResolver,
+  ConsentResolver,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [AccountResolver, ImportJobResolver, ...POLICY_RESOLVERS];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  // Entities: reads, writes, relations
+  AccountResolver,
+  AuthResolver,
+  OrgUnitResolver,
+  UserResolver,
+  ContactResolver,
+  CreditEvaluationResolver,
+  ProjectResolver,
+  ReceivableResolver,
+  PaymentResolver,
+  ActivityResolver,
+  AuditEventResolver,
+  ImportJobResolver,
+  // BI aggregates
+  AnalyticsResolver,
+  AccountStatsRowResolver,
+  ActivityStatsRowResolver,
+  ProjectStatsRowResolver,
+  ...POLICY_RESOLVERS,
+];
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The schema is the same for every DataSource; built once per process. */
 export function kamSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false });
+  built ??= buildSchema({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false }).then((schema) => {
+    bindSimpleFieldResolvers(schema, RESOLVERS, ENTITIES);
+    return schema;
+  });
   return built;
 }
 

@@ -266,8 +266,10 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
       const hdAccount = await ownedAccount(services, w, w.units.hd, w.users.hdManager);
       await expect(services.accounts.update(w.as('hnManager'), hdAccount.id, { phone: '021-62345678' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
       await expect(services.accounts.update(w.as('hnManager'), hdAccount.id, { ownerUnitId: w.units.hn.id, managerId: w.users.hnManager.id })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      // Even inside its own unit, a manager cannot hand the account to a colleague or itself.
-      await expect(services.accounts.update(w.as('hdManager2'), hdAccount.id, { managerId: w.users.hdManager2.id })).rejects.toMatchObject({ code: ErrorCode.OWNERSHIP_CONFLICT });
+      // Even inside its own unit, a manager cannot take a colleague's account (it writes only the accounts it manages)…
+      await expect(services.accounts.update(w.as('hdManager2'), hdAccount.id, { managerId: w.users.hdManager2.id })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      // …and the account's own manager cannot hand it over: only the committee reassigns.
+      await expect(services.accounts.update(w.as('hdManager'), hdAccount.id, { managerId: w.users.hdManager2.id })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
       // Its own manager may edit ordinary fields.
       expect((await services.accounts.update(w.as('hdManager'), hdAccount.id, { phone: '021-62345678' })).phone).toBe('021-62345678');
     });

@@ -10,7 +10,7 @@ import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 
 /** 大客户: a key account, the centre of the domain. */
-@ObjectType({ description: '大客户 / key account' })
+@ObjectType({ simpleResolvers: true, description: '大客户 / key account' })
 @Entity('accounts')
 @Index(['updatedAt', 'id'])
 export class Account extends VersionedRecord {

@@ -1,32 +1,46 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DomainError, ErrorCode } from '../../common/errors';
-import { ConnectionType } from '../../common/pagination';
+import { DELETE_VERSION_DESCRIPTION, VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
+import { toId } from '../../common/ids';
+import { ConnectionType, PageArgsType } from '../../common/pagination';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { Tier } from '../policy/tier.entity';
 import { ManagementLevel } from '../policy/management-level.entity';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
+import { Contact } from '../contacts/contact.entity';
+import { CreditEvaluation } from '../credit/credit-evaluation.entity';
+import { Project } from '../projects/project.entity';
+import { Receivable } from '../projects/receivable.entity';
+import { Payment } from '../projects/payment.entity';
+import { Activity } from '../activities/activity.entity';
 import { Account } from './account.entity';
+import { PRIVACY_ACCOUNT_COLUMNS, PRIVACY_CONTACT_COLUMNS } from '../contacts/contact-privacy';
+import { AccountFilterInput, AccountOrder, CreateAccountInput, UpdateAccountInput } from './account.inputs';
+import type { AccountSortField } from './account.service';
+import type { SortOrder } from '../../common/pagination';
 
 export const AccountConnection = ConnectionType(Account, 'Account');
 
-@ArgsType()
-export class PageArgsType {
-  @Field(() => Int, { nullable: true, description: '每页条数（默认 100，上限见配置）/ page size (default 100)' })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true, description: '上一页的 endCursor / the previous page\'s endCursor' })
-  after?: string | null;
-}
-
-@Authorized()
 @Resolver(() => Account)
 export class AccountResolver {
-  @Query(() => AccountConnection, { description: '大客户列表 / key accounts, paged with keyset cursors' })
-  accounts(@Ctx() { ctx, services }: GraphQLContext, @Args() page: PageArgsType) {
-    return services.accounts.list(ctx, {}, page);
+  @Authorized()
+  @Query(() => AccountConnection, { description: '大客户列表 / key accounts, filtered, sorted, paged with keyset cursors' })
+  async accounts(
+    @Ctx() { ctx, services, loaders }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+    @Args() page: PageArgsType,
+    @Arg('filter', () => AccountFilterInput, { nullable: true }) filter?: AccountFilterInput | null,
+    @Arg('orderBy', () => AccountOrder, { nullable: true, description: '排序（默认按 id）/ sort order (default by id)' }) orderBy?: SortOrder<AccountSortField> | null,
+  ) {
+    const connection = await services.accounts.list(ctx, filter ?? {}, page, orderBy, loaders.connectionColumns(Account, info));
+    // Partial rows: prime only the columns the privacy rule reads (contacts of these accounts).
+    loaders.prime(Account, connection.nodes, PRIVACY_ACCOUNT_COLUMNS);
+    return connection;
   }
 
+  @Authorized()
   @Query(() => Account, { nullable: true, description: '按 id 或客户编号取一个大客户 / one account by id or code' })
   account(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -34,27 +48,60 @@ export class AccountResolver {
     @Arg('code', () => String, { nullable: true, description: '客户编号 / account code' }) code?: string | null,
   ) {
     if ((id == null) === (code == null)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'account: give exactly one of id or code', { field: 'id' });
-    return id != null ? services.accounts.get(ctx, Number(id)).catch(nullIfNotFound) : services.accounts.findByCode(ctx, code as string);
+    return id != null ? services.accounts.get(ctx, toId(id, 'id')).catch(nullIfNotFound) : services.accounts.findByCode(ctx, code as string);
+  }
+
+  @Authorized()
+  @Mutation(() => Account, { description: '新建大客户（ADMIN；MANAGER 仅限自己管理、本单位的客户）/ create an account (ADMIN; a MANAGER for accounts it manages in its own unit)' })
+  createAccount(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CreateAccountInput) input: CreateAccountInput) {
+    return services.accounts.create(ctx, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Account, {
+    description:
+      '修改大客户：ADMIN；本客户的 MANAGER（级别、状态、归属除外）；COMMITTEE 仅级别、管理层级、状态、归属 / change an account: ADMIN; its MANAGER (except tier, status and ownership); COMMITTEE only tier, management level, status and ownership',
+  })
+  updateAccount(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
+    @Arg('input', () => UpdateAccountInput) input: UpdateAccountInput,
+  ) {
+    return services.accounts.update(ctx, toId(id, 'id'), input, version);
+  }
+
+  @Authorized()
+  @Mutation(() => ID, {
+    description:
+      '删除误建的大客户（ADMIN）；有项目、应收、回款或经营记录时拒绝（CONFLICT），请改为终止合作 / delete an account entered by mistake (ADMIN); refused (CONFLICT) once it has projects, receivables, payments or activities — set status TERMINATED instead',
+  })
+  async deleteAccount(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int, { nullable: true, description: DELETE_VERSION_DESCRIPTION }) version?: number | null,
+  ) {
+    return (await services.accounts.delete(ctx, toId(id, 'id'), version)).id;
   }
 
   @FieldResolver(() => Tier, { nullable: true, description: '客户级别 / tier' })
-  tier(@Root() a: Account, @Ctx() { loaders }: GraphQLContext) {
-    return a.tierId == null ? null : loaders.byId(Tier).load(a.tierId);
+  tier(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return a.tierId == null ? null : loaders.byId(Tier, loaders.columnsFor(Tier, info)).load(a.tierId);
   }
 
   @FieldResolver(() => ManagementLevel, { nullable: true, description: '管理层级 / management level' })
-  managementLevel(@Root() a: Account, @Ctx() { loaders }: GraphQLContext) {
-    return a.managementLevelId == null ? null : loaders.byId(ManagementLevel).load(a.managementLevelId);
+  managementLevel(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return a.managementLevelId == null ? null : loaders.byId(ManagementLevel, loaders.columnsFor(ManagementLevel, info)).load(a.managementLevelId);
   }
 
   @FieldResolver(() => OrgUnit, { nullable: true, description: '推荐单位 / owning unit' })
-  ownerUnit(@Root() a: Account, @Ctx() { loaders }: GraphQLContext) {
-    return a.ownerUnitId == null ? null : loaders.byId(OrgUnit).load(a.ownerUnitId);
+  ownerUnit(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return a.ownerUnitId == null ? null : loaders.byId(OrgUnit, loaders.columnsFor(OrgUnit, info)).load(a.ownerUnitId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: '客户经理 / account manager' })
-  manager(@Root() a: Account, @Ctx() { loaders }: GraphQLContext) {
-    return a.managerId == null ? null : loaders.byId(User).load(a.managerId);
+  manager(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return a.managerId == null ? null : loaders.byId(User, loaders.columnsFor(User, info)).load(a.managerId);
   }
 
   @FieldResolver(() => Account, { nullable: true, description: '上级集团 / parent group account' })
@@ -63,12 +110,37 @@ export class AccountResolver {
   }
 
   @FieldResolver(() => [Account], { description: '下属单位 / accounts whose parent is this one' })
-  children(@Root() a: Account, @Ctx() { loaders }: GraphQLContext) {
-    return loaders.manyBy(Account, 'parentId').load(a.id);
+  children(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(Account, 'parentId', {}, loaders.columnsFor(Account, info)).load(a.id);
   }
-}
 
-function nullIfNotFound(e: unknown): null {
-  if (e instanceof DomainError && e.code === ErrorCode.NOT_FOUND) return null;
-  throw e;
+  @FieldResolver(() => [Contact], { description: '相关人员 / related persons' })
+  contacts(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(Contact, 'accountId', {}, loaders.columnsFor(Contact, info, PRIVACY_CONTACT_COLUMNS)).load(a.id);
+  }
+
+  @FieldResolver(() => [Project], { description: '合作项目 / projects' })
+  projects(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(Project, 'accountId', {}, loaders.columnsFor(Project, info)).load(a.id);
+  }
+
+  @FieldResolver(() => [CreditEvaluation], { description: '信用评价（最近年度在前）/ credit evaluations, latest year first' })
+  creditEvaluations(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(CreditEvaluation, 'accountId', { year: 'DESC' }, loaders.columnsFor(CreditEvaluation, info)).load(a.id);
+  }
+
+  @FieldResolver(() => [Activity], { description: '经营档案（最近在前）/ activities, latest first' })
+  activities(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(Activity, 'accountId', { occurredOn: 'DESC', id: 'DESC' }, loaders.columnsFor(Activity, info)).load(a.id);
+  }
+
+  @FieldResolver(() => [Receivable], { description: '应收计划（按应收日期）/ receivables by due date' })
+  receivables(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(Receivable, 'accountId', { dueOn: 'ASC' }, loaders.columnsFor(Receivable, info)).load(a.id);
+  }
+
+  @FieldResolver(() => [Payment], { description: '回款（按回款日期）/ payments by date received' })
+  payments(@Root() a: Account, @Ctx() { loaders }: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return loaders.manyBy(Payment, 'accountId', { receivedOn: 'ASC' }, loaders.columnsFor(Payment, info)).load(a.id);
+  }
 }

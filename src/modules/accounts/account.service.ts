@@ -1,4 +1,4 @@
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import {
@@ -6,24 +6,33 @@ import {
 } from '../../common/enums';
 import { assertLocalDate } from '../../common/dates';
 import { yuanToFen } from '../../common/money';
-import { paginate, type Connection, type PageArgs } from '../../common/pagination';
+import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
+import { toIdOrNull, toIds, type Id } from '../../common/ids';
 import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
+import { Where } from '../../db/filters';
+import { changedValues } from '../../db/versioned';
+import { ListQuery, type Filterable } from '../../db/list-query';
 import { AuditService } from '../audit/audit.service';
+import { AccessService } from '../auth/access.service';
 import { TierService } from '../policy/tier.service';
 import type { Tier } from '../policy/tier.entity';
 import type { ManagementLevel } from '../policy/management-level.entity';
 import type { OwnershipService } from '../policy/ownership.service';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
+import { Project } from '../projects/project.entity';
+import { Receivable } from '../projects/receivable.entity';
+import { Payment } from '../projects/payment.entity';
+import { Activity } from '../activities/activity.entity';
 import { Account } from './account.entity';
 
 /** Account fields as users give them: labels or codes for enums, 元 for money, `YYYY-MM-DD` dates. */
 export interface AccountInput {
   code?: string | null;
   name?: string | null;
-  parentId?: number | null;
+  parentId?: Id | null;
   registeredOn?: string | null;
   creditCode?: string | null;
   ownership?: OwnershipType | string | null;
@@ -43,17 +52,53 @@ export interface AccountInput {
   /** Management level code, name or alias (公司级, BRANCH…). */
   managementLevel?: string | null;
   status?: AccountStatus | string | null;
-  ownerUnitId?: number | null;
-  managerId?: number | null;
+  ownerUnitId?: Id | null;
+  managerId?: Id | null;
   expectedContractValue?: number | null;
   annualSales?: number | null;
   notes?: string | null;
   source?: RecordSource;
 }
 
+/** Which accounts a list or an aggregate covers; every given criterion must hold. */
 export interface AccountFilter {
+  ids?: Id[] | null;
+  /** 客户编号 (compared as normalised: `ｋａ001` = `KA001`). */
+  codes?: string[] | null;
+  /** Tier codes, names or aliases (`STRATEGIC`, `战略客户`, `重要级`…). */
+  tierCodes?: string[] | null;
+  statuses?: (AccountStatus | string)[] | null;
+  /** Owning (recommending) units. */
+  unitIds?: Id[] | null;
+  /** With `unitIds`: also the units below them (a company and its branches). */
+  includeSubUnits?: boolean | null;
+  managerIds?: Id[] | null;
+  industries?: string[] | null;
+  /** Substring of the name, ignoring case, width and punctuation. */
+  nameContains?: string | null;
+  creditCode?: string | null;
+  /** Accounts in these groups (their direct parent). */
+  parentIds?: Id[] | null;
+  /** true: only group members; false: only top-level accounts. */
+  hasParent?: boolean | null;
+  /** Changed at or after this time (for incremental BI refreshes). */
+  updatedSince?: Date | null;
+}
+
+/** An {@link AccountFilter} with tier labels and unit trees resolved to ids, ready for SQL. */
+export interface ResolvedAccountFilter {
   ids?: number[];
   codes?: string[];
+  tierIds?: number[];
+  statuses?: AccountStatus[];
+  unitIds?: number[];
+  managerIds?: number[];
+  industries?: string[];
+  nameContains?: string;
+  creditCode?: string;
+  parentIds?: number[];
+  hasParent?: boolean;
+  updatedSince?: Date;
 }
 
 /**
@@ -69,6 +114,28 @@ export interface AccountNormalizeRefs {
 
 export type AccountValues = Partial<Omit<Account, 'id' | 'createdAt' | 'updatedAt' | 'version'>>;
 
+export enum AccountSortField {
+  ID = 'ID',
+  CODE = 'CODE',
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+  UPDATED_AT = 'UPDATED_AT',
+  REGISTERED_ON = 'REGISTERED_ON',
+  ANNUAL_SALES = 'ANNUAL_SALES',
+  EXPECTED_CONTRACT_VALUE = 'EXPECTED_CONTRACT_VALUE',
+}
+
+const ACCOUNT_SORTS: SortColumns<AccountSortField> = {
+  ID: { column: 'id', property: 'id' },
+  CODE: { column: 'code', property: 'code' },
+  NAME: { column: 'name', property: 'name' },
+  CREATED_AT: { column: 'createdAt', property: 'createdAt', datetime: true },
+  UPDATED_AT: { column: 'updatedAt', property: 'updatedAt', datetime: true },
+  REGISTERED_ON: { column: 'registeredOn', property: 'registeredOn' },
+  ANNUAL_SALES: { column: 'annualSalesFen', property: 'annualSalesFen' },
+  EXPECTED_CONTRACT_VALUE: { column: 'expectedContractValueFen', property: 'expectedContractValueFen' },
+};
+
 const has = <K extends keyof AccountInput>(input: AccountInput, key: K) => Object.prototype.hasOwnProperty.call(input, key) && input[key] !== undefined;
 
 /** 大客户档案: creating, changing and finding key accounts. */
@@ -78,6 +145,7 @@ export class AccountService {
     private readonly tiers: TierService,
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
+    private readonly access: AccessService,
     /** 谁开发、谁优先: ownership, status and tier rules every create and update goes through. */
     private readonly ownership: OwnershipService,
   ) {}
@@ -98,10 +166,51 @@ export class AccountService {
     return managerFor(this.ds, ctx).findOneBy(Account, { code: normalizeAccountCode(code) });
   }
 
-  async list(ctx: RequestContext, filter: AccountFilter, page: PageArgs): Promise<Connection<Account>> {
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(Account, 'a');
-    applyAccountFilter(qb, filter);
-    return paginate(qb, page, { column: 'id', property: 'id', direction: 'ASC' }, this.maxPageSize());
+  /** A page of accounts matching `filter`, in `order` (default by id), with keyset cursors. */
+  async list(ctx: RequestContext, filter: AccountFilter, page: PageArgs, order?: SortOrder<AccountSortField> | null, columns?: readonly string[]): Promise<Connection<Account>> {
+    const qb = new ListQuery(managerFor(this.ds, ctx), Account, 'a');
+    applyAccountFilter(qb, await this.resolveFilter(ctx, filter));
+    return paginate(qb, page, sortSpec(ACCOUNT_SORTS, order, AccountSortField.ID), this.maxPageSize(), columns);
+  }
+
+  /**
+   * Resolves tier labels to tier ids and units to their subtrees (BAD_USER_INPUT naming the filter
+   * field for an unknown tier or a malformed id), so the filter can become SQL.
+   */
+  async resolveFilter(ctx: RequestContext, filter: AccountFilter | null | undefined): Promise<ResolvedAccountFilter> {
+    const f = filter ?? {};
+    const out: ResolvedAccountFilter = {
+      ids: toIds(f.ids, 'filter.ids'),
+      codes: f.codes?.map(normalizeAccountCode),
+      statuses: f.statuses?.map((s) => AccountStatuses.parse(String(s), 'filter.statuses')),
+      managerIds: toIds(f.managerIds, 'filter.managerIds'),
+      industries: f.industries?.map((i) => cleanText(i) ?? ''),
+      nameContains: cleanText(f.nameContains) ?? undefined,
+      creditCode: cleanText(f.creditCode) ? normalizeCreditCode(f.creditCode as string, 'filter.creditCode') : undefined,
+      parentIds: toIds(f.parentIds, 'filter.parentIds'),
+      hasParent: f.hasParent ?? undefined,
+      updatedSince: f.updatedSince ?? undefined,
+    };
+    if (f.tierCodes) out.tierIds = await Promise.all(f.tierCodes.map(async (c) => (await this.tiers.resolve(c, 'filter.tierCodes')).id));
+    const unitIds = toIds(f.unitIds, 'filter.unitIds');
+    if (unitIds) out.unitIds = f.includeSubUnits ? await this.unitSubtrees(ctx, unitIds) : unitIds;
+    return out;
+  }
+
+  /** The units and every unit below them (units are few: read once, walked in memory). */
+  private async unitSubtrees(ctx: RequestContext, roots: number[]): Promise<number[]> {
+    const units = await managerFor(this.ds, ctx).find(OrgUnit, { select: { id: true, parentId: true } });
+    const children = new Map<number, number[]>();
+    for (const u of units) if (u.parentId !== null) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id]);
+    const out = new Set<number>();
+    const stack = [...roots];
+    while (stack.length) {
+      const id = stack.pop() as number;
+      if (out.has(id)) continue;
+      out.add(id);
+      stack.push(...(children.get(id) ?? []));
+    }
+    return [...out];
   }
 
   /**
@@ -155,28 +264,31 @@ export class AccountService {
       v.managementLevelId = cleanText(input.managementLevel) ? (await this.resolveLevel(input.managementLevel as string, refs)).id : null;
     }
     if (refs?.idsVerified) {
-      for (const key of ['ownerUnitId', 'managerId', 'parentId'] as const) if (has(input, key)) v[key] = input[key] ?? null;
+      for (const key of ['ownerUnitId', 'managerId', 'parentId'] as const) if (has(input, key)) v[key] = toIdOrNull(input[key], key);
       if (input.source) v.source = input.source;
       return v;
     }
     const em = managerFor(this.ds, ctx);
     if (has(input, 'ownerUnitId')) {
-      if (input.ownerUnitId != null && !(await em.existsBy(OrgUnit, { id: input.ownerUnitId }))) {
-        throw new DomainError(ErrorCode.NOT_FOUND, `ownerUnitId: unit ${input.ownerUnitId} not found`, { field: 'ownerUnitId' });
+      const unitId = toIdOrNull(input.ownerUnitId, 'ownerUnitId');
+      if (unitId !== null && !(await em.existsBy(OrgUnit, { id: unitId }))) {
+        throw new DomainError(ErrorCode.NOT_FOUND, `ownerUnitId: unit ${unitId} not found`, { field: 'ownerUnitId' });
       }
-      v.ownerUnitId = input.ownerUnitId ?? null;
+      v.ownerUnitId = unitId;
     }
     if (has(input, 'managerId')) {
-      if (input.managerId != null && !(await em.existsBy(User, { id: input.managerId }))) {
-        throw new DomainError(ErrorCode.NOT_FOUND, `managerId: user ${input.managerId} not found`, { field: 'managerId' });
+      const managerId = toIdOrNull(input.managerId, 'managerId');
+      if (managerId !== null && !(await em.existsBy(User, { id: managerId }))) {
+        throw new DomainError(ErrorCode.NOT_FOUND, `managerId: user ${managerId} not found`, { field: 'managerId' });
       }
-      v.managerId = input.managerId ?? null;
+      v.managerId = managerId;
     }
     if (has(input, 'parentId')) {
-      if (input.parentId != null && !(await em.existsBy(Account, { id: input.parentId }))) {
-        throw new DomainError(ErrorCode.NOT_FOUND, `parentId: account ${input.parentId} not found`, { field: 'parentId' });
+      const parentId = toIdOrNull(input.parentId, 'parentId');
+      if (parentId !== null && !(await em.existsBy(Account, { id: parentId }))) {
+        throw new DomainError(ErrorCode.NOT_FOUND, `parentId: account ${parentId} not found`, { field: 'parentId' });
       }
-      v.parentId = input.parentId ?? null;
+      v.parentId = parentId;
     }
     if (input.source) v.source = input.source;
     return v;
@@ -197,6 +309,7 @@ export class AccountService {
   }
 
   async create(ctx: RequestContext, input: AccountInput): Promise<Account> {
+    input = { ...input, ...this.access.assertCanCreateAccount(ctx, input) };
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const values = await this.normalize(tx, input, true);
@@ -210,16 +323,22 @@ export class AccountService {
     });
   }
 
-  /** Applies a patch; with `expectedVersion`, refuses (VERSION_CONFLICT) when someone else saved first. */
+  /**
+   * Applies a patch (absent fields stay, null clears); with `expectedVersion`, refuses
+   * (VERSION_CONFLICT) when someone else saved first. Who may change which fields: {@link AccessService.assertCanUpdateAccount}.
+   */
   async update(ctx: RequestContext, id: number, input: AccountInput, expectedVersion?: number | null): Promise<Account> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.get(tx, id);
-      await this.ownership.assertMayWrite(tx, account);
+      await this.access.assertMayChangeAccount(tx, account);
       if (expectedVersion != null && account.version !== expectedVersion) {
         throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
       }
       const values = await this.normalize(tx, input, false);
+      // Judged on what really changes: a form sending back the unchanged manager is not a reassignment.
+      const changed = Object.keys(changedValues(account, values)).map((k) => INPUT_NAME_OF[k] ?? k).filter((k) => k !== 'source' && k !== 'nameKey');
+      await this.access.assertCanUpdateAccount(tx, account, changed);
       if (values.parentId != null) await this.assertNoCycle(tx, id, values.parentId);
       await this.ownership.beforeUpdate(tx, account, values);
       await this.assertUnique(tx, values, id);
@@ -235,6 +354,45 @@ export class AccountService {
       await this.ownership.afterUpdate(tx, account, values);
       return this.get(tx, id);
     });
+  }
+
+  /**
+   * Deletes an account entered by mistake (ADMIN). Its contacts, credit evaluations, assignments and
+   * tier reviews go with it; an account with projects, receivables, payments or activities is refused
+   * (IN_USE) — end the relationship with status TERMINATED (终止合作) instead. Group members lose their parent.
+   */
+  async delete(ctx: RequestContext, id: number, expectedVersion?: number | null): Promise<Account> {
+    this.access.assertAdmin(ctx, 'delete accounts (end the relationship with status TERMINATED instead)');
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const account = await this.get(tx, id);
+      if (expectedVersion != null && account.version !== expectedVersion) {
+        throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
+      }
+      const dependents: [string, number][] = [
+        ['projects', await em.countBy(Project, { accountId: id })],
+        ['receivables', await em.countBy(Receivable, { accountId: id })],
+        ['payments', await em.countBy(Payment, { accountId: id })],
+        ['activities', await em.countBy(Activity, { accountId: id })],
+      ];
+      const used = dependents.filter(([, n]) => n > 0);
+      if (used.length) {
+        throw new DomainError(
+          ErrorCode.IN_USE,
+          `account ${account.code} has ${used.map(([what, n]) => `${n} ${what}`).join(', ')}; it cannot be deleted — set its status to TERMINATED (终止合作) instead`,
+          { field: 'id', dependents: Object.fromEntries(used) },
+        );
+      }
+      await em.update(Account, { parentId: id }, { parentId: null });
+      await em.delete(Account, { id });
+      await this.audit.record(tx, { action: 'account.delete', entity: 'Account', entityId: id, before: { code: account.code, name: account.name } });
+      return account;
+    });
+  }
+
+  /** Accounts by ids, in one query (for batch lookups). */
+  findByIds(ctx: RequestContext, ids: number[]): Promise<Account[]> {
+    return ids.length ? managerFor(this.ds, ctx).findBy(Account, { id: In(ids) }) : Promise.resolve([]);
   }
 
   private async assertUnique(ctx: RequestContext, values: AccountValues, selfId: number | null): Promise<void> {
@@ -278,14 +436,36 @@ function labelIndex<T extends { code: string; name: string; aliases: string[] }>
   return idx;
 }
 
+/** Input field names of the columns whose input goes by another name (for access rules and messages). */
+const INPUT_NAME_OF: Record<string, string> = {
+  tierId: 'tierCode',
+  managementLevelId: 'managementLevel',
+  totalAssetsFen: 'totalAssets',
+  expectedContractValueFen: 'expectedContractValue',
+  annualSalesFen: 'annualSales',
+};
+
 /** 客户编号 are compared in upper case without spaces (Ｋ００１ = K001). */
 export function normalizeAccountCode(code: string): string {
   return code.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
 }
 
-export function applyAccountFilter(qb: SelectQueryBuilder<Account>, filter: AccountFilter): void {
-  if (filter.ids?.length) qb.andWhere(`${qb.alias}.id IN (:...ids)`, { ids: filter.ids });
-  if (filter.codes?.length) qb.andWhere(`${qb.alias}.code IN (:...codes)`, { codes: filter.codes.map(normalizeAccountCode) });
+/** Adds a resolved account filter to a query on accounts (any alias); lists and aggregates share it. */
+export function applyAccountFilter(qb: Filterable, f: ResolvedAccountFilter): void {
+  const key = f.nameContains ? nameKey(f.nameContains) : '';
+  new Where(qb)
+    .in('id', f.ids)
+    .in('code', f.codes)
+    .in('tierId', f.tierIds)
+    .in('status', f.statuses)
+    .in('ownerUnitId', f.unitIds)
+    .in('managerId', f.managerIds)
+    .in('industry', f.industries)
+    .contains(f.nameContains, ['name', f.nameContains ?? ''], ['nameKey', key])
+    .eq('creditCode', f.creditCode)
+    .in('parentId', f.parentIds)
+    .present('parentId', f.hasParent)
+    .range('updatedAt', f.updatedSince, null);
 }
 
 /** Column values of an account nobody has filled in yet (what `create` starts from). */

@@ -9,7 +9,7 @@ import { User } from '../org/user.entity';
 import { Project } from '../projects/project.entity';
 
 /** 经营档案 / 重要记录: a visit, exchange, meeting… logged by an account manager. */
-@ObjectType({ description: '经营档案记录 / activity: a visit, exchange or other event with an account' })
+@ObjectType({ simpleResolvers: true, description: '经营档案记录 / activity: a visit, exchange or other event with an account' })
 @Entity('activities')
 @Index(['accountId', 'occurredOn'])
 @Index(['managerId', 'occurredOn'])

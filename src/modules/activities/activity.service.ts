@@ -1,18 +1,29 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
-import { ActivityTypes, IntelTags, RecordSource, type ActivityType } from '../../common/enums';
+import { ActivityTypes, IntelTags, RecordSource, Role, type ActivityType, type IntelTag } from '../../common/enums';
 import { assertLocalDate } from '../../common/dates';
+import { toId, toIdOrNull, toIds, type Id } from '../../common/ids';
 import { yuanToFen } from '../../common/money';
+import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { cleanText, normalizeText } from '../../common/text';
-import { managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
+import { dbKind } from '../../db/data-source';
+import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
+import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
+import { AuditService } from '../audit/audit.service';
+import { AccessService } from '../auth/access.service';
+import { User } from '../org/user.entity';
+import { Project } from '../projects/project.entity';
+import { Payment } from '../projects/payment.entity';
 import { Activity } from './activity.entity';
 
 export interface ActivityInput {
-  accountId: number;
-  managerId?: number | null;
+  accountId: Id;
+  managerId?: Id | null;
   occurredOn: string;
   type: string;
   participants?: string | null;
@@ -22,12 +33,40 @@ export interface ActivityInput {
   outcome?: string | null;
   nextAction?: string | null;
   nextActionDue?: string | null;
-  projectId?: number | null;
+  projectId?: Id | null;
   intelTags?: string[] | null;
   contractAmount?: number | null;
   paymentAmount?: number | null;
   source?: RecordSource;
 }
+
+/** A change to an activity: the fields given (null clears). An activity stays with its account. */
+export type ActivityPatch = Partial<Omit<ActivityInput, 'accountId' | 'source'>>;
+
+export interface ActivityFilter {
+  accountIds?: Id[] | null;
+  managerIds?: Id[] | null;
+  types?: (ActivityType | string)[] | null;
+  /** 日期 from / to, inclusive (`YYYY-MM-DD`). */
+  from?: string | null;
+  to?: string | null;
+  projectIds?: Id[] | null;
+  /** Activities carrying any of these intelligence tags. */
+  intelTags?: (IntelTag | string)[] | null;
+  updatedSince?: Date | null;
+}
+
+export enum ActivitySortField {
+  ID = 'ID',
+  OCCURRED_ON = 'OCCURRED_ON',
+  UPDATED_AT = 'UPDATED_AT',
+}
+
+const ACTIVITY_SORTS: SortColumns<ActivitySortField> = {
+  ID: { column: 'id', property: 'id' },
+  OCCURRED_ON: { column: 'occurredOn', property: 'occurredOn' },
+  UPDATED_AT: { column: 'updatedAt', property: 'updatedAt', datetime: true },
+};
 
 /**
  * A ledger row's natural key: account + date + type + content (subject and summary, normalised), so
@@ -38,24 +77,37 @@ export function activityNaturalKey(accountId: number, occurredOn: string, type: 
   return createHash('sha256').update([accountId, occurredOn, type, content].join('\u001e')).digest('hex');
 }
 
-/** 经营档案: visits, exchanges and other events logged by account managers. */
+/**
+ * 经营档案: visits, exchanges and other events logged by account managers. Writes: ADMIN, or the
+ * MANAGER of the account. A ledger row's 回款金额 is kept as a Payment linked to the activity (one per
+ * activity), so collections are counted once, wherever they were recorded.
+ */
 export class ActivityService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly maxPageSize: () => number,
+  ) {}
 
   normalize(input: ActivityInput): Partial<Activity> {
+    const accountId = toId(input.accountId, 'accountId');
+    if (!cleanText(input.occurredOn)) throw new DomainError(ErrorCode.REQUIRED, 'occurredOn: 日期 is required', { field: 'occurredOn' });
     const occurredOn = assertLocalDate(input.occurredOn, 'occurredOn');
+    if (!cleanText(input.type)) throw new DomainError(ErrorCode.REQUIRED, 'type: 类型 is required', { field: 'type' });
     const type = ActivityTypes.parse(input.type, 'type');
     const subject = cleanText(input.subject);
     const summary = cleanText(input.summary);
     if (!subject && !summary) throw new DomainError(ErrorCode.REQUIRED, 'summary: an activity needs a subject or a summary', { field: 'summary' });
+    if (subject && subject.length > 300) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'subject: at most 300 characters', { field: 'subject' });
     const money = (v: number | null | undefined, field: string) => {
       if (v == null) return null;
       if (v < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${field}: must not be negative`, { field });
       return yuanToFen(v, field);
     };
     return {
-      accountId: input.accountId,
-      managerId: input.managerId ?? null,
+      accountId,
+      managerId: toIdOrNull(input.managerId, 'managerId'),
       occurredOn,
       type,
       participants: cleanText(input.participants),
@@ -65,16 +117,139 @@ export class ActivityService {
       outcome: cleanText(input.outcome),
       nextAction: cleanText(input.nextAction),
       nextActionDue: input.nextActionDue ? assertLocalDate(input.nextActionDue, 'nextActionDue') : null,
-      projectId: input.projectId ?? null,
+      projectId: toIdOrNull(input.projectId, 'projectId'),
       intelTags: [...new Set((input.intelTags ?? []).map((t) => IntelTags.parse(t, 'intelTags')))],
       contractAmountFen: money(input.contractAmount, 'contractAmount'),
       paymentAmountFen: money(input.paymentAmount, 'paymentAmount'),
-      naturalKey: activityNaturalKey(input.accountId, occurredOn, type, subject, summary),
+      naturalKey: activityNaturalKey(accountId, occurredOn, type, subject, summary),
       source: input.source ?? RecordSource.MANUAL,
     };
   }
 
-  async createMany(ctx: RequestContext, inputs: ActivityInput[]): Promise<void> {
-    await bulkInsert(managerFor(this.ds, ctx), Activity, inputs.map((i) => ({ ...this.normalize(i), version: 1 })));
+  async get(ctx: RequestContext, id: Id): Promise<Activity> {
+    return findByIdOrFail(this.ds, ctx, Activity, id);
   }
+
+  list(ctx: RequestContext, filter: ActivityFilter | null | undefined, page: PageArgs, order?: SortOrder<ActivitySortField> | null, columns?: readonly string[]): Promise<Connection<Activity>> {
+    const f = filter ?? {};
+    const qb = new ListQuery(managerFor(this.ds, ctx), Activity, 'act');
+    new Where(qb)
+      .in('accountId', toIds(f.accountIds, 'filter.accountIds'))
+      .in('managerId', toIds(f.managerIds, 'filter.managerIds'))
+      .in('type', f.types?.map((t) => ActivityTypes.parse(String(t), 'filter.types')))
+      .range('occurredOn', f.from ? assertLocalDate(f.from, 'filter.from') : null, f.to ? assertLocalDate(f.to, 'filter.to') : null)
+      .in('projectId', toIds(f.projectIds, 'filter.projectIds'))
+      .range('updatedAt', f.updatedSince, null);
+    if (f.intelTags) {
+      const tags = f.intelTags.map((t) => IntelTags.parse(String(t), 'filter.intelTags'));
+      // simple-array stores `A,B`: match whole items by wrapping both sides in commas.
+      const wrapped = dbKind(this.ds) === 'mysql' ? "CONCAT(',', act.intel_tags, ',')" : "(',' || act.intel_tags || ',')";
+      if (tags.length === 0) qb.andWhere('1 = 0');
+      else qb.andWhere(`(${tags.map((_, i) => `${wrapped} LIKE :tag${i}`).join(' OR ')})`, Object.fromEntries(tags.map((t, i) => [`tag${i}`, `%,${t},%`])));
+    }
+    return paginate(qb, page, sortSpec(ACTIVITY_SORTS, order, ActivitySortField.ID), this.maxPageSize(), columns);
+  }
+
+  async create(ctx: RequestContext, input: ActivityInput): Promise<Activity> {
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const account = await this.access.accountForWrite(tx, input.accountId, 'accountId', 'log activities of this account');
+      // A manager logs its own visits unless it says otherwise.
+      const managerId = input.managerId === undefined && ctx.actor.role === Role.MANAGER ? ctx.actor.userId : input.managerId;
+      const values = this.normalize({ ...input, accountId: account.id, managerId });
+      await this.checkLinks(tx, values, null);
+      const activity = em.create(Activity, values);
+      await em.save(activity);
+      await this.syncLedgerPayment(tx, activity);
+      await this.audit.record(tx, { action: 'activity.create', entity: 'Activity', entityId: activity.id, after: { accountId: account.id, type: activity.type, occurredOn: activity.occurredOn } });
+      return activity;
+    });
+  }
+
+  async update(ctx: RequestContext, id: Id, patch: ActivityPatch, expectedVersion?: number | null): Promise<Activity> {
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const activity = await this.get(tx, id);
+      await this.access.accountForWrite(tx, activity.accountId, 'accountId', 'change activities of this account');
+      const { source: _source, ...values } = this.normalize(mergePatch(activityInput(activity), patch));
+      await this.checkLinks(tx, values, activity.id);
+      await updateVersioned(managerFor(this.ds, tx), Activity, activity, values, expectedVersion, `activity ${activity.id}`);
+      const updated = await this.get(tx, activity.id);
+      await this.syncLedgerPayment(tx, updated);
+      await this.audit.record(tx, { action: 'activity.update', entity: 'Activity', entityId: activity.id, fields: patchFields(patch) });
+      return updated;
+    });
+  }
+
+  /** Deletes an activity; a collection recorded with it (its linked payment) goes with it. */
+  async delete(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<Activity> {
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const activity = await this.get(tx, id);
+      await this.access.accountForWrite(tx, activity.accountId, 'accountId', 'delete activities of this account');
+      await em.delete(Payment, { activityId: activity.id });
+      await deleteVersioned(em, Activity, activity, expectedVersion, `activity ${activity.id}`);
+      await this.audit.record(tx, { action: 'activity.delete', entity: 'Activity', entityId: activity.id, before: { accountId: activity.accountId, type: activity.type, occurredOn: activity.occurredOn } });
+      return activity;
+    });
+  }
+
+  /**
+   * Validates every row first, then writes them in batches, with the linked payments of rows that
+   * carry a 回款金额: all or nothing within the caller's transaction.
+   */
+  async createMany(ctx: RequestContext, inputs: ActivityInput[]): Promise<void> {
+    const em = managerFor(this.ds, ctx);
+    const rows = inputs.map((i) => ({ ...this.normalize(i), version: 1 }));
+    await bulkInsert(em, Activity, rows);
+    const withMoney = rows.filter((r) => (r.paymentAmountFen ?? 0) > 0);
+    if (withMoney.length === 0) return;
+    // Multi-row INSERTs do not report ids portably (see bulkInsert): find the rows by natural key.
+    const ids = new Map<string, number>();
+    for (let i = 0; i < withMoney.length; i += 500) {
+      const found = await em.find(Activity, { select: { id: true, naturalKey: true }, where: { naturalKey: In(withMoney.slice(i, i + 500).map((r) => r.naturalKey)) } });
+      for (const f of found) ids.set(f.naturalKey, f.id);
+    }
+    await bulkInsert(em, Payment, withMoney.map((r) => ({ ...ledgerPayment({ ...r, id: ids.get(r.naturalKey as string) } as Activity), version: 1 })));
+  }
+
+  /** The activity's manager and project exist, the project is the account's, and no identical row exists. */
+  private async checkLinks(ctx: RequestContext, v: Partial<Activity>, selfId: number | null): Promise<void> {
+    const em = managerFor(this.ds, ctx);
+    if (v.managerId != null && !(await em.existsBy(User, { id: v.managerId }))) throw new DomainError(ErrorCode.NOT_FOUND, `managerId: user ${v.managerId} not found`, { field: 'managerId' });
+    if (v.projectId != null) {
+      const project = await em.findOneBy(Project, { id: v.projectId });
+      if (!project) throw new DomainError(ErrorCode.NOT_FOUND, `projectId: project ${v.projectId} not found`, { field: 'projectId' });
+      if (project.accountId !== v.accountId) throw new DomainError(ErrorCode.VALIDATION_FAILED, `projectId: project ${project.name} belongs to another account`, { field: 'projectId' });
+    }
+    const same = await em.findOne(Activity, { select: { id: true }, where: { naturalKey: v.naturalKey } });
+    if (same && same.id !== selfId) {
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `summary: the same activity (account, date, type and content) is already recorded as activity ${same.id}`, { field: 'summary' });
+    }
+  }
+
+  /** Creates, updates or removes the payment that holds an activity's 回款金额. */
+  private async syncLedgerPayment(ctx: RequestContext, activity: Activity): Promise<void> {
+    const em = managerFor(this.ds, ctx);
+    const existing = await em.findOneBy(Payment, { activityId: activity.id });
+    const amount = activity.paymentAmountFen ?? 0;
+    if (amount <= 0) {
+      if (existing) await em.delete(Payment, { id: existing.id });
+      return;
+    }
+    const values = ledgerPayment(activity);
+    if (existing) await updateVersioned(em, Payment, existing, values, null, `payment ${existing.id}`);
+    else await em.insert(Payment, { ...values, version: 1 });
+  }
+}
+
+function ledgerPayment(a: Pick<Activity, 'id' | 'accountId' | 'projectId' | 'occurredOn' | 'paymentAmountFen' | 'source'>): Partial<Payment> {
+  return { accountId: a.accountId, projectId: a.projectId, receivedOn: a.occurredOn, amountFen: a.paymentAmountFen as number, activityId: a.id, source: a.source, method: null, reference: null };
+}
+
+function activityInput(a: Activity): ActivityInput {
+  return {
+    accountId: a.accountId, managerId: a.managerId, occurredOn: a.occurredOn, type: a.type, participants: a.participants, counterparts: a.counterparts,
+    subject: a.subject, summary: a.summary, outcome: a.outcome, nextAction: a.nextAction, nextActionDue: a.nextActionDue, projectId: a.projectId,
+    intelTags: a.intelTags, contractAmount: a.contractAmount, paymentAmount: a.paymentAmount, source: a.source,
+  };
 }

@@ -3,7 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { BaseRecord, TimestampColumn } from '../../db/columns';
 
 /** 访问记录: append-only record of a policy action, a sensitive read, an import or a download. Never holds personal values. */
-@ObjectType({ description: '访问记录 / audit event (append-only; never holds personal values)' })
+@ObjectType({ simpleResolvers: true, description: '访问记录 / audit event (append-only; never holds personal values)' })
 @Entity('audit_events')
 @Index(['entity', 'entityId'])
 export class AuditEvent extends BaseRecord {

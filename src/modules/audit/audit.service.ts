@@ -1,22 +1,35 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { Role } from '../../common/enums';
-import { paginate, type Connection, type PageArgs } from '../../common/pagination';
+import { toIds, type Id } from '../../common/ids';
+import { SortDirection, paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { managerFor } from '../../db/transaction';
-import { requireRole } from '../policy/policy-support';
+import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
+import type { AccessService } from '../auth/access.service';
 import { AuditEvent } from './audit-event.entity';
 
-export interface AuditFilter {
+export interface AuditEventFilter {
+  /** Entity type, e.g. `Account`. */
   entity?: string | null;
+  entityIds?: Id[] | null;
+  /** One entity id (the common case: the trail of one record). */
   entityId?: string | null;
-  /** Exact action (`account.reassign`), or a prefix ending in `*` (`tierReview.*`). */
+  /** Actions, e.g. `account.update`, `auth.login.failed`. */
+  actions?: string[] | null;
+  /** One action, or a prefix ending in `*` (`tierReview.*`). */
   action?: string | null;
+  /** Actor as recorded (a login, `apikey:<name>`, `system:<what>`). */
   actor?: string | null;
-  /** From this moment on (inclusive). */
   from?: Date | null;
-  /** Before this moment (exclusive). */
   to?: Date | null;
+  requestId?: string | null;
 }
+
+export enum AuditEventSortField {
+  ID = 'ID',
+}
+
+const AUDIT_SORTS: SortColumns<AuditEventSortField> = { ID: { column: 'id', property: 'id' } };
 
 export interface AuditEntry {
   action: string;
@@ -30,7 +43,30 @@ export interface AuditEntry {
 
 /** Append-only audit trail. Written in the caller's transaction, so an action and its record commit together. */
 export class AuditService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access?: AccessService,
+    private readonly maxPageSize: () => number = () => 500,
+  ) {}
+
+  /** The trail, newest first by default: ADMIN and COMMITTEE only. */
+  async list(ctx: RequestContext, filter: AuditEventFilter | null | undefined, page: PageArgs, order?: SortOrder<AuditEventSortField> | null, columns?: readonly string[]): Promise<Connection<AuditEvent>> {
+    this.access?.assertCanReadAudit(ctx);
+    const f = filter ?? {};
+    const qb = new ListQuery(managerFor(this.ds, ctx), AuditEvent, 'ae');
+    new Where(qb)
+      .eq('entity', f.entity)
+      .in('entityId', toIds(f.entityIds, 'filter.entityIds')?.map(String))
+      .eq('entityId', f.entityId)
+      .in('action', f.actions)
+      .eq('actor', f.actor)
+      .range('at', f.from, f.to)
+      .eq('requestId', f.requestId);
+    // SUBSTR rather than LIKE: the two databases disagree on how to write the LIKE escape character.
+    if (f.action?.endsWith('*')) qb.andWhere('SUBSTR(ae.action, 1, :actionPrefixLength) = :actionPrefix', { actionPrefixLength: f.action.length - 1, actionPrefix: f.action.slice(0, -1) });
+    else if (f.action) qb.andWhere('ae.action = :action', { action: f.action });
+    return paginate(qb, page, sortSpec(AUDIT_SORTS, order ?? { field: AuditEventSortField.ID, direction: SortDirection.DESC }, AuditEventSortField.ID), this.maxPageSize(), columns);
+  }
 
   async record(ctx: RequestContext, entry: AuditEntry): Promise<void> {
     await this.recordMany(ctx, [entry]);
@@ -61,20 +97,5 @@ export class AuditService {
       )
       .updateEntity(false)
       .execute();
-  }
-
-  /** The trail, newest first, keyset-paged: for ADMIN and the committee only. */
-  async list(ctx: RequestContext, filter: AuditFilter, page: PageArgs, maxPageSize: number): Promise<Connection<AuditEvent>> {
-    requireRole(ctx, [Role.COMMITTEE], 'auditEvents');
-    const qb = managerFor(this.ds, ctx).createQueryBuilder(AuditEvent, 'e');
-    if (filter.entity) qb.andWhere('e.entity = :entity', { entity: filter.entity });
-    if (filter.entityId) qb.andWhere('e.entityId = :entityId', { entityId: filter.entityId });
-    if (filter.actor) qb.andWhere('e.actor = :actor', { actor: filter.actor });
-    // SUBSTR rather than LIKE: the two databases disagree on how to write the LIKE escape character.
-    if (filter.action?.endsWith('*')) qb.andWhere('SUBSTR(e.action, 1, :len) = :prefix', { len: filter.action.length - 1, prefix: filter.action.slice(0, -1) });
-    else if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
-    if (filter.from) qb.andWhere('e.at >= :from', { from: filter.from });
-    if (filter.to) qb.andWhere('e.at < :to', { to: filter.to });
-    return paginate(qb, page, { column: 'at', property: 'at', direction: 'DESC', datetime: true }, maxPageSize);
   }
 }

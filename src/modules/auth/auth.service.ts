@@ -3,11 +3,39 @@ import { IsNull, type DataSource } from 'typeorm';
 import type { Actor, RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { Role, Roles } from '../../common/enums';
+import { toId, type Id } from '../../common/ids';
 import { cleanText } from '../../common/text';
 import { managerFor } from '../../db/transaction';
 import { AuditService } from '../audit/audit.service';
 import { User } from '../org/user.entity';
+import { readWhereIn } from '../../db/hydrate';
 import { ApiKey } from './api-key.entity';
+import { AccessService } from './access.service';
+import { hashPassword, verifyPassword } from './password';
+import { TOKEN_PREFIX, signToken, signingKey, verifyToken } from './token';
+
+export interface AuthOptions {
+  /** KAM_TOKEN_SECRET; undefined in development/test = a random key per process. */
+  tokenSecret: string | undefined;
+  tokenTtlSeconds: number;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  user: User;
+}
+
+/** Consecutive wrong passwords before a login is locked, and for how long. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOCK_MINUTES = 15;
+
+let timingHash: Promise<string> | undefined;
+/** A real hash to verify against when the login does not exist, so both answers take as long. */
+function dummyHash(): Promise<string> {
+  timingHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return timingHash;
+}
 
 export interface CreateApiKeyInput {
   name: string;
@@ -23,12 +51,86 @@ export function hashApiKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** Authentication: API keys (only a SHA-256 is stored) and, later, user logins. */
+/** Authentication: API keys (only a SHA-256 is stored) and user logins (scrypt hashes, signed tokens). */
 export class AuthService {
+  private readonly key: Buffer;
+  /** True when tokens are signed with a per-process key (no KAM_TOKEN_SECRET). */
+  readonly ephemeralTokenSecret: boolean;
+
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
-  ) {}
+    private readonly access: AccessService,
+    private readonly options: AuthOptions,
+  ) {
+    const { key, ephemeral } = signingKey(options.tokenSecret);
+    this.key = key;
+    this.ephemeralTokenSecret = ephemeral;
+  }
+
+  /**
+   * Checks a login and password and issues a signed token valid for KAM_TOKEN_TTL seconds. A wrong
+   * login and a wrong password get the same answer; after {@link MAX_FAILED_LOGINS} wrong passwords
+   * in a row the login is locked for {@link LOCK_MINUTES} minutes.
+   */
+  async login(ctx: RequestContext, login: string, password: string): Promise<LoginResult> {
+    const em = this.ds.manager;
+    const name = cleanText(login);
+    const user = name ? await em.findOneBy(User, { login: name }) : null;
+    const now = new Date();
+    const refused = () => new DomainError(ErrorCode.UNAUTHENTICATED, 'wrong login or password');
+    if (!user || !user.passwordHash || !user.active) {
+      await verifyPassword(password, await dummyHash());
+      await this.audit.record(ctx, { action: 'auth.login.failed', entity: 'User', entityId: user?.id ?? null, after: { login: name } });
+      throw refused();
+    }
+    if (user.lockedUntil && user.lockedUntil > now) {
+      throw new DomainError(ErrorCode.LOGIN_LOCKED, `too many wrong passwords: the login is locked until ${user.lockedUntil.toISOString()}`);
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      // Counted in the database, so parallel guesses (on any instance) all count.
+      await em.increment(User, { id: user.id }, 'failedLogins', 1);
+      const failed = (await em.findOne(User, { where: { id: user.id }, select: { id: true, failedLogins: true } }))?.failedLogins ?? MAX_FAILED_LOGINS;
+      const lock = failed >= MAX_FAILED_LOGINS;
+      if (lock) await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) });
+      await this.audit.record(ctx, { action: lock ? 'auth.login.locked' : 'auth.login.failed', entity: 'User', entityId: user.id, after: { login: name } });
+      throw refused();
+    }
+    if (user.failedLogins !== 0 || user.lockedUntil) await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: null });
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = iat + this.options.tokenTtlSeconds;
+    const token = signToken(this.key, { sub: user.id, login: user.login as string, role: user.role, unit: user.unitId, iat, exp });
+    await this.audit.record({ ...ctx, actor: actorOf(user) }, { action: 'auth.login', entity: 'User', entityId: user.id });
+    return { token, expiresAt: new Date(exp * 1000), user };
+  }
+
+  /** ADMIN sets (or resets) a user's password; the user's lockout is lifted. */
+  async setPassword(ctx: RequestContext, userId: Id, password: string): Promise<User> {
+    this.access.assertAdmin(ctx, "set users' passwords");
+    const em = managerFor(this.ds, ctx);
+    const id = toId(userId, 'userId');
+    const user = await em.findOneBy(User, { id });
+    if (!user) throw new DomainError(ErrorCode.NOT_FOUND, `userId: user ${id} not found`, { field: 'userId' });
+    if (!user.login) throw new DomainError(ErrorCode.VALIDATION_FAILED, `userId: user ${user.name} has no login; give them one first`, { field: 'userId' });
+    await em.update(User, { id }, { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null });
+    await this.audit.record(ctx, { action: 'user.password.set', entity: 'User', entityId: id });
+    return (await em.findOneBy(User, { id })) as User;
+  }
+
+  /** A logged-in user changes their own password, proving the current one. */
+  async changeOwnPassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<void> {
+    const { actor } = ctx;
+    if (actor.kind === 'anonymous') throw new DomainError(ErrorCode.UNAUTHENTICATED, 'log in first');
+    if (actor.kind !== 'user' || actor.userId === null) {
+      throw new DomainError(ErrorCode.FORBIDDEN, `${actor.name} is not a user login; an ADMIN sets passwords with setUserPassword`);
+    }
+    const user = await this.ds.manager.findOneBy(User, { id: actor.userId });
+    if (!user?.passwordHash || !(await verifyPassword(currentPassword, user.passwordHash))) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'currentPassword: wrong password', { field: 'currentPassword' });
+    }
+    await this.ds.manager.update(User, { id: user.id }, { passwordHash: await hashPassword(newPassword) });
+    await this.audit.record(ctx, { action: 'user.password.change', entity: 'User', entityId: user.id });
+  }
 
   /** Creates a key and returns its secret, which is never stored and cannot be shown again. */
   async createApiKey(ctx: RequestContext, input: CreateApiKeyInput): Promise<{ apiKey: ApiKey; secret: string }> {
@@ -66,16 +168,24 @@ export class AuthService {
   }
 
   /**
-   * The actor behind `Authorization: Bearer <secret>`; null when there is no header.
-   * A wrong, revoked or expired key is UNAUTHENTICATED.
+   * The actor behind `Authorization: Bearer <API key or login token>`; null when there is no header.
+   * A wrong, revoked or expired key or token is UNAUTHENTICATED. Tokens are checked by signature and
+   * expiry alone (no lookup): a role change or deactivation takes effect at the next login, at most
+   * KAM_TOKEN_TTL later.
    */
   async authenticate(authorization: string | undefined): Promise<Actor | null> {
     if (!authorization) return null;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!m) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Authorization must be "Bearer <API key>"');
+    if (!m) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Authorization must be "Bearer <API key or login token>"');
     const secret = m[1];
+    if (secret.startsWith(TOKEN_PREFIX)) {
+      const claims = verifyToken(this.key, secret);
+      return { kind: 'user', name: claims.login, role: claims.role, userId: claims.sub, unitId: claims.unit };
+    }
     if (!secret.startsWith(KEY_PREFIX)) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'unknown credentials');
-    const key = await this.ds.manager.findOne(ApiKey, { where: { keyHash: hashApiKey(secret) }, relations: { user: true } });
+    // This runs on every request: one lean statement for the key, one by primary key for its user.
+    const [key] = await readWhereIn(this.ds, ApiKey, 'keyHash', [hashApiKey(secret)]);
+    if (key?.userId != null) key.user = (await readWhereIn(this.ds, User, 'id', [key.userId]))[0] ?? null;
     const now = new Date();
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is unknown, revoked or expired');
@@ -87,4 +197,8 @@ export class AuthService {
     }
     return { kind: 'apikey', name: `apikey:${key.name}`, role: key.role, userId: key.userId, unitId: key.user?.unitId ?? null };
   }
+}
+
+function actorOf(user: User): Actor {
+  return { kind: 'user', name: user.login ?? `user:${user.id}`, role: user.role, userId: user.id, unitId: user.unitId };
 }

@@ -10,7 +10,7 @@ import { Account } from '../accounts/account.entity';
  * are sensitive personal information under PIPL: stored only with consent, never exposed without
  * need-to-know. They are nullable in GraphQL so a refusal never nulls the parent.
  */
-@ObjectType({ description: '大客户相关人员 / a related person at an account' })
+@ObjectType({ simpleResolvers: true, description: '大客户相关人员 / a related person at an account' })
 @Entity('contacts')
 @Index(['accountId', 'nameKey'])
 export class Contact extends VersionedRecord {

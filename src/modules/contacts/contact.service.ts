@@ -2,18 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
-import { Closenesses, ContactRoles, Genders, RecordSource } from '../../common/enums';
+import { Closenesses, ContactRoles, Genders, RecordSource, type ContactRole } from '../../common/enums';
 import { assertLocalDate } from '../../common/dates';
+import { toId, toIds, type Id } from '../../common/ids';
+import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { cleanText, nameKey } from '../../common/text';
 import { normalizeEmail, normalizeMobile, normalizePhone } from '../../common/validation';
-import { managerFor } from '../../db/transaction';
+import { inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
-import { Account } from '../accounts/account.entity';
+import { Where } from '../../db/filters';
+import { ListQuery } from '../../db/list-query';
+import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
+import { AuditService } from '../audit/audit.service';
+import { AccessService } from '../auth/access.service';
 import { Contact } from './contact.entity';
 import { mobileLookupHash } from './mobile-hash';
 
 export interface ContactInput {
-  accountId: number;
+  accountId: Id;
   name: string;
   gender?: string | null;
   title?: string | null;
@@ -36,12 +42,54 @@ export interface ContactInput {
   source?: RecordSource;
 }
 
+/** A change to a person: the fields given (null clears). A person stays with its account. */
+export type ContactPatch = Partial<Omit<ContactInput, 'accountId' | 'source'>>;
+
+export interface ContactFilter {
+  accountIds?: Id[] | null;
+  roles?: (ContactRole | string)[] | null;
+  /** true: 在职 only; false: 离职 only. */
+  active?: boolean | null;
+  nameContains?: string | null;
+  updatedSince?: Date | null;
+}
+
+export enum ContactSortField {
+  ID = 'ID',
+  NAME = 'NAME',
+  UPDATED_AT = 'UPDATED_AT',
+}
+
+const CONTACT_SORTS: SortColumns<ContactSortField> = {
+  ID: { column: 'id', property: 'id' },
+  NAME: { column: 'name', property: 'name' },
+  UPDATED_AT: { column: 'updatedAt', property: 'updatedAt', datetime: true },
+};
+
 /** The 🔒 fields: stored only with a consent record. */
 export const SENSITIVE_CONTACT_FIELDS = ['familyInfo', 'homeAddress', 'hobbies'] as const;
 
-/** 大客户相关人员: the people at an account. */
+/** 大客户相关人员: the people at an account. Writes: ADMIN, or the MANAGER of the account. */
 export class ContactService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly maxPageSize: () => number,
+  ) {}
+
+  list(ctx: RequestContext, filter: ContactFilter | null | undefined, page: PageArgs, order?: SortOrder<ContactSortField> | null, columns?: readonly string[]): Promise<Connection<Contact>> {
+    const f = filter ?? {};
+    const qb = new ListQuery(managerFor(this.ds, ctx), Contact, 'c');
+    const q = cleanText(f.nameContains);
+    new Where(qb)
+      .in('accountId', toIds(f.accountIds, 'filter.accountIds'))
+      .in('role', f.roles?.map((r) => ContactRoles.parse(String(r), 'filter.roles')))
+      .eq('active', f.active)
+      .contains(q, ['name', q ?? ''], ['nameKey', q ? nameKey(q) : ''])
+      .range('updatedAt', f.updatedSince, null);
+    return paginate(qb, page, sortSpec(CONTACT_SORTS, order, ContactSortField.ID), this.maxPageSize(), columns);
+  }
 
   async get(ctx: RequestContext, id: number): Promise<Contact> {
     const c = await managerFor(this.ds, ctx).findOneBy(Contact, { id });
@@ -61,7 +109,7 @@ export class ContactService {
     }
     const mobile = cleanText(input.mobile) ? normalizeMobile(input.mobile as string, 'mobile') : null;
     return {
-      accountId: input.accountId,
+      accountId: toId(input.accountId, 'accountId'),
       name,
       nameKey: nameKey(name),
       gender: cleanText(input.gender) ? Genders.parse(input.gender as string, 'gender') : null,
@@ -90,10 +138,38 @@ export class ContactService {
 
   async create(ctx: RequestContext, input: ContactInput): Promise<Contact> {
     const em = managerFor(this.ds, ctx);
-    if (!(await em.existsBy(Account, { id: input.accountId }))) throw new DomainError(ErrorCode.NOT_FOUND, `accountId: account ${input.accountId} not found`, { field: 'accountId' });
-    const contact = em.create(Contact, { ...this.normalize(input), uid: randomUUID() });
+    const account = await this.access.accountForWrite(ctx, input.accountId, 'accountId', 'add people to this account');
+    const contact = em.create(Contact, { ...this.normalize({ ...input, accountId: account.id }), uid: randomUUID() });
     await em.save(contact);
+    await this.audit.record(ctx, { action: 'contact.create', entity: 'Contact', entityId: contact.id, fields: patchFields(input) });
     return contact;
+  }
+
+  /** Applies a patch (validated as a whole person), refusing a stale `expectedVersion`. */
+  async update(ctx: RequestContext, id: Id, patch: ContactPatch, expectedVersion?: number | null): Promise<Contact> {
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const contact = await this.get(tx, toId(id, 'id'));
+      await this.access.accountForWrite(tx, contact.accountId, 'accountId', 'change people of this account');
+      const merged = mergePatch(contactInput(contact), patch);
+      // Giving a 离职 date without saying otherwise means the person has left.
+      if (patch.leftOn && patch.active === undefined) merged.active = false;
+      const { source: _source, uid: _uid, erasedAt: _erased, ...values } = this.normalize(merged);
+      await updateVersioned(em, Contact, contact, values, expectedVersion, `contact ${contact.name}`);
+      // Never the values: personal information stays out of the audit trail.
+      await this.audit.record(tx, { action: 'contact.update', entity: 'Contact', entityId: contact.id, fields: patchFields(patch) });
+      return this.get(tx, contact.id);
+    });
+  }
+
+  async delete(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<Contact> {
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const contact = await this.get(tx, toId(id, 'id'));
+      await this.access.accountForWrite(tx, contact.accountId, 'accountId', 'remove people of this account');
+      await deleteVersioned(managerFor(this.ds, tx), Contact, contact, expectedVersion, `contact ${contact.name}`);
+      await this.audit.record(tx, { action: 'contact.delete', entity: 'Contact', entityId: contact.id });
+      return contact;
+    });
   }
 
   /** Validates every row first, then writes them in batches: all or nothing within the caller's transaction. */
@@ -101,4 +177,14 @@ export class ContactService {
     const rows = inputs.map((i) => ({ ...this.normalize(i), uid: randomUUID(), version: 1 }));
     await bulkInsert(managerFor(this.ds, ctx), Contact, rows);
   }
+}
+
+/** A stored person as input, so a patch can be validated as a whole person. */
+function contactInput(c: Contact): ContactInput {
+  return {
+    accountId: c.accountId, name: c.name, gender: c.gender, title: c.title, department: c.department, role: c.role,
+    officePhone: c.officePhone, mobile: c.mobile, email: c.email, birthday: c.birthday, familyInfo: c.familyInfo,
+    homeAddress: c.homeAddress, hobbies: c.hobbies, closeness: c.closeness, consentAt: c.consentAt, consentSource: c.consentSource,
+    consentScope: c.consentScope, active: c.active, leftOn: c.leftOn, notes: c.notes, source: c.source,
+  };
 }

@@ -9,7 +9,7 @@ import { User } from '../org/user.entity';
 const decimalToNumber = { to: (v: number | null) => v, from: (v: string | number | null) => (v === null ? null : Number(v)) };
 
 /** 信用评价 / 年度评价: one per account and year, with the year-end decision. */
-@ObjectType({ description: '信用评价（年度评价）/ yearly credit evaluation and year-end decision' })
+@ObjectType({ simpleResolvers: true, description: '信用评价（年度评价）/ yearly credit evaluation and year-end decision' })
 @Entity('credit_evaluations')
 @Index(['accountId', 'year'], { unique: true })
 export class CreditEvaluation extends VersionedRecord {

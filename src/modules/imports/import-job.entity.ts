@@ -5,7 +5,7 @@ import { ImportAnnex, ImportMode, ImportStatus } from '../../common/enums';
 import { OrgUnit } from '../org/org-unit.entity';
 
 /** 导入记录: one run of an annex import (dry-run or real). Job state lives here, not in memory. */
-@ObjectType({ description: '导入记录 / import job' })
+@ObjectType({ simpleResolvers: true, description: '导入记录 / import job' })
 @Entity('import_jobs')
 @Index(['status', 'createdAt'])
 export class ImportJob extends BaseRecord {

@@ -1,9 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { notFound, DomainError, ErrorCode } from '../../common/errors';
-import { ImportAnnex, ImportMode, ImportStatus, Role } from '../../common/enums';
-import { paginate, type Connection, type PageArgs } from '../../common/pagination';
+import { ImportAnnex, ImportAnnexes, ImportMode, ImportStatus, ImportStatuses, Role } from '../../common/enums';
+import { toIds, type Id } from '../../common/ids';
+import { SortDirection, paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { bulkInsert } from '../../db/bulk';
+import { Where } from '../../db/filters';
+import { ListQuery, type Filterable } from '../../db/list-query';
 import { ImportJob } from './import-job.entity';
 import { ImportIssue } from './import-issue.entity';
 
@@ -43,9 +46,23 @@ export interface IssueRecord {
 }
 
 export interface ImportJobFilter {
-  annex?: ImportAnnex | null;
-  status?: ImportStatus | null;
+  annexes?: (ImportAnnex | string)[] | null;
+  statuses?: (ImportStatus | string)[] | null;
+  unitIds?: Id[] | null;
+  /** Started (created) from / to. */
+  from?: Date | null;
+  to?: Date | null;
 }
+
+export enum ImportJobSortField {
+  ID = 'ID',
+  CREATED_AT = 'CREATED_AT',
+}
+
+const IMPORT_JOB_SORTS: SortColumns<ImportJobSortField> = {
+  ID: { column: 'id', property: 'id' },
+  CREATED_AT: { column: 'createdAt', property: 'createdAt', datetime: true },
+};
 
 /**
  * 导入记录: the lifecycle of import jobs. Job rows are written outside the import's own transaction
@@ -86,19 +103,23 @@ export class ImportService {
     return this.ds.manager.findOneByOrFail(ImportJob, { id: jobId });
   }
 
-  /** Jobs the caller may see: all for ADMIN, those of their own unit for a MANAGER. */
-  async list(ctx: RequestContext, filter: ImportJobFilter, page: PageArgs): Promise<Connection<ImportJob>> {
-    const qb = this.ds.manager.createQueryBuilder(ImportJob, 'j');
-    if (filter.annex) qb.andWhere('j.annex = :annex', { annex: filter.annex });
-    if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });
+  /** Jobs the caller may see (all for ADMIN, those of their own unit for a MANAGER), newest first by default. */
+  list(ctx: RequestContext, filter: ImportJobFilter | null | undefined, page: PageArgs, order?: SortOrder<ImportJobSortField> | null, columns?: readonly string[]): Promise<Connection<ImportJob>> {
+    const f = filter ?? {};
+    const qb = new ListQuery(this.ds.manager, ImportJob, 'j');
+    new Where(qb)
+      .in('annex', f.annexes?.map((a) => ImportAnnexes.parse(String(a), 'filter.annexes')))
+      .in('status', f.statuses?.map((x) => ImportStatuses.parse(String(x), 'filter.statuses')))
+      .in('unitId', toIds(f.unitIds, 'filter.unitIds'))
+      .range('createdAt', f.from, f.to);
     this.scope(ctx, qb);
-    return paginate(qb, page, { column: 'id', property: 'id', direction: 'DESC' }, this.maxPageSize());
+    return paginate(qb, page, sortSpec(IMPORT_JOB_SORTS, order ?? { field: ImportJobSortField.ID, direction: SortDirection.DESC }, ImportJobSortField.ID), this.maxPageSize(), columns);
   }
 
   async get(ctx: RequestContext, id: number): Promise<ImportJob> {
-    const qb = this.ds.manager.createQueryBuilder(ImportJob, 'j').where('j.id = :id', { id });
+    const qb = new ListQuery(this.ds.manager, ImportJob, 'j').andWhere('j.id = :id', { id });
     this.scope(ctx, qb);
-    const job = await qb.getOne();
+    const [job] = await qb.limit(1).getMany();
     if (!job) throw notFound('ImportJob', id);
     return job;
   }
@@ -107,11 +128,11 @@ export class ImportService {
     return this.ds.manager.find(ImportIssue, { where: { jobId, ...(severity ? { severity } : {}) }, order: { id: 'ASC' }, take: limit });
   }
 
-  private scope(ctx: RequestContext, qb: ReturnType<DataSource['manager']['createQueryBuilder']>): void {
+  private scope(ctx: RequestContext, qb: Filterable): void {
     const { role, unitId } = ctx.actor;
     if (role === Role.ADMIN) return;
     if (role === Role.MANAGER && unitId !== null) {
-      qb.andWhere('j.unit_id = :unitId', { unitId });
+      qb.andWhere('j.unitId = :unitId', { unitId });
       return;
     }
     throw new DomainError(ErrorCode.FORBIDDEN, `role ${role} may not see import jobs`);

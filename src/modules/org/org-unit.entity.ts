@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { VersionedRecord } from '../../db/columns';
 import { OrgUnitKind } from '../../common/enums';
 
-@ObjectType({ description: '单位（公司/分公司/部门）/ organisational unit' })
+@ObjectType({ simpleResolvers: true, description: '单位（公司/分公司/部门）/ organisational unit' })
 @Entity('org_units')
 export class OrgUnit extends VersionedRecord {
   @Field({ description: '单位编码 / unit code' })

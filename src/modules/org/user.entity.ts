@@ -4,7 +4,7 @@ import { TimestampColumn, VersionedRecord } from '../../db/columns';
 import { Role } from '../../common/enums';
 import { OrgUnit } from './org-unit.entity';
 
-@ObjectType({ description: '用户 / 客户经理 — user or account manager' })
+@ObjectType({ simpleResolvers: true, description: '用户 / 客户经理 — user or account manager' })
 @Entity('users')
 @Index(['unitId', 'nameKey'])
 export class User extends VersionedRecord {

@@ -4,7 +4,7 @@ import { MoneyColumn, VersionedRecord } from '../../db/columns';
 import { fenToYuan } from '../../common/money';
 
 /** 管理层级 (公司级 / 分公司级): who manages the account, by follow-up contract value. Data. */
-@ObjectType({ description: '管理层级 / management level (公司级, 分公司级)' })
+@ObjectType({ simpleResolvers: true, description: '管理层级 / management level (公司级, 分公司级)' })
 @Entity('management_levels')
 export class ManagementLevel extends VersionedRecord {
   @Field({ description: '编码 / code, e.g. COMPANY' })

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { Role } from '../../common/enums';
 import { LocalDateScalar } from '../../common/scalars';
 import type { GraphQLContext } from '../../http/graphql-context';
-import { PageArgsType } from '../accounts/account.resolver';
+import { PageArgsType } from '../../common/pagination';
 import { Account } from '../accounts/account.entity';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';

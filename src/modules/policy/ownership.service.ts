@@ -18,6 +18,7 @@ import { Assignment } from './assignment.entity';
 import { AccountRecommendation } from './account-recommendation.entity';
 import { TierReview } from './tier-review.entity';
 import type { TierService } from './tier.service';
+import type { AccessService } from '../auth/access.service';
 import {
   acquirePolicyLock, dateOrToday, decidePending, isRole, optionalText, pendingRow, pick, requireRole, requiredText, updateVersioned,
 } from './policy-support';
@@ -104,6 +105,7 @@ export class OwnershipService {
     private readonly ds: DataSource,
     private readonly audit: AuditService,
     private readonly tiers: TierService,
+    private readonly access: AccessService,
     /** Late-bound: AccountService calls back into this service for its ownership rules. */
     private readonly accounts: () => AccountService,
   ) {}
@@ -127,11 +129,8 @@ export class OwnershipService {
   }
 
   /** Whether the caller is the account's manager (primary, or on a cross-region assignment). */
-  async actorManages(ctx: RequestContext, account: Pick<Account, 'id' | 'managerId'>): Promise<boolean> {
-    const userId = ctx.actor.userId;
-    if (userId === null) return false;
-    if (account.managerId === userId) return true;
-    return managerFor(this.ds, ctx).existsBy(Assignment, { accountId: account.id, managerId: userId, toDate: IsNull() });
+  actorManages(ctx: RequestContext, account: Pick<Account, 'id' | 'managerId'>): Promise<boolean> {
+    return this.access.manages(ctx, account);
   }
 
   /** A MANAGER may act only on accounts it manages; other roles pass (their role was checked already). */
@@ -475,21 +474,7 @@ export class OwnershipService {
     }
   }
 
-  /**
-   * Before AccountService validates a patch: a MANAGER changes only accounts of its own unit (or of a
-   * unit on a cross-region assignment), whatever the fields.
-   */
-  async assertMayWrite(ctx: RequestContext, account: Account): Promise<void> {
-    if (!isRole(ctx, Role.MANAGER)) return;
-    const em = managerFor(this.ds, ctx);
-    const unitId = ctx.actor.unitId;
-    const mine = account.ownerUnitId !== null && unitId !== null
-      && (account.ownerUnitId === unitId || (await em.existsBy(Assignment, { accountId: account.id, unitId, toDate: IsNull() })));
-    if (!mine) {
-      const owner = account.ownerUnitId === null ? '无归属单位 / no owning unit' : `「${await this.unitName(em, account.ownerUnitId)}」`;
-      throw new DomainError(ErrorCode.FORBIDDEN, `account ${account.code} belongs to ${owner}; a manager changes only its own unit's accounts (谁开发、谁优先)`, { field: 'id' });
-    }
-  }
+
 
   /**
    * Before AccountService applies a patch: ownership, status and tier follow their own procedures

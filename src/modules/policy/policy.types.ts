@@ -5,7 +5,6 @@ import { ConnectionType } from '../../common/pagination';
 import { LocalDateScalar } from '../../common/scalars';
 import { fenToYuan } from '../../common/money';
 import { CreditEvaluation } from '../credit/credit-evaluation.entity';
-import { AuditEvent } from '../audit/audit-event.entity';
 import { Assignment } from './assignment.entity';
 import { AccountRecommendation } from './account-recommendation.entity';
 import { TierReview } from './tier-review.entity';
@@ -522,31 +521,9 @@ export class RecordConsentInput {
   scope?: string | null;
 }
 
-@InputType({ description: '访问记录筛选 / audit filter' })
-export class AuditEventFilterInput {
-  @Field(() => String, { nullable: true, description: '对象类型，如 Account / entity type' })
-  entity?: string | null;
-
-  @Field(() => String, { nullable: true, description: '对象标识 / entity id' })
-  entityId?: string | null;
-
-  @Field(() => String, { nullable: true, description: '动作，或以 * 结尾的前缀，如 tierReview.* / action or prefix*' })
-  action?: string | null;
-
-  @Field(() => String, { nullable: true, description: '操作人 / actor' })
-  actor?: string | null;
-
-  @Field(() => Date, { nullable: true, description: '起（含）/ from (inclusive)' })
-  from?: Date | null;
-
-  @Field(() => Date, { nullable: true, description: '止（不含）/ to (exclusive)' })
-  to?: Date | null;
-}
-
 export const AssignmentConnection = ConnectionType(Assignment, 'Assignment');
 export const AccountRecommendationConnection = ConnectionType(AccountRecommendation, 'AccountRecommendation');
 export const TierReviewConnection = ConnectionType(TierReview, 'TierReview');
 export const CadenceRuleConnection = ConnectionType(CadenceRule, 'CadenceRule');
 export const VisitComplianceConnection = ConnectionType(VisitComplianceItem, 'VisitCompliance');
 export const YearEndAssessmentConnection = ConnectionType(YearEndAssessmentType, 'YearEndAssessment');
-export const AuditEventConnection = ConnectionType(AuditEvent, 'AuditEvent');

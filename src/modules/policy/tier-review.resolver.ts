@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../common/enums';
 import type { GraphQLContext } from '../../http/graphql-context';
-import { PageArgsType } from '../accounts/account.resolver';
+import { PageArgsType } from '../../common/pagination';
 import { Account } from '../accounts/account.entity';
 import { User } from '../org/user.entity';
 import { Tier } from './tier.entity';

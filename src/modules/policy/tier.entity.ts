@@ -4,7 +4,7 @@ import { MoneyColumn, VersionedRecord } from '../../db/columns';
 import { fenToYuan } from '../../common/money';
 
 /** 客户级别 — data, not an enum: companies rename, add or leave tiers unused. */
-@ObjectType({ description: '客户级别 / account tier (data: companies rename, add or leave tiers unused)' })
+@ObjectType({ simpleResolvers: true, description: '客户级别 / account tier (data: companies rename, add or leave tiers unused)' })
 @Entity('tiers')
 export class Tier extends VersionedRecord {
   @Field({ description: '级别编码 / tier code, e.g. STRATEGIC' })

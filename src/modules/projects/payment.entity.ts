@@ -9,7 +9,7 @@ import { Project } from './project.entity';
 import { Activity } from '../activities/activity.entity';
 
 /** 回款: money received, for a project or (from a ledger row without project) the account. */
-@ObjectType({ description: '回款 / payment received' })
+@ObjectType({ simpleResolvers: true, description: '回款 / payment received' })
 @Entity('payments')
 @Index(['accountId', 'receivedOn'])
 export class Payment extends VersionedRecord {

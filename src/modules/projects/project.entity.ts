@@ -9,7 +9,7 @@ import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 
 /** 合作项目: a project with the account; its signing is 签约 in the reports. */
-@ObjectType({ description: '合作项目 / project with an account' })
+@ObjectType({ simpleResolvers: true, description: '合作项目 / project with an account' })
 @Entity('projects')
 @Index(['accountId', 'nameKey'], { unique: true })
 export class Project extends VersionedRecord {

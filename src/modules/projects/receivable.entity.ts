@@ -7,7 +7,7 @@ import { Account } from '../accounts/account.entity';
 import { Project } from './project.entity';
 
 /** 应收计划: an amount due on a date (usually for a project). */
-@ObjectType({ description: '应收计划 / receivable: an amount due on a date' })
+@ObjectType({ simpleResolvers: true, description: '应收计划 / receivable: an amount due on a date' })
 @Entity('receivables')
 @Index(['accountId', 'dueOn'])
 export class Receivable extends VersionedRecord {

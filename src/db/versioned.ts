@@ -1,0 +1,69 @@
+/**
+ * Optimistic concurrency for every versioned record: an editor sends the `version` it read; a write
+ * based on an older version is refused (VERSION_CONFLICT → CONFLICT) instead of silently overwriting
+ * someone else's change. The UPDATE itself also checks the version, so two writers racing between
+ * read and write cannot both win.
+ */
+import type { EntityManager, EntityTarget } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DomainError, ErrorCode } from '../common/errors';
+import type { VersionedRecord } from './columns';
+
+/** VERSION_CONFLICT when the caller's version is not the current one (no check without one). */
+export function assertVersion(row: VersionedRecord, expectedVersion: number | null | undefined, label: string): void {
+  if (expectedVersion != null && row.version !== expectedVersion) {
+    throw new DomainError(ErrorCode.VERSION_CONFLICT, `${label} was changed by someone else (version ${row.version}, you had ${expectedVersion}); reload and retry`, {
+      field: 'version',
+      current: row.version,
+    });
+  }
+}
+
+/** Writes `values` to `row` if nobody changed it since it was read; bumps `version` and `updatedAt`. */
+export async function updateVersioned<T extends VersionedRecord>(
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  row: T,
+  values: QueryDeepPartialEntity<T>,
+  expectedVersion: number | null | undefined,
+  label: string,
+): Promise<void> {
+  assertVersion(row, expectedVersion, label);
+  const res = await em
+    .createQueryBuilder()
+    .update(entity)
+    .set({ ...values, updatedAt: new Date() } as QueryDeepPartialEntity<T>)
+    .where('id = :id AND version = :version', { id: row.id, version: row.version })
+    .execute();
+  if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `${label} was changed concurrently; reload and retry`, { field: 'version' });
+}
+
+/** Deletes `row` if nobody changed it since it was read. */
+export async function deleteVersioned<T extends VersionedRecord>(em: EntityManager, entity: EntityTarget<T>, row: T, expectedVersion: number | null | undefined, label: string): Promise<void> {
+  assertVersion(row, expectedVersion, label);
+  const res = await em.createQueryBuilder().delete().from(entity).where('id = :id AND version = :version', { id: row.id, version: row.version }).execute();
+  if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `${label} was changed or deleted concurrently; reload and retry`, { field: 'version' });
+}
+
+/** `base` with the fields `patch` gives (undefined = keep, null = clear). */
+export function mergePatch<T extends object>(base: T, patch: NoInfer<Partial<T>>): T {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** Column values of `after` that differ from `before` (what an update really changes, for the audit trail). */
+export function changedValues<T extends object>(before: T, after: Partial<T>): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(after) as [keyof T, T[keyof T]][]) {
+    const b = before[k];
+    const same = b instanceof Date && v instanceof Date ? b.getTime() === v.getTime() : JSON.stringify(b) === JSON.stringify(v);
+    if (!same) out[k] = v;
+  }
+  return out;
+}
+
+/** The fields a patch or input actually gives (for the audit trail: names, never personal values). */
+export function patchFields(input: object): string[] {
+  return Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k);
+}

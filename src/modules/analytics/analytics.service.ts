@@ -1,0 +1,336 @@
+/**
+ * Aggregates for BI and reports, computed in SQL (GROUP BY), never by looping over rows in JS.
+ *
+ * The money definitions live here and only here; the API, dashboards and the monthly report use them
+ * as they are. Amounts are integer 分. For a period [from, to] and an as-of date D (default `to`):
+ *
+ * - **signed (签约额)**: Σ `projects.contractAmount` of projects whose `signedOn` is in the period, plus
+ *   Σ `activities.contractAmount` of ledger activities (附件4) in the period that are *not* linked to a
+ *   project — a ledger signing linked to a project is that project's contract, counted once through it.
+ * - **received (回款额)**: Σ `payments.amount` with `receivedOn` in the period. Ledger collections are
+ *   payments linked to their activity (`payments.activityId`), so each is counted once.
+ * - **receivable (应收余额) as of D**: per account, Σ receivables that exist by D (due on or before D,
+ *   or belonging to a project signed on or before D) − Σ payments received on or before D, floored at
+ *   0 (an account that paid ahead owes nothing; its prepayment does not offset another account).
+ * - **overdue (逾期应收) as of D**: per account, Σ receivables due *before* D − Σ payments received on
+ *   or before D, floored at 0 (payments settle the oldest amounts first). Always ≤ receivable.
+ * - **accounts**: the accounts in the group that match the filter (current tier, unit, manager:
+ *   accounts are not historised).
+ *
+ * Grouped by MONTH, signed and received are the month's flows, and receivable and overdue are
+ * balances at the month's last day (or `to`, when earlier): every month of the period gets a row.
+ */
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { RequestContext } from '../../common/context';
+import { DomainError, ErrorCode } from '../../common/errors';
+import { ActivityTypes, ProjectStatuses, type ActivityType, type ProjectStatus } from '../../common/enums';
+import { addDays, addMonths, assertLocalDate, today, type LocalDate } from '../../common/dates';
+import { toIds, type Id } from '../../common/ids';
+import { managerFor } from '../../db/transaction';
+import { Where } from '../../db/filters';
+import { Account } from '../accounts/account.entity';
+import { applyAccountFilter, type AccountFilter, type AccountService } from '../accounts/account.service';
+
+export enum AccountStatsDimension {
+  TIER = 'TIER',
+  UNIT = 'UNIT',
+  MANAGER = 'MANAGER',
+  INDUSTRY = 'INDUSTRY',
+  MONTH = 'MONTH',
+  ACCOUNT = 'ACCOUNT',
+}
+
+export enum ActivityStatsDimension {
+  TYPE = 'TYPE',
+  MONTH = 'MONTH',
+  MANAGER = 'MANAGER',
+  ACCOUNT = 'ACCOUNT',
+  TIER = 'TIER',
+  UNIT = 'UNIT',
+}
+
+export enum ProjectStatsDimension {
+  STATUS = 'STATUS',
+  MONTH = 'MONTH',
+  UNIT = 'UNIT',
+  MANAGER = 'MANAGER',
+  ACCOUNT = 'ACCOUNT',
+  TIER = 'TIER',
+}
+
+/** The group a row stands for: only the dimensions grouped by are set. */
+export interface StatsKey {
+  tierId?: number | null;
+  unitId?: number | null;
+  managerId?: number | null;
+  industry?: string | null;
+  /** `YYYY-MM` */
+  month?: string;
+  accountId?: number;
+  type?: ActivityType;
+  status?: ProjectStatus;
+}
+
+export interface AccountStatsRow extends StatsKey {
+  accounts: number;
+  signedFen: number;
+  receivedFen: number;
+  receivableFen: number;
+  overdueFen: number;
+}
+
+export interface AccountStatsResult {
+  from: LocalDate;
+  to: LocalDate;
+  asOf: LocalDate;
+  rows: AccountStatsRow[];
+  /** The whole filtered set, ungrouped (balances as of `asOf`). */
+  total: AccountStatsRow;
+}
+
+export interface AccountStatsQuery {
+  groupBy?: AccountStatsDimension[] | null;
+  filter?: AccountFilter | null;
+  /** Period start (inclusive); default the first day of `to`'s year. */
+  from?: LocalDate | null;
+  /** Period end (inclusive); default today. */
+  to?: LocalDate | null;
+  /** Date the balances are taken at; default `to`. Ignored per row when grouping by MONTH. */
+  asOf?: LocalDate | null;
+}
+
+export interface ActivityStatsQuery {
+  groupBy?: ActivityStatsDimension[] | null;
+  /** Which accounts' activities. */
+  filter?: AccountFilter | null;
+  types?: (ActivityType | string)[] | null;
+  managerIds?: Id[] | null;
+  from?: LocalDate | null;
+  to?: LocalDate | null;
+}
+
+export interface ActivityStatsRow extends StatsKey {
+  activities: number;
+  accounts: number;
+}
+
+export interface ProjectStatsQuery {
+  groupBy?: ProjectStatsDimension[] | null;
+  filter?: AccountFilter | null;
+  statuses?: (ProjectStatus | string)[] | null;
+  /** Signed between (inclusive); projects without a signing date are left out when either is given. */
+  signedFrom?: LocalDate | null;
+  signedTo?: LocalDate | null;
+}
+
+export interface ProjectStatsRow extends StatsKey {
+  projects: number;
+  contractFen: number;
+}
+
+/** Longest period a MONTH grouping may span. */
+export const MAX_STATS_MONTHS = 120;
+
+interface Dim {
+  expr: string;
+  key: keyof StatsKey;
+  numeric: boolean;
+}
+
+const ACCOUNT_DIMS: Record<AccountStatsDimension, Dim> = {
+  TIER: { expr: 'a.tier_id', key: 'tierId', numeric: true },
+  UNIT: { expr: 'a.owner_unit_id', key: 'unitId', numeric: true },
+  MANAGER: { expr: 'a.manager_id', key: 'managerId', numeric: true },
+  INDUSTRY: { expr: 'a.industry', key: 'industry', numeric: false },
+  MONTH: { expr: 'm.ym', key: 'month', numeric: false },
+  ACCOUNT: { expr: 'a.id', key: 'accountId', numeric: true },
+};
+
+const ACTIVITY_DIMS: Record<ActivityStatsDimension, Dim> = {
+  TYPE: { expr: 'act.type', key: 'type', numeric: false },
+  MONTH: { expr: 'SUBSTR(act.occurred_on, 1, 7)', key: 'month', numeric: false },
+  MANAGER: { expr: 'act.manager_id', key: 'managerId', numeric: true },
+  ACCOUNT: { expr: 'act.account_id', key: 'accountId', numeric: true },
+  TIER: { expr: 'a.tier_id', key: 'tierId', numeric: true },
+  UNIT: { expr: 'a.owner_unit_id', key: 'unitId', numeric: true },
+};
+
+const PROJECT_DIMS: Record<ProjectStatsDimension, Dim> = {
+  STATUS: { expr: 'p.status', key: 'status', numeric: false },
+  MONTH: { expr: 'SUBSTR(p.signed_on, 1, 7)', key: 'month', numeric: false },
+  UNIT: { expr: 'p.unit_id', key: 'unitId', numeric: true },
+  MANAGER: { expr: 'p.manager_id', key: 'managerId', numeric: true },
+  ACCOUNT: { expr: 'p.account_id', key: 'accountId', numeric: true },
+  TIER: { expr: 'a.tier_id', key: 'tierId', numeric: true },
+};
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** `YYYY-MM` of every month from `from` to `to`, with the date balances are taken at (month end, or `to`). */
+export function monthsBetween(from: LocalDate, to: LocalDate): { ym: string; asOf: LocalDate }[] {
+  const out: { ym: string; asOf: LocalDate }[] = [];
+  for (let first = `${from.slice(0, 7)}-01`; first <= to; first = addMonths(first, 1)) {
+    const end = addDays(addMonths(first, 1), -1);
+    out.push({ ym: first.slice(0, 7), asOf: end < to ? end : to });
+    if (out.length > MAX_STATS_MONTHS) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `from: grouped by MONTH, a period spans at most ${MAX_STATS_MONTHS} months`, { field: 'from' });
+    }
+  }
+  return out;
+}
+
+export class AnalyticsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly accounts: AccountService,
+  ) {}
+
+  /** Period bounds with defaults (this year to date), validated. */
+  period(from: LocalDate | null | undefined, to: LocalDate | null | undefined): { from: LocalDate; to: LocalDate } {
+    const end = to ? assertLocalDate(to, 'to') : today();
+    const start = from ? assertLocalDate(from, 'from') : `${end.slice(0, 4)}-01-01`;
+    if (start > end) throw new DomainError(ErrorCode.VALIDATION_FAILED, `from: ${start} is after to (${end})`, { field: 'from' });
+    return { from: start, to: end };
+  }
+
+  /** Accounts and their money (signed, received, receivable, overdue) by the chosen dimensions. See the module comment for the definitions. */
+  async accountStats(ctx: RequestContext, q: AccountStatsQuery): Promise<AccountStatsResult> {
+    const { from, to } = this.period(q.from, q.to);
+    const asOf = q.asOf ? assertLocalDate(q.asOf, 'asOf') : to;
+    const dims = unique(q.groupBy ?? []).map((d) => ACCOUNT_DIMS[d]);
+    const filter = await this.accounts.resolveFilter(ctx, q.filter);
+    const months = dims.some((d) => d.key === 'month') ? monthsBetween(from, to) : null;
+    const rows = await this.accountMoney(ctx, dims, filter, from, to, asOf, months);
+    const [total] = dims.length ? await this.accountMoney(ctx, [], filter, from, to, asOf, null) : rows;
+    return { from, to, asOf, rows, total };
+  }
+
+  private async accountMoney(
+    ctx: RequestContext,
+    dims: Dim[],
+    filter: Awaited<ReturnType<AccountService['resolveFilter']>>,
+    from: LocalDate,
+    to: LocalDate,
+    asOf: LocalDate,
+    months: { ym: string; asOf: LocalDate }[] | null,
+  ): Promise<AccountStatsRow[]> {
+    const qb = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a') as SelectQueryBuilder<Account>;
+    const params: Record<string, unknown> = { from, to, asOf };
+    // Per month (when grouping by MONTH) or once for the period; `ym` and `d` are the month and its as-of date.
+    const table = (months ?? []).map((_, i) => `SELECT :ym${i} AS ym, :d${i} AS d`).join(' UNION ALL ');
+    (months ?? []).forEach((m, i) => Object.assign(params, { [`ym${i}`]: m.ym, [`d${i}`]: m.asOf }));
+    if (months) qb.innerJoin(`(${table})`, 'm', '1 = 1');
+    const grid = `(${table}) m`;
+    const ym = 'SUBSTR(x.d, 1, 7)';
+    const monthCol = (dateExpr: string) => (months ? `, SUBSTR(${dateExpr}, 1, 7) AS ym` : '');
+    const monthGroup = (dateExpr: string) => (months ? `, SUBSTR(${dateExpr}, 1, 7)` : '');
+    const onMonth = (alias: string) => `${alias}.account_id = a.id${months ? ` AND ${alias}.ym = m.ym` : ''}`;
+
+    // Signings in the period: projects by signing date, plus ledger signings not linked to a project.
+    qb.leftJoin(
+      `(SELECT x.account_id${months ? `, ${ym} AS ym` : ''}, SUM(x.fen) AS fen FROM (` +
+        'SELECT p.account_id AS account_id, p.signed_on AS d, p.contract_amount_fen AS fen FROM projects p ' +
+        'WHERE p.contract_amount_fen IS NOT NULL AND p.signed_on >= :from AND p.signed_on <= :to ' +
+        'UNION ALL SELECT act.account_id, act.occurred_on, act.contract_amount_fen FROM activities act ' +
+        'WHERE act.project_id IS NULL AND act.contract_amount_fen IS NOT NULL AND act.occurred_on >= :from AND act.occurred_on <= :to' +
+        `) x GROUP BY x.account_id${months ? `, ${ym}` : ''})`,
+      's',
+      onMonth('s'),
+    );
+    // Collections in the period.
+    qb.leftJoin(
+      `(SELECT pm.account_id${monthCol('pm.received_on')}, SUM(pm.amount_fen) AS fen FROM payments pm ` +
+        `WHERE pm.received_on >= :from AND pm.received_on <= :to GROUP BY pm.account_id${monthGroup('pm.received_on')})`,
+      'rc',
+      onMonth('rc'),
+    );
+    // Receivables existing by, and due before, the as-of date.
+    const dueFrom = months ? `${grid} INNER JOIN receivables r ON 1 = 1` : 'receivables r';
+    const mAsOf = months ? 'm.d' : ':asOf';
+    qb.leftJoin(
+      `(SELECT r.account_id${months ? ', m.ym AS ym' : ''}, ` +
+        `SUM(CASE WHEN r.due_on <= ${mAsOf} OR pj.signed_on <= ${mAsOf} THEN r.amount_fen ELSE 0 END) AS all_fen, ` +
+        `SUM(CASE WHEN r.due_on < ${mAsOf} THEN r.amount_fen ELSE 0 END) AS before_fen ` +
+        `FROM ${dueFrom} LEFT JOIN projects pj ON pj.id = r.project_id GROUP BY r.account_id${months ? ', m.ym' : ''})`,
+      'du',
+      onMonth('du'),
+    );
+    // Payments received by the as-of date.
+    const paidFrom = months ? `${grid} INNER JOIN payments pp ON pp.received_on <= m.d` : 'payments pp';
+    qb.leftJoin(
+      `(SELECT pp.account_id${months ? ', m.ym AS ym' : ''}, SUM(pp.amount_fen) AS fen FROM ${paidFrom} ` +
+        `${months ? '' : 'WHERE pp.received_on <= :asOf '}GROUP BY pp.account_id${months ? ', m.ym' : ''})`,
+      'pd',
+      onMonth('pd'),
+    );
+    applyAccountFilter(qb, filter);
+    const owed = (col: string) => `CASE WHEN COALESCE(du.${col}, 0) - COALESCE(pd.fen, 0) > 0 THEN COALESCE(du.${col}, 0) - COALESCE(pd.fen, 0) ELSE 0 END`;
+    qb.select('COUNT(*)', 'accounts')
+      .addSelect('COALESCE(SUM(s.fen), 0)', 'signed')
+      .addSelect('COALESCE(SUM(rc.fen), 0)', 'received')
+      .addSelect(`COALESCE(SUM(${owed('all_fen')}), 0)`, 'receivable')
+      .addSelect(`COALESCE(SUM(${owed('before_fen')}), 0)`, 'overdue');
+    groupBy(qb, dims);
+    qb.setParameters(params);
+    const raw = await qb.getRawMany<Record<string, unknown>>();
+    if (raw.length === 0 && dims.length === 0) raw.push({ accounts: 0 });
+    return raw.map((r) => ({
+      ...keyOf(r, dims),
+      accounts: num(r.accounts),
+      signedFen: num(r.signed),
+      receivedFen: num(r.received),
+      receivableFen: num(r.receivable),
+      overdueFen: num(r.overdue),
+    }));
+  }
+
+  /** Activities (visits, exchanges…) counted by the chosen dimensions, in a period (default this year). */
+  async activityStats(ctx: RequestContext, q: ActivityStatsQuery): Promise<{ from: LocalDate; to: LocalDate; rows: ActivityStatsRow[] }> {
+    const { from, to } = this.period(q.from, q.to);
+    const dims = unique(q.groupBy ?? []).map((d) => ACTIVITY_DIMS[d]);
+    const qb = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a').innerJoin('activities', 'act', 'act.account_id = a.id') as SelectQueryBuilder<Account>;
+    applyAccountFilter(qb, await this.accounts.resolveFilter(ctx, q.filter));
+    new Where(qb)
+      .range('act.occurred_on', from, to)
+      .in('act.type', q.types?.map((t) => ActivityTypes.parse(String(t), 'types')))
+      .in('act.manager_id', toIds(q.managerIds, 'managerIds'));
+    qb.select('COUNT(*)', 'activities').addSelect('COUNT(DISTINCT act.account_id)', 'accounts');
+    groupBy(qb, dims);
+    const raw = await qb.getRawMany<Record<string, unknown>>();
+    return { from, to, rows: raw.map((r) => ({ ...keyOf(r, dims), activities: num(r.activities), accounts: num(r.accounts) })) };
+  }
+
+  /** Projects and contract value by the chosen dimensions (the sales pipeline by status, month signed, unit…). */
+  async projectStats(ctx: RequestContext, q: ProjectStatsQuery): Promise<ProjectStatsRow[]> {
+    const dims = unique(q.groupBy ?? []).map((d) => PROJECT_DIMS[d]);
+    const qb = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a').innerJoin('projects', 'p', 'p.account_id = a.id') as SelectQueryBuilder<Account>;
+    applyAccountFilter(qb, await this.accounts.resolveFilter(ctx, q.filter));
+    new Where(qb)
+      .in('p.status', q.statuses?.map((s) => ProjectStatuses.parse(String(s), 'statuses')))
+      .range('p.signed_on', q.signedFrom ? assertLocalDate(q.signedFrom, 'signedFrom') : null, q.signedTo ? assertLocalDate(q.signedTo, 'signedTo') : null);
+    qb.select('COUNT(*)', 'projects').addSelect('COALESCE(SUM(p.contract_amount_fen), 0)', 'contract');
+    groupBy(qb, dims);
+    const raw = await qb.getRawMany<Record<string, unknown>>();
+    return raw.map((r) => ({ ...keyOf(r, dims), projects: num(r.projects), contractFen: num(r.contract) }));
+  }
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Selects, groups and orders by each dimension as `k_<key>`. */
+function groupBy(qb: SelectQueryBuilder<Account>, dims: Dim[]): void {
+  for (const d of dims) {
+    qb.addSelect(d.expr, `k_${d.key}`).addGroupBy(d.expr).addOrderBy(d.expr, 'ASC');
+  }
+}
+
+function keyOf(r: Record<string, unknown>, dims: Dim[]): StatsKey {
+  const key: Record<string, unknown> = {};
+  for (const d of dims) {
+    const v = r[`k_${d.key}`];
+    key[d.key] = v === null || v === undefined ? null : d.numeric ? Number(v) : String(v);
+  }
+  return key as StatsKey;
+}

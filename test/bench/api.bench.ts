@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:api` — the GraphQL API under concurrent load, against a raw baseline in the same run.
+ *
+ * On MySQL (KAM_TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306) it creates a scratch database,
+ * loads the demo company with BENCH_ACCOUNTS accounts (default 400), then serves BENCH_QUERY (a page
+ * of 50 accounts with tier, manager, contacts and projects) from two child processes in turn:
+ * KAM Hub (Apollo + type-graphql + TypeORM + DataLoaders, production settings, with auth, depth and
+ * cost checks) and a raw node:http + mysql2 server producing the same JSON. autocannon drives each
+ * with BENCH_CONNECTIONS connections for BENCH_SECONDS, BENCH_ROUNDS times alternately; the best
+ * round of each is compared (the machine is shared, so the best round is the least disturbed one).
+ */
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { deepStrictEqual } from 'node:assert';
+import autocannon from 'autocannon';
+import { loadConfig, parseDatabaseUrl } from '../../src/config';
+import { openDataSource } from '../../src/db/data-source';
+import { migrate } from '../../src/db/migrations';
+import { createServices } from '../../src/services';
+import { systemContext } from '../../src/common/context';
+import { Role } from '../../src/common/enums';
+import { generateDemoData } from '../../seeds/demo/generator';
+import { loadDemoData } from '../../seeds/demo/load';
+import { BENCH_QUERY } from './bench-query';
+
+const SERVER = (process.env.KAM_TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 400);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+
+interface Child {
+  name: string;
+  port: number;
+  proc: ChildProcess;
+  queries(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function spawnServer(mode: 'kam' | 'raw', url: string): Promise<Child> {
+  // NODE_ENV=production as deployed: graphql-js skips its development-only checks.
+  const proc = fork(path.join(__dirname, 'api-server.js'), [mode, url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+    proc.once('message', (m: { port: number }) => {
+      resolve({
+        name: mode === 'kam' ? 'KAM Hub GraphQL' : 'raw node:http + mysql2',
+        port: m.port,
+        proc,
+        queries: () =>
+          new Promise((res) => {
+            proc.once('message', (s: { queries: number }) => res(s.queries));
+            proc.send('stats');
+          }),
+        stop: () =>
+          new Promise((res) => {
+            proc.removeAllListeners('exit');
+            proc.once('exit', () => res());
+            proc.send('stop');
+          }),
+      });
+    });
+  });
+}
+
+const body = JSON.stringify({ query: BENCH_QUERY });
+
+async function post(port: number, key: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  return res.text();
+}
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  sqlPerRequest: number;
+}
+
+async function load(child: Child, key: string, seconds: number): Promise<Measure> {
+  const before = await child.queries();
+  const r = await autocannon({
+    url: `http://127.0.0.1:${child.port}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  const after = await child.queries();
+  const requests = r.requests.total;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests, errors: r.errors + r.non2xx + r.timeouts, sqlPerRequest: requests ? (after - before) / requests : 0 };
+}
+
+async function main(): Promise<void> {
+  const dbName = `kam_bench_${randomBytes(3).toString('hex')}`;
+  const url = `${SERVER}/${dbName}`;
+  const database = parseDatabaseUrl(url);
+  if (database.kind !== 'mysql') throw new Error('KAM_TEST_MYSQL_URL must be a mysql:// server URL');
+  const config = { ...loadConfig({ NODE_ENV: 'test' }), database };
+  const ds = await openDataSource(database, { createDatabase: true });
+  const children: Child[] = [];
+  try {
+    await migrate(ds);
+    const started = Date.now();
+    const loaded = await loadDemoData(createServices(ds, config), generateDemoData({ accounts: ACCOUNTS, asOf: '2026-10-31' }));
+    const { secret } = await createServices(ds, config).auth.createApiKey(systemContext('bench'), { name: 'bench', role: Role.ANALYST });
+    console.log(`Demo data on ${database.host}:${database.port}/${dbName} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(loaded).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+
+    const kam = await spawnServer('kam', url);
+    children.push(kam);
+    const raw = await spawnServer('raw', url);
+    children.push(raw);
+    const [a, b] = [await post(kam.port, secret), await post(raw.port, secret)];
+    deepStrictEqual(JSON.parse(a), JSON.parse(b));
+    const page = JSON.parse(a) as { data: { accounts: { nodes: { contacts: unknown[]; projects: unknown[] }[] } } };
+    const nodes = page.data.accounts.nodes;
+    console.log(
+      `Both answer the same JSON (${a === b ? 'byte for byte' : 'same values'}, ${(a.length / 1024).toFixed(1)} KiB: ${nodes.length} accounts, ` +
+        `${nodes.reduce((n, x) => n + x.contacts.length, 0)} contacts, ${nodes.reduce((n, x) => n + x.projects.length, 0)} projects)`,
+    );
+    console.log(`Load: ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds each, alternating; 3 s warm-up each\n`);
+
+    for (const c of [raw, kam]) await load(c, secret, 3);
+    const results = new Map<Child, Measure[]>([[raw, []], [kam, []]]);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const c of [raw, kam]) results.get(c)?.push(await load(c, secret, SECONDS));
+    }
+    const best = (c: Child) => [...(results.get(c) ?? [])].sort((x, y) => y.rps - x.rps)[0];
+    const row = (c: Child) => {
+      const m = best(c);
+      const all = (results.get(c) ?? []).map((x) => x.rps.toFixed(0)).join(' / ');
+      return `${c.name.padEnd(24)} ${m.rps.toFixed(0).padStart(8)} ${String(m.p50).padStart(8)} ${String(m.p99).padStart(8)} ${m.sqlPerRequest.toFixed(2).padStart(8)} ${String(m.errors).padStart(7)}   (rounds: ${all} req/s)`;
+    };
+    console.log(`${'server'.padEnd(24)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'SQL/req'.padStart(8)} ${'errors'.padStart(7)}`);
+    console.log(row(raw));
+    console.log(row(kam));
+    const ratio = best(kam).rps / best(raw).rps;
+    console.log(`\nKAM Hub / raw baseline throughput: ${ratio.toFixed(2)}× (goal ≥ 0.50×)`);
+    if (best(kam).errors || best(raw).errors) process.exitCode = 1;
+  } finally {
+    for (const c of children) await c.stop();
+    await ds.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await ds.destroy();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+/**
+ * The raw baseline of the API benchmark: node:http + mysql2, hand-written SQL, producing byte for byte
+ * the JSON the GraphQL API returns for BENCH_QUERY (same API-key check, same masking of mobiles).
+ */
+import http from 'node:http';
+import { createHash } from 'node:crypto';
+import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import { maskMobile } from '../../src/common/validation';
+import { encodeCursor } from '../../src/common/pagination';
+
+export interface RawServer {
+  port: number;
+  queries(): number;
+  close(): Promise<void>;
+}
+
+const PAGE = 50;
+
+export async function startRawBaseline(db: { host: string; port: number; user: string; password: string; database: string }): Promise<RawServer> {
+  const { host, port, user, password, database } = db;
+  const pool: Pool = mysql.createPool({ host, port, user, password, database, connectionLimit: 10, dateStrings: ['DATE'], supportBigNumbers: true, decimalNumbers: true, timezone: 'Z' });
+  let queries = 0;
+  const q = async <T extends RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    queries++;
+    const [rows] = await pool.query<T[]>(sql, params);
+    return rows;
+  };
+
+  async function answer(authorization: string | undefined): Promise<{ status: number; body: unknown }> {
+    const secret = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!secret) return { status: 401, body: { errors: [{ message: 'authentication required', extensions: { code: 'UNAUTHENTICATED' } }] } };
+    const hash = createHash('sha256').update(secret).digest('hex');
+    const [key] = await q('SELECT k.role, k.user_id, k.revoked_at, k.expires_at, u.active FROM api_keys k LEFT JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?', [hash]);
+    if (!key || key.revoked_at || (key.expires_at && key.expires_at <= new Date()) || key.active === 0) {
+      return { status: 401, body: { errors: [{ message: 'unknown key', extensions: { code: 'UNAUTHENTICATED' } }] } };
+    }
+    const seesAll = key.role === 'ADMIN' || key.role === 'COMMITTEE';
+    const page = await q('SELECT id, code, name, annual_sales_fen, tier_id, manager_id FROM accounts ORDER BY id LIMIT ?', [PAGE + 1]);
+    const accounts = page.slice(0, PAGE);
+    const ids = accounts.map((a) => a.id as number);
+    const inList = (xs: unknown[]) => (xs.length ? xs : [0]);
+    const tierIds = [...new Set(accounts.map((a) => a.tier_id).filter((x) => x !== null))];
+    const managerIds = [...new Set(accounts.map((a) => a.manager_id).filter((x) => x !== null))];
+    const [[{ n }], tiers, managers, contacts, projects] = await Promise.all([
+      q('SELECT COUNT(*) AS n FROM accounts'),
+      q('SELECT id, code, name FROM tiers WHERE id IN (?)', [inList(tierIds)]),
+      q('SELECT id, name FROM users WHERE id IN (?)', [inList(managerIds)]),
+      q('SELECT id, account_id, name, title, mobile FROM contacts WHERE account_id IN (?) ORDER BY id', [inList(ids)]),
+      q('SELECT id, account_id, name, status, contract_amount_fen, signed_on FROM projects WHERE account_id IN (?) ORDER BY id', [inList(ids)]),
+    ]);
+    const tierById = new Map(tiers.map((t) => [t.id, { code: t.code, name: t.name }]));
+    const managerById = new Map(managers.map((m) => [m.id, { name: m.name }]));
+    const group = <T>(rows: RowDataPacket[], f: (r: RowDataPacket) => T) => {
+      const m = new Map<number, T[]>();
+      for (const r of rows) m.set(r.account_id, [...(m.get(r.account_id) ?? []), f(r)]);
+      return m;
+    };
+    // The masking rule of contact-privacy.ts: full to ADMIN, COMMITTEE and the account's own manager.
+    const mobileFor = (mobile: string | null, managerId: number | null) =>
+      mobile === null ? null : seesAll || (key.role === 'MANAGER' && key.user_id !== null && key.user_id === managerId) ? mobile : maskMobile(mobile);
+    const byAccountContacts = group(contacts, (c) => ({ id: String(c.id), name: c.name, title: c.title, mobile: c.mobile as string | null }));
+    const byAccountProjects = group(projects, (p) => ({
+      id: String(p.id), name: p.name, status: p.status, contractAmount: p.contract_amount_fen === null ? null : Number(p.contract_amount_fen) / 100, signedOn: p.signed_on,
+    }));
+    const last = accounts[accounts.length - 1];
+    return {
+      status: 200,
+      body: {
+        data: {
+          accounts: {
+            totalCount: Number(n),
+            pageInfo: { hasNextPage: page.length > PAGE, endCursor: last ? encodeCursor(last.id, last.id, 'ID:ASC') : null },
+            nodes: accounts.map((a) => ({
+              id: String(a.id),
+              code: a.code,
+              name: a.name,
+              annualSales: a.annual_sales_fen === null ? null : Number(a.annual_sales_fen) / 100,
+              tier: a.tier_id === null ? null : (tierById.get(a.tier_id) ?? null),
+              manager: a.manager_id === null ? null : (managerById.get(a.manager_id) ?? null),
+              contacts: (byAccountContacts.get(a.id) ?? []).map((c) => ({ ...c, mobile: mobileFor(c.mobile, a.manager_id) })),
+              projects: byAccountProjects.get(a.id) ?? [],
+            })),
+          },
+        },
+      },
+    };
+  }
+
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      answer(req.headers.authorization).then(
+        ({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(body));
+        },
+        (e: unknown) => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ message: String(e) }] }));
+        },
+      );
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    queries: () => queries,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    },
+  };
+}
