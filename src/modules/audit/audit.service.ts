@@ -68,6 +68,57 @@ export class AuditService {
     return paginate(qb, page, sortSpec(AUDIT_SORTS, order ?? { field: AuditEventSortField.ID, direction: SortDirection.DESC }, AuditEventSortField.ID), this.maxPageSize(), columns);
   }
 
+  /**
+   * Writes the sensitive reads noted during this request as one event per entity (`contact.read`:
+   * who, when, from where, which record ids and which fields — never the values), and clears them.
+   * GraphQL requests flush when they end; other callers (exports, the CLI) call it when they are done.
+   */
+  async flushReads(ctx: RequestContext): Promise<number> {
+    const log = ctx.reads;
+    if (!log || log.size === 0) return 0;
+    const entries: AuditEntry[] = [...log].map(([entity, r]) => {
+      const ids = [...r.ids].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+      return { action: `${entity.charAt(0).toLowerCase()}${entity.slice(1)}.read`, entity, entityId: ids.length === 1 ? ids[0] : null, recordIds: ids, fields: [...r.fields].sort() };
+    });
+    log.clear();
+    // Outside any transaction of the request: the read happened whether or not its writes commit.
+    await this.recordMany({ ...ctx, em: undefined }, entries);
+    return entries.length;
+  }
+
+  /**
+   * Deletes the events older than `retentionDays` (KAM_AUDIT_RETENTION_DAYS) and records that it did.
+   * The table is append-only: database triggers refuse every UPDATE, and every DELETE except this
+   * prune's, which announces its cutoff first (MySQL: a session variable; SQLite: the one-row
+   * `audit_control` table) within one transaction.
+   */
+  async prune(ctx: RequestContext, retentionDays: number, now: Date = new Date()): Promise<{ deleted: number; before: Date }> {
+    this.access?.assertAdmin(ctx, 'prune the audit trail');
+    const before = new Date(now.getTime() - retentionDays * 86_400_000);
+    return this.ds.transaction(async (em) => {
+      const column = em.connection.getMetadata(AuditEvent).findColumnWithPropertyName('at')!;
+      const cutoff = em.connection.driver.preparePersistentValue(before, column);
+      let deleted: number;
+      if (em.connection.options.type === 'mysql') {
+        await em.query('SET @kam_audit_prune_before = ?', [cutoff]);
+        try {
+          const res = await em.query('DELETE FROM audit_events WHERE at < @kam_audit_prune_before');
+          deleted = Number((res as { affectedRows?: number }).affectedRows ?? 0);
+        } finally {
+          await em.query('SET @kam_audit_prune_before = NULL');
+        }
+      } else {
+        await em.query('UPDATE audit_control SET prune_before = ? WHERE id = 1', [cutoff]);
+        const [{ n }] = (await em.query('SELECT COUNT(*) AS n FROM audit_events WHERE at < (SELECT prune_before FROM audit_control WHERE id = 1)')) as { n: number }[];
+        await em.query('DELETE FROM audit_events WHERE at < (SELECT prune_before FROM audit_control WHERE id = 1)');
+        await em.query('UPDATE audit_control SET prune_before = NULL WHERE id = 1');
+        deleted = Number(n);
+      }
+      await this.recordMany({ ...ctx, em }, [{ action: 'audit.prune', entity: 'AuditEvent', fields: [], after: { deleted, before: before.toISOString(), retentionDays } }]);
+      return { deleted, before };
+    });
+  }
+
   async record(ctx: RequestContext, entry: AuditEntry): Promise<void> {
     await this.recordMany(ctx, [entry]);
   }
@@ -92,6 +143,7 @@ export class AuditService {
           before: e.before === undefined ? null : JSON.stringify(e.before),
           after: e.after === undefined ? null : JSON.stringify(e.after),
           origin: ctx.origin.slice(0, 100),
+          userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 200) : null,
           requestId: ctx.requestId,
         })),
       )
