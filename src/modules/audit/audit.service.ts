@@ -99,7 +99,7 @@ export class AuditService {
       const column = em.connection.getMetadata(AuditEvent).findColumnWithPropertyName('at')!;
       const cutoff = em.connection.driver.preparePersistentValue(before, column);
       let deleted: number;
-      if (em.connection.options.type === 'mysql') {
+      if (em.connection.options.type !== 'better-sqlite3') {
         await em.query('SET @kam_audit_prune_before = ?', [cutoff]);
         try {
           const res = await em.query('DELETE FROM audit_events WHERE at < @kam_audit_prune_before');

@@ -81,9 +81,12 @@ export class PrivacyService {
           scope: recorded ? (after.consentScope as string | null) ?? null : null,
         };
       });
-    if (stored.consentAt && !consents.some((c) => c.action === 'RECORDED' && c.consentAt?.getTime() === stored.consentAt?.getTime())) {
-      // Consent given with the record itself (created or imported with 信息采集同意).
-      consents.unshift({ action: 'RECORDED', at: stored.createdAt, actor: 'record', consentAt: stored.consentAt, source: stored.consentSource, scope: stored.consentScope });
+    // Consent given with the record itself (created or imported with 信息采集同意) has no consent event:
+    // the first consent event's `before`, or else the record, holds it.
+    const first = changes.find((e) => e.action === 'contact.consent.record' || e.action === 'contact.consent.withdraw');
+    const initial = first ? parse(first.before) : stored.consentAt ? { consentAt: stored.consentAt, consentSource: stored.consentSource, consentScope: stored.consentScope } : {};
+    if (initial.consentAt) {
+      consents.unshift({ action: 'RECORDED', at: stored.createdAt, actor: 'record', consentAt: new Date(String(initial.consentAt instanceof Date ? initial.consentAt.toISOString() : initial.consentAt)), source: (initial.consentSource as string | null) ?? null, scope: (initial.consentScope as string | null) ?? null });
     }
     const activities = stored.erasedAt ? [] : await this.activitiesNaming(ctx, stored);
     await this.audit.record(ctx, { action: 'contact.export', entity: 'Contact', entityId: contactId, fields: [...PRIVATE_CONTACT_FIELDS, 'email', 'birthday'] });
@@ -119,7 +122,7 @@ export class PrivacyService {
   }
 
   private async eventsAbout(ctx: RequestContext, contactId: number): Promise<AuditEvent[]> {
-    const mysql = this.ds.options.type === 'mysql';
+    const mysql = this.ds.options.type !== 'better-sqlite3';
     const padded = mysql ? "CONCAT(',', ae.record_ids, ',')" : "(',' || ae.record_ids || ',')";
     // Reads of many persons list them in record_ids; `instr`/`LOCATE` avoid LIKE's escaping differences.
     const contains = mysql ? `LOCATE(:needle, ${padded}) > 0` : `instr(${padded}, :needle) > 0`;
