@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { RecordSource } from '../../src/common/enums';
 import { nameKey } from '../../src/common/text';
+import { maskMobile } from '../../src/common/validation';
 import { bulkWrite } from '../../src/db/bulk';
 import { Contact } from '../../src/modules/contacts/contact.entity';
 import type { ContactInput } from '../../src/modules/contacts/contact.service';
@@ -89,7 +90,7 @@ export class PersonsLoader {
       const mobile = typeof v.mobile === 'string' ? v.mobile : null;
       const first = this.keys.seen(`${account.id}|${nameKey(name)}|${mobile ?? ''}`, row.sheet, row.row);
       if (first) {
-        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, `${name}${mobile ? ` (${mobile})` : ''} of ${account.code} is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
+        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, `${name}${mobile ? ` (${maskMobile(mobile)})` : ''} of ${account.code} is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
         outcomes.push(null);
         return;
       }

@@ -176,4 +176,18 @@ describeEachDb('field encryption at rest', (t) => {
     })(), mode: 'skip-invalid' as never });
     expect(partial.report.rows).toMatchObject({ invalid: 1, valid: 2, created: 0 });
   });
+
+  it('import issues never hold a sensitive cell\'s value: the mobile masked, 🔒 cells hidden (report and database)', async () => {
+    const { ds, services } = t();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kam-enc-')), 'persons.csv');
+    fs.writeFileSync(file, `客户编号,姓名,手机,家庭住址\n${code},新人甲,1381234567,北京市海淀区秘密路9号\n${code},新人乙,13911112222,天津市和平区秘密街8号\n`);
+    const res = await importAnnex(services, ctx, { annex: PERSONS, file, mode: 'skip-invalid' as never });
+    expect(res.report.errors.map((e) => [e.code, e.value])).toEqual([
+      ['INVALID_MOBILE', '138****4567'],
+      ['CONSENT_REQUIRED', '（已隐藏 / hidden）'],
+    ]);
+    const stored = JSON.stringify(await ds.query('SELECT * FROM import_issues'));
+    for (const secret of ['1381234567', '秘密路', '秘密街', '13911112222']) expect([secret, stored.includes(secret)]).toEqual([secret, false]);
+    expect(JSON.stringify(res.report)).not.toContain('1381234567');
+  });
 });
