@@ -117,10 +117,14 @@ describeEachDb('field encryption at rest', (t) => {
   });
 
   it('re-importing the same persons file changes nothing (values compared in clear), and matches persons by mobile hash', async () => {
+    const imports = async () => Number((await t().ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'import.run'"))[0].n);
+    const before = await imports();
     const first = await runImport(t().services);
     expect(first.report.rows).toMatchObject({ created: 0, updated: 3 });
     const again = await runImport(t().services);
     expect(again.report.rows).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    // Every import is one audit event, naming the job.
+    expect(await imports()).toBe(before + 2);
     expect(await t().ds.getRepository(Contact).count()).toBe(3);
   });
 
