@@ -74,7 +74,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     projects: new ProjectService(ds, access, audit, maxPageSize),
     activities: new ActivityService(ds, access, audit, maxPageSize),
     analytics: new AnalyticsService(ds, accounts),
-    imports: new ImportService(ds, maxPageSize, audit),
+    imports: new ImportService(ds, maxPageSize),
     ownership,
     tierReviews: new TierReviewService(ds, audit, tiers, ownership, maxPageSize),
     cadence,

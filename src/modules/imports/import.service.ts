@@ -9,7 +9,6 @@ import { Where } from '../../db/filters';
 import { ListQuery, type Filterable } from '../../db/list-query';
 import { ImportJob } from './import-job.entity';
 import { ImportIssue } from './import-issue.entity';
-import type { AuditService } from '../audit/audit.service';
 
 /** Issues kept per job (the report's counts stay exact; the list stops here). */
 export const MAX_STORED_ISSUES = 10_000;
@@ -74,7 +73,6 @@ export class ImportService {
   constructor(
     private readonly ds: DataSource,
     private readonly maxPageSize: () => number,
-    private readonly audit?: AuditService,
   ) {}
 
   async start(ctx: RequestContext, input: StartJobInput): Promise<ImportJob> {
@@ -90,8 +88,6 @@ export class ImportService {
       message: null,
     });
     await this.ds.manager.save(job);
-    // One audit event per import (who, when, from where, which file); like the job, outside the import's transaction.
-    await this.audit?.record({ ...ctx, em: undefined }, { action: 'import.run', entity: 'ImportJob', entityId: job.id, after: { annex: input.annex, fileName: input.fileName, sha256: input.sha256, mode: input.mode, dryRun: input.dryRun } });
     return job;
   }
 
