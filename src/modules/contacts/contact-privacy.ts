@@ -73,6 +73,8 @@ export function sealContactFields<T extends Sealable>(uid: string, values: T, st
 export function openContactField(contact: Pick<Contact, 'id' | 'uid'> & Sealable, field: PrivateContactField): string | null {
   const v = contact[field];
   if (v === null || v === undefined) return null;
+  // A programming error, not bad data: the row was loaded without the columns the rule needs.
+  if (!contact.uid) throw new Error(`contact ${contact.id}: load PRIVACY_CONTACT_COLUMNS (uid) to read ${field}`);
   return ring.open(v, contactAad(contact.uid, field), `contact ${contact.id} ${field}`);
 }
 
