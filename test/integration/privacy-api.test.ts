@@ -252,6 +252,24 @@ describeEachDb('privacy over GraphQL', (t) => {
     const c = await services.contacts.get(ctx, contactId);
     await expect(services.contacts.update(ctx, contactId, { mobile: '13812341234' }, c.version)).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
+  it('withholds the data when the read cannot be recorded', async () => {
+    const { services } = t();
+    const audit = Object.assign(Object.create(Object.getPrototypeOf(services.audit)), services.audit, { flushReads: () => Promise.reject(new Error('disk full')) });
+    const fresh = await services.contacts.create(ctx, { accountId, name: '钱进', mobile: PERSON.mobile });
+    const broken = await startTestServer({ ...services, audit });
+    try {
+      const r = await new GqlClient(broken.url).as(actors.admin.key).request(`{ contact(id: "${fresh.id}") { name mobile } }`);
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(r)).not.toContain(PERSON.mobile);
+      // A masked read records nothing, so it is answered.
+      const masked = await new GqlClient(broken.url).as(actors.analyst.key).data<{ contact: { mobile: string } }>(`{ contact(id: "${fresh.id}") { mobile } }`);
+      expect(masked.contact.mobile).toBe('138****1234');
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('the audit trail is append-only: UPDATE and DELETE are refused by the database, except the retention prune', async () => {
     const { ds, services } = t();
     const [{ n: total }] = await ds.query('SELECT COUNT(*) AS n FROM audit_events');
