@@ -190,6 +190,14 @@ describeEachDb('privacy over GraphQL', (t) => {
     // Never the values.
     expect(JSON.stringify(ev)).not.toContain('1390000');
 
+    // ADMIN finds it in the trail of any one of the 50 persons.
+    const trail = await client.as(actors.admin.key).data<{ auditEvents: { nodes: { action: string; recordIds: string[]; fields: string[]; userAgent: string | null }[] } }>(
+      `{ auditEvents(filter: { entity: "Contact", entityId: "${d.contacts.nodes[17].id}", action: "contact.read" }) { nodes { action recordIds fields userAgent } } }`,
+    );
+    expect(trail.auditEvents.nodes).toHaveLength(1);
+    expect(trail.auditEvents.nodes[0]).toMatchObject({ action: 'contact.read', fields: ['mobile'] });
+    expect(trail.auditEvents.nodes[0].recordIds).toHaveLength(50);
+
     // The same query masked as ANALYST or FINANCE: no read event.
     before = await readEvents();
     const masked = await client.as(actors.analyst.key).data<{ contacts: { nodes: { mobile: string }[] } }>(list);

@@ -41,6 +41,12 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/** SQL true when the comma-separated `record_ids` of `alias` holds the needle `,<id>,` (a bound parameter). */
+export function recordIdsContain(ds: DataSource, alias: string, needle: string): string {
+  // INSTR/LOCATE rather than LIKE: no escaping differences between the two databases.
+  return ds.options.type === 'better-sqlite3' ? `instr(',' || ${alias}.record_ids || ',', ${needle}) > 0` : `LOCATE(${needle}, CONCAT(',', ${alias}.record_ids, ',')) > 0`;
+}
+
 /** Append-only audit trail. Written in the caller's transaction, so an action and its record commit together. */
 export class AuditService {
   constructor(
@@ -57,11 +63,12 @@ export class AuditService {
     new Where(qb)
       .eq('entity', f.entity)
       .in('entityId', toIds(f.entityIds, 'filter.entityIds')?.map(String))
-      .eq('entityId', f.entityId)
       .in('action', f.actions)
       .eq('actor', f.actor)
       .range('at', f.from, f.to)
       .eq('requestId', f.requestId);
+    // One record's trail includes the reads of many records that name it in record_ids.
+    if (f.entityId) qb.andWhere(`(ae.entity_id = :entityId OR ${recordIdsContain(this.ds, 'ae', ':entityIdNeedle')})`, { entityId: f.entityId, entityIdNeedle: `,${f.entityId},` });
     // SUBSTR rather than LIKE: the two databases disagree on how to write the LIKE escape character.
     if (f.action?.endsWith('*')) qb.andWhere('SUBSTR(ae.action, 1, :actionPrefixLength) = :actionPrefix', { actionPrefixLength: f.action.length - 1, actionPrefix: f.action.slice(0, -1) });
     else if (f.action) qb.andWhere('ae.action = :action', { action: f.action });

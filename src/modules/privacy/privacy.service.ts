@@ -14,7 +14,7 @@ import { inTransaction, managerFor, findByIdOrFail } from '../../db/transaction'
 import { Account } from '../accounts/account.entity';
 import { Activity } from '../activities/activity.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
-import type { AuditService } from '../audit/audit.service';
+import { recordIdsContain, type AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
 import { Contact } from '../contacts/contact.entity';
 import { PRIVATE_CONTACT_FIELDS, erasedNameKey, openContactFields } from '../contacts/contact-privacy';
@@ -122,13 +122,9 @@ export class PrivacyService {
   }
 
   private async eventsAbout(ctx: RequestContext, contactId: number): Promise<AuditEvent[]> {
-    const mysql = this.ds.options.type !== 'better-sqlite3';
-    const padded = mysql ? "CONCAT(',', ae.record_ids, ',')" : "(',' || ae.record_ids || ',')";
-    // Reads of many persons list them in record_ids; `instr`/`LOCATE` avoid LIKE's escaping differences.
-    const contains = mysql ? `LOCATE(:needle, ${padded}) > 0` : `instr(${padded}, :needle) > 0`;
     return managerFor(this.ds, ctx)
       .createQueryBuilder(AuditEvent, 'ae')
-      .where(`ae.entity = 'Contact' AND (ae.entity_id = :id OR ${contains})`, { id: String(contactId), needle: `,${contactId},` })
+      .where(`ae.entity = 'Contact' AND (ae.entity_id = :id OR ${recordIdsContain(this.ds, 'ae', ':needle')})`, { id: String(contactId), needle: `,${contactId},` })
       .orderBy('ae.id', 'ASC')
       .limit(EVENT_LIMIT)
       .getMany();
