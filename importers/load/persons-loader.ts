@@ -102,7 +102,15 @@ export class PersonsLoader {
         outcomes.push(null);
         return;
       }
-      const clear = existing ? { ...existing, ...openContactFields(existing) } : null;
+      let clear: (Contact & ReturnType<typeof openContactFields>) | null = null;
+      try {
+        clear = existing ? { ...existing, ...openContactFields(existing) } : null;
+      } catch (e) {
+        // The stored person failed its integrity check (DATA_INTEGRITY): this row is refused, not the file.
+        row.errors.push(serviceIssue(row, e));
+        outcomes.push(null);
+        return;
+      }
       const input: Record<string, unknown> = clear ? pickInput(clear) : { source: RecordSource.IMPORT };
       for (const f of FIELDS) if (v[f] !== null && v[f] !== undefined) input[f] = v[f];
       if (v.leftOn && v.active == null) input.active = false;

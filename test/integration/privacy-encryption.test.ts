@@ -111,6 +111,11 @@ describeEachDb('field encryption at rest', (t) => {
     // A key id nobody configured.
     await ds.query('UPDATE contacts SET mobile = ? WHERE id = ?', [v.replace(/^enc:v1:[^:]+:/, 'enc:v1:nokey:'), ids[1]]);
     await expect(get(ids[1]).then((c) => openContactField(c, 'mobile'))).rejects.toMatchObject({ code: 'DATA_KEY_UNKNOWN' });
+    // An import meeting the unreadable row refuses that row, not the file (dry run: nothing written).
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kam-enc-')), 'persons.csv');
+    fs.writeFileSync(file, PERSONS_CSV(code));
+    const dry = await importAnnex(services, ctx, { annex: PERSONS, file, mode: 'skip-invalid' as never, dryRun: true });
+    expect(dry.report.errors.map((e) => [e.row, e.code])).toEqual([[3, 'DATA_KEY_UNKNOWN']]);
     // Restored, it reads again.
     await ds.query('UPDATE contacts SET mobile = ? WHERE id = ?', [r1.mobile, ids[1]]);
     expect(openContactField(await get(ids[1]), 'mobile')).toBe(PEOPLE[1].mobile);
