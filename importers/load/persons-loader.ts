@@ -102,7 +102,7 @@ export class PersonsLoader {
         outcomes.push(null);
         return;
       }
-      let clear: (Contact & ReturnType<typeof openContactFields>) | null = null;
+      let clear: (Contact & ReturnType<typeof openContactFields>) | null;
       try {
         clear = existing ? { ...existing, ...openContactFields(existing) } : null;
       } catch (e) {
