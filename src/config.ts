@@ -4,7 +4,7 @@
  * generated from the same list (`kam config --markdown`).
  */
 import path from 'node:path';
-import { parseDataKeys } from './common/field-crypto';
+import { DEVELOPMENT_KEY, parseDataKeys } from './common/field-crypto';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string; url: string }
@@ -142,11 +142,13 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
       const v = optional(r);
       if (v === undefined && env === 'production') throw new ConfigError('KAM_DATA_KEYS is required when NODE_ENV=production (kam keys generate prints a key line)');
       if (v !== undefined) {
+        let keys: ReturnType<typeof parseDataKeys>;
         try {
-          parseDataKeys(v);
+          keys = parseDataKeys(v);
         } catch (e) {
           throw new ConfigError((e as Error).message);
         }
+        if (env === 'production' && keys.some((k) => k.key.equals(DEVELOPMENT_KEY.key))) throw new ConfigError('KAM_DATA_KEYS holds the public development key, which production refuses');
       }
       return v;
     },

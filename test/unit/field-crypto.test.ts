@@ -54,6 +54,9 @@ describe('field encryption', () => {
   it('production requires KAM_DATA_KEYS; development falls back to the public development key and says so', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 's'.repeat(40) })).toThrow(/KAM_DATA_KEYS is required when NODE_ENV=production/);
     expect(loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 's'.repeat(40), KAM_DATA_KEYS: K1 }).dataKeys).toBe(K1);
+    const devLine = `dev:${DEVELOPMENT_KEY.key.toString('base64')}`;
+    expect(() => loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 's'.repeat(40), KAM_DATA_KEYS: `${devLine},${K1}` })).toThrow(/public development key/);
+    expect(loadConfig({ KAM_DATA_KEYS: `${devLine},${K1}` }).dataKeys).toBe(`${devLine},${K1}`);
     const dev = keyRingFor(undefined);
     expect(dev.development).toBe(true);
     expect(dev.activeKeyId).toBe(DEVELOPMENT_KEY.id);
