@@ -18,6 +18,7 @@ import { TierReviewService } from './modules/policy/tier-review.service';
 import { CadenceService } from './modules/policy/cadence.service';
 import { YearEndService } from './modules/policy/year-end.service';
 import { ConsentService } from './modules/policy/consent.service';
+import { LoginThrottleService } from './modules/auth/login-throttle.service';
 
 export interface Services {
   ds: DataSource;
@@ -57,7 +58,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     audit,
     tiers,
     org: new OrgService(ds, audit, access, maxPageSize),
-    auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }),
+    auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }, new LoginThrottleService(ds)),
     accounts,
     contacts: new ContactService(ds, access, audit, maxPageSize),
     credit: new CreditService(ds, access, audit, maxPageSize),
