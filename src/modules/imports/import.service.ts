@@ -88,6 +88,11 @@ export class ImportService {
    */
   async start(ctx: RequestContext, input: StartJobInput): Promise<ImportJob> {
     await this.recoverInterrupted();
+    const lockKey = input.dryRun ? null : importLockKey(input.annex);
+    // Looked up first (a read): on SQLite the holder's open transaction would make our INSERT wait
+    // for the write lock instead of failing on the unique key. The INSERT stays the guard against races.
+    const held = lockKey ? await this.ds.manager.findOneBy(ImportJob, { lockKey }) : null;
+    if (held) throw inProgress(input.annex, held);
     const now = new Date();
     const job = this.ds.manager.create(ImportJob, {
       ...input,
@@ -99,20 +104,13 @@ export class ImportService {
       finishedAt: null,
       message: null,
       runner: THIS_RUNNER,
-      lockKey: input.dryRun ? null : importLockKey(input.annex),
+      lockKey,
     });
     try {
       await this.ds.manager.save(job);
     } catch (e) {
-      if (translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS) throw e;
-      const holder = await this.ds.manager.findOneBy(ImportJob, { lockKey: job.lockKey as string });
-      throw new DomainError(
-        ErrorCode.IMPORT_IN_PROGRESS,
-        holder
-          ? `another ${input.annex} import is running: job #${holder.id} (${holder.fileName}, by ${holder.actor}, started ${holder.startedAt?.toISOString() ?? '?'}); run this one when it has finished`
-          : `another ${input.annex} import is running; run this one when it has finished`,
-        { jobId: holder?.id ?? null },
-      );
+      if (!lockKey || translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS) throw e;
+      throw inProgress(input.annex, await this.ds.manager.findOneBy(ImportJob, { lockKey }));
     }
     return job;
   }
@@ -191,6 +189,16 @@ export class ImportService {
     }
     throw new DomainError(ErrorCode.FORBIDDEN, `role ${role} may not see import jobs`);
   }
+}
+
+function inProgress(annex: string, holder: ImportJob | null): DomainError {
+  return new DomainError(
+    ErrorCode.IMPORT_IN_PROGRESS,
+    holder
+      ? `another ${annex} import is running: job #${holder.id} (${holder.fileName}, by ${holder.actor}, started ${holder.startedAt?.toISOString() ?? '?'}); run this one when it has finished`
+      : `another ${annex} import is running; run this one when it has finished`,
+    { jobId: holder?.id ?? null },
+  );
 }
 
 /** This process, as recorded on the jobs it runs. */
