@@ -29,7 +29,7 @@ describeEachDb('production hardening', (t) => {
     servers.push(server);
     return server;
   };
-  const production: Partial<Config> = { env: 'production', tokenSecret: 'Zq8#vT2!mW9@kL4$pR7%xN1^', trustProxy: ['loopback'] };
+  const production: Partial<Config> = { env: 'production', tokenSecret: 'Zq8#vT2!mW9@kL4$pR7%xN1^sD6&hY3*bJ5(cF0)', trustProxy: ['loopback'] };
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const login = async (url: string, l: string, p: string, from?: string) => {
