@@ -7,6 +7,10 @@
  * as soon as the first row is rejected, and the rest of the file is still checked so every error is
  * reported); `skip-invalid` — valid rows are written, rejected ones reported; `dryRun` — nothing is
  * written, and the report says what would be created, updated or left unchanged.
+ *
+ * Crash safety: both modes write in one transaction committed at the end, so a killed process leaves
+ * all or nothing of the file; the job it left RUNNING is found by ImportService.recoverInterrupted.
+ * The job's unique lock key keeps a second writing import of the annex out while this one runs.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
