@@ -7,7 +7,7 @@
  */
 import { QueryFailedError } from 'typeorm';
 import { systemContext } from '../../src/common/context';
-import { Role } from '../../src/common/enums';
+import { ImportAnnex, ImportMode, ImportStatus, Role } from '../../src/common/enums';
 import { createLogger } from '../../src/common/logger';
 import type { Config } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/http/server';
@@ -144,6 +144,19 @@ describeEachDb('production hardening', (t) => {
     expect(typeof (ok.body.data?.login as { token: string }).token).toBe('string');
     const [row] = await t().ds.query("SELECT failures FROM login_throttles WHERE `key` = 'login:203.0.113.50'".replace(/`/g, t().kind === 'mysql' ? '`' : '"'));
     expect(Number(row.failures)).toBe(ADDRESS_MAX_FAILURES);
+  });
+
+  it('refuses an upload while another import of the annex runs: 409 IMPORT_IN_PROGRESS naming the job', async () => {
+    const server = await start({});
+    const { secret } = await t().services.auth.createApiKey(ctx, { name: 'importer', role: Role.ADMIN });
+    const held = await t().services.imports.start(ctx, { annex: ImportAnnex.LEDGER, fileName: 'big-ledger.xlsx', sha256: 'a'.repeat(64), sizeBytes: 1, mode: ImportMode.ATOMIC, dryRun: false });
+    try {
+      const res = await fetch(server.url.replace('/graphql', '/imports/ledger'), { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'x-file-name': 'ledger.csv' }, body: '日期,客户编号,主题\n2025-01-02,KC0001,拜访\n' });
+      expect(res.status).toBe(409);
+      expect(await res.json()).toEqual({ error: { code: 'IMPORT_IN_PROGRESS', message: expect.stringContaining(`job #${held.id} (big-ledger.xlsx`) } });
+    } finally {
+      await t().services.imports.finish(held.id, ImportStatus.SUCCEEDED, { rowsTotal: 0, rowsValid: 0, rowsInvalid: 0, rowsCreated: 0, rowsUpdated: 0, rowsUnchanged: 0 }, []);
+    }
   });
 
   it('limits failed API keys per address: 429 with Retry-After, on GraphQL and the import routes', async () => {
