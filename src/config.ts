@@ -3,6 +3,7 @@
  * Each variable is declared once in {@link CONFIG_VARIABLES}; the README's configuration table is
  * generated from the same list (`kam config --markdown`).
  */
+import net from 'node:net';
 import path from 'node:path';
 import { DEVELOPMENT_KEY, parseDataKeys } from './common/field-crypto';
 
@@ -29,11 +30,18 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Field-encryption keys, `id:base64key` comma separated; the last one encrypts. */
   dataKeys: string | undefined;
-  trustProxy: string | undefined;
+  /** Express `trust proxy`: false (clients connect directly), a hop count, or the proxies' addresses. */
+  trustProxy: TrustProxy;
   auditRetentionDays: number;
   /** MySQL server for the test suite and the migration generator (no database in the path). */
   testMysqlUrl: string | undefined;
+  /** Browser origins allowed to call the API (CORS); empty = no cross-origin access. */
+  corsOrigins: string[];
+  /** Tests only (NODE_ENV=test): an import waits to be killed after writing this batch. */
+  testImportPauseAtBatch: number | undefined;
 }
+
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -125,6 +133,9 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
       const v = optional(r);
       if (v !== undefined && v.length < 32) throw new ConfigError('KAM_TOKEN_SECRET must be at least 32 characters');
       if (v === undefined && env === 'production') throw new ConfigError('KAM_TOKEN_SECRET is required when NODE_ENV=production');
+      if (v !== undefined && env === 'production' && isPlaceholderSecret(v)) {
+        throw new ConfigError('KAM_TOKEN_SECRET looks like a placeholder (an example value or too few distinct characters); generate one, e.g. `openssl rand -base64 48`');
+      }
       return v;
     },
   },
@@ -153,10 +164,100 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
       return v;
     },
   },
-  { name: 'KAM_TRUST_PROXY', key: 'trustProxy', default: undefined, description: "Express `trust proxy` setting when behind a TLS-terminating proxy (e.g. `loopback` or `1`).", parse: optional },
+  {
+    name: 'KAM_TRUST_PROXY', key: 'trustProxy', default: undefined,
+    description: 'The TLS-terminating proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed: their addresses or subnets (`loopback`, `10.0.0.0/8`, comma separated) or a hop count (`1`); `false` (or `none`) when clients connect directly. Required when NODE_ENV=production, where `true` (believe anyone) is refused.',
+    parse: parseTrustProxy,
+  },
   { name: 'KAM_TEST_MYSQL_URL', key: 'testMysqlUrl', default: undefined, description: 'Development only: MySQL server (e.g. `mysql://root@127.0.0.1:3306`) on which `npm test` also runs the MySQL suite, each test file in its own database.', parse: optional },
   { name: 'KAM_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', default: '1096', description: 'How long audit events are kept (default 3 years).', parse: int('KAM_AUDIT_RETENTION_DAYS', 1, 36500) },
+  { name: 'KAM_CORS_ORIGINS', key: 'corsOrigins', default: undefined, description: 'Browser origins allowed to call the API, comma separated (e.g. `https://bi.example.com`); unset = no cross-origin access.', parse: parseCorsOrigins },
+  {
+    name: 'KAM_TEST_IMPORT_PAUSE_AT_BATCH', key: 'testImportPauseAtBatch', default: undefined,
+    description: 'Tests only (refused unless NODE_ENV=test): an import stops after writing batch N and waits to be killed (the crash-safety test).',
+    parse: (r, env) => {
+      if (optional(r) === undefined) return undefined;
+      if (env !== 'test') throw new ConfigError('KAM_TEST_IMPORT_PAUSE_AT_BATCH is a test hook: it is refused unless NODE_ENV=test');
+      return int('KAM_TEST_IMPORT_PAUSE_AT_BATCH', 1, 1_000_000)(r);
+    },
+  },
 ];
+
+/** Example values and low-entropy strings nobody should sign production tokens with. */
+function isPlaceholderSecret(secret: string): boolean {
+  if (/change.?me|example|placeholder|your.?secret|default|^(.)\1*$/i.test(secret)) return true;
+  return new Set(secret).size < 8;
+}
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustProxy(raw: string | undefined, env: Environment): TrustProxy {
+  const v = optional(raw)?.toLowerCase();
+  if (v === undefined) {
+    if (env === 'production') {
+      throw new ConfigError('KAM_TRUST_PROXY is required when NODE_ENV=production: the addresses (or hop count) of the TLS-terminating proxy in front of KAM Hub, e.g. "loopback" or "10.0.0.0/8", or "false" when clients connect directly');
+    }
+    return false;
+  }
+  if (v === 'false' || v === 'none') return false;
+  if (v === 'true') {
+    if (env === 'production') throw new ConfigError('KAM_TRUST_PROXY=true believes X-Forwarded-For from anyone, so any client could forge its address; name the proxies (e.g. "loopback", "10.0.0.0/8") or a hop count');
+    return true;
+  }
+  if (/^\d+$/.test(v)) return int('KAM_TRUST_PROXY', 0, 100)(v);
+  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const item of items) {
+    const [address, bits, extra] = item.split('/');
+    const family = net.isIP(address);
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_KEYWORDS.has(item) && (!family || !validBits || extra !== undefined)) {
+      throw new ConfigError(`KAM_TRUST_PROXY: "${item}" is not an address, a subnet (a.b.c.d/n) or one of loopback, linklocal, uniquelocal`);
+    }
+  }
+  return items;
+}
+
+function parseCorsOrigins(raw: string | undefined, env: Environment): string[] {
+  const items = (optional(raw) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const item of items) {
+    if (item === '*') {
+      if (env === 'production') throw new ConfigError('KAM_CORS_ORIGINS=* is refused when NODE_ENV=production: list the origins of the web apps that call the API');
+      continue;
+    }
+    let origin: string | null;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = null;
+    }
+    if (!origin || origin === 'null' || origin !== item.replace(/\/$/, '')) {
+      throw new ConfigError(`KAM_CORS_ORIGINS: "${item}" is not an origin such as https://bi.example.com (scheme, host and port only)`);
+    }
+  }
+  return items.map((x) => x.replace(/\/$/, ''));
+}
+
+/** Variables whose values are secrets: never printed, never logged. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KAM_TOKEN_SECRET', 'KAM_DATA_KEYS']);
+
+/** A URL with its password replaced by `***`. */
+export function redactUrl(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
+}
+
+/**
+ * Each variable with the value this environment gives it (or its default), for `kam config`:
+ * secrets appear only as "(set)", passwords in URLs as `***`.
+ */
+export function describeConfig(env: Record<string, string | undefined> = process.env): { name: string; value: string; description: string }[] {
+  return CONFIG_VARIABLES.map((v) => {
+    const raw = env[v.name] === undefined || env[v.name] === '' ? undefined : env[v.name];
+    let value = raw ?? v.default ?? '';
+    if (raw !== undefined && SECRET_VARIABLES.has(v.name)) value = '(set)';
+    else value = redactUrl(value);
+    return { name: v.name, value, description: v.description };
+  });
+}
 
 /** Builds and validates the configuration from an environment; throws {@link ConfigError} with one clear line. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -22,6 +22,7 @@ import { keyRingFor } from './common/field-crypto';
 import { installKeyRing } from './modules/contacts/contact-privacy';
 import { DataKeyService } from './modules/privacy/data-keys.service';
 import { PrivacyService } from './modules/privacy/privacy.service';
+import { LoginThrottleService } from './modules/auth/login-throttle.service';
 
 export interface Services {
   ds: DataSource;
@@ -67,7 +68,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     audit,
     tiers,
     org: new OrgService(ds, audit, access, maxPageSize),
-    auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }),
+    auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }, new LoginThrottleService(ds)),
     accounts,
     contacts: new ContactService(ds, access, audit, maxPageSize),
     credit: new CreditService(ds, access, audit, maxPageSize),

@@ -7,6 +7,10 @@
  * as soon as the first row is rejected, and the rest of the file is still checked so every error is
  * reported); `skip-invalid` — valid rows are written, rejected ones reported; `dryRun` — nothing is
  * written, and the report says what would be created, updated or left unchanged.
+ *
+ * Crash safety: both modes write in one transaction committed at the end, so a killed process leaves
+ * all or nothing of the file; the job it left RUNNING is found by ImportService.recoverInterrupted.
+ * The job's unique lock key keeps a second writing import of the annex out while this one runs.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,7 +22,7 @@ import { ImportMode, ImportStatus } from '../../src/common/enums';
 import { today as todayDate } from '../../src/common/dates';
 import type { Services } from '../../src/services';
 import type { ImportJob } from '../../src/modules/imports/import-job.entity';
-import { MAX_STORED_ISSUES } from '../../src/modules/imports/import.service';
+import { HEARTBEAT_MS, MAX_STORED_ISSUES } from '../../src/modules/imports/import.service';
 import type { AnnexSpec } from '../annexes/spec';
 import { ImportCode, ImportFileError, type IssueData } from '../read/issues';
 import { openWorkbook } from '../read/open';
@@ -103,7 +107,14 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
   } catch {
     throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `cannot open ${fileName}: no such file`);
   }
-  const job = await services.imports.start(ctx, { annex: options.annex.annex, fileName: fileName.slice(0, 255), sha256: await sha256(options.file), sizeBytes: Math.min(size, 2 ** 31 - 1), mode, dryRun });
+  const fileHash = await sha256(options.file);
+  const job = await services.imports.start(ctx, { annex: options.annex.annex, fileName: fileName.slice(0, 255), sha256: fileHash, sizeBytes: Math.min(size, 2 ** 31 - 1), mode, dryRun });
+  // A sign of life even while one batch waits on the database: other instances judge the job by it.
+  const beat = setInterval(() => void services.imports.heartbeat(job.id).catch(() => undefined), HEARTBEAT_MS);
+  beat.unref();
+  /** The one audit event of this run: who, from where, which file, what it did — never row values. */
+  const audit = (auditCtx: RequestContext, status: ImportStatus) =>
+    services.audit.record(auditCtx, { action: 'import.run', entity: 'ImportJob', entityId: job.id, after: { annex: options.annex.annex, file: fileName, sha256: fileHash, mode, dryRun, status, ...counts } });
   const counts: ImportRows = { total: 0, valid: 0, invalid: 0, created: 0, updated: 0, unchanged: 0 };
   const errors: IssueData[] = [];
   const warnings: IssueData[] = [];
@@ -166,6 +177,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
     if (options.errorsOut) errorsOut = new ErrorsWorkbook(options.errorsOut, source.date1904);
     const batchSize = options.batchSize ?? 1000;
     let batch: ParsedRow[] = [];
+    let batches = 0;
     let lastBeat = Date.now();
     let rejected = false;
 
@@ -180,7 +192,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
     };
     // One batch is with the database while the parser reads the next: the loaders run strictly in
     // order (each waits for the previous), only parsing overlaps with database round trips.
-    const settle = async (rows: ParsedRow[], outcomes: (RowOutcome | null)[]) => {
+    const settle = async (rows: ParsedRow[], outcomes: (RowOutcome | null)[], batchNo: number) => {
       let batchRejected = false;
       rows.forEach((row, i) => {
         counts.total++;
@@ -202,13 +214,15 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
         await services.imports.heartbeat(job.id, counts.total);
       }
       options.onProgress?.({ rowsProcessed: counts.total, fraction: source!.progress() });
+      if (batchNo === services.config.testImportPauseAtBatch) await pauseForKillTest(loader, batchNo);
     };
     const flush = async () => {
       await pending;
       if (!batch.length) return;
       const rows = batch;
+      const batchNo = ++batches;
       batch = [];
-      pending = loader.process(rows).then((outcomes) => settle(rows, outcomes));
+      pending = loader.process(rows).then((outcomes) => settle(rows, outcomes, batchNo));
       // Surface a failure at once rather than at the next batch; the caller awaits `pending` anyway.
       pending.catch(() => undefined);
     };
@@ -252,9 +266,7 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
     errorsOut = undefined;
     const status = errorCount > 0 ? ImportStatus.REJECTED : ImportStatus.SUCCEEDED;
     const finished = await services.imports.finish(job.id, status, jobCounts(counts), [...errors.map((e) => ({ ...e, severity: 'error' as const })), ...warnings.map((w) => ({ ...w, severity: 'warning' as const }))]);
-    if (!dryRun && !rejected) {
-      await services.audit.record(ctx, { action: 'import.run', entity: 'ImportJob', entityId: job.id, after: { annex: options.annex.annex, file: fileName, mode, ...counts } });
-    }
+    await audit(ctx, status);
     return { job: finished, report: { annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings } };
   } catch (e) {
     await pending.catch(() => undefined);
@@ -264,8 +276,12 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
     await services.imports
       .finish(job.id, ImportStatus.FAILED, jobCounts({ ...counts, created: 0, updated: 0, unchanged: 0 }), [], (fileError?.message ?? (e as Error).message ?? String(e)).slice(0, 2000))
       .catch(() => undefined);
+    counts.created = counts.updated = counts.unchanged = 0;
+    // The caller's own transaction (joined) is failing too; its audit would be rolled back with it.
+    if (!joined) await audit({ ...ctx, em: undefined }, ImportStatus.FAILED).catch(() => undefined);
     throw e;
   } finally {
+    clearInterval(beat);
     await qr?.release();
     await source?.close();
     if (errorsOut) await errorsOut.close().catch(() => undefined);
@@ -274,4 +290,16 @@ export async function importAnnex(services: Services, ctx: RequestContext, optio
 
 function jobCounts(c: ImportRows) {
   return { rowsTotal: c.total, rowsValid: c.valid, rowsInvalid: c.invalid, rowsCreated: c.created, rowsUpdated: c.updated, rowsUnchanged: c.unchanged };
+}
+
+/**
+ * The kill test's hook (KAM_TEST_IMPORT_PAUSE_AT_BATCH, accepted only when NODE_ENV=test): once batch
+ * `batchNo` is written into the still-open transaction, say so on stderr and wait to be killed.
+ */
+async function pauseForKillTest(loader: AnnexLoader, batchNo: number): Promise<never> {
+  await loader.drain();
+  process.stderr.write(`kam: import paused after batch ${batchNo} (KAM_TEST_IMPORT_PAUSE_AT_BATCH)\n`);
+  return new Promise<never>(() => {
+    setInterval(() => undefined, 60_000);
+  });
 }

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
+import { CONFIG_VARIABLES, ConfigError, describeConfig, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
 import { DomainError } from '../common/errors';
 import { Roles } from '../common/enums';
 import { systemContext } from '../common/context';
@@ -278,7 +278,7 @@ export function buildProgram(): Command {
 
   program
     .command('config')
-    .description('list the environment variables KAM Hub reads')
+    .description('list the environment variables KAM Hub reads, with their values here (secrets hidden)')
     .option('--markdown', 'as a Markdown table (for the README)')
     .action((opts: { markdown?: boolean }) => {
       if (opts.markdown) {
@@ -286,7 +286,8 @@ export function buildProgram(): Command {
         out('|---|---|---|');
         for (const v of CONFIG_VARIABLES) out(`| \`${v.name}\` | ${v.default === undefined ? '—' : `\`${v.default}\``} | ${v.description} |`);
       } else {
-        for (const v of CONFIG_VARIABLES) out(`${v.name}=${v.default ?? ''}\t# ${v.description}`);
+        // The values this environment sets (else the defaults); secrets show only whether they are set.
+        for (const v of describeConfig()) out(`${v.name}=${v.value}\t# ${v.description}`);
       }
     });
 

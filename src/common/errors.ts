@@ -41,6 +41,10 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** Too many wrong passwords: the login is locked for a while. */
   LOGIN_LOCKED: 'LOGIN_LOCKED',
+  /** Too many failed logins or credentials from one client address: wait `retryAfterSeconds`. */
+  LOGIN_RATE_LIMITED: 'LOGIN_RATE_LIMITED',
+  /** Another writing import of the same annex is running (one at a time, across every instance). */
+  IMPORT_IN_PROGRESS: 'IMPORT_IN_PROGRESS',
   // Data at rest
   /** An encrypted value failed its integrity check: altered, or moved from another record or field. */
   DATA_INTEGRITY: 'DATA_INTEGRITY',

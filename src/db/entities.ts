@@ -20,15 +20,17 @@ import { Activity } from '../modules/activities/activity.entity';
 import { ImportJob } from '../modules/imports/import-job.entity';
 import { ImportIssue } from '../modules/imports/import-issue.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
+import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 
 export {
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
-  AccountRecommendation, YearEndRule, PolicyLock,
+  AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle,
 };
 
 export const ENTITIES = [
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
   AccountRecommendation, YearEndRule, PolicyLock,
+  LoginThrottle,
 ];

@@ -3,7 +3,9 @@
  * behind a load balancer; everything durable lives in the database.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -11,7 +13,7 @@ import type { Services } from '../services';
 import type { Logger } from '../common/logger';
 import { anonymousContext, type RequestContext } from '../common/context';
 import { Loaders } from '../common/loaders';
-import { DomainError } from '../common/errors';
+import { DomainError, ErrorCode } from '../common/errors';
 import { kamSchema } from './schema';
 import { createFormatError, requestIdPlugin } from './graphql-errors';
 import { maxDepthRule, protectionPlugin } from './protection';
@@ -32,10 +34,76 @@ function origin(req: Request): string {
 
 /** Authenticates a request: an anonymous context without credentials, UNAUTHENTICATED for bad ones. */
 export async function requestContext(services: Services, req: Request): Promise<RequestContext> {
-  const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
-  const actor = await services.auth.authenticate(req.headers.authorization);
+  const requestId = requestIdOf(req);
+  const actor = await services.auth.authenticate(req.headers.authorization, origin(req));
   if (!actor) return anonymousContext(origin(req), requestId);
   return { actor, requestId, origin: origin(req), userAgent: req.headers['user-agent'], reads: new Map() };
+}
+
+/** The request's id: the caller's `x-request-id` when it is a plain token, else a fresh one (kept on the request). */
+function requestIdOf(req: Request): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given)) return given;
+  const id = randomUUID();
+  req.headers['x-request-id'] = id;
+  return id;
+}
+
+/**
+ * Security headers, caching and CORS for every response. The server serves JSON and spreadsheets
+ * only (in production: no landing page), so the content security policy forbids everything; in
+ * development Apollo's landing page loads Apollo Sandbox from Apollo's CDN, so no CSP is sent there.
+ * HSTS only in production, where KAM Hub runs behind a TLS-terminating proxy.
+ */
+function hardening(app: Express, services: Services): void {
+  const { config } = services;
+  const production = config.env === 'production';
+  app.use(
+    helmet({
+      contentSecurityPolicy: production ? { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } } : false,
+      strictTransportSecurity: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
+  app.use((req, res, next) => {
+    // API answers and downloads are personal and business data: no browser or proxy keeps a copy.
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('x-request-id', requestIdOf(req));
+    next();
+  });
+  if (config.corsOrigins.length) {
+    app.use(
+      cors({
+        origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-file-name', 'apollo-require-preflight'],
+        exposedHeaders: ['x-request-id', 'x-import-job', 'retry-after', 'content-disposition'],
+        maxAge: 600,
+      }),
+    );
+  }
+}
+
+/** JSON for unknown routes and for errors no route handled: never Express's HTML page with a stack. */
+function errorHandlers(app: Express, logger: Logger): void {
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: `no such route: ${req.method} ${req.path}` } });
+  });
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // body-parser and friends: a malformed or oversized request, said without internals.
+      const type = (err as { type?: unknown }).type;
+      res.status(status).json({ error: { code: 'BAD_REQUEST', message: type === 'entity.too.large' ? 'the request body is too large' : type === 'entity.parse.failed' ? 'the request body is not valid JSON' : 'malformed request' } });
+      return;
+    }
+    const requestId = requestIdOf(req);
+    logger.error('unexpected error in an HTTP request', { requestId, method: req.method, path: req.path, error: err });
+    res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', requestId } });
+  });
 }
 
 export async function createApp(services: Services, logger: Logger): Promise<KamApp> {
@@ -44,7 +112,11 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   app.disable('x-powered-by');
   // GraphQL answers POSTs, which nothing caches: hashing every response body for an ETag is waste.
   app.set('etag', false);
-  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
+  // Whose X-Forwarded-For to believe: req.ip (audit origin, rate limits) comes from it.
+  app.set('trust proxy', config.trustProxy);
+  hardening(app, services);
+  const recovered = await services.imports.recoverInterrupted();
+  if (recovered.length) logger.warn('import jobs left running by a stopped process were marked FAILED', { jobs: recovered });
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -101,7 +173,9 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
         } catch (e) {
           if (e instanceof DomainError) {
             const { GraphQLError } = await import('graphql');
-            throw new GraphQLError(e.message, { extensions: { code: 'UNAUTHENTICATED', reason: e.code, http: { status: 401 } } });
+            const retry = e.code === ErrorCode.LOGIN_RATE_LIMITED ? Number(e.details.retryAfterSeconds) : null;
+            const http = retry ? { status: 429, headers: new Map([['retry-after', String(retry)]]) } : { status: 401 };
+            throw new GraphQLError(e.message, { extensions: { code: 'UNAUTHENTICATED', reason: e.code, ...(retry ? { retryAfterSeconds: retry } : {}), http } });
           }
           throw e;
         }
@@ -109,5 +183,6 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
       },
     }),
   );
+  errorHandlers(app, logger);
   return { app, apollo };
 }

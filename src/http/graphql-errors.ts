@@ -43,9 +43,11 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
     case ErrorCode.ALREADY_DECIDED:
     case ErrorCode.STALE_PROPOSAL:
     case ErrorCode.CONSTRAINT_VIOLATION:
+    case ErrorCode.IMPORT_IN_PROGRESS:
       return 'CONFLICT';
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.LOGIN_LOCKED:
+    case ErrorCode.LOGIN_RATE_LIMITED:
       return 'UNAUTHENTICATED';
     case ErrorCode.FORBIDDEN:
       return 'FORBIDDEN';
@@ -66,12 +68,12 @@ export function createFormatError(logger: Logger, exposeInternals: boolean, ds?:
     const unwrapped = unwrapResolverError(error);
     const original = translateConstraintError(unwrapped, ds) ?? unwrapped;
     if (original instanceof DomainError) {
-      const { field } = original.details;
+      const { field, retryAfterSeconds } = original.details;
       return {
         message: original.message,
         locations: formatted.locations,
         path: formatted.path,
-        extensions: { code: graphqlCodeFor(original.code), reason: original.code, ...(field ? { field } : {}) },
+        extensions: { code: graphqlCodeFor(original.code), reason: original.code, ...(field ? { field } : {}), ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}) },
       };
     }
     if (original instanceof ArgumentValidationError) {

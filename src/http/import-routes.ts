@@ -48,6 +48,11 @@ async function authorize(contextFor: ContextFor, req: Request, res: Response): P
   try {
     ctx = await contextFor(req);
   } catch (e) {
+    if (e instanceof DomainError && e.code === ErrorCode.LOGIN_RATE_LIMITED) {
+      res.setHeader('Retry-After', String(e.details.retryAfterSeconds ?? 60));
+      fail(res, 429, e.code, e.message);
+      return null;
+    }
     if (e instanceof DomainError) {
       fail(res, 401, ErrorCode.UNAUTHENTICATED, e.message);
       return null;
@@ -143,9 +148,10 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
       res.status(200).json(report);
     } catch (e) {
       if (e instanceof ImportFileError) fail(res, STATUS[e.code] ?? 400, e.code, e.message);
+      else if (e instanceof DomainError && e.code === ErrorCode.IMPORT_IN_PROGRESS) fail(res, 409, e.code, e.message);
       else {
         logger.error('import failed', { requestId: ctx.requestId, error: e });
-        fail(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+        res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', requestId: ctx.requestId } });
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   let queries: () => number;
   let close: () => Promise<void>;
   if (mode === 'kam') {
-    const config = { ...loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret!', KAM_DATA_KEYS: generateDataKeyLine('bench') }), database };
+    const config = { ...loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret!', KAM_DATA_KEYS: generateDataKeyLine('bench'), KAM_TRUST_PROXY: 'false' }), database };
     const ds = await openDataSource(database);
     const counter = countQueries(ds);
     const server = await startServer(createServices(ds, config), silentLogger, 0, '127.0.0.1');

@@ -54,7 +54,7 @@ function primitives(): void {
 }
 
 async function onDatabase(database: DatabaseConfig): Promise<void> {
-  const config = { ...loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret!', KAM_DATA_KEYS: generateDataKeyLine('b1') }), database };
+  const config = { ...loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret!', KAM_DATA_KEYS: generateDataKeyLine('b1'), KAM_TRUST_PROXY: 'false' }), database };
   const ds = await openDataSource(database, { createDatabase: true });
   try {
     await migrate(ds);

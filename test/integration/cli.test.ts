@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DB_KINDS, testDatabaseConfig } from '../support/db';
+import { PRODUCTION_ENV } from '../support/production-env';
 
 const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
@@ -31,6 +32,31 @@ describe('kam CLI errors', () => {
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
     const debug = kam(['--debug', 'migrate'], { KAM_DATABASE_URL: 'mysql://root@127.0.0.1:1/kam' });
     expect(debug.stderr).toMatch(/\s+at /);
+  });
+
+  it('refuses demo data and placeholder or missing secrets under NODE_ENV=production, in one line, exit 2', () => {
+    const prod = { ...PRODUCTION_ENV, KAM_TRUST_PROXY: 'false', KAM_DATABASE_URL: 'sqlite::memory:' };
+    for (const [args, env, message] of [
+      [['serve', '--demo'], prod, '--demo is refused when NODE_ENV=production'],
+      [['seed', '--demo'], prod, 'demo data is refused when NODE_ENV=production'],
+      [['serve'], { ...prod, KAM_TOKEN_SECRET: '' }, 'KAM_TOKEN_SECRET is required when NODE_ENV=production'],
+      [['serve'], { ...prod, KAM_TOKEN_SECRET: 'change-me-change-me-change-me-change-me' }, 'KAM_TOKEN_SECRET looks like a placeholder'],
+      [['serve'], { ...prod, KAM_TRUST_PROXY: '' }, 'KAM_TRUST_PROXY is required when NODE_ENV=production'],
+    ] as const) {
+      const r = kam([...args], env);
+      expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
+      expect(r.stderr).not.toContain('Zq8#vT2');
+    }
+  });
+
+  it('kam config prints the values in effect with secrets hidden', () => {
+    const r = kam(['config'], { KAM_TOKEN_SECRET: 'Zq8#vT2!mW9@kL4$pR7%xN1^sD6&hY3*bJ5(cF0)', KAM_DATABASE_URL: 'mysql://kam:Pa55word@db:3306/kam', KAM_PORT: '4100' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('KAM_TOKEN_SECRET=(set)');
+    expect(r.stdout).toContain('KAM_DATABASE_URL=mysql://kam:***@db:3306/kam');
+    expect(r.stdout).toContain('KAM_PORT=4100');
+    expect(r.stdout).not.toMatch(/Zq8#vT2|Pa55word/);
   });
 
   it('has help', () => {

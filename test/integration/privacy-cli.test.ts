@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEVELOPMENT_KEY } from '../../src/common/field-crypto';
 import { DB_KINDS, testDatabaseConfig } from '../support/db';
+import { PRODUCTION_ENV } from '../support/production-env';
 
 const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
@@ -21,7 +22,7 @@ describe('kam keys generate, and production without keys', () => {
   });
 
   it('refuses to serve in production without KAM_DATA_KEYS: one line, exit 2', () => {
-    const r = kam(['serve'], { NODE_ENV: 'production', KAM_TOKEN_SECRET: 's'.repeat(40), KAM_DATABASE_URL: 'sqlite::memory:' });
+    const r = kam(['serve'], { ...PRODUCTION_ENV, KAM_DATA_KEYS: '', KAM_DATABASE_URL: 'sqlite::memory:' });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(['kam: KAM_DATA_KEYS is required when NODE_ENV=production (kam keys generate prints a key line)']);
   });

@@ -1,6 +1,7 @@
 /** Field encryption primitives: key parsing, sealing bound to row and field, and the production rule. */
 import { ConfigError, loadConfig } from '../../src/config';
 import { DEVELOPMENT_KEY, KeyRing, generateDataKeyLine, keyIdOf, keyRingFor, parseDataKeys } from '../../src/common/field-crypto';
+import { PRODUCTION_ENV } from '../support/production-env';
 
 const K1 = generateDataKeyLine('k1');
 const K2 = generateDataKeyLine('k2');
@@ -52,10 +53,10 @@ describe('field encryption', () => {
   });
 
   it('production requires KAM_DATA_KEYS; development falls back to the public development key and says so', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 's'.repeat(40) })).toThrow(/KAM_DATA_KEYS is required when NODE_ENV=production/);
-    expect(loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 's'.repeat(40), KAM_DATA_KEYS: K1 }).dataKeys).toBe(K1);
+    expect(() => loadConfig({ ...PRODUCTION_ENV, KAM_DATA_KEYS: '' })).toThrow(/KAM_DATA_KEYS is required when NODE_ENV=production/);
+    expect(loadConfig({ ...PRODUCTION_ENV, KAM_DATA_KEYS: K1 }).dataKeys).toBe(K1);
     const devLine = `dev:${DEVELOPMENT_KEY.key.toString('base64')}`;
-    expect(() => loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 's'.repeat(40), KAM_DATA_KEYS: `${devLine},${K1}` })).toThrow(/public development key/);
+    expect(() => loadConfig({ ...PRODUCTION_ENV, KAM_DATA_KEYS: `${devLine},${K1}` })).toThrow(/public development key/);
     expect(loadConfig({ KAM_DATA_KEYS: `${devLine},${K1}` }).dataKeys).toBe(`${devLine},${K1}`);
     const dev = keyRingFor(undefined);
     expect(dev.development).toBe(true);

@@ -11,6 +11,7 @@ import { User } from '../org/user.entity';
 import { readWhereIn } from '../../db/hydrate';
 import { ApiKey } from './api-key.entity';
 import { AccessService } from './access.service';
+import { LoginThrottleService } from './login-throttle.service';
 import { hashPassword, verifyPassword } from './password';
 import { TOKEN_PREFIX, signToken, signingKey, verifyToken } from './token';
 
@@ -62,6 +63,8 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly access: AccessService,
     private readonly options: AuthOptions,
+    /** Failures per client address (passwords and bearer credentials); none = not limited. */
+    private readonly throttle?: LoginThrottleService,
   ) {
     const { key, ephemeral } = signingKey(options.tokenSecret);
     this.key = key;
@@ -71,10 +74,12 @@ export class AuthService {
   /**
    * Checks a login and password and issues a signed token valid for KAM_TOKEN_TTL seconds. A wrong
    * login and a wrong password get the same answer; after {@link MAX_FAILED_LOGINS} wrong passwords
-   * in a row the login is locked for {@link LOCK_MINUTES} minutes.
+   * in a row the login is locked for {@link LOCK_MINUTES} minutes, and an address with too many failed
+   * logins (any login) is refused for a while (LOGIN_RATE_LIMITED, see LoginThrottleService).
    */
   async login(ctx: RequestContext, login: string, password: string): Promise<LoginResult> {
     const em = this.ds.manager;
+    await this.throttle?.assertAllowed('login', ctx.origin);
     const name = cleanText(login);
     const user = name ? await em.findOneBy(User, { login: name }) : null;
     const now = new Date();
@@ -82,6 +87,7 @@ export class AuthService {
     if (!user || !user.passwordHash || !user.active) {
       await verifyPassword(password, await dummyHash());
       await this.audit.record(ctx, { action: 'auth.login.failed', entity: 'User', entityId: user?.id ?? null, after: { login: name } });
+      await this.throttle?.recordFailure('login', ctx.origin);
       throw refused();
     }
     if (user.lockedUntil && user.lockedUntil > now) {
@@ -94,6 +100,7 @@ export class AuthService {
       const lock = failed >= MAX_FAILED_LOGINS;
       if (lock) await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) });
       await this.audit.record(ctx, { action: lock ? 'auth.login.locked' : 'auth.login.failed', entity: 'User', entityId: user.id, after: { login: name } });
+      await this.throttle?.recordFailure('login', ctx.origin);
       throw refused();
     }
     if (user.failedLogins !== 0 || user.lockedUntil) await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: null });
@@ -171,10 +178,22 @@ export class AuthService {
    * The actor behind `Authorization: Bearer <API key or login token>`; null when there is no header.
    * A wrong, revoked or expired key or token is UNAUTHENTICATED. Tokens are checked by signature and
    * expiry alone (no lookup): a role change or deactivation takes effect at the next login, at most
-   * KAM_TOKEN_TTL later.
+   * KAM_TOKEN_TTL later. With the client's address (`origin`), failures are counted per address and an
+   * address over the limit is refused with LOGIN_RATE_LIMITED.
    */
-  async authenticate(authorization: string | undefined): Promise<Actor | null> {
+  async authenticate(authorization: string | undefined, origin?: string): Promise<Actor | null> {
     if (!authorization) return null;
+    if (origin === undefined || !this.throttle) return this.verifyCredential(authorization);
+    this.throttle.assertNotKnownBlocked('bearer', origin);
+    try {
+      return await this.verifyCredential(authorization);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === ErrorCode.UNAUTHENTICATED) await this.throttle.recordFailure('bearer', origin);
+      throw e;
+    }
+  }
+
+  private async verifyCredential(authorization: string): Promise<Actor> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!m) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Authorization must be "Bearer <API key or login token>"');
     const secret = m[1];

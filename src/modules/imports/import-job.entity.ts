@@ -94,4 +94,19 @@ export class ImportJob extends BaseRecord {
   @Field(() => Date, { nullable: true, description: '最近心跳（进度更新时间）/ last progress update' })
   @TimestampColumn()
   heartbeatAt!: Date | null;
+
+  /**
+   * `host:pid` of the process running the job: a RUNNING job whose process is gone from this host is
+   * recognised as interrupted at once, without waiting for its heartbeat to expire.
+   */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  runner!: string | null;
+
+  /**
+   * Held while a writing run is RUNNING (`import:<annex group>`), cleared when it ends or is found
+   * interrupted. Unique: the database itself refuses a second writing import of the same annex.
+   */
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  lockKey!: string | null;
 }

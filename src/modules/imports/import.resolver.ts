@@ -71,7 +71,7 @@ export class ImportJobResolver {
     return services.imports.issues(job.id, 'warning', Math.min(Math.max(first, 0), 10_000));
   }
 
-  @FieldResolver(() => Boolean, { description: '运行中但已无心跳（进程中断）/ RUNNING without a heartbeat for two minutes: its process stopped' })
+  @FieldResolver(() => Boolean, { description: '运行中但进程已停止（将标记为失败）/ RUNNING but its process stopped (gone from its host, or no heartbeat for two minutes); such jobs are marked FAILED when jobs are listed' })
   interrupted(@Root() job: ImportJob) {
     return isInterrupted(job);
   }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { notFound, DomainError, ErrorCode } from '../../common/errors';
@@ -5,6 +6,7 @@ import { ImportAnnex, ImportAnnexes, ImportMode, ImportStatus, ImportStatuses, R
 import { toIds, type Id } from '../../common/ids';
 import { SortDirection, paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { bulkInsert } from '../../db/bulk';
+import { translateConstraintError } from '../../db/constraint-errors';
 import { Where } from '../../db/filters';
 import { ListQuery, type Filterable } from '../../db/list-query';
 import { ImportJob } from './import-job.entity';
@@ -15,6 +17,9 @@ export const MAX_STORED_ISSUES = 10_000;
 
 /** A RUNNING job whose heartbeat is older than this was interrupted (its process died). */
 export const STALE_AFTER_MS = 2 * 60_000;
+
+/** How often a running import writes its heartbeat, whatever its batches do. */
+export const HEARTBEAT_MS = 15_000;
 
 export interface StartJobInput {
   annex: ImportAnnex;
@@ -75,7 +80,19 @@ export class ImportService {
     private readonly maxPageSize: () => number,
   ) {}
 
+  /**
+   * Records a new RUNNING job. A writing run (not a dry run) also takes its annex's lock — the unique
+   * `lockKey` — so a second writing import of the same annex, on any instance, is refused with
+   * IMPORT_IN_PROGRESS instead of racing it for the same natural keys. Jobs left RUNNING by a dead
+   * process are marked FAILED first, which frees their lock.
+   */
   async start(ctx: RequestContext, input: StartJobInput): Promise<ImportJob> {
+    await this.recoverInterrupted();
+    const lockKey = input.dryRun ? null : importLockKey(input.annex);
+    // Looked up first (a read): on SQLite the holder's open transaction would make our INSERT wait
+    // for the write lock instead of failing on the unique key. The INSERT stays the guard against races.
+    const held = lockKey ? await this.ds.manager.findOneBy(ImportJob, { lockKey }) : null;
+    if (held) throw inProgress(input.annex, held);
     const now = new Date();
     const job = this.ds.manager.create(ImportJob, {
       ...input,
@@ -86,25 +103,59 @@ export class ImportService {
       heartbeatAt: now,
       finishedAt: null,
       message: null,
+      runner: THIS_RUNNER,
+      lockKey,
     });
-    await this.ds.manager.save(job);
+    try {
+      await this.ds.manager.save(job);
+    } catch (e) {
+      if (!lockKey || translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS) throw e;
+      throw inProgress(input.annex, await this.ds.manager.findOneBy(ImportJob, { lockKey }));
+    }
     return job;
   }
 
   /** Progress and sign of life. */
-  async heartbeat(jobId: number, rowsProcessed: number): Promise<void> {
-    await this.ds.manager.update(ImportJob, { id: jobId }, { rowsProcessed, heartbeatAt: new Date() });
+  async heartbeat(jobId: number, rowsProcessed?: number): Promise<void> {
+    await this.ds.manager.update(ImportJob, { id: jobId, status: ImportStatus.RUNNING }, { ...(rowsProcessed !== undefined ? { rowsProcessed } : {}), heartbeatAt: new Date() });
   }
 
   async finish(jobId: number, status: ImportStatus, counts: JobCounts, issues: IssueRecord[], message: string | null = null): Promise<ImportJob> {
     const now = new Date();
-    await this.ds.manager.update(ImportJob, { id: jobId }, { ...counts, rowsProcessed: counts.rowsTotal, status, message, finishedAt: now, heartbeatAt: now });
+    await this.ds.manager.update(ImportJob, { id: jobId }, { ...counts, rowsProcessed: counts.rowsTotal, status, message, finishedAt: now, heartbeatAt: now, lockKey: null });
     await bulkInsert(this.ds.manager, ImportIssue, issues.slice(0, MAX_STORED_ISSUES).map((i) => ({ ...i, jobId, column: i.column?.slice(0, 200) ?? null, sheet: i.sheet?.slice(0, 100) ?? null })));
     return this.ds.manager.findOneByOrFail(ImportJob, { id: jobId });
   }
 
+  /**
+   * Marks FAILED every RUNNING job whose process is gone (see {@link isInterrupted}) and frees its
+   * lock. What such a job wrote was never committed (an import commits once, at its end), so the
+   * message says to run the file again. Runs when the server starts, before an import starts, and
+   * when jobs are listed; returns the jobs it marked.
+   */
+  async recoverInterrupted(now = Date.now()): Promise<number[]> {
+    const running = await this.ds.manager.find(ImportJob, { select: { id: true, status: true, heartbeatAt: true, runner: true }, where: { status: ImportStatus.RUNNING } });
+    const dead = running.filter((j) => isInterrupted(j, now));
+    const marked: number[] = [];
+    for (const j of dead) {
+      try {
+        // Only if nothing changed since it was judged: a live run's heartbeat or end wins the race.
+        const qb = this.ds.manager.createQueryBuilder().update(ImportJob)
+          .set({ status: ImportStatus.FAILED, lockKey: null, finishedAt: new Date(now), message: `interrupted: the process running the import (${j.runner ?? 'unknown'}) stopped before it finished; nothing of this run was committed — import the file again` })
+          .where('id = :id AND status = :running', { id: j.id, running: ImportStatus.RUNNING });
+        if (j.heartbeatAt) qb.andWhere('heartbeat_at = :beat', { beat: j.heartbeatAt });
+        const res = await qb.execute();
+        if (res.affected) marked.push(j.id);
+      } catch {
+        // SQLite: another process holds the write lock, so that runner is alive after all; try again later.
+      }
+    }
+    return marked;
+  }
+
   /** Jobs the caller may see (all for ADMIN, those of their own unit for a MANAGER), newest first by default. */
-  list(ctx: RequestContext, filter: ImportJobFilter | null | undefined, page: PageArgs, order?: SortOrder<ImportJobSortField> | null, columns?: readonly string[]): Promise<Connection<ImportJob>> {
+  async list(ctx: RequestContext, filter: ImportJobFilter | null | undefined, page: PageArgs, order?: SortOrder<ImportJobSortField> | null, columns?: readonly string[]): Promise<Connection<ImportJob>> {
+    await this.recoverInterrupted();
     const f = filter ?? {};
     const qb = new ListQuery(this.ds.manager, ImportJob, 'j');
     new Where(qb)
@@ -117,6 +168,7 @@ export class ImportService {
   }
 
   async get(ctx: RequestContext, id: number): Promise<ImportJob> {
+    await this.recoverInterrupted();
     const qb = new ListQuery(this.ds.manager, ImportJob, 'j').andWhere('j.id = :id', { id });
     this.scope(ctx, qb);
     const [job] = await qb.limit(1).getMany();
@@ -139,7 +191,46 @@ export class ImportService {
   }
 }
 
-/** A RUNNING job without a heartbeat for {@link STALE_AFTER_MS}: its process stopped. */
-export function isInterrupted(job: ImportJob, now = Date.now()): boolean {
-  return job.status === ImportStatus.RUNNING && (!job.heartbeatAt || now - job.heartbeatAt.getTime() > STALE_AFTER_MS);
+function inProgress(annex: string, holder: ImportJob | null): DomainError {
+  return new DomainError(
+    ErrorCode.IMPORT_IN_PROGRESS,
+    holder
+      ? `another ${annex} import is running: job #${holder.id} (${holder.fileName}, by ${holder.actor}, started ${holder.startedAt?.toISOString() ?? '?'}); run this one when it has finished`
+      : `another ${annex} import is running; run this one when it has finished`,
+    { jobId: holder?.id ?? null },
+  );
+}
+
+/** This process, as recorded on the jobs it runs. */
+export const THIS_RUNNER = `${os.hostname()}:${process.pid}`.slice(0, 200);
+
+/** The lock a writing import of `annex` holds: accounts (附件1 and 附件2 write the same rows), persons, ledger. */
+export function importLockKey(annex: ImportAnnex | string): string {
+  return `import:${annex === 'summary' || annex === 'archive' ? 'accounts' : annex}`;
+}
+
+/** Whether the process `host:pid` is alive, when it is on this host; null when another host runs it. */
+export function runnerAlive(runner: string | null): boolean | null {
+  const m = runner ? /^(.*):(\d+)$/.exec(runner) : null;
+  if (!m || m[1] !== os.hostname()) return null;
+  try {
+    process.kill(Number(m[2]), 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A RUNNING job whose process stopped. A runner on this host is judged by its process id (at once, and
+ * regardless of heartbeats: on SQLite a run's heartbeats sit inside its own uncommitted transaction);
+ * a runner on another host when it has sent no heartbeat for {@link STALE_AFTER_MS} (it beats every
+ * {@link HEARTBEAT_MS}).
+ */
+export function isInterrupted(job: Pick<ImportJob, 'status' | 'heartbeatAt' | 'runner'>, now = Date.now()): boolean {
+  if (job.status !== ImportStatus.RUNNING) return false;
+  const alive = runnerAlive(job.runner);
+  if (alive !== null) return !alive;
+  return !job.heartbeatAt || now - job.heartbeatAt.getTime() > STALE_AFTER_MS;
 }
