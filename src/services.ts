@@ -18,6 +18,7 @@ import { TierReviewService } from './modules/policy/tier-review.service';
 import { CadenceService } from './modules/policy/cadence.service';
 import { YearEndService } from './modules/policy/year-end.service';
 import { ConsentService } from './modules/policy/consent.service';
+import { ReportService } from './modules/reports/report.service';
 
 export interface Services {
   ds: DataSource;
@@ -39,6 +40,7 @@ export interface Services {
   cadence: CadenceService;
   yearEnd: YearEndService;
   consent: ConsentService;
+  reports: ReportService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
@@ -70,5 +72,6 @@ export function createServices(ds: DataSource, config: Config): Services {
     cadence,
     yearEnd: new YearEndService(ds, audit, cadence, ownership, maxPageSize),
     consent: new ConsentService(ds, audit, ownership),
+    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts), tiers, cadence),
   };
 }

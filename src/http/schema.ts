@@ -21,6 +21,7 @@ import { PaymentResolver, ProjectResolver, ReceivableResolver } from '../modules
 import { ActivityResolver } from '../modules/activities/activity.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { AccountStatsRowResolver, ActivityStatsRowResolver, AnalyticsResolver, ProjectStatsRowResolver } from '../modules/analytics/analytics.resolver';
+import { ReportResolver } from '../modules/reports/report.resolver';
 
 /** The policy rules' resolvers: tiers, ownership, reviews, cadence, year end, consent. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -57,6 +58,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ActivityStatsRowResolver,
   ProjectStatsRowResolver,
   ...POLICY_RESOLVERS,
+  // Reports
+  ReportResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;
