@@ -19,6 +19,7 @@ import { CadenceService } from './modules/policy/cadence.service';
 import { YearEndService } from './modules/policy/year-end.service';
 import { ConsentService } from './modules/policy/consent.service';
 import { ReportService } from './modules/reports/report.service';
+import { AnnexExportService } from './modules/reports/annex-export';
 
 export interface Services {
   ds: DataSource;
@@ -41,6 +42,7 @@ export interface Services {
   yearEnd: YearEndService;
   consent: ConsentService;
   reports: ReportService;
+  exports: AnnexExportService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
@@ -72,6 +74,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     cadence,
     yearEnd: new YearEndService(ds, audit, cadence, ownership, maxPageSize),
     consent: new ConsentService(ds, audit, ownership),
-    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts), tiers, cadence),
+    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts), tiers, cadence, audit),
+    exports: new AnnexExportService(ds, accounts, audit),
   };
 }

@@ -18,6 +18,7 @@ import { maxDepthRule, protectionPlugin } from './protection';
 import { jitGateway } from './jit-executor';
 import type { GraphQLContext } from './graphql-context';
 import { importRouter } from './import-routes';
+import { reportRouter } from './report-routes';
 
 export interface KamApp {
   app: Express;
@@ -55,6 +56,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   });
 
   app.use(importRouter(services, logger, (req) => requestContext(services, req)));
+  app.use(reportRouter(services, logger, (req) => requestContext(services, req)));
   if (services.auth.ephemeralTokenSecret) {
     logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
   }

@@ -20,6 +20,7 @@
  * important events (activities with intelligence tags, executive visits, signings, bids, complaints)
  * and risk flags (overdue receivables, missed cadence, credit downgrade, a key contact who left).
  */
+import type { Writable } from 'node:stream';
 import { Brackets, In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { AccountStatus, ActivityType, ActivityTypes, ContactRole, CreditRating, IntelTag, IntelTags, Role } from '../../common/enums';
@@ -29,6 +30,7 @@ import { Account } from '../accounts/account.entity';
 import { Activity } from '../activities/activity.entity';
 import { AccountStatsDimension, type AnalyticsService } from '../analytics/analytics.service';
 import type { AccessService } from '../auth/access.service';
+import type { AuditService } from '../audit/audit.service';
 import { Contact } from '../contacts/contact.entity';
 import { CreditEvaluation } from '../credit/credit-evaluation.entity';
 import { OrgUnit } from '../org/org-unit.entity';
@@ -36,6 +38,7 @@ import { User } from '../org/user.entity';
 import type { CadenceService } from '../policy/cadence.service';
 import type { TierService } from '../policy/tier.service';
 import { reportPeriod, type ReportPeriod } from './report-month';
+import { writeMonthlyWorkbook } from './monthly-workbook';
 
 /** Roles that may read the monthly report (ADMIN always). */
 export const REPORT_ROLES: readonly Role[] = [Role.FINANCE, Role.COMMITTEE];
@@ -157,7 +160,19 @@ export class ReportService {
     private readonly analytics: AnalyticsService,
     private readonly tiers: TierService,
     private readonly cadence: CadenceService,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * Streams the report's workbook into `out` and records the download (who, which month, how many
+   * rows, from where — never figures). Resolves with the number of account rows.
+   */
+  async writeWorkbook(ctx: RequestContext, report: MonthlyReport, out: Writable): Promise<number> {
+    this.assertMayRead(ctx);
+    const rows = await writeMonthlyWorkbook(report, out);
+    await this.audit.record(ctx, { action: 'report.monthly.download', entity: 'MonthlyReport', entityId: report.period.month, after: { month: report.period.month, asOf: report.period.asOf, rows, format: 'xlsx' } });
+    return rows;
+  }
 
   /** FORBIDDEN unless FINANCE, COMMITTEE or ADMIN. */
   assertMayRead(ctx: RequestContext): void {
