@@ -164,14 +164,14 @@ export class ReportService {
   ) {}
 
   /**
-   * Streams the report's workbook into `out` and records the download (who, which month, how many
-   * rows, from where — never figures). Resolves with the number of account rows.
+   * Records the download (who, which month, how many rows, from where — never figures) and streams
+   * the report's workbook into `out`. Resolves with the number of account rows.
    */
   async writeWorkbook(ctx: RequestContext, report: MonthlyReport, out: Writable): Promise<number> {
     this.assertMayRead(ctx);
-    const rows = await writeMonthlyWorkbook(report, out);
-    await this.audit.record(ctx, { action: 'report.monthly.download', entity: 'MonthlyReport', entityId: report.period.month, after: { month: report.period.month, asOf: report.period.asOf, rows, format: 'xlsx' } });
-    return rows;
+    // Recorded before the first byte: a download the client aborts half-way is still on record.
+    await this.audit.record(ctx, { action: 'report.monthly.download', entity: 'MonthlyReport', entityId: report.period.month, after: { month: report.period.month, asOf: report.period.asOf, rows: report.rows.length, format: 'xlsx' } });
+    return writeMonthlyWorkbook(report, out);
   }
 
   /** FORBIDDEN unless FINANCE, COMMITTEE or ADMIN. */
