@@ -77,7 +77,7 @@ describeEachDb('annex exports', (t) => {
     const s = t().services;
     const file = tmpFile(name);
     const stream = fs.createWriteStream(file);
-    const closed = new Promise((resolve) => stream.once('close', resolve));
+    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
     const rows = await s.exports.write(ctx, await s.exports.prepare(ctx, annex, filter), stream, format);
     await closed;
     return { file, rows };

@@ -106,7 +106,7 @@ describeEachDb('monthly report', (t) => {
     report = await s.reports.monthlyReport(ctx, MONTH);
     file = tmpFile('report.xlsx');
     const stream = fs.createWriteStream(file);
-    const closed = new Promise((resolve) => stream.once('close', resolve));
+    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
     await s.reports.writeWorkbook(ctx, report, stream);
     await closed;
   });

@@ -245,7 +245,7 @@ export class AnnexExportService {
   async write(ctx: RequestContext, p: PreparedExport, out: Writable, format: ExportFormat = 'xlsx'): Promise<number> {
     const em = managerFor(this.ds, ctx);
     const sink = format === 'csv' ? csvSink(out, p.spec) : xlsxSink(out, p.spec, ctx.actor.name);
-    sink.header(p.spec, `导出日期：${today()}　　导出人：${ctx.actor.name}　　（可直接修改后导入）`);
+    sink.header(p.spec, `导出日期：${today()}\u3000\u3000导出人：${ctx.actor.name}\u3000\u3000（可直接修改后导入）`);
     let rows = 0;
     const emit = (v: Values) => {
       sink.row(v);

@@ -60,7 +60,7 @@ function sheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, cols: Col[]
     pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 } },
     headerFooter: {
       oddHeader: `&C&"-,Bold"&14${headerFooterText(`${REPORT_TITLE}（${name}）`)}&R${headerFooterText(`${r.period.month}`)}`,
-      oddFooter: `&L${headerFooterText(`数据截至 ${r.period.asOf}　金额单位：万元`)}&C第 &P 页，共 &N 页&R${headerFooterText(`生成于 ${beijingTime(r.generatedAt)}`)}`,
+      oddFooter: `&L${headerFooterText(`数据截至 ${r.period.asOf}\u3000金额单位：万元`)}&C第 &P 页，共 &N 页&R${headerFooterText(`生成于 ${beijingTime(r.generatedAt)}`)}`,
     },
   });
   ws.columns = cols.map((c) => ({ width: c.width, style: FORMATS[c.kind] ? { numFmt: FORMATS[c.kind] } : {} }));
@@ -162,7 +162,7 @@ const COMPLIANCE_COLS: Col[] = [
 
 function subtitle(r: MonthlyReport): string {
   const [y, m] = r.period.month.split('-');
-  return `报告月份：${y}年${Number(m)}月　　数据截至：${r.period.asOf}　　金额单位：万元`;
+  return `报告月份：${y}年${Number(m)}月\u3000\u3000数据截至：${r.period.asOf}\u3000\u3000金额单位：万元`;
 }
 
 function writeSummary(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport): void {
@@ -245,7 +245,7 @@ function writeDetail(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport): 
 function writeCompliance(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport): void {
   const cols = COMPLIANCE_COLS;
   const ws = sheet(wb, '拜访合规', cols, r, 3);
-  titleRows(ws, `${REPORT_TITLE}（拜访合规）`, `${subtitle(r)}　　落后于拜访频次的客户：${new Set(r.compliance.map((c) => c.accountId)).size} 家，逾期 ${r.compliance.length} 项`, cols.length);
+  titleRows(ws, `${REPORT_TITLE}（拜访合规）`, `${subtitle(r)}\u3000\u3000落后于拜访频次的客户：${new Set(r.compliance.map((c) => c.accountId)).size} 家，逾期 ${r.compliance.length} 项`, cols.length);
   headerRow(ws, cols);
   let n = FIRST_DATA_ROW;
   r.compliance.forEach((c, i) => {
