@@ -38,6 +38,7 @@ import { ManagementLevel } from '../policy/management-level.entity';
 import { Tier } from '../policy/tier.entity';
 import { Project } from '../projects/project.entity';
 import { Payment } from '../projects/payment.entity';
+import { keepUp } from './xlsx-stream';
 import { DATE_FORMAT, csvLine, csvText, dateCell, headerFooterText, textCell } from './cell-values';
 
 /** Rows read per database round trip. */
@@ -111,6 +112,8 @@ function csvValue(col: ColumnSpec, v: unknown): string | number | null {
 interface Sink {
   header(spec: AnnexSpec, subtitle: string): void;
   row(values: Values): void;
+  /** Called after each page: waits while the output is behind (memory stays flat). */
+  keepUp(): Promise<void>;
   finish(): Promise<void>;
 }
 
@@ -126,11 +129,12 @@ function xlsxSink(out: Writable, spec: AnnexSpec, by: string): Sink {
     pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
     headerFooter: { oddHeader: `&C&"-,Bold"${headerFooterText(spec.title)}`, oddFooter: `&L${headerFooterText(`导出：${by}`)}&C第 &P 页，共 &N 页` },
   });
-  ws.columns = cols.map((c) => ({
-    width: c.width ?? 12,
-    style: { numFmt: c.type === 'date' ? DATE_FORMAT : c.type === 'datetime' ? 'yyyy-mm-dd hh:mm:ss' : c.type === 'amount' ? '#,##0.00####' : c.type === 'number' || c.type === 'year' || c.type === 'ignore' ? 'General' : '@' },
-  }));
   const border: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
+  // One style object per column, shared by its cells: exceljs looks shared style objects up once (WeakMap by identity).
+  const styles = cols.map((c) =>
+    Object.freeze({ border, numFmt: c.type === 'date' ? DATE_FORMAT : c.type === 'datetime' ? 'yyyy-mm-dd hh:mm:ss' : c.type === 'amount' ? '#,##0.00####' : c.type === 'number' || c.type === 'year' || c.type === 'ignore' ? 'General' : '@' }) as Partial<ExcelJS.Style>,
+  );
+  ws.columns = cols.map((c, k) => ({ width: c.width ?? 12, style: { numFmt: styles[k].numFmt } }));
   let n = firstData;
   let seq = 0;
   return {
@@ -180,10 +184,13 @@ function xlsxSink(out: Writable, spec: AnnexSpec, by: string): Sink {
       seq++;
       cols.forEach((c, k) => {
         const cell = row.getCell(k + 1);
+        cell.style = styles[k];
         cell.value = c.type === 'ignore' ? seq : cellValue(c, values[c.key]);
-        cell.border = border;
       });
       row.commit();
+    },
+    keepUp() {
+      return keepUp(ws);
     },
     async finish() {
       ws.autoFilter = `A${firstData - 1}:${columnLetter(cols.length - 1)}${Math.max(firstData - 1, n - 1)}`;
@@ -204,6 +211,9 @@ function csvSink(out: Writable, spec: AnnexSpec): Sink {
     header() {
       write('\uFEFF');
       write(csvLine(cols.map((c) => headerText(c))));
+    },
+    keepUp() {
+      return out.writableNeedDrain ? new Promise<void>((resolve) => out.once('drain', () => resolve())) : Promise.resolve();
     },
     row(values) {
       seq++;
@@ -251,16 +261,17 @@ export class AnnexExportService {
       sink.row(v);
       rows++;
     };
+    const pageDone = () => sink.keepUp();
     switch (p.spec.annex) {
       case ImportAnnex.SUMMARY:
       case ImportAnnex.ARCHIVE:
-        await this.accountRows(em, p, p.spec.annex === ImportAnnex.ARCHIVE, emit);
+        await this.accountRows(em, p, p.spec.annex === ImportAnnex.ARCHIVE, emit, pageDone);
         break;
       case ImportAnnex.PERSONS:
-        await this.personRows(ctx, em, p, emit);
+        await this.personRows(ctx, em, p, emit, pageDone);
         break;
       case ImportAnnex.LEDGER:
-        await this.ledgerRows(em, p, emit);
+        await this.ledgerRows(em, p, emit, pageDone);
         break;
     }
     await sink.finish();
@@ -297,7 +308,7 @@ export class AnnexExportService {
     }
   }
 
-  private async accountRows(em: EntityManager, p: PreparedExport, withCredit: boolean, emit: (v: Values) => void): Promise<void> {
+  private async accountRows(em: EntityManager, p: PreparedExport, withCredit: boolean, emit: (v: Values) => void, pageDone: () => Promise<void>): Promise<void> {
     const tiers = new Map((await em.find(Tier)).map((t) => [t.id, t.name]));
     const levels = new Map((await em.find(ManagementLevel)).map((l) => [l.id, l.name]));
     const units = new Map<number, OrgUnit>();
@@ -331,10 +342,11 @@ export class AnnexExportService {
         }
         emit(v);
       }
+      await pageDone();
     }
   }
 
-  private async personRows(ctx: RequestContext, em: EntityManager, p: PreparedExport, emit: (v: Values) => void): Promise<void> {
+  private async personRows(ctx: RequestContext, em: EntityManager, p: PreparedExport, emit: (v: Values) => void, pageDone: () => Promise<void>): Promise<void> {
     const accounts = new Map<number, Account>();
     for await (const page of this.pages(em, Contact, 'c', 'accountId', p, (qb) => qb.andWhere('c.erasedAt IS NULL'))) {
       await this.lookup(em, Account, page.map((c) => c.accountId), accounts);
@@ -349,10 +361,11 @@ export class AnnexExportService {
         });
       }
       if (accounts.size > 50_000) accounts.clear();
+      await pageDone();
     }
   }
 
-  private async ledgerRows(em: EntityManager, p: PreparedExport, emit: (v: Values) => void): Promise<void> {
+  private async ledgerRows(em: EntityManager, p: PreparedExport, emit: (v: Values) => void, pageDone: () => Promise<void>): Promise<void> {
     const accounts = new Map<number, Account>();
     const users = new Map<number, User>();
     const projects = new Map<number, Project>();
@@ -378,6 +391,7 @@ export class AnnexExportService {
         });
       }
       for (const m of [accounts, users, projects] as Map<number, unknown>[]) if (m.size > 50_000) m.clear();
+      await pageDone();
     }
   }
 }
