@@ -243,7 +243,7 @@ async function child(phase: string, db: string, out: string): Promise<void> {
 }
 
 function runPhase(phase: string, db: string, dir: string, heapMb?: number): PhaseResult {
-  const node = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+  const node = [...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])];
   const out = execFileSync(process.execPath, [...node, __filename, '--phase', phase, '--db', db, '--out', path.join(dir, `${phase}.xlsx`)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!) as PhaseResult;
 }
