@@ -68,3 +68,18 @@ describe('cell values', () => {
     expect(contentDisposition("a'(b).xlsx", 'x"y.xlsx')).toBe("attachment; filename=\"x_y.xlsx\"; filename*=UTF-8''a%27%28b%29.xlsx");
   });
 });
+
+describe('keepUp (backpressure for the streaming writer)', () => {
+  it('stops with OutputClosedError when the output was destroyed (a cancelled download), instead of waiting forever', async () => {
+    const { PassThrough } = await import('node:stream');
+    const ExcelJS = (await import('exceljs')).default;
+    const { keepUp, OutputClosedError } = await import('../../src/modules/reports/xlsx-stream');
+    const out = new PassThrough();
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false });
+    const ws = wb.addWorksheet('a');
+    ws.addRow(['x']).commit();
+    await expect(keepUp(ws, out)).resolves.toBeUndefined();
+    out.destroy();
+    await expect(keepUp(ws, out)).rejects.toBeInstanceOf(OutputClosedError);
+  });
+});

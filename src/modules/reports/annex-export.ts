@@ -38,7 +38,7 @@ import { ManagementLevel } from '../policy/management-level.entity';
 import { Tier } from '../policy/tier.entity';
 import { Project } from '../projects/project.entity';
 import { Payment } from '../projects/payment.entity';
-import { keepUp } from './xlsx-stream';
+import { OutputClosedError, keepUp } from './xlsx-stream';
 import { DATE_FORMAT, csvLine, csvText, dateCell, headerFooterText, textCell } from './cell-values';
 
 /** Rows read per database round trip. */
@@ -190,7 +190,7 @@ function xlsxSink(out: Writable, spec: AnnexSpec, by: string): Sink {
       row.commit();
     },
     keepUp() {
-      return keepUp(ws);
+      return keepUp(ws, out);
     },
     async finish() {
       ws.autoFilter = `A${firstData - 1}:${columnLetter(cols.length - 1)}${Math.max(firstData - 1, n - 1)}`;
@@ -212,8 +212,19 @@ function csvSink(out: Writable, spec: AnnexSpec): Sink {
       write('\uFEFF');
       write(csvLine(cols.map((c) => headerText(c))));
     },
-    keepUp() {
-      return out.writableNeedDrain ? new Promise<void>((resolve) => out.once('drain', () => resolve())) : Promise.resolve();
+    async keepUp() {
+      if (out.destroyed) throw new OutputClosedError();
+      if (!out.writableNeedDrain) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          resolve();
+        };
+        out.once('drain', done);
+        out.once('close', done);
+      });
+      if (out.destroyed) throw new OutputClosedError();
     },
     row(values) {
       seq++;
@@ -257,25 +268,31 @@ export class AnnexExportService {
     const sink = format === 'csv' ? csvSink(out, p.spec) : xlsxSink(out, p.spec, ctx.actor.name);
     sink.header(p.spec, `导出日期：${today()}\u3000\u3000导出人：${ctx.actor.name}\u3000\u3000（可直接修改后导入）`);
     let rows = 0;
+    let completed = false;
     const emit = (v: Values) => {
       sink.row(v);
       rows++;
     };
     const pageDone = () => sink.keepUp();
-    switch (p.spec.annex) {
-      case ImportAnnex.SUMMARY:
-      case ImportAnnex.ARCHIVE:
-        await this.accountRows(em, p, p.spec.annex === ImportAnnex.ARCHIVE, emit, pageDone);
-        break;
-      case ImportAnnex.PERSONS:
-        await this.personRows(ctx, em, p, emit, pageDone);
-        break;
-      case ImportAnnex.LEDGER:
-        await this.ledgerRows(em, p, emit, pageDone);
-        break;
+    try {
+      switch (p.spec.annex) {
+        case ImportAnnex.SUMMARY:
+        case ImportAnnex.ARCHIVE:
+          await this.accountRows(em, p, p.spec.annex === ImportAnnex.ARCHIVE, emit, pageDone);
+          break;
+        case ImportAnnex.PERSONS:
+          await this.personRows(ctx, em, p, emit, pageDone);
+          break;
+        case ImportAnnex.LEDGER:
+          await this.ledgerRows(em, p, emit, pageDone);
+          break;
+      }
+      await sink.finish();
+      completed = true;
+    } finally {
+      // Recorded also when the download was cancelled half-way: what left is on record.
+      await this.audit.record(ctx, { action: 'export.annex', entity: 'Annex', entityId: p.spec.annex, after: { annex: p.spec.annex, format, rows, completed, filtered: !!(p.resolved || p.from || p.to) } });
     }
-    await sink.finish();
-    await this.audit.record(ctx, { action: 'export.annex', entity: 'Annex', entityId: p.spec.annex, after: { annex: p.spec.annex, format, rows, filtered: !!(p.resolved || p.from || p.to) } });
     return rows;
   }
 
@@ -348,6 +365,7 @@ export class AnnexExportService {
 
   private async personRows(ctx: RequestContext, em: EntityManager, p: PreparedExport, emit: (v: Values) => void, pageDone: () => Promise<void>): Promise<void> {
     const accounts = new Map<number, Account>();
+    // A person whose personal data was erased is left out: without 手机 its row would not match it on import.
     for await (const page of this.pages(em, Contact, 'c', 'accountId', p, (qb) => qb.andWhere('c.erasedAt IS NULL'))) {
       await this.lookup(em, Account, page.map((c) => c.accountId), accounts);
       for (const c of page) {

@@ -220,7 +220,7 @@ function totalRow(ws: ExcelJS.Worksheet, cols: Col[], n: number, first: number, 
   dataRow(ws, n, values, styles.total);
 }
 
-async function writeDetail(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport): Promise<void> {
+async function writeDetail(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport, out: Writable): Promise<void> {
   const cols = DETAIL_COLS;
   const ws = sheet(wb, '明细', cols, r, 3);
   titleRows(ws, `${REPORT_TITLE}（明细）`, subtitle(r), cols.length);
@@ -252,14 +252,14 @@ async function writeDetail(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyRep
       textCell(a.events.join('；')),
       textCell(a.risks.join('；')),
     ], styles.data);
-    if (a.seq % 500 === 0) await keepUp(ws);
+    if (a.seq % 500 === 0) await keepUp(ws, out);
   }
   totalRow(ws, cols, n, FIRST_DATA_ROW, { ...r.total, visits }, 'H', 'I', styles);
   ws.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: Math.max(HEADER_ROW, n - 1), column: cols.length } };
   ws.commit();
 }
 
-async function writeCompliance(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport): Promise<void> {
+async function writeCompliance(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport, out: Writable): Promise<void> {
   const cols = COMPLIANCE_COLS;
   const ws = sheet(wb, '拜访合规', cols, r, 3);
   titleRows(ws, `${REPORT_TITLE}（拜访合规）`, `${subtitle(r)}\u3000\u3000落后于拜访频次的客户：${new Set(r.compliance.map((c) => c.accountId)).size} 家，逾期 ${r.compliance.length} 项`, cols.length);
@@ -267,7 +267,7 @@ async function writeCompliance(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: Monthl
   let n = FIRST_DATA_ROW;
   const styles = columnStyles(cols);
   for (const [i, c] of r.compliance.entries()) {
-    if (i % 500 === 499) await keepUp(ws);
+    if (i % 500 === 499) await keepUp(ws, out);
     dataRow(ws, n++, [
       i + 1,
       textCell(c.code),
@@ -331,8 +331,8 @@ export async function writeMonthlyWorkbook(r: MonthlyReport, out: Writable): Pro
   wb.creator = 'KAM Hub';
   wb.created = r.generatedAt;
   writeSummary(wb, r);
-  await writeDetail(wb, r);
-  await writeCompliance(wb, r);
+  await writeDetail(wb, r, out);
+  await writeCompliance(wb, r, out);
   writeNotes(wb, r);
   await wb.commit();
   return r.rows.length;

@@ -5,6 +5,7 @@
  * Writers call {@link keepUp} every few hundred rows; it waits until the entry's buffer is back under
  * a limit, so memory stays flat however many rows are written.
  */
+import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 
 /** Bytes a sheet may have written ahead of the zip. */
@@ -21,7 +22,22 @@ function ahead(ws: ExcelJS.Worksheet): number {
   return (entry?._writableState?.length ?? 0) + (entry?._readableState?.length ?? 0);
 }
 
-/** Resolves once the sheet's zip entry has consumed all but {@link AHEAD_LIMIT} bytes. */
-export async function keepUp(ws: ExcelJS.Worksheet): Promise<void> {
-  while (ahead(ws) > AHEAD_LIMIT) await new Promise((resolve) => setTimeout(resolve, 1));
+/** The output went away (the HTTP client disconnected): the writer stops instead of waiting forever. */
+export class OutputClosedError extends Error {
+  override name = 'OutputClosedError';
+  constructor() {
+    super('the output was closed before the workbook was complete (download cancelled)');
+  }
+}
+
+/**
+ * Resolves once the sheet's zip entry has consumed all but {@link AHEAD_LIMIT} bytes; rejects with
+ * {@link OutputClosedError} when `out` was destroyed meanwhile (the zip would never drain).
+ */
+export async function keepUp(ws: ExcelJS.Worksheet, out: Writable): Promise<void> {
+  for (;;) {
+    if (out.destroyed) throw new OutputClosedError();
+    if (ahead(ws) <= AHEAD_LIMIT) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }
