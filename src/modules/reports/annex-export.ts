@@ -17,6 +17,7 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { In, type DataSource, type EntityManager, type ObjectLiteral } from 'typeorm';
 import { ListQuery } from '../../db/list-query';
+import { readWhereIn } from '../../db/hydrate';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { assertLocalDate, today, type LocalDate } from '../../common/dates';
@@ -327,10 +328,11 @@ export class AnnexExportService {
     }
   }
 
+  /** Loads the rows of `ids` not in `cache` yet (lean reads, 1,000 keys a statement). */
   private async lookup<T extends ObjectLiteral & { id: number }>(em: EntityManager, entity: new () => T, ids: (number | null | undefined)[], cache: Map<number, T>): Promise<void> {
     const missing = [...new Set(ids.filter((x): x is number => typeof x === 'number' && !cache.has(x)))];
     for (let i = 0; i < missing.length; i += 1000) {
-      for (const r of await em.find(entity, { where: { id: In(missing.slice(i, i + 1000)) } as never })) cache.set(r.id, r);
+      for (const r of await readWhereIn(em.connection, entity, 'id', missing.slice(i, i + 1000))) cache.set(r.id, r);
     }
   }
 
@@ -347,7 +349,7 @@ export class AnnexExportService {
       const credit = new Map<number, CreditEvaluation>();
       if (withCredit) {
         // The latest evaluation of each account (highest year).
-        for (const e of await em.find(CreditEvaluation, { where: { accountId: In(page.map((a) => a.id)) }, order: { accountId: 'ASC', year: 'DESC' } })) {
+        for (const e of await readWhereIn(em.connection, CreditEvaluation, 'accountId', page.map((a) => a.id), { accountId: 'ASC', year: 'DESC' })) {
           if (!credit.has(e.accountId)) credit.set(e.accountId, e);
         }
       }
@@ -406,7 +408,7 @@ export class AnnexExportService {
       await this.lookup(em, Project, page.map((x) => x.projectId), projects);
       // 回款金额 is the Payment the row created (Payment.activityId): export what is counted.
       const paid = new Map<number, number>();
-      for (const pm of await em.find(Payment, { select: { id: true, activityId: true, amountFen: true }, where: { activityId: In(page.map((x) => x.id)) } })) paid.set(pm.activityId!, pm.amountFen);
+      for (const pm of await readWhereIn(em.connection, Payment, 'activityId', page.map((x) => x.id), {}, ['activityId', 'amountFen'])) paid.set(pm.activityId!, pm.amountFen);
       for (const x of page) {
         const a = accounts.get(x.accountId)!;
         emit({
