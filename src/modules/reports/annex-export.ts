@@ -15,7 +15,7 @@
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { In, type DataSource, type EntityManager, type ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { ListQuery } from '../../db/list-query';
 import { readWhereIn } from '../../db/hydrate';
 import type { RequestContext } from '../../common/context';
