@@ -144,7 +144,7 @@ const phases: Record<string, (db: string, out: string) => Promise<PhaseResult>> 
     await toFile(out, (stream) => s.reports.writeWorkbook(ctx, report, stream));
     const seconds = (performance.now() - t0) / 1000;
     process.stderr.write(`    (report: figures ${((computed - t0) / 1000).toFixed(2)} s, workbook ${((performance.now() - computed) / 1000).toFixed(2)} s)\n`);
-    return { seconds, rows: report.rows.length, bytes: fileSize(out) };
+    return { seconds, rows: report.rows.length + report.compliance.length, bytes: fileSize(out) };
   },
   async 'report-writer'(db, out) {
     const s = await open(db);
@@ -294,7 +294,7 @@ async function main(): Promise<void> {
     const rw = ratio(r['report-writer'], r['report-baseline']);
     const ar = ratio(r.archive, r['archive-baseline']);
     console.log(`  report workbook writer vs exceljs fed the same rows: ${rw.toFixed(2)}× throughput (goal ≥ 0.8: ${rw >= 0.8 ? 'met' : 'NOT met'})`);
-    console.log(`  report end to end (figures + workbook) vs the baseline writer: ${ratio(r.report, r['report-baseline']).toFixed(2)}×`);
+    console.log(`  report end to end (SQL figures + workbook) vs the baseline writer alone: ${ratio(r.report, r['report-baseline']).toFixed(2)}× (the figures' SQL is the difference)`);
     console.log(`  archive export vs raw SELECT + exceljs: ${ar.toFixed(2)}× throughput (goal ≥ 0.8: ${ar >= 0.8 ? 'met' : 'NOT met'})`);
     const capped = r['ledger (96 MB heap)'];
     console.log(`  memory: archive (${r.archive.rows} rows) ${r.archive.maxRssMb} MB vs ledger (${r.ledger.rows} rows) ${r.ledger.maxRssMb} MB peak RSS; the ledger also completes with the heap capped at 96 MB (${capped.seconds.toFixed(1)} s, ${capped.maxRssMb} MB RSS)`);
