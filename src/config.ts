@@ -4,6 +4,7 @@
  * generated from the same list (`kam config --markdown`).
  */
 import path from 'node:path';
+import { DEVELOPMENT_KEY, parseDataKeys } from './common/field-crypto';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string; url: string }
@@ -134,7 +135,24 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_IMPORT_MAX_BYTES', key: 'importMaxBytes', default: '100MB', description: 'Largest uploaded or imported file.', parse: bytes('KAM_IMPORT_MAX_BYTES') },
   { name: 'KAM_IMPORT_TIME_LIMIT', key: 'importTimeLimitSeconds', default: '900', description: 'Seconds an import may run before it stops and writes nothing.', parse: int('KAM_IMPORT_TIME_LIMIT', 1, 86400) },
   { name: 'KAM_LOG_LEVEL', key: 'logLevel', default: 'info', description: '`debug`, `info`, `warn` or `error`.', parse: (r) => oneOf('KAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const)(r) },
-  { name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined, description: 'Field-encryption keys `id:base64(32 bytes)`, comma separated; the last one encrypts.', parse: optional },
+  {
+    name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined,
+    description: 'Field-encryption keys `id:base64(32 bytes)`, comma separated; the last one encrypts, all decrypt (`kam keys generate`). Required in production; development uses a public derived key and says so.',
+    parse: (r, env) => {
+      const v = optional(r);
+      if (v === undefined && env === 'production') throw new ConfigError('KAM_DATA_KEYS is required when NODE_ENV=production (kam keys generate prints a key line)');
+      if (v !== undefined) {
+        let keys: ReturnType<typeof parseDataKeys>;
+        try {
+          keys = parseDataKeys(v);
+        } catch (e) {
+          throw new ConfigError((e as Error).message);
+        }
+        if (env === 'production' && keys.some((k) => k.key.equals(DEVELOPMENT_KEY.key))) throw new ConfigError('KAM_DATA_KEYS holds the public development key, which production refuses');
+      }
+      return v;
+    },
+  },
   { name: 'KAM_TRUST_PROXY', key: 'trustProxy', default: undefined, description: "Express `trust proxy` setting when behind a TLS-terminating proxy (e.g. `loopback` or `1`).", parse: optional },
   { name: 'KAM_TEST_MYSQL_URL', key: 'testMysqlUrl', default: undefined, description: 'Development only: MySQL server (e.g. `mysql://root@127.0.0.1:3306`) on which `npm test` also runs the MySQL suite, each test file in its own database.', parse: optional },
   { name: 'KAM_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', default: '1096', description: 'How long audit events are kept (default 3 years).', parse: int('KAM_AUDIT_RETENTION_DAYS', 1, 36500) },

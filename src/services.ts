@@ -18,6 +18,10 @@ import { TierReviewService } from './modules/policy/tier-review.service';
 import { CadenceService } from './modules/policy/cadence.service';
 import { YearEndService } from './modules/policy/year-end.service';
 import { ConsentService } from './modules/policy/consent.service';
+import { keyRingFor } from './common/field-crypto';
+import { installKeyRing } from './modules/contacts/contact-privacy';
+import { DataKeyService } from './modules/privacy/data-keys.service';
+import { PrivacyService } from './modules/privacy/privacy.service';
 import { ReportService } from './modules/reports/report.service';
 import { AnnexExportService } from './modules/reports/annex-export';
 
@@ -41,11 +45,17 @@ export interface Services {
   cadence: CadenceService;
   yearEnd: YearEndService;
   consent: ConsentService;
+  /** Field-encryption keys: status and rotation. */
+  dataKeys: DataKeyService;
+  /** PIPL rights: export and erase a person's data. */
+  privacy: PrivacyService;
   reports: ReportService;
   exports: AnnexExportService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
+  // Contact fields are sealed and opened with the configured keys (the development key when none).
+  installKeyRing(keyRingFor(config.dataKeys));
   const maxPageSize = () => config.maxPageSize;
   const access = new AccessService(ds);
   const audit = new AuditService(ds, access, maxPageSize);
@@ -74,6 +84,8 @@ export function createServices(ds: DataSource, config: Config): Services {
     cadence,
     yearEnd: new YearEndService(ds, audit, cadence, ownership, maxPageSize),
     consent: new ConsentService(ds, audit, ownership),
+    dataKeys: new DataKeyService(ds, access, audit),
+    privacy: new PrivacyService(ds, access, audit),
     reports: new ReportService(ds, access, new AnalyticsService(ds, accounts), tiers, cadence, audit),
     exports: new AnnexExportService(ds, accounts, audit),
   };

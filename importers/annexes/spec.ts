@@ -33,6 +33,8 @@ export type ColumnType =
 export interface ColumnSpec {
   /** Field of the parsed row; the same name as the service input field it feeds. */
   key: string;
+  /** Sensitive personal information (手机, 🔒): import issues never store or show the cell's value. */
+  sensitive?: boolean;
   /** The header as the policy's form writes it (and the template does). */
   header: string;
   /** Other headers people use for the same column. */

@@ -8,16 +8,26 @@ import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { RecordSource } from '../../src/common/enums';
 import { nameKey } from '../../src/common/text';
+import { maskMobile } from '../../src/common/validation';
 import { bulkWrite } from '../../src/db/bulk';
 import { Contact } from '../../src/modules/contacts/contact.entity';
 import type { ContactInput } from '../../src/modules/contacts/contact.service';
-import { mobileLookupHash } from '../../src/modules/contacts/mobile-hash';
+import { mobileLookupHashes } from '../../src/modules/contacts/mobile-hash';
+import { erasedNameKeys, openContactFields, sealContactFields } from '../../src/modules/contacts/contact-privacy';
 import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import { AccountDirectory, WriteQueue, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
 
 const FIELDS = ['name', 'gender', 'title', 'department', 'role', 'officePhone', 'mobile', 'email', 'birthday', 'familyInfo', 'homeAddress', 'hobbies', 'closeness', 'consentAt', 'consentSource', 'consentScope', 'active', 'leftOn', 'notes'] as const;
+
+interface Update {
+  existing: Contact;
+  /** The row to write, private fields sealed. */
+  values: Partial<Contact>;
+  /** The fields whose clear values changed (names only, for the audit trail). */
+  changed: string[];
+}
 
 export class PersonsLoader {
   private readonly keys = new KeyIndex();
@@ -55,9 +65,20 @@ export class PersonsLoader {
         }
       }
     }
+    // Persons erased at their request keep only a keyed hash of their name as a tombstone (see erasedNameKeys).
+    const tombstones = new Map<string, string>();
+    for (const n of nameKeys) for (const t of erasedNameKeys(n)) tombstones.set(t, n);
+    const erased = new Set<string>();
+    for (const ids of chunks(accountIds, 500)) {
+      for (const keys of chunks([...tombstones.keys()], 500)) {
+        for (const c of await m.find(Contact, { select: { id: true, accountId: true, nameKey: true }, where: { accountId: In(ids), nameKey: In(keys) } })) {
+          erased.add(`${c.accountId}|${tombstones.get(c.nameKey)}`);
+        }
+      }
+    }
     const outcomes: (RowOutcome | null)[] = [];
     const inserts: Partial<Contact>[] = [];
-    const updates: { existing: Contact; values: Partial<Contact> }[] = [];
+    const updates: Update[] = [];
     rows.forEach((row, i) => {
       const account = resolved[i];
       if (!account || row.errors.length) {
@@ -69,14 +90,28 @@ export class PersonsLoader {
       const mobile = typeof v.mobile === 'string' ? v.mobile : null;
       const first = this.keys.seen(`${account.id}|${nameKey(name)}|${mobile ?? ''}`, row.sheet, row.row);
       if (first) {
-        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, `${name}${mobile ? ` (${mobile})` : ''} of ${account.code} is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
+        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, `${name}${mobile ? ` (${maskMobile(mobile)})` : ''} of ${account.code} is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
         outcomes.push(null);
         return;
       }
       const candidates = existingBy.get(`${account.id}|${nameKey(name)}`) ?? [];
-      const hash = mobile ? mobileLookupHash(mobile) : null;
-      const existing = candidates.find((c) => c.mobileHash === hash) ?? (hash ? candidates.find((c) => c.mobileHash === null) : undefined) ?? null;
-      const input: Record<string, unknown> = existing ? pickInput(existing) : { source: RecordSource.IMPORT };
+      const hashes = mobile ? mobileLookupHashes(mobile) : [];
+      const existing = candidates.find((c) => (mobile ? c.mobileHash !== null && hashes.includes(c.mobileHash) : c.mobileHash === null)) ?? (mobile ? candidates.find((c) => c.mobileHash === null) : undefined) ?? null;
+      if (!existing && erased.has(`${account.id}|${nameKey(name)}`)) {
+        row.errors.push(cellIssue(row, 'name', ImportCode.ERASED_PERSON, `${name} of ${account.code}: this person's personal data was erased at their request (PIPL) and is not stored again; remove the row, or add the person by hand if it is someone else`));
+        outcomes.push(null);
+        return;
+      }
+      let clear: (Contact & ReturnType<typeof openContactFields>) | null;
+      try {
+        clear = existing ? { ...existing, ...openContactFields(existing) } : null;
+      } catch (e) {
+        // The stored person failed its integrity check (DATA_INTEGRITY): this row is refused, not the file.
+        row.errors.push(serviceIssue(row, e));
+        outcomes.push(null);
+        return;
+      }
+      const input: Record<string, unknown> = clear ? pickInput(clear) : { source: RecordSource.IMPORT };
       for (const f of FIELDS) if (v[f] !== null && v[f] !== undefined) input[f] = v[f];
       if (v.leftOn && v.active == null) input.active = false;
       input.accountId = account.id;
@@ -90,6 +125,8 @@ export class PersonsLoader {
       }
       if (existing && nameKey(existing.name) === values.nameKey) values.name = existing.name;
       if (existing) values.erasedAt = existing.erasedAt;
+      // Stored under an older key's hash until `kam keys rotate` reaches the row: still the same mobile.
+      if (existing?.mobileHash && hashes.includes(existing.mobileHash)) values.mobileHash = existing.mobileHash;
       const tooLong = lengthIssue(m, Contact, row, values as Record<string, unknown>);
       if (tooLong) {
         row.errors.push(tooLong);
@@ -97,33 +134,35 @@ export class PersonsLoader {
         return;
       }
       if (!existing) {
-        inserts.push(values);
+        const uid = randomUUID();
+        inserts.push({ ...sealContactFields(uid, values), uid });
         outcomes.push('created');
         return;
       }
-      // The mobile compares through its keyed hash: the stored value may be encrypted with a random IV.
-      if (changedKeys(existing, { ...values, mobile: undefined }).length === 0) {
+      // Compared in clear: the stored values are encrypted with a random IV.
+      const changed = changedKeys(clear!, values);
+      if (changed.length === 0) {
         outcomes.push('unchanged');
         return;
       }
-      updates.push({ existing, values });
+      updates.push({ existing, values: sealContactFields(existing.uid, values, existing, clear!), changed });
       outcomes.push('updated');
     });
     if (writing(this.s)) await this.writes.push(() => this.write(inserts, updates));
     return outcomes;
   }
 
-  private async write(inserts: Partial<Contact>[], updates: { existing: Contact; values: Partial<Contact> }[]): Promise<void> {
+  private async write(inserts: Partial<Contact>[], updates: Update[]): Promise<void> {
     const m = em(this.s);
     {
       const now = new Date();
-      await bulkWrite(m, Contact, inserts.map((c) => ({ ...c, uid: randomUUID(), version: 1, createdAt: now, updatedAt: now })));
+      await bulkWrite(m, Contact, inserts.map((c) => ({ ...c, version: 1, createdAt: now, updatedAt: now })));
       if (updates.length) {
         await bulkWrite(m, Contact, updates.map((u) => fullRow(m, Contact, u.existing, { ...u.values, version: u.existing.version + 1, updatedAt: now })), {
           upsert: { conflict: ['id'], update: updatableColumns(m, Contact) },
         });
         // Which fields changed, never their values: these are personal data.
-        await this.s.services.audit.recordMany(this.s.tx!, updates.map((u) => ({ action: 'contact.import', entity: 'Contact', entityId: u.existing.id, fields: changedKeys(u.existing, { ...u.values, mobile: undefined }) })));
+        await this.s.services.audit.recordMany(this.s.tx!, updates.map((u) => ({ action: 'contact.import', entity: 'Contact', entityId: u.existing.id, fields: u.changed })));
       }
     }
   }
@@ -132,7 +171,7 @@ export class PersonsLoader {
 }
 
 /** A stored person as service input, so the row's blank cells keep what is stored. */
-function pickInput(c: Contact): Record<string, unknown> {
+function pickInput(c: Record<(typeof FIELDS)[number] | 'source', unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { source: c.source };
   for (const f of FIELDS) out[f] = c[f];
   return out;

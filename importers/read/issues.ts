@@ -24,6 +24,8 @@ export const ImportCode = {
   MISSING_COLUMN: 'MISSING_COLUMN',
   // Rows
   DUPLICATE_ROW: 'DUPLICATE_ROW',
+  /** The row names a person whose personal data was erased at their request (PIPL): not stored again. */
+  ERASED_PERSON: 'ERASED_PERSON',
   UNKNOWN_ACCOUNT: 'UNKNOWN_ACCOUNT',
   AMBIGUOUS_ACCOUNT: 'AMBIGUOUS_ACCOUNT',
   UNKNOWN_UNIT: 'UNKNOWN_UNIT',

@@ -56,7 +56,20 @@ export function cellIssue(row: Pick<ParsedRow, 'sheet' | 'row' | 'raw' | 'layout
   const col = key ? row.layout.byKey.get(key) : undefined;
   if (!col) return { sheet: row.sheet, row: row.row, cell: null, column: null, value: null, code, message };
   const raw = row.raw[col.col];
-  return { sheet: row.sheet, row: row.row, cell: `${columnLetter(col.col)}${row.row}`, column: col.label, value: raw === null || raw === undefined ? null : cellText(raw), code, message };
+  const value = raw === null || raw === undefined ? null : cellText(raw);
+  if (col.spec.sensitive && value !== null) {
+    // Import issues are stored and shown to whoever reads the job: personal values stay out of them.
+    const hidden = redactedCell(value);
+    return { sheet: row.sheet, row: row.row, cell: `${columnLetter(col.col)}${row.row}`, column: col.label, value: hidden, code, message: message.split(value).join(hidden) };
+  }
+  return { sheet: row.sheet, row: row.row, cell: `${columnLetter(col.col)}${row.row}`, column: col.label, value, code, message };
+}
+
+/** What an issue shows of a sensitive cell: a mobile masked like the API does (`138****1234`), anything else hidden. */
+export function redactedCell(value: string): string {
+  const digits = value.replace(/\D/g, '');
+  if (digits.length >= 7 && digits.length === value.replace(/[\s+-]/g, '').length) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  return '（已隐藏 / hidden）';
 }
 
 export class AnnexParser {

@@ -25,6 +25,9 @@ import { importAnnex, type ImportReport } from '../../importers/load/importer';
 import { buildTemplate } from '../../importers/load/template';
 import { ImportMode, ImportModes } from '../common/enums';
 import os from 'node:os';
+import { generateDataKeyLine } from '../common/field-crypto';
+import type { KeyStatus } from '../modules/privacy/data-keys.service';
+import { startAuditRetention } from '../modules/audit/audit-retention';
 import { SingleBar, Presets } from 'cli-progress';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -106,8 +109,10 @@ export function buildProgram(): Command {
         }
         const server = await startServer(rt.services, rt.logger, config.port, config.host);
         out(`KAM Hub GraphQL API: ${server.url}  (database ${describeDatabase(config)})`);
+        const stopRetention = startAuditRetention(rt.services, rt.logger);
         const shutdown = async (signal: string) => {
           rt.logger.info('shutting down', { signal });
+          stopRetention();
           await server.close();
           await rt.close();
           process.exit(0);
@@ -326,6 +331,66 @@ export function buildProgram(): Command {
         out(file ? `${kind}: wrote ${path.relative(REPO_ROOT, file)}` : `${kind}: entities and migrations agree; nothing to generate`);
       }
     });
+
+  // --- Privacy: field-encryption keys and the audit trail (issue 7) ---
+  const keys = program.command('keys').description('field-encryption keys (KAM_DATA_KEYS): generate, status, rotate');
+  keys
+    .command('generate')
+    .description('print a new key line to append to KAM_DATA_KEYS (the last key encrypts)')
+    .option('--id <id>', 'key id (letters, digits, _ or -); default k<yyyymmdd>')
+    .action((opts: { id?: string }) => {
+      try {
+        out(generateDataKeyLine(opts.id));
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+    });
+  const printKeyStatus = (s: KeyStatus) => {
+    out(`Active key: ${s.activeKeyId}${s.developmentKey ? ' (public development key: set KAM_DATA_KEYS)' : ''}; configured: ${s.keyIds.join(', ')}`);
+    for (const [kid, n] of Object.entries(s.rowsByKey)) out(`  ${kid}: ${n} rows${s.keyIds.includes(kid) ? '' : ' (key not configured: these cannot be read)'}`);
+    out(`  clear text: ${s.clearRows} rows`);
+    out(`  rows with personal data: ${s.rowsWithData}`);
+  };
+  keys
+    .command('status')
+    .description('rows of personal data per key id, and rows still in clear text')
+    .action(() =>
+      withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        printKeyStatus(await rt.services.dataKeys.status(systemContext('keys status')));
+      }),
+    );
+  keys
+    .command('rotate')
+    .description('re-encrypt every value not under the newest key (and clear-text rows), in batches; resumable')
+    .option('--batch <n>', 'rows per transaction', '500')
+    .action((opts: { batch: string }) =>
+      withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        const batch = Number(opts.batch);
+        if (!Number.isInteger(batch) || batch < 1 || batch > 10000) throw new CliError(`--batch must be an integer between 1 and 10000, got "${opts.batch}"`);
+        const r = await rt.services.dataKeys.rotate(systemContext('keys rotate'), { batch, onBatch: (n) => rt.logger.info('keys rotate', { rotated: n }) });
+        out(`Re-encrypted ${r.rotated} rows under key ${r.status.activeKeyId}.`);
+        printKeyStatus(r.status);
+        if (r.failed.length) throw new CliError(`${r.failed.length} rows could not be opened and were left as they are: ${r.failed.slice(0, 20).map((f) => `${f.id} (${f.code})`).join(', ')}`, 1);
+      }),
+    );
+
+  const audit = program.command('audit').description('the audit trail (append-only)');
+  audit
+    .command('prune')
+    .description('delete audit events older than KAM_AUDIT_RETENTION_DAYS (the server also does this daily)')
+    .option('--days <n>', 'retention in days (default KAM_AUDIT_RETENTION_DAYS)')
+    .action((opts: { days?: string }) =>
+      withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        const days = opts.days === undefined ? rt.config.auditRetentionDays : Number(opts.days);
+        if (!Number.isInteger(days) || days < 1) throw new CliError(`--days must be a positive integer, got "${opts.days}"`);
+        const { deleted, before } = await rt.services.audit.prune(systemContext('audit prune'), days);
+        out(`Deleted ${deleted} audit events recorded before ${before.toISOString()} (retention ${days} days).`);
+      }),
+    );
+  // --- end privacy ---
 
   return program;
 }

@@ -20,9 +20,16 @@ export interface RequestContext {
   requestId: string;
   /** IP address, `cli` or `seed`. */
   origin: string;
+  /** The client's User-Agent header (HTTP requests), for the audit trail. */
+  userAgent?: string;
   /** Set inside a transaction: services use it instead of the DataSource's manager. */
   em?: EntityManager;
+  /** Sensitive reads noted during this request, written as one audit event at its end (`AuditService.flushReads`). */
+  reads?: SensitiveReadLog;
 }
+
+/** Entity → the record ids and field names read in full (never the values). */
+export type SensitiveReadLog = Map<string, { ids: Set<string>; fields: Set<string> }>;
 
 /** Context for the CLI, seeds and other trusted in-process callers: acts as ADMIN. */
 export function systemContext(what = 'cli', origin = 'cli'): RequestContext {
@@ -30,10 +37,11 @@ export function systemContext(what = 'cli', origin = 'cli'): RequestContext {
     actor: { kind: 'system', name: `system:${what}`, role: Role.ADMIN, userId: null, unitId: null },
     requestId: randomUUID(),
     origin,
+    reads: new Map(),
   };
 }
 
 /** A caller who sent no credentials: may reach only what needs none (health, login). */
 export function anonymousContext(origin: string, requestId: string = randomUUID()): RequestContext {
-  return { actor: { kind: 'anonymous', name: 'anonymous', role: Role.ANALYST, userId: null, unitId: null }, requestId, origin };
+  return { actor: { kind: 'anonymous', name: 'anonymous', role: Role.ANALYST, userId: null, unitId: null }, requestId, origin, reads: new Map() };
 }

@@ -41,6 +41,11 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** Too many wrong passwords: the login is locked for a while. */
   LOGIN_LOCKED: 'LOGIN_LOCKED',
+  // Data at rest
+  /** An encrypted value failed its integrity check: altered, or moved from another record or field. */
+  DATA_INTEGRITY: 'DATA_INTEGRITY',
+  /** An encrypted value names a key KAM_DATA_KEYS no longer holds. */
+  DATA_KEY_UNKNOWN: 'DATA_KEY_UNKNOWN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -18,6 +18,8 @@ import { maxDepthRule, protectionPlugin } from './protection';
 import { jitGateway } from './jit-executor';
 import type { GraphQLContext } from './graphql-context';
 import { importRouter } from './import-routes';
+import { readAuditPlugin } from '../modules/audit/read-audit-plugin';
+import { keyRing } from '../modules/contacts/contact-privacy';
 import { reportRouter } from './report-routes';
 
 export interface KamApp {
@@ -34,7 +36,7 @@ export async function requestContext(services: Services, req: Request): Promise<
   const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
   const actor = await services.auth.authenticate(req.headers.authorization);
   if (!actor) return anonymousContext(origin(req), requestId);
-  return { actor, requestId, origin: origin(req) };
+  return { actor, requestId, origin: origin(req), userAgent: req.headers['user-agent'], reads: new Map() };
 }
 
 export async function createApp(services: Services, logger: Logger): Promise<KamApp> {
@@ -61,6 +63,10 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
   }
 
+  if (keyRing().development) {
+    logger.warn('KAM_DATA_KEYS is not set: personal data is encrypted with the public development key, which protects nothing (production refuses to start without keys; kam keys generate makes one)');
+  }
+
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(await kamSchema()),
     formatError: createFormatError(logger, config.env === 'development', services.ds),
@@ -76,6 +82,8 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       requestIdPlugin(),
+      // Sensitive reads: one audit event per request, written before the response leaves.
+      readAuditPlugin(logger),
       protectionPlugin(config.maxQueryCost, { hideSchemaDetails: config.env === 'production' }),
       // We send no cache hints; the plugin would otherwise wrap every field resolver of every request.
       ApolloServerPluginCacheControlDisabled(),

@@ -49,6 +49,9 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
       return 'UNAUTHENTICATED';
     case ErrorCode.FORBIDDEN:
       return 'FORBIDDEN';
+    case ErrorCode.DATA_INTEGRITY:
+    case ErrorCode.DATA_KEY_UNKNOWN:
+      return 'INTERNAL_SERVER_ERROR';
     default:
       return assertUnreachable(code);
   }

@@ -20,6 +20,7 @@ import { CreditEvaluationResolver } from '../modules/credit/credit.resolver';
 import { PaymentResolver, ProjectResolver, ReceivableResolver } from '../modules/projects/project.resolver';
 import { ActivityResolver } from '../modules/activities/activity.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
+import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { AccountStatsRowResolver, ActivityStatsRowResolver, AnalyticsResolver, ProjectStatsRowResolver } from '../modules/analytics/analytics.resolver';
 import { ReportResolver } from '../modules/reports/report.resolver';
 
@@ -58,6 +59,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ActivityStatsRowResolver,
   ProjectStatsRowResolver,
   ...POLICY_RESOLVERS,
+  // PIPL rights
+  PrivacyResolver,
   // Reports
   ReportResolver,
 ];

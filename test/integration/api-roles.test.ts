@@ -195,6 +195,16 @@ describeEachDb('role × mutation matrix', (t) => {
         return { query: `mutation { setUserPassword(userId: "${u.id}", password: "correct horse battery") { id } }`, state: () => rows('SELECT password_hash FROM users WHERE id = ?', [u.id]) };
       },
     },
+    {
+      // PIPL erasure: ADMIN only, even for the account's own manager.
+      mutation: 'erasePerson',
+      allowed: ['admin'],
+      async prepare() {
+        const a = await ownAccount();
+        const c = await t().services.contacts.create(ctx, { accountId: a.id, name: '待删除', mobile: '13912345678' });
+        return { query: `mutation { erasePerson(id: "${c.id}", reason: "本人要求删除") { id } }`, state: () => rows('SELECT name, mobile, erased_at FROM contacts WHERE id = ?', [c.id]) };
+      },
+    },
   ];
 
   /** create / update / delete cases of an entity hanging off an account. */

@@ -13,6 +13,7 @@ import { importAnnex, type ImportOptions } from '../../importers/load/importer';
 import { describeEachDb } from '../support/db';
 import { Contact } from '../../src/modules/contacts/contact.entity';
 import { exceljsWorkbook, handXlsx, tmpFile, type Cell } from '../support/workbooks';
+import { openContactFields } from '../../src/modules/contacts/contact-privacy';
 
 const TODAY = '2026-10-31';
 
@@ -188,7 +189,9 @@ describeEachDb('annex import', (t) => {
     expect(first.report.rows).toMatchObject({ total: 4, valid: 2, invalid: 2, created: 2 });
     expect(first.report.errors.map((e) => [e.cell, e.code])).toEqual([['G4', 'CONSENT_REQUIRED'], ['A5', 'UNKNOWN_ACCOUNT']]);
     const zhang = await t().ds.getRepository(Contact).findOneByOrFail({ name: '张建国' });
-    expect(zhang).toMatchObject({ mobile: '13800138000', homeAddress: '北京市朝阳区某小区', consentSource: '书面同意书', source: 'IMPORT' });
+    expect({ ...zhang, ...openContactFields(zhang) }).toMatchObject({ mobile: '13800138000', homeAddress: '北京市朝阳区某小区', consentSource: '书面同意书', source: 'IMPORT' });
+    // Stored encrypted, bound to the row.
+    expect(zhang.mobile).toMatch(/^enc:v1:/);
     // 10:00 China time as typed in the file.
     expect(zhang.consentAt?.toISOString()).toBe('2025-01-10T02:00:00.000Z');
     // The same person again, the stored consent now covers the private field; a mobile added to 刘敏 updates her.

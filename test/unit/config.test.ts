@@ -23,6 +23,7 @@ describe('configuration', () => {
     [{ KAM_DATABASE_URL: 'mysql://root@localhost:3306' }, /must name a database/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
     [{ NODE_ENV: 'production' }, /KAM_TOKEN_SECRET is required/],
+    [{ NODE_ENV: 'production', KAM_TOKEN_SECRET: 's'.repeat(40) }, /KAM_DATA_KEYS is required/],
     [{ KAM_IMPORT_MAX_BYTES: 'lots' }, /KAM_IMPORT_MAX_BYTES must be a size/],
   ])('rejects %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -4,5 +4,6 @@ import { Init1763870000000 } from './1763870000000-Init';
 import { DefaultPolicy1763870000001 } from './1763870000001-DefaultPolicy';
 import { PolicyRules1795407374459 } from './1795407374459-PolicyRules';
 import { PolicyRuleDefaults1795407374460 } from './1795407374460-PolicyRuleDefaults';
+import { AuditAppendOnly1795600000000 } from './1795600000000-AuditAppendOnly';
 
-export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [Init1763870000000, DefaultPolicy1763870000001, PolicyRules1795407374459, PolicyRuleDefaults1795407374460];
+export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [Init1763870000000, DefaultPolicy1763870000001, PolicyRules1795407374459, PolicyRuleDefaults1795407374460, AuditAppendOnly1795600000000];

@@ -54,6 +54,10 @@ export class AuditEvent extends BaseRecord {
   @Column({ type: 'varchar', length: 100, nullable: true })
   origin!: string | null;
 
+  @Field(() => String, { nullable: true, description: '客户端（User-Agent）/ client user agent' })
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  userAgent!: string | null;
+
   @Field(() => String, { nullable: true, description: '请求标识 / request id' })
   @Column({ type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;

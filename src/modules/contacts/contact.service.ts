@@ -17,6 +17,7 @@ import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
 import { Contact } from './contact.entity';
 import { mobileLookupHash } from './mobile-hash';
+import { openContactFields, sealContactFields } from './contact-privacy';
 
 export interface ContactInput {
   accountId: Id;
@@ -139,7 +140,8 @@ export class ContactService {
   async create(ctx: RequestContext, input: ContactInput): Promise<Contact> {
     const em = managerFor(this.ds, ctx);
     const account = await this.access.accountForWrite(ctx, input.accountId, 'accountId', 'add people to this account');
-    const contact = em.create(Contact, { ...this.normalize({ ...input, accountId: account.id }), uid: randomUUID() });
+    const uid = randomUUID();
+    const contact = em.create(Contact, { ...sealContactFields(uid, this.normalize({ ...input, accountId: account.id })), uid });
     await em.save(contact);
     await this.audit.record(ctx, { action: 'contact.create', entity: 'Contact', entityId: contact.id, fields: patchFields(input) });
     return contact;
@@ -151,11 +153,13 @@ export class ContactService {
       const em = managerFor(this.ds, tx);
       const contact = await this.get(tx, toId(id, 'id'));
       await this.access.accountForWrite(tx, contact.accountId, 'accountId', 'change people of this account');
-      const merged = mergePatch(contactInput(contact), patch);
+      const clear = openContactFields(contact);
+      const merged = mergePatch(contactInput({ ...contact, ...clear }), patch);
       // Giving a 离职 date without saying otherwise means the person has left.
       if (patch.leftOn && patch.active === undefined) merged.active = false;
       const { source: _source, uid: _uid, erasedAt: _erased, ...values } = this.normalize(merged);
-      await updateVersioned(em, Contact, contact, values, expectedVersion, `contact ${contact.name}`);
+      if (contact.erasedAt) assertNothingPersonal(contact, values);
+      await updateVersioned(em, Contact, contact, sealContactFields(contact.uid, values, contact, clear), expectedVersion, `contact ${contact.name}`);
       // Never the values: personal information stays out of the audit trail.
       await this.audit.record(tx, { action: 'contact.update', entity: 'Contact', entityId: contact.id, fields: patchFields(patch) });
       return this.get(tx, contact.id);
@@ -174,9 +178,18 @@ export class ContactService {
 
   /** Validates every row first, then writes them in batches: all or nothing within the caller's transaction. */
   async createMany(ctx: RequestContext, inputs: ContactInput[]): Promise<void> {
-    const rows = inputs.map((i) => ({ ...this.normalize(i), uid: randomUUID(), version: 1 }));
+    const rows = inputs.map((i) => {
+      const uid = randomUUID();
+      return { ...sealContactFields(uid, this.normalize(i)), uid, version: 1 };
+    });
     await bulkInsert(managerFor(this.ds, ctx), Contact, rows);
   }
+}
+
+/** An erased person stays erased: an update may change business fields, never bring personal data back. */
+function assertNothingPersonal(contact: Contact, values: Partial<Contact>): void {
+  const given = (['mobile', 'email', 'birthday', 'familyInfo', 'homeAddress', 'hobbies'] as const).filter((f) => values[f] != null);
+  if (given.length) throw new DomainError(ErrorCode.INVALID_STATE, `contact ${contact.id}: the person's personal data was erased (PIPL); ${given.join(', ')} cannot be stored again`, { field: given[0] });
 }
 
 /** A stored person as input, so a patch can be validated as a whole person. */

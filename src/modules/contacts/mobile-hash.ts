@@ -1,16 +1,17 @@
 /**
  * Equality lookups on mobiles (imports match a person by account + 姓名 + 手机) go through a keyed hash,
- * so the mobile itself can be stored encrypted with a random IV.
+ * so the mobile itself can be stored encrypted with a random IV. The HMAC key is derived (HKDF) from
+ * the data keys: the newest key writes, and a lookup tries every configured key, so rows not yet
+ * re-encrypted by `kam keys rotate` (which also rewrites their hash) are still found.
  */
-import { createHmac } from 'node:crypto';
+import { keyRing } from './contact-privacy';
 
-let lookupKey: Buffer = Buffer.from('kam-hub mobile lookup key (development)');
-
-/** Sets the HMAC key (derived from the configured data keys at start-up). */
-export function setMobileLookupKey(key: Buffer): void {
-  lookupKey = key;
+/** The hash stored with a new or changed mobile. */
+export function mobileLookupHash(normalizedMobile: string): string {
+  return keyRing().lookupHash(normalizedMobile);
 }
 
-export function mobileLookupHash(normalizedMobile: string): string {
-  return createHmac('sha256', lookupKey).update(normalizedMobile).digest('hex');
+/** Every hash the mobile may be stored under (one per configured key, newest first). */
+export function mobileLookupHashes(normalizedMobile: string): string[] {
+  return keyRing().lookupHashes(normalizedMobile);
 }

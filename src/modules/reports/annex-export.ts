@@ -390,6 +390,9 @@ export class AnnexExportService {
         });
       }
       if (accounts.size > 50_000) accounts.clear();
+      // Full reads of private fields are noted per request (revealContactField); written per page, so
+      // one audit event lists at most a page of people.
+      await this.audit.flushReads(ctx);
       await pageDone();
     }
   }

@@ -1,0 +1,302 @@
+/**
+ * Privacy over GraphQL (issue 7): a role × field masking matrix GENERATED from the schema (every path
+ * from a query root to every sensitive field, plain, aliased, through a named and an inline fragment),
+ * read-audit events counted per query shape, and the PIPL export and erasure.
+ */
+import { getNamedType, isNonNullType, isObjectType, isScalarType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { systemContext } from '../../src/common/context';
+import { kamSchema } from '../../src/http/schema';
+import type { RunningServer } from '../../src/http/server';
+import { PRIVATE_CONTACT_FIELDS } from '../../src/modules/contacts/contact-privacy';
+import { describeEachDb } from '../support/db';
+import { createActors, type TestActors } from '../support/fixtures';
+import { GqlClient, startTestServer } from '../support/graphql-client';
+
+type RoleName = 'admin' | 'committee' | 'manager' | 'otherManager' | 'finance' | 'analyst';
+const ROLES: RoleName[] = ['admin', 'committee', 'manager', 'otherManager', 'finance', 'analyst'];
+/** Who may see the fixture person in full (the manager manages its account). */
+const FULL: Record<RoleName, boolean> = { admin: true, committee: true, manager: true, otherManager: false, finance: false, analyst: false };
+/** Roots only ADMIN may call at all (the others are refused, which shows nothing either). */
+const ADMIN_ONLY_ROOTS = new Set(['exportPersonData']);
+
+const PERSON = { name: '孙丽', mobile: '13812341234', familyInfo: '配偶、一子', homeAddress: '上海市徐汇区某路1号', hobbies: '网球、书法' } as const;
+
+/** Every field of the schema that holds sensitive personal information: the privacy list, and anything described with 🔒. */
+function sensitiveCoordinates(schema: GraphQLSchema): { type: string; field: string }[] {
+  const out: { type: string; field: string }[] = [];
+  for (const t of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(t) || t.name.startsWith('__')) continue;
+    for (const f of Object.values(t.getFields())) {
+      if ((PRIVATE_CONTACT_FIELDS as readonly string[]).includes(f.name) || f.description?.includes('🔒')) {
+        if (!isScalarType(getNamedType(f.type))) continue;
+        out.push({ type: t.name, field: f.name });
+      }
+    }
+  }
+  return out;
+}
+
+interface Step {
+  field: GraphQLField<unknown, unknown>;
+  parent: GraphQLObjectType;
+}
+interface PathToSensitive {
+  steps: Step[];
+  /** The object type holding the sensitive fields. */
+  holder: GraphQLObjectType;
+}
+
+/** Every path (up to `maxDepth` object fields) from a query root to a type holding a sensitive field. */
+function pathsToSensitive(schema: GraphQLSchema, holders: Set<string>, maxDepth = 4): PathToSensitive[] {
+  const out: PathToSensitive[] = [];
+  const walk = (type: GraphQLObjectType, steps: Step[], seen: Set<string>) => {
+    if (holders.has(type.name) && steps.length) out.push({ steps, holder: type });
+    if (steps.length >= maxDepth) return;
+    for (const f of Object.values(type.getFields())) {
+      const next = getNamedType(f.type);
+      if (!isObjectType(next) || seen.has(next.name)) continue;
+      walk(next, [...steps, { field: f, parent: type }], new Set([...seen, next.name]));
+    }
+  };
+  walk(schema.getQueryType()!, [], new Set(['Query']));
+  return out;
+}
+
+describeEachDb('privacy over GraphQL', (t) => {
+  let server: RunningServer;
+  let client: GqlClient;
+  let actors: TestActors;
+  let accountId: number;
+  let contactId: number;
+  const ctx = systemContext('test');
+  const readEvents = async () => Number((await t().ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'contact.read'"))[0].n);
+
+  beforeAll(async () => {
+    const { services } = t();
+    actors = await createActors(services);
+    const account = await services.accounts.create(ctx, { code: 'PRIV1', name: '隐私客户一', managerId: actors.manager.user!.id });
+    accountId = account.id;
+    const c = await services.contacts.create(ctx, { accountId, ...PERSON, email: 'sunli@example.com', consentAt: new Date('2025-01-01T00:00:00Z'), consentSource: '书面同意书' });
+    contactId = c.id;
+    await services.activities.create(ctx, { accountId, occurredOn: '2025-03-01', type: 'MANAGER_VISIT', counterparts: '孙丽', subject: '拜访孙丽' });
+    await services.projects.createProject(ctx, { accountId, name: '隐私项目', status: 'IN_PROGRESS' });
+    server = await startTestServer(services);
+    client = new GqlClient(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('masks every sensitive field on every path of the schema, for every role (plain, aliased, fragments, nested)', async () => {
+    const schema = await kamSchema();
+    const coords = sensitiveCoordinates(schema);
+    // The privacy list is in the schema (a new sensitive field joins the matrix by name or 🔒).
+    expect(coords).toEqual(expect.arrayContaining(PRIVATE_CONTACT_FIELDS.map((field) => ({ type: 'Contact', field }))));
+    const holders = new Set(coords.map((c) => c.type));
+    const ids: Record<string, number> = {
+      Contact: contactId, Account: accountId, PersonDataExport: contactId,
+      Activity: Number((await t().ds.query('SELECT MIN(id) AS id FROM activities'))[0].id),
+      Project: Number((await t().ds.query('SELECT MIN(id) AS id FROM projects'))[0].id),
+    };
+    const argsFor = (f: GraphQLField<unknown, unknown>): string | null => {
+      const parts: string[] = [];
+      for (const a of f.args) {
+        if (!isNonNullType(a.type)) {
+          if (a.name === 'first') parts.push('first: 5');
+          // account(id, code): one of them.
+          if (a.name === 'id' && ids[getNamedType(f.type).name] !== undefined) parts.push(`id: "${ids[getNamedType(f.type).name]}"`);
+          continue;
+        }
+        const named = getNamedType(a.type).name;
+        if (named === 'ID' && ids[getNamedType(f.type).name] !== undefined) parts.push(`${a.name}: "${ids[getNamedType(f.type).name]}"`);
+        else if (named === 'LocalDate') parts.push(`${a.name}: "2025-06-30"`);
+        else return null;
+      }
+      return parts.length ? `(${parts.join(', ')})` : '';
+    };
+    const covered = new Set<string>();
+    const paths = pathsToSensitive(schema, holders);
+    let tested = 0;
+    for (const p of paths) {
+      const args = p.steps.map((s) => argsFor(s.field));
+      if (args.some((a) => a === null)) continue;
+      const fields = coords.filter((c) => c.type === p.holder.name).map((c) => c.field);
+      // The leaf selection four ways: plain-aliased, aliased again, a named fragment, an inline fragment.
+      const leaf = fields.map((f) => `p_${f}: ${f} a_${f}: ${f} ...F ... on ${p.holder.name} { i_${f}: ${f} }`).join(' ');
+      let sel = `{ __typename ${leaf} }`;
+      for (let i = p.steps.length - 1; i >= 0; i--) sel = `{ ${p.steps[i].field.name}${args[i]} ${sel} }`;
+      const query = `query M ${sel} fragment F on ${p.holder.name} { ${fields.map((f) => `f_${f}: ${f}`).join(' ')} }`;
+      const route = p.steps.map((s) => s.field.name).join('.');
+      for (const role of ROLES) {
+        const r = await client.as(actors[role].key).request(query);
+        const seen: Record<string, unknown[]> = {};
+        const collect = (v: unknown) => {
+          if (Array.isArray(v)) return v.forEach(collect);
+          if (!v || typeof v !== 'object') return;
+          for (const [k, x] of Object.entries(v)) {
+            const m = /^[paif]_(\w+)$/.exec(k);
+            if (m) (seen[m[1]] ??= []).push(x);
+            else collect(x);
+          }
+        };
+        collect(r.data);
+        const refused = r.errors?.some((e) => e.extensions?.code === 'FORBIDDEN') ?? false;
+        for (const f of fields) {
+          const values = seen[f] ?? [];
+          const clear = (PERSON as Record<string, string>)[f];
+          const label = `${role} ${route}.${f}`;
+          if (FULL[role] && !(ADMIN_ONLY_ROOTS.has(p.steps[0].field.name) && role !== 'admin')) {
+            expect([label, r.errors ?? []]).toEqual([label, []]);
+            // A list route that reaches no person here (e.g. no assignments yet) proves nothing: not counted.
+            if (values.length === 0) continue;
+            // The fixture person in clear, four ways.
+            expect([label, values.filter((v) => v === clear).length >= 4]).toEqual([label, true]);
+          } else {
+            // Never the clear value; the mobile masked, the 🔒 fields null.
+            expect([label, values.filter((v) => v === clear)]).toEqual([label, []]);
+            for (const v of values) expect([label, v === null || (f === 'mobile' && /^\d{3}\*{4}\d{4}$/.test(String(v)))]).toEqual([label, true]);
+            if (ADMIN_ONLY_ROOTS.has(p.steps[0].field.name)) expect([label, refused]).toEqual([label, true]);
+          }
+          if (role === 'admin') covered.add(`${p.holder.name}.${f}`);
+        }
+      }
+      tested++;
+    }
+    // Every sensitive field of the schema was reached by at least one generated query.
+    expect([...covered].sort()).toEqual(coords.map((c) => `${c.type}.${c.field}`).sort());
+    // Lists, single records and nested relations are all among the routes.
+    const routes = paths.map((p) => p.steps.map((s) => s.field.name).join('.'));
+    expect(routes).toEqual(expect.arrayContaining(['contact', 'contacts.nodes', 'contacts.edges.node', 'account.contacts', 'accounts.nodes.contacts', 'exportPersonData.person']));
+    expect(tested).toBeGreaterThanOrEqual(10);
+  });
+
+  it('writes ONE read event per request listing the persons and fields read in full, and none for masked reads', async () => {
+    const { services } = t();
+    const account = await services.accounts.create(ctx, { code: 'PRIV50', name: '五十人客户', managerId: actors.manager.user!.id });
+    await services.contacts.createMany(ctx, Array.from({ length: 50 }, (_, i) => ({ accountId: account.id, name: `员工${i}`, mobile: `1390000${String(i).padStart(4, '0')}` })));
+    const list = `{ contacts(first: 50, filter: { accountIds: ["${account.id}"] }) { nodes { id name mobile } } }`;
+
+    let before = await readEvents();
+    const d = await client.as(actors.admin.key).data<{ contacts: { nodes: { id: string; mobile: string }[] } }>(list);
+    expect(d.contacts.nodes).toHaveLength(50);
+    expect(d.contacts.nodes[0].mobile).toBe('13900000000');
+    expect(await readEvents()).toBe(before + 1);
+    const [ev] = await t().ds.query("SELECT * FROM audit_events WHERE action = 'contact.read' ORDER BY id DESC LIMIT 1");
+    expect(ev.actor_role).toBe('ADMIN');
+    expect(ev.fields).toBe('mobile');
+    expect(String(ev.record_ids).split(',').sort()).toEqual(d.contacts.nodes.map((n) => n.id).sort());
+    expect(ev.origin).toMatch(/127\.0\.0\.1/);
+    expect(ev.user_agent).toBeTruthy();
+    // Never the values.
+    expect(JSON.stringify(ev)).not.toContain('1390000');
+
+    // ADMIN finds it in the trail of any one of the 50 persons.
+    const trail = await client.as(actors.admin.key).data<{ auditEvents: { nodes: { action: string; recordIds: string[]; fields: string[]; userAgent: string | null }[] } }>(
+      `{ auditEvents(filter: { entity: "Contact", entityId: "${d.contacts.nodes[17].id}", action: "contact.read" }) { nodes { action recordIds fields userAgent } } }`,
+    );
+    expect(trail.auditEvents.nodes).toHaveLength(1);
+    expect(trail.auditEvents.nodes[0]).toMatchObject({ action: 'contact.read', fields: ['mobile'] });
+    expect(trail.auditEvents.nodes[0].recordIds).toHaveLength(50);
+
+    // The same query masked as ANALYST or FINANCE: no read event.
+    before = await readEvents();
+    const masked = await client.as(actors.analyst.key).data<{ contacts: { nodes: { mobile: string }[] } }>(list);
+    expect(masked.contacts.nodes[0].mobile).toBe('139****0000');
+    await client.as(actors.finance.key).data(list);
+    await client.as(actors.otherManager.key).data(list);
+    expect(await readEvents()).toBe(before);
+
+    // Twice through aliases, plus a fragment: still one event.
+    before = await readEvents();
+    await client.as(actors.manager.key).data(`{ a: contacts(first: 50, filter: { accountIds: ["${account.id}"] }) { nodes { mobile } } b: contacts(first: 10, filter: { accountIds: ["${account.id}"] }) { nodes { ...P } } } fragment P on Contact { m: mobile hobbies }`);
+    expect(await readEvents()).toBe(before + 1);
+    const [ev2] = await t().ds.query("SELECT actor, record_ids, fields FROM audit_events WHERE action = 'contact.read' ORDER BY id DESC LIMIT 1");
+    expect(String(ev2.record_ids).split(',')).toHaveLength(50);
+    // hobbies is null for all of them: nothing of it was read.
+    expect(ev2.fields).toBe('mobile');
+
+    // A query selecting no sensitive field: no event.
+    before = await readEvents();
+    await client.as(actors.admin.key).data(`{ contacts(first: 50, filter: { accountIds: ["${account.id}"] }) { nodes { name title } } }`);
+    expect(await readEvents()).toBe(before);
+  });
+
+  it('exports everything held on a person (ADMIN), with consent history, activities naming them and who read their data', async () => {
+    const { services } = t();
+    await client.as(actors.committee.key).data(`{ contact(id: "${contactId}") { homeAddress } }`);
+    await services.consent.record({ ...ctx }, contactId, { source: '微信确认', scope: '家庭住址' });
+    const q = `{ exportPersonData(id: "${contactId}") { person { name mobile familyInfo homeAddress hobbies email } account { code } consents { action source scope } activities { subject } reads { actor fields } changes { action } } }`;
+    const refused = await client.as(actors.committee.key).request(q);
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const d = await client.as(actors.admin.key).data<{ exportPersonData: { person: Record<string, string>; account: { code: string }; consents: { action: string; source: string; scope: string }[]; activities: { subject: string }[]; reads: { actor: string; fields: string[] }[]; changes: { action: string }[] } }>(q);
+    const x = d.exportPersonData;
+    expect(x.person).toEqual({ ...PERSON, email: 'sunli@example.com' });
+    expect(x.account.code).toBe('PRIV1');
+    expect(x.consents.map((c) => [c.action, c.source])).toEqual([['RECORDED', '书面同意书'], ['RECORDED', '微信确认']]);
+    expect(x.activities.map((a) => a.subject)).toEqual(['拜访孙丽']);
+    expect(x.reads.some((r) => /COMMITTEE/.test(r.actor) && r.fields.includes('homeAddress'))).toBe(true);
+    expect(x.changes.map((c) => c.action)).toEqual(expect.arrayContaining(['contact.consent.record']));
+    const [exp] = await t().ds.query("SELECT entity_id, fields FROM audit_events WHERE action = 'contact.export' ORDER BY id DESC LIMIT 1");
+    expect(exp.entity_id).toBe(String(contactId));
+  });
+
+  it('erases a person: personal fields cleared, stub name, audited once, idempotent, update cannot refill', async () => {
+    const { ds, services } = t();
+    const m = `mutation { erasePerson(id: "${contactId}", reason: "本人要求删除") { id name mobile familyInfo email erasedAt version } }`;
+    expect((await client.as(actors.manager.key).request(m)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const d = await client.as(actors.admin.key).data<{ erasePerson: { name: string; mobile: null; familyInfo: null; email: null; erasedAt: string; version: number } }>(m);
+    expect(d.erasePerson).toMatchObject({ name: `已删除-${contactId}`, mobile: null, familyInfo: null, email: null });
+    expect(d.erasePerson.erasedAt).toBeTruthy();
+    const [raw] = await ds.query('SELECT name, name_key, mobile, mobile_hash, email, birthday, family_info, home_address, hobbies, consent_source FROM contacts WHERE id = ?', [contactId]);
+    expect(raw).toMatchObject({ name: `已删除-${contactId}`, mobile: null, mobile_hash: null, email: null, birthday: null, family_info: null, home_address: null, hobbies: null, consent_source: null });
+    expect(raw.name_key).toMatch(/^erased:[0-9a-f]{64}$/);
+    const again = await client.as(actors.admin.key).data<{ erasePerson: { version: number } }>(m);
+    expect(again.erasePerson.version).toBe(d.erasePerson.version);
+    const events = await ds.query("SELECT fields, after FROM audit_events WHERE action = 'contact.erase' AND entity_id = ?", [String(contactId)]);
+    expect(events).toHaveLength(1);
+    expect(events[0].fields).toContain('mobile');
+    expect(events[0].after).toContain('本人要求删除');
+    expect(events[0].after).not.toContain('13812341234');
+    const c = await services.contacts.get(ctx, contactId);
+    await expect(services.contacts.update(ctx, contactId, { mobile: '13812341234' }, c.version)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+  it('withholds the data when the read cannot be recorded', async () => {
+    const { services } = t();
+    const audit = Object.assign(Object.create(Object.getPrototypeOf(services.audit)), services.audit, { flushReads: () => Promise.reject(new Error('disk full')) });
+    const fresh = await services.contacts.create(ctx, { accountId, name: '钱进', mobile: PERSON.mobile });
+    const broken = await startTestServer({ ...services, audit });
+    try {
+      const r = await new GqlClient(broken.url).as(actors.admin.key).request(`{ contact(id: "${fresh.id}") { name mobile } }`);
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(r)).not.toContain(PERSON.mobile);
+      // A masked read records nothing, so it is answered.
+      const masked = await new GqlClient(broken.url).as(actors.analyst.key).data<{ contact: { mobile: string } }>(`{ contact(id: "${fresh.id}") { mobile } }`);
+      expect(masked.contact.mobile).toBe('138****1234');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('the audit trail is append-only: UPDATE and DELETE are refused by the database, except the retention prune', async () => {
+    const { ds, services } = t();
+    const [{ n: total }] = await ds.query('SELECT COUNT(*) AS n FROM audit_events');
+    expect(Number(total)).toBeGreaterThan(0);
+    await expect(ds.query("UPDATE audit_events SET actor = 'someone else'")).rejects.toThrow(/append-only/);
+    await expect(ds.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+    expect(Number((await ds.query('SELECT COUNT(*) AS n FROM audit_events'))[0].n)).toBe(Number(total));
+
+    // Nothing is old enough yet: the prune deletes nothing and says so.
+    expect((await services.audit.prune(ctx, 30)).deleted).toBe(0);
+    // Ten days from now with a retention of one day: everything before that goes, the prune's own record stays.
+    const later = new Date(Date.now() + 10 * 86_400_000);
+    const res = await services.audit.prune(ctx, 1, later);
+    expect(res.deleted).toBe(Number(total) + 1);
+    const rest = await ds.query('SELECT action FROM audit_events ORDER BY id');
+    expect(rest.map((r: { action: string }) => r.action)).toEqual(['audit.prune']);
+    // And the guard is back in place after the prune.
+    await expect(ds.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+    // Pruning is for ADMIN only.
+    await expect(services.audit.prune({ ...ctx, actor: { ...ctx.actor, role: 'COMMITTEE' as never, kind: 'user' } }, 1)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
