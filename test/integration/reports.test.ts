@@ -250,6 +250,7 @@ describeEachDb('monthly report', (t) => {
     expect(detail.header).toContain('战略客户业务状况报告表');
     expect(detail.footer).toContain('&P');
     expect(detail.merged).toContain('A1:T1');
+    expect(detail.printTitleRows).toBe('$3:$3');
     expect(detail.widths.C).toBeGreaterThan(20);
     const summary = by('汇总');
     expect(summary.rows.slice(3).map((r) => [r[0].v, r[1].cached, r[3].cached, r[9].cached])).toEqual([

@@ -32,6 +32,8 @@ export interface PySheet {
   header: string | null;
   footer: string | null;
   merged: string[];
+  /** Rows repeated on every printed page, e.g. `3:3`. */
+  printTitleRows: string | null;
   widths: Record<string, number | null>;
 }
 
@@ -61,6 +63,7 @@ for ws in wf.worksheets:
         'fitToWidth': ws.page_setup.fitToWidth, 'fitToHeight': ws.page_setup.fitToHeight,
         'header': ws.oddHeader.center.text, 'footer': ws.oddFooter.center.text,
         'merged': [str(m) for m in ws.merged_cells.ranges],
+        'printTitleRows': ws.print_title_rows,
         'widths': {k: v.width for k, v in ws.column_dimensions.items()},
     })
 json.dump(out, sys.stdout, ensure_ascii=False)

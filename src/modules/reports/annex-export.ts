@@ -128,7 +128,7 @@ function xlsxSink(out: Writable, spec: AnnexSpec, by: string): Sink {
   const firstData = 3 + headerRows;
   const ws = wb.addWorksheet(spec.title.replace(/^附件\d\s*/, ''), {
     views: [{ state: 'frozen', ySplit: firstData - 1, xSplit: 0 }],
-    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, showGridLines: true },
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, showGridLines: true, printTitlesRow: `3:${firstData - 1}` },
     headerFooter: { oddHeader: `&C&"-,Bold"${headerFooterText(spec.title)}`, oddFooter: `&L${headerFooterText(`导出：${by}`)}&C第 &P 页，共 &N 页` },
   });
   const border: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };

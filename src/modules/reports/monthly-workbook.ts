@@ -58,7 +58,7 @@ type Cell = ExcelJS.CellValue;
 function sheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, cols: Col[], r: MonthlyReport, freezeColumns: number): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, {
     views: [{ state: 'frozen', xSplit: freezeColumns, ySplit: HEADER_ROW, topLeftCell: `${columnLetter(freezeColumns)}${FIRST_DATA_ROW}`, activeCell: `A${FIRST_DATA_ROW}` }],
-    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 } },
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`, margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 } },
     headerFooter: {
       oddHeader: `&C&"-,Bold"&14${headerFooterText(`${REPORT_TITLE}（${name}）`)}&R${headerFooterText(`${r.period.month}`)}`,
       oddFooter: `&L${headerFooterText(`数据截至 ${r.period.asOf}\u3000金额单位：万元`)}&C第 &P 页，共 &N 页&R${headerFooterText(`生成于 ${beijingTime(r.generatedAt)}`)}`,
