@@ -23,6 +23,8 @@ import { installKeyRing } from './modules/contacts/contact-privacy';
 import { DataKeyService } from './modules/privacy/data-keys.service';
 import { PrivacyService } from './modules/privacy/privacy.service';
 import { LoginThrottleService } from './modules/auth/login-throttle.service';
+import { ReportService } from './modules/reports/report.service';
+import { AnnexExportService } from './modules/reports/annex-export';
 
 export interface Services {
   ds: DataSource;
@@ -48,6 +50,8 @@ export interface Services {
   dataKeys: DataKeyService;
   /** PIPL rights: export and erase a person's data. */
   privacy: PrivacyService;
+  reports: ReportService;
+  exports: AnnexExportService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
@@ -83,5 +87,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     consent: new ConsentService(ds, audit, ownership),
     dataKeys: new DataKeyService(ds, access, audit),
     privacy: new PrivacyService(ds, access, audit),
+    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts), tiers, cadence, audit),
+    exports: new AnnexExportService(ds, accounts, audit),
   };
 }

@@ -267,6 +267,35 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('export <what>')
+    .description(`write a workbook: monthly-report (--month YYYY-MM), or an annex in its own layout: ${ANNEX_CHOICES}`)
+    .requiredOption('--out <file>', 'the file to write (.xlsx; .csv for an annex in UTF-8 with BOM)')
+    .option('--month <YYYY-MM>', 'monthly-report: the month (not later than the current one)')
+    .option('--tier <codes>', 'annexes: only accounts of these tiers (comma separated, e.g. STRATEGIC,KEY)')
+    .option('--from <date>', 'ledger: activities on or after YYYY-MM-DD')
+    .option('--to <date>', 'ledger: activities on or before YYYY-MM-DD')
+    .action(async (what: string, opts: { out: string; month?: string; tier?: string; from?: string; to?: string }) => {
+      await withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        const ctx = systemContext(`export (${os.userInfo().username})`);
+        if (what === 'monthly-report') {
+          if (!opts.month) throw new CliError('export monthly-report needs --month YYYY-MM');
+          const report = await rt.services.reports.monthlyReport(ctx, opts.month);
+          const rows = await writeFileAtomically(opts.out, (stream) => rt.services.reports.writeWorkbook(ctx, report, stream));
+          out(`wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month}, data as of ${report.period.asOf}: ${rows} accounts)`);
+          return;
+        }
+        const annex = findAnnex(what);
+        if (!annex) throw new CliError(`unknown export "${what}": use monthly-report, ${ANNEX_CHOICES}`);
+        const format = opts.out.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx';
+        const tiers = opts.tier?.split(',').map((t) => t.trim()).filter(Boolean);
+        const prepared = await rt.services.exports.prepare(ctx, annex.annex, { accounts: tiers ? { tierCodes: tiers } : null, from: opts.from, to: opts.to });
+        const rows = await writeFileAtomically(opts.out, (stream) => rt.services.exports.write(ctx, prepared, stream, format));
+        out(`wrote ${opts.out} (${annex.title}: ${rows} rows)`);
+      });
+    });
+
+  program
     .command('schema')
     .description('print the GraphQL schema (sorted SDL)')
     .option('--out <file>', 'write it to a file instead')
@@ -365,6 +394,26 @@ export function buildProgram(): Command {
   // --- end privacy ---
 
   return program;
+}
+
+/** Writes through a temp file next to `file`, renamed into place when complete: a failed export leaves no half file. */
+async function writeFileAtomically<T>(file: string, write: (stream: fs.WriteStream) => Promise<T>): Promise<T> {
+  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  const stream = fs.createWriteStream(tmp);
+  const closed = new Promise<void>((resolve, reject) => {
+    stream.once('close', resolve);
+    stream.once('error', reject);
+  });
+  try {
+    const result = await write(stream);
+    await closed;
+    fs.renameSync(tmp, file);
+    return result;
+  } catch (e) {
+    stream.destroy();
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 function annexArg(name: string): AnnexSpec {

@@ -22,6 +22,7 @@ import type { GraphQLContext } from './graphql-context';
 import { importRouter } from './import-routes';
 import { readAuditPlugin } from '../modules/audit/read-audit-plugin';
 import { keyRing } from '../modules/contacts/contact-privacy';
+import { reportRouter } from './report-routes';
 
 export interface KamApp {
   app: Express;
@@ -129,6 +130,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   });
 
   app.use(importRouter(services, logger, (req) => requestContext(services, req)));
+  app.use(reportRouter(services, logger, (req) => requestContext(services, req)));
   if (services.auth.ephemeralTokenSecret) {
     logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
   }

@@ -16,19 +16,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import busboy from 'busboy';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
-import type { RequestContext } from '../common/context';
 import { DomainError, ErrorCode } from '../common/errors';
 import { ImportMode, ImportModes, Role } from '../common/enums';
 import { ANNEX_CHOICES, findAnnex } from '../../importers/annexes';
 import { importAnnex } from '../../importers/load/importer';
 import { buildTemplate } from '../../importers/load/template';
+import { authorize, fail, type ContextFor } from './route-auth';
 import { ImportCode, ImportFileError } from '../../importers/read/issues';
-
-type ContextFor = (req: Request) => Promise<RequestContext>;
 
 const STATUS: Partial<Record<string, number>> = {
   [ImportCode.FILE_TOO_LARGE]: 413,
@@ -38,33 +36,6 @@ const STATUS: Partial<Record<string, number>> = {
   [ImportCode.ENCRYPTED_FILE]: 415,
   [ImportCode.TIME_LIMIT]: 422,
 };
-
-function fail(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
-}
-
-async function authorize(contextFor: ContextFor, req: Request, res: Response): Promise<RequestContext | null> {
-  let ctx: RequestContext;
-  try {
-    ctx = await contextFor(req);
-  } catch (e) {
-    if (e instanceof DomainError && e.code === ErrorCode.LOGIN_RATE_LIMITED) {
-      res.setHeader('Retry-After', String(e.details.retryAfterSeconds ?? 60));
-      fail(res, 429, e.code, e.message);
-      return null;
-    }
-    if (e instanceof DomainError) {
-      fail(res, 401, ErrorCode.UNAUTHENTICATED, e.message);
-      return null;
-    }
-    throw e;
-  }
-  if (ctx.actor.kind === 'anonymous') {
-    fail(res, 401, ErrorCode.UNAUTHENTICATED, 'authentication required: send "Authorization: Bearer <API key>"');
-    return null;
-  }
-  return ctx;
-}
 
 /** Streams the upload to `dest`; resolves with the original file name, or rejects with FILE_TOO_LARGE. */
 function receive(req: Request, dest: string, maxBytes: number): Promise<string> {

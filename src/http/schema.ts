@@ -22,6 +22,7 @@ import { ActivityResolver } from '../modules/activities/activity.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { AccountStatsRowResolver, ActivityStatsRowResolver, AnalyticsResolver, ProjectStatsRowResolver } from '../modules/analytics/analytics.resolver';
+import { ReportResolver } from '../modules/reports/report.resolver';
 
 /** The policy rules' resolvers: tiers, ownership, reviews, cadence, year end, consent. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -60,6 +61,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ...POLICY_RESOLVERS,
   // PIPL rights
   PrivacyResolver,
+  // Reports
+  ReportResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -159,7 +159,7 @@ describeEachDb('production hardening', (t) => {
     }
   });
 
-  it('limits failed API keys per address: 429 with Retry-After, on GraphQL and the import routes', async () => {
+  it('limits failed API keys per address: 429 with Retry-After, on GraphQL, the import and the download routes', async () => {
     const server = await start(production);
     const { secret } = await t().services.auth.createApiKey(ctx, { name: 'bi', role: Role.ANALYST });
     const from = '192.0.2.77';
@@ -174,6 +174,8 @@ describeEachDb('production hardening', (t) => {
     const upload = await fetch(server.url.replace('/graphql', '/imports/ledger'), { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'x-forwarded-for': from }, body: 'x' });
     expect(upload.status).toBe(429);
     expect(upload.headers.get('retry-after')).toBeTruthy();
+    const download = await fetch(server.url.replace('/graphql', '/exports/summary.xlsx'), { headers: { authorization: `Bearer ${secret}`, 'x-forwarded-for': from } });
+    expect([download.status, download.headers.get('retry-after') !== null, ((await download.json()) as { error: { code: string } }).error.code]).toEqual([429, true, 'LOGIN_RATE_LIMITED']);
     expect((await query(secret, '192.0.2.78')).status).toBe(200);
   });
 });

@@ -6,7 +6,10 @@
  *
  * - **signed (签约额)**: Σ `projects.contractAmount` of projects whose `signedOn` is in the period, plus
  *   Σ `activities.contractAmount` of ledger activities (附件4) in the period that are *not* linked to a
- *   project — a ledger signing linked to a project is that project's contract, counted once through it.
+ *   project with a recorded contract (amount and signing date) — a ledger signing linked to such a
+ *   project is that project's contract, counted once through it; one linked to a project without its
+ *   own contract amount (the ledger importer creates projects that way) is the only record of the
+ *   signing and counts from the ledger row.
  * - **received (回款额)**: Σ `payments.amount` with `receivedOn` in the period. Ledger collections are
  *   payments linked to their activity (`payments.activityId`), so each is counted once.
  * - **receivable (应收余额) as of D**: per account, Σ receivables that exist by D (due on or before D,
@@ -232,7 +235,8 @@ export class AnalyticsService {
         'SELECT p.account_id AS account_id, p.signed_on AS d, p.contract_amount_fen AS fen FROM projects p ' +
         'WHERE p.contract_amount_fen IS NOT NULL AND p.signed_on >= :from AND p.signed_on <= :to ' +
         'UNION ALL SELECT act.account_id, act.occurred_on, act.contract_amount_fen FROM activities act ' +
-        'WHERE act.project_id IS NULL AND act.contract_amount_fen IS NOT NULL AND act.occurred_on >= :from AND act.occurred_on <= :to' +
+        'WHERE act.contract_amount_fen IS NOT NULL AND act.occurred_on >= :from AND act.occurred_on <= :to AND (act.project_id IS NULL OR NOT EXISTS (' +
+        'SELECT 1 FROM projects pc WHERE pc.id = act.project_id AND pc.contract_amount_fen IS NOT NULL AND pc.signed_on IS NOT NULL))' +
         `) x GROUP BY x.account_id${months ? `, ${ym}` : ''})`,
       's',
       onMonth('s'),

@@ -1,0 +1,87 @@
+/**
+ * Download routes for finance and the archives (plain HTTP, streamed; same Bearer auth as /graphql):
+ *
+ * - `GET /reports/monthly/{YYYY-MM}.xlsx` — the monthly 战略客户业务状况报告表 (FINANCE, COMMITTEE,
+ *   ADMIN). A malformed or future month is 400 before anything is streamed.
+ * - `GET /exports/{annex}.xlsx` / `.csv` — an annex in its own layout (any authenticated role; a
+ *   person's private fields follow the privacy rule). Query: `tier=STRATEGIC,KEY`, `from`, `to`
+ *   (ledger dates). CSV is UTF-8 with a BOM.
+ *
+ * File names go out as RFC 5987 `filename*=UTF-8''…` with an ASCII fallback. Errors are
+ * `{ error: { code, message } }` with 400/401/403/404; once streaming started, a failure aborts the
+ * response (the client sees a truncated download, never a half-valid file presented as complete).
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../services';
+import type { Logger } from '../common/logger';
+import type { RequestContext } from '../common/context';
+import { DomainError, ErrorCode } from '../common/errors';
+import { findAnnex, ANNEX_CHOICES } from '../../importers/annexes';
+import { monthlyReportFileName } from '../modules/reports/monthly-workbook';
+import { annexFileName, type ExportFormat } from '../modules/reports/annex-export';
+import { contentDisposition } from '../modules/reports/cell-values';
+import { authorize, fail, type ContextFor } from './route-auth';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const STATUS: Partial<Record<string, number>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+};
+
+export function reportRouter(services: Services, logger: Logger, contextFor: ContextFor): Router {
+  const router = Router();
+
+  /** Runs a download: errors before the first byte become JSON, after it abort the response. */
+  const download = (handler: (ctx: RequestContext, req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    const ctx = await authorize(contextFor, req, res);
+    if (!ctx) return;
+    try {
+      await handler(ctx, req, res);
+    } catch (e) {
+      if (res.headersSent) {
+        logger.error('download failed while streaming', { requestId: ctx.requestId, error: e });
+        res.destroy(e as Error);
+      } else if (e instanceof DomainError) fail(res, STATUS[e.code] ?? 400, e.code, e.message);
+      else {
+        logger.error('download failed', { requestId: ctx.requestId, error: e });
+        fail(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      }
+    }
+  };
+
+  router.get(
+    '/reports/monthly/:file',
+    download(async (ctx, req, res) => {
+      const m = /^(.*?)(\.xlsx)?$/.exec(String(req.params.file))!;
+      services.reports.assertMayRead(ctx);
+      const report = await services.reports.monthlyReport(ctx, decodeURIComponent(m[1]));
+      const name = monthlyReportFileName(report.period.month);
+      res.setHeader('Content-Type', XLSX);
+      res.setHeader('Content-Disposition', contentDisposition(name, `monthly-report-${report.period.month}.xlsx`));
+      res.setHeader('Cache-Control', 'no-store');
+      await services.reports.writeWorkbook(ctx, report, res);
+    }),
+  );
+
+  router.get(
+    '/exports/:file',
+    download(async (ctx, req, res) => {
+      const m = /^(.+?)\.(xlsx|csv)$/.exec(String(req.params.file));
+      const spec = m ? findAnnex(decodeURIComponent(m[1])) : undefined;
+      if (!m || !spec) throw new DomainError(ErrorCode.NOT_FOUND, `unknown export "${req.params.file}": use /exports/{annex}.xlsx or .csv with annex ${ANNEX_CHOICES}`);
+      const format = m[2] as ExportFormat;
+      const q = req.query as Record<string, string | undefined>;
+      const tiers = q.tier ? String(q.tier).split(',').map((t) => t.trim()).filter(Boolean) : null;
+      const prepared = await services.exports.prepare(ctx, spec.annex, { accounts: tiers ? { tierCodes: tiers } : null, from: q.from ?? null, to: q.to ?? null });
+      const name = annexFileName(spec, format);
+      res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX);
+      res.setHeader('Content-Disposition', contentDisposition(name, `${spec.annex.toLowerCase()}.${format}`));
+      res.setHeader('Cache-Control', 'no-store');
+      await services.exports.write(ctx, prepared, res, format);
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,38 @@
+/**
+ * Authentication for the plain HTTP routes (uploads, downloads): the same Bearer credentials as
+ * /graphql, answered as `{ error: { code, message } }` — 401 without or with a bad credential, 429 with
+ * `Retry-After` while the client's address is throttled for failed credentials.
+ */
+import type { Request, Response } from 'express';
+import type { RequestContext } from '../common/context';
+import { DomainError, ErrorCode } from '../common/errors';
+
+export type ContextFor = (req: Request) => Promise<RequestContext>;
+
+export function fail(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+/** The caller's context, or null after answering 401/429 (anonymous callers are refused too). */
+export async function authorize(contextFor: ContextFor, req: Request, res: Response): Promise<RequestContext | null> {
+  let ctx: RequestContext;
+  try {
+    ctx = await contextFor(req);
+  } catch (e) {
+    if (e instanceof DomainError && e.code === ErrorCode.LOGIN_RATE_LIMITED) {
+      res.setHeader('Retry-After', String(e.details.retryAfterSeconds ?? 60));
+      fail(res, 429, e.code, e.message);
+      return null;
+    }
+    if (e instanceof DomainError) {
+      fail(res, 401, ErrorCode.UNAUTHENTICATED, e.message);
+      return null;
+    }
+    throw e;
+  }
+  if (ctx.actor.kind === 'anonymous') {
+    fail(res, 401, ErrorCode.UNAUTHENTICATED, 'authentication required: send "Authorization: Bearer <API key or login token>"');
+    return null;
+  }
+  return ctx;
+}

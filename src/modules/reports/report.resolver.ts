@@ -1,0 +1,201 @@
+/** GraphQL `monthlyReport(month:)`: the figures of the monthly workbook, from the same ReportService call. Amounts in 元. */
+import { Arg, Authorized, Ctx, Field, Float, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { ActivityType, CreditRating, Role } from '../../common/enums';
+import { fenToYuan } from '../../common/money';
+import { LocalDateScalar } from '../../common/scalars';
+import type { GraphQLContext } from '../../http/graphql-context';
+import type { MonthlyReport, ReportAccountRow, ReportComplianceRow, ReportMoney, ReportTierRow } from './report.service';
+
+@ObjectType()
+abstract class ReportMoneyType {
+  @Field(() => Float, { description: '本月签约（元）/ signed in the month (yuan)' })
+  signedMonth!: number;
+
+  @Field(() => Float, { description: '本年累计签约（元）/ signed from January 1 to the as-of date' })
+  signedYtd!: number;
+
+  @Field(() => Float, { description: '上年同期累计签约（元）/ signed in the same span a year before' })
+  signedPrevYtd!: number;
+
+  @Field(() => Float, { nullable: true, description: '同比：(本年累计 − 上年同期) / 上年同期，比率（0.25 = +25%）；上年同期为 0 时为空 / year-on-year change of signings, a ratio; null when the year before had none' })
+  signedYoy!: number | null;
+
+  @Field(() => Float, { description: '本月回款（元）/ received in the month' })
+  receivedMonth!: number;
+
+  @Field(() => Float, { description: '本年累计回款（元）/ received from January 1 to the as-of date' })
+  receivedYtd!: number;
+
+  @Field(() => Float, { description: '应收余额（截至日，元）/ receivable balance at the as-of date' })
+  receivable!: number;
+
+  @Field(() => Float, { description: '逾期金额（截至日，元）/ overdue at the as-of date' })
+  overdue!: number;
+}
+
+@ObjectType('MonthlyReportTierRow', { simpleResolvers: true, description: '汇总：按客户级别 / summary by tier' })
+export class MonthlyReportTierRowType extends ReportMoneyType {
+  @Field(() => ID, { nullable: true, description: '客户级别 id（合计行为空）/ tier id (null on the total)' })
+  tierId!: number | null;
+
+  @Field({ description: '级别代码（合计行为 TOTAL）/ tier code (TOTAL on the total)' })
+  tierCode!: string;
+
+  @Field({ description: '级别名称 / tier name' })
+  tierName!: string;
+
+  @Field(() => Int, { description: '客户数 / accounts' })
+  accounts!: number;
+}
+
+@ObjectType('MonthlyReportRow', { simpleResolvers: true, description: '明细：每个战略、重点客户一行 / one row per account in the report' })
+export class MonthlyReportRowType extends ReportMoneyType {
+  @Field(() => Int, { description: '序号 / row number' })
+  seq!: number;
+
+  @Field(() => ID, { description: '客户 id / account id' })
+  accountId!: number;
+
+  @Field({ description: '客户编号 / account code' })
+  code!: string;
+
+  @Field({ description: '客户名称 / account name' })
+  name!: string;
+
+  @Field({ description: '级别 / tier' })
+  tierName!: string;
+
+  @Field(() => String, { nullable: true, description: '推荐单位 / owning unit' })
+  unitName!: string | null;
+
+  @Field(() => String, { nullable: true, description: '客户经理 / account manager' })
+  managerName!: string | null;
+
+  @Field(() => Int, { description: '本月拜访次数（高层拜访、客户经理拜访）/ visits in the month (executive and manager visits)' })
+  visits!: number;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: '最近高层拜访 / latest executive visit up to the as-of date' })
+  lastExecutiveVisitOn!: string | null;
+
+  @Field({ description: '拜访合规：截至日无逾期的拜访义务 / no visit obligation overdue at the as-of date' })
+  cadenceCompliant!: boolean;
+
+  @Field(() => [String], { description: '逾期的拜访类型 / visit types overdue' })
+  cadenceOverdue!: string[];
+
+  @Field(() => CreditRating, { nullable: true, description: '信用等级（最近一次评价）/ latest credit rating' })
+  creditRating!: CreditRating | null;
+
+  @Field(() => Int, { nullable: true, description: '信用评价年度 / year of that rating' })
+  creditYear!: number | null;
+
+  @Field(() => [String], { description: '本月重要事项 / the month\'s important events' })
+  events!: string[];
+
+  @Field(() => [String], { description: '风险提示：逾期应收、拜访逾期、信用等级下调、关键人员离职 / risks: overdue receivables, missed cadence, credit downgrade, key contact left' })
+  risks!: string[];
+}
+
+@ObjectType('MonthlyReportComplianceRow', { simpleResolvers: true, description: '拜访合规：落后于拜访频次的客户与类型 / accounts behind their visit cadence' })
+export class MonthlyReportComplianceRowType {
+  @Field(() => ID, { description: '客户 id / account id' })
+  accountId!: number;
+
+  @Field({ description: '客户编号 / account code' })
+  code!: string;
+
+  @Field({ description: '客户名称 / account name' })
+  name!: string;
+
+  @Field({ description: '级别 / tier' })
+  tierName!: string;
+
+  @Field(() => String, { nullable: true, description: '客户经理 / account manager' })
+  managerName!: string | null;
+
+  @Field(() => ActivityType, { description: '逾期的拜访类型 / activity type overdue' })
+  activityType!: ActivityType;
+
+  @Field(() => Int, { description: '规定间隔（月）/ required interval in months' })
+  intervalMonths!: number;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: '最近一次（从未为空）/ the last one (null when never)' })
+  lastOn!: string | null;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: '应完成日期（自该日起逾期）/ due on (overdue since)' })
+  dueOn!: string | null;
+
+  @Field(() => Int, { nullable: true, description: '逾期天数 / days overdue at the as-of date' })
+  daysOverdue!: number | null;
+}
+
+@ObjectType('MonthlyReport', { simpleResolvers: true, description: '战略客户业务状况报告表（附件一）/ the monthly report (amounts in yuan)' })
+export class MonthlyReportType {
+  @Field({ description: '月份 YYYY-MM / month' })
+  month!: string;
+
+  @Field(() => LocalDateScalar, { description: '数据截至日（月末，当月为今天）/ figures as of (month end; today for the current month)' })
+  asOf!: string;
+
+  @Field({ description: '生成时间 / generated at' })
+  generatedAt!: Date;
+
+  @Field(() => [MonthlyReportTierRowType], { description: '汇总：按级别 / by tier' })
+  tiers!: MonthlyReportTierRowType[];
+
+  @Field(() => MonthlyReportTierRowType, { description: '合计 / grand total' })
+  total!: MonthlyReportTierRowType;
+
+  @Field(() => [MonthlyReportRowType], { description: '明细 / one row per account' })
+  rows!: MonthlyReportRowType[];
+
+  @Field(() => [MonthlyReportComplianceRowType], { description: '拜访合规：逾期项 / overdue visit obligations' })
+  compliance!: MonthlyReportComplianceRowType[];
+}
+
+function money(r: ReportMoney & { signedYoy: number | null }) {
+  return {
+    signedMonth: fenToYuan(r.signedMonthFen),
+    signedYtd: fenToYuan(r.signedYtdFen),
+    signedPrevYtd: fenToYuan(r.signedPrevYtdFen),
+    signedYoy: r.signedYoy,
+    receivedMonth: fenToYuan(r.receivedMonthFen),
+    receivedYtd: fenToYuan(r.receivedYtdFen),
+    receivable: fenToYuan(r.receivableFen),
+    overdue: fenToYuan(r.overdueFen),
+  };
+}
+
+function tierRow(r: ReportTierRow): MonthlyReportTierRowType {
+  return Object.assign(new MonthlyReportTierRowType(), { tierId: r.tierId, tierCode: r.tierCode, tierName: r.tierName, accounts: r.accounts }, money(r));
+}
+
+function accountRow(r: ReportAccountRow): MonthlyReportRowType {
+  const { seq, accountId, code, name, tierName, unitName, managerName, visits, lastExecutiveVisitOn, cadenceCompliant, cadenceOverdue, creditRating, creditYear, events, risks } = r;
+  return Object.assign(new MonthlyReportRowType(), { seq, accountId, code, name, tierName, unitName, managerName, visits, lastExecutiveVisitOn, cadenceCompliant, cadenceOverdue, creditRating, creditYear, events, risks }, money(r));
+}
+
+/** The report as GraphQL returns it. */
+export function toGraphQL(r: MonthlyReport): MonthlyReportType {
+  return Object.assign(new MonthlyReportType(), {
+    month: r.period.month,
+    asOf: r.period.asOf,
+    generatedAt: r.generatedAt,
+    tiers: r.tiers.map(tierRow),
+    total: tierRow(r.total),
+    rows: r.rows.map(accountRow),
+    compliance: r.compliance.map((c: ReportComplianceRow) => Object.assign(new MonthlyReportComplianceRowType(), c)),
+  });
+}
+
+@Resolver()
+export class ReportResolver {
+  @Authorized(Role.FINANCE, Role.COMMITTEE)
+  @Query(() => MonthlyReportType, { description: '战略客户业务状况报告表（附件一）的全部数字，与报表工作簿一致（财务、委员会、管理员）/ every figure of the monthly report workbook (FINANCE, COMMITTEE, ADMIN)' })
+  async monthlyReport(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('month', { description: '月份 YYYY-MM（不可晚于本月）/ month, not later than the current one' }) month: string,
+  ): Promise<MonthlyReportType> {
+    return toGraphQL(await services.reports.monthlyReport(ctx, month));
+  }
+}

@@ -1,0 +1,409 @@
+/**
+ * The monthly 战略客户业务状况报告表 (policy 003, 附件一): every figure of the report, computed once.
+ * GraphQL `monthlyReport` and the workbook both take {@link ReportService.monthlyReport}'s result as
+ * it is, so they never disagree.
+ *
+ * Which accounts: those whose tier is in the monthly report (`Tier.inMonthlyReport`: 战略 and 重点 by
+ * default) and that are active, suspended, or terminated no earlier than the month's first day.
+ *
+ * Money (integer 分) is AnalyticsService's, per account, never recomputed here:
+ * - 本月签约 / 本月回款: signed / received from the month's first day to the as-of date;
+ * - 本年累计签约 / 本年累计回款: from January 1 to the as-of date;
+ * - 上年同期累计: signed from January 1 of the year before to the as-of date a year before;
+ * - 同比: (本年累计 − 上年同期) / 上年同期, null when there was nothing a year before;
+ * - 应收余额 / 逾期金额: receivable and overdue balances at the as-of date.
+ * The as-of date is the month's last day, or today for the current month. Ledger (附件4) signings and
+ * collections are in these figures exactly once (see AnalyticsService and Activity.contractAmountFen).
+ *
+ * Per account it adds: visits in the month (高层拜访 and 客户经理拜访), the latest executive visit up
+ * to the as-of date, visit compliance (CadenceService), the latest credit rating, the month's
+ * important events (activities with intelligence tags, executive visits, signings, bids, complaints)
+ * and risk flags (overdue receivables, missed cadence, credit downgrade, a key contact who left).
+ */
+import type { Writable } from 'node:stream';
+import { Brackets, In, type DataSource } from 'typeorm';
+import type { RequestContext } from '../../common/context';
+import { AccountStatus, ActivityType, ActivityTypes, ContactRole, CreditRating, IntelTag, IntelTags, Role } from '../../common/enums';
+import type { LocalDate } from '../../common/dates';
+import { managerFor } from '../../db/transaction';
+import { Account } from '../accounts/account.entity';
+import { Activity } from '../activities/activity.entity';
+import { AccountStatsDimension, type AnalyticsService } from '../analytics/analytics.service';
+import type { AccessService } from '../auth/access.service';
+import type { AuditService } from '../audit/audit.service';
+import { Contact } from '../contacts/contact.entity';
+import { CreditEvaluation } from '../credit/credit-evaluation.entity';
+import { OrgUnit } from '../org/org-unit.entity';
+import { User } from '../org/user.entity';
+import type { CadenceService } from '../policy/cadence.service';
+import type { TierService } from '../policy/tier.service';
+import { reportPeriod, type ReportPeriod } from './report-month';
+import { writeMonthlyWorkbook } from './monthly-workbook';
+
+/** Roles that may read the monthly report (ADMIN always). */
+export const REPORT_ROLES: readonly Role[] = [Role.FINANCE, Role.COMMITTEE];
+
+/** Activity types counted as 拜访 (本月拜访次数). */
+export const VISIT_TYPES: readonly ActivityType[] = [ActivityType.EXECUTIVE_VISIT, ActivityType.MANAGER_VISIT];
+/** Activity types that are 本月重要事项 even without an intelligence tag. */
+export const EVENT_TYPES: readonly ActivityType[] = [ActivityType.EXECUTIVE_VISIT, ActivityType.SIGNING, ActivityType.BIDDING, ActivityType.COMPLAINT];
+/** Contacts whose leaving is a risk (关键人员). */
+export const KEY_CONTACT_ROLES: readonly ContactRole[] = [ContactRole.DECISION_MAKER, ContactRole.INFLUENCER];
+/** At most this many events are listed per account; the rest are counted. */
+export const MAX_EVENTS = 5;
+
+const RATING_ORDER: readonly CreditRating[] = [CreditRating.AAA, CreditRating.AA, CreditRating.A, CreditRating.B, CreditRating.C];
+
+/** The money columns of the report, in 分. */
+export interface ReportMoney {
+  signedMonthFen: number;
+  signedYtdFen: number;
+  signedPrevYtdFen: number;
+  receivedMonthFen: number;
+  receivedYtdFen: number;
+  receivableFen: number;
+  overdueFen: number;
+}
+
+export interface ReportTierRow extends ReportMoney {
+  tierId: number | null;
+  tierCode: string;
+  tierName: string;
+  accounts: number;
+  /** 同比 of 本年累计签约, a ratio (0.25 = +25%); null when 上年同期 is 0. */
+  signedYoy: number | null;
+}
+
+export interface ReportAccountRow extends ReportMoney {
+  /** 序号, from 1. */
+  seq: number;
+  accountId: number;
+  code: string;
+  name: string;
+  tierId: number;
+  tierName: string;
+  unitName: string | null;
+  managerName: string | null;
+  signedYoy: number | null;
+  /** 本月拜访次数 */
+  visits: number;
+  /** 最近高层拜访 (up to the as-of date) */
+  lastExecutiveVisitOn: LocalDate | null;
+  /** 拜访合规: no cadence obligation overdue at the as-of date. */
+  cadenceCompliant: boolean;
+  /** The activity types overdue (labels), when not compliant. */
+  cadenceOverdue: string[];
+  /** Latest credit rating (year ≤ the report's year). */
+  creditRating: CreditRating | null;
+  creditYear: number | null;
+  /** 本月重要事项, one line per event (`10-05 签约：主题`). */
+  events: string[];
+  /** 风险提示 */
+  risks: string[];
+}
+
+export interface ReportComplianceRow {
+  accountId: number;
+  code: string;
+  name: string;
+  tierName: string;
+  managerName: string | null;
+  activityType: ActivityType;
+  intervalMonths: number;
+  /** The last one, null when never since the account became active. */
+  lastOn: LocalDate | null;
+  /** Overdue since this date (last + interval, or first due date when never). */
+  dueOn: LocalDate | null;
+  /** Days past due at the as-of date. */
+  daysOverdue: number | null;
+}
+
+export interface MonthlyReport {
+  period: ReportPeriod;
+  generatedAt: Date;
+  /** Who asked (an audit identity). */
+  generatedBy: string;
+  tiers: ReportTierRow[];
+  total: ReportTierRow;
+  rows: ReportAccountRow[];
+  compliance: ReportComplianceRow[];
+}
+
+const ZERO: ReportMoney = { signedMonthFen: 0, signedYtdFen: 0, signedPrevYtdFen: 0, receivedMonthFen: 0, receivedYtdFen: 0, receivableFen: 0, overdueFen: 0 };
+const MONEY_KEYS = Object.keys(ZERO) as (keyof ReportMoney)[];
+
+/** 同比 as a ratio; null when there is nothing to compare with. */
+export function yoy(current: number, previous: number): number | null {
+  return previous === 0 ? null : (current - previous) / previous;
+}
+
+/** 分 → 万元 text with two decimals, exact (integer arithmetic, half away from zero). */
+export function fenToWanText(fen: number): string {
+  const neg = fen < 0;
+  const hundredths = Math.floor((Math.abs(fen) + 5000) / 10000); // 1 万元 = 1,000,000 分; 0.01 万元 = 10,000 分
+  const s = `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+  return neg && hundredths ? `-${s}` : s;
+}
+
+const IN_CHUNK = 1000;
+function chunks<T>(xs: T[], n = IN_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** One report service: GraphQL, the workbook, the CLI and HTTP all read the report from here. */
+export class ReportService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: AccessService,
+    private readonly analytics: AnalyticsService,
+    private readonly tiers: TierService,
+    private readonly cadence: CadenceService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Records the download (who, which month, how many rows, from where — never figures) and streams
+   * the report's workbook into `out`. Resolves with the number of account rows.
+   */
+  async writeWorkbook(ctx: RequestContext, report: MonthlyReport, out: Writable): Promise<number> {
+    this.assertMayRead(ctx);
+    // Recorded before the first byte: a download the client aborts half-way is still on record.
+    await this.audit.record(ctx, { action: 'report.monthly.download', entity: 'MonthlyReport', entityId: report.period.month, after: { month: report.period.month, asOf: report.period.asOf, rows: report.rows.length, format: 'xlsx' } });
+    return writeMonthlyWorkbook(report, out);
+  }
+
+  /** FORBIDDEN unless FINANCE, COMMITTEE or ADMIN. */
+  assertMayRead(ctx: RequestContext): void {
+    this.access.assertRole(ctx, REPORT_ROLES, 'read the monthly report');
+  }
+
+  /**
+   * The report for `month` (`YYYY-MM`): FINANCE, COMMITTEE, ADMIN. A malformed or future month is
+   * VALIDATION_FAILED (field `month`). `now` is for tests.
+   */
+  async monthlyReport(ctx: RequestContext, month: string, now?: LocalDate): Promise<MonthlyReport> {
+    this.assertMayRead(ctx);
+    const period = reportPeriod(month, 'month', now);
+    const generatedAt = new Date();
+    const tiers = (await this.tiers.list()).filter((t) => t.inMonthlyReport && t.active !== false);
+    const empty = (): MonthlyReport => ({ period, generatedAt, generatedBy: ctx.actor.name, tiers: [], total: tierTotal([]), rows: [], compliance: [] });
+    if (!tiers.length) return empty();
+    const tierIds = tiers.map((t) => t.id);
+    const em = managerFor(this.ds, ctx);
+
+    const accounts = (
+      await em.find(Account, {
+        select: { id: true, code: true, name: true, tierId: true, ownerUnitId: true, managerId: true, status: true, terminatedOn: true },
+        where: { tierId: In(tierIds), status: In([AccountStatus.ACTIVE, AccountStatus.SUSPENDED, AccountStatus.TERMINATED]) },
+      })
+    ).filter((a) => a.status !== AccountStatus.TERMINATED || (a.terminatedOn !== null && a.terminatedOn >= period.monthStart));
+    if (!accounts.length) return empty();
+    const rank = new Map(tiers.map((t, i) => [t.id, i]));
+    accounts.sort((a, b) => rank.get(a.tierId!)! - rank.get(b.tierId!)! || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    const ids = accounts.map((a) => a.id);
+
+    const filter = { tierCodes: tiers.map((t) => t.code), statuses: [AccountStatus.ACTIVE, AccountStatus.SUSPENDED, AccountStatus.TERMINATED] };
+    const stats = (from: LocalDate, to: LocalDate) =>
+      this.analytics.accountStats(ctx, { groupBy: [AccountStatsDimension.ACCOUNT], filter, from, to, asOf: to }).then((r) => new Map(r.rows.map((x) => [x.accountId!, x])));
+    const [month_, ytd, prev] = [
+      await stats(period.monthStart, period.asOf),
+      await stats(period.yearStart, period.asOf),
+      await stats(period.prevYearStart, period.prevAsOf),
+    ];
+    const [units, users, visits, execVisits, credit, events, leavers, compliance] = [
+      await this.names(em, OrgUnit, accounts.map((a) => a.ownerUnitId)),
+      await this.names(em, User, accounts.map((a) => a.managerId)),
+      await this.visitCounts(em, tierIds, period),
+      await this.lastExecutiveVisits(em, tierIds, period),
+      await this.credit(em, ids, period.year),
+      await this.events(em, tierIds, period),
+      await this.keyContactsLeft(em, tierIds, period),
+      await this.cadence.compliance(ctx, period.asOf, { tierIds, overdueOnly: true }),
+    ];
+    const overdueByAccount = new Map<number, typeof compliance>();
+    for (const c of compliance) overdueByAccount.set(c.accountId, [...(overdueByAccount.get(c.accountId) ?? []), c]);
+    const tierName = new Map(tiers.map((t) => [t.id, t.name]));
+
+    const rows: ReportAccountRow[] = accounts.map((a, i) => {
+      const m = month_.get(a.id);
+      const y = ytd.get(a.id);
+      const p = prev.get(a.id);
+      const money: ReportMoney = {
+        signedMonthFen: m?.signedFen ?? 0,
+        signedYtdFen: y?.signedFen ?? 0,
+        signedPrevYtdFen: p?.signedFen ?? 0,
+        receivedMonthFen: m?.receivedFen ?? 0,
+        receivedYtdFen: y?.receivedFen ?? 0,
+        receivableFen: y?.receivableFen ?? 0,
+        overdueFen: y?.overdueFen ?? 0,
+      };
+      const overdue = overdueByAccount.get(a.id) ?? [];
+      const cr = credit.get(a.id);
+      const risks: string[] = [];
+      if (money.overdueFen > 0) risks.push(`逾期应收 ${fenToWanText(money.overdueFen)} 万元`);
+      if (overdue.length) risks.push(`拜访逾期：${overdue.map((o) => ActivityTypes.label(o.activityType)).join('、')}`);
+      if (cr?.previous && cr.latest.rating && RATING_ORDER.indexOf(cr.latest.rating) > RATING_ORDER.indexOf(cr.previous)) {
+        risks.push(`信用等级下调：${cr.previous}→${cr.latest.rating}（${cr.latest.year}年）`);
+      }
+      for (const c of leavers.get(a.id) ?? []) risks.push(`关键人员离职：${c}`);
+      return {
+        seq: i + 1,
+        accountId: a.id,
+        code: a.code,
+        name: a.name,
+        tierId: a.tierId!,
+        tierName: tierName.get(a.tierId!) ?? '',
+        unitName: a.ownerUnitId === null ? null : (units.get(a.ownerUnitId) ?? null),
+        managerName: a.managerId === null ? null : (users.get(a.managerId) ?? null),
+        ...money,
+        signedYoy: yoy(money.signedYtdFen, money.signedPrevYtdFen),
+        visits: visits.get(a.id) ?? 0,
+        lastExecutiveVisitOn: execVisits.get(a.id) ?? null,
+        cadenceCompliant: overdue.length === 0,
+        cadenceOverdue: overdue.map((o) => ActivityTypes.label(o.activityType)),
+        creditRating: cr?.latest.rating ?? null,
+        creditYear: cr?.latest.year ?? null,
+        events: events.get(a.id) ?? [],
+        risks,
+      };
+    });
+
+    const byTier = tiers.map((t) => {
+      const rs = rows.filter((r) => r.tierId === t.id);
+      return { ...tierTotal(rs), tierId: t.id, tierCode: t.code, tierName: t.name };
+    });
+    const byId = new Map(accounts.map((a) => [a.id, a]));
+    const complianceRows: ReportComplianceRow[] = compliance
+      .filter((c) => byId.has(c.accountId))
+      .sort((x, y) => rank.get(x.tierId)! - rank.get(y.tierId)! || (byId.get(x.accountId)!.code < byId.get(y.accountId)!.code ? -1 : 1) || (x.activityType < y.activityType ? -1 : 1))
+      .map((c) => {
+        const a = byId.get(c.accountId)!;
+        return {
+          accountId: a.id,
+          code: a.code,
+          name: a.name,
+          tierName: tierName.get(a.tierId!) ?? '',
+          managerName: a.managerId === null ? null : (users.get(a.managerId) ?? null),
+          activityType: c.activityType,
+          intervalMonths: c.intervalMonths,
+          lastOn: c.lastOn,
+          dueOn: c.nextDueOn,
+          daysOverdue: c.daysUntilDue === null ? null : Math.max(0, -c.daysUntilDue),
+        };
+      });
+    return { period, generatedAt, generatedBy: ctx.actor.name, tiers: byTier, total: tierTotal(rows), rows, compliance: complianceRows };
+  }
+
+  private async names(em: ReturnType<typeof managerFor>, entity: typeof OrgUnit | typeof User, ids: (number | null)[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    const wanted = [...new Set(ids.filter((x): x is number => x !== null))];
+    for (const chunk of chunks(wanted)) {
+      for (const r of await em.find(entity, { select: { id: true, name: true }, where: { id: In(chunk) } })) out.set(r.id, r.name);
+    }
+    return out;
+  }
+
+  /** Activities of the report's accounts, joined on their tier (one query instead of long IN lists). */
+  private activities(em: ReturnType<typeof managerFor>, tierIds: number[]) {
+    return em.createQueryBuilder(Activity, 'act').innerJoin(Account, 'a', 'a.id = act.accountId').where('a.tierId IN (:...tierIds)', { tierIds });
+  }
+
+  private async visitCounts(em: ReturnType<typeof managerFor>, tierIds: number[], p: ReportPeriod): Promise<Map<number, number>> {
+    const raw = await this.activities(em, tierIds)
+      .andWhere('act.type IN (:...types)', { types: VISIT_TYPES })
+      .andWhere('act.occurredOn >= :from AND act.occurredOn <= :to', { from: p.monthStart, to: p.asOf })
+      .select('act.accountId', 'accountId')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('act.accountId')
+      .getRawMany<{ accountId: number | string; n: number | string }>();
+    return new Map(raw.map((r) => [Number(r.accountId), Number(r.n)]));
+  }
+
+  private async lastExecutiveVisits(em: ReturnType<typeof managerFor>, tierIds: number[], p: ReportPeriod): Promise<Map<number, LocalDate>> {
+    const raw = await this.activities(em, tierIds)
+      .andWhere('act.type = :type', { type: ActivityType.EXECUTIVE_VISIT })
+      .andWhere('act.occurredOn <= :to', { to: p.asOf })
+      .select('act.accountId', 'accountId')
+      .addSelect('MAX(act.occurredOn)', 'last')
+      .groupBy('act.accountId')
+      .getRawMany<{ accountId: number | string; last: string | Date }>();
+    return new Map(raw.map((r) => [Number(r.accountId), typeof r.last === 'string' ? r.last.slice(0, 10) : localDateOf(r.last)]));
+  }
+
+  /** The latest evaluation (year ≤ `year`) and the rating of the one before it. */
+  private async credit(em: ReturnType<typeof managerFor>, ids: number[], year: number): Promise<Map<number, { latest: { year: number; rating: CreditRating | null }; previous: CreditRating | null }>> {
+    const out = new Map<number, { latest: { year: number; rating: CreditRating | null }; previous: CreditRating | null }>();
+    for (const chunk of chunks(ids)) {
+      const evals = await em
+        .createQueryBuilder(CreditEvaluation, 'e')
+        .select(['e.accountId', 'e.year', 'e.rating'])
+        .where('e.accountId IN (:...chunk)', { chunk })
+        .andWhere('e.year <= :year', { year })
+        .orderBy('e.accountId', 'ASC')
+        .addOrderBy('e.year', 'DESC')
+        .getMany();
+      for (const e of evals) {
+        const seen = out.get(e.accountId);
+        if (!seen) out.set(e.accountId, { latest: { year: e.year, rating: e.rating }, previous: null });
+        else if (seen.previous === null && seen.latest.year !== e.year && e.rating) seen.previous = e.rating;
+      }
+    }
+    return out;
+  }
+
+  /** 本月重要事项: `MM-DD 类型：主题` per event, oldest first, at most MAX_EVENTS (then `等 N 项`). */
+  private async events(em: ReturnType<typeof managerFor>, tierIds: number[], p: ReportPeriod): Promise<Map<number, string[]>> {
+    const acts = await this.activities(em, tierIds)
+      .andWhere('act.occurredOn >= :from AND act.occurredOn <= :to', { from: p.monthStart, to: p.asOf })
+      .andWhere(new Brackets((w) => w.where('act.type IN (:...eventTypes)', { eventTypes: EVENT_TYPES }).orWhere("act.intelTags IS NOT NULL AND act.intelTags <> ''")))
+      .select(['act.id', 'act.accountId', 'act.occurredOn', 'act.type', 'act.subject', 'act.summary', 'act.intelTags'])
+      .orderBy('act.accountId', 'ASC')
+      .addOrderBy('act.occurredOn', 'ASC')
+      .addOrderBy('act.id', 'ASC')
+      .getMany();
+    const out = new Map<number, string[]>();
+    const counts = new Map<number, number>();
+    for (const act of acts) {
+      const n = (counts.get(act.accountId) ?? 0) + 1;
+      counts.set(act.accountId, n);
+      if (n > MAX_EVENTS) continue;
+      const tags = (act.intelTags ?? []).filter(Boolean).map((t) => IntelTags.label(t as IntelTag));
+      const what = (act.subject ?? act.summary ?? '').trim();
+      const line = `${String(act.occurredOn).slice(5, 10)} ${ActivityTypes.label(act.type)}${tags.length ? `【${tags.join('、')}】` : ''}${what ? `：${what}` : ''}`;
+      out.set(act.accountId, [...(out.get(act.accountId) ?? []), line]);
+    }
+    for (const [id, n] of counts) if (n > MAX_EVENTS) out.get(id)!.push(`等 ${n} 项`);
+    return out;
+  }
+
+  /** Decision makers and influencers who left in the month: `姓名（职务，MM-DD）`. */
+  private async keyContactsLeft(em: ReturnType<typeof managerFor>, tierIds: number[], p: ReportPeriod): Promise<Map<number, string[]>> {
+    const left = await em
+      .createQueryBuilder(Contact, 'c')
+      .innerJoin(Account, 'a', 'a.id = c.accountId')
+      .where('a.tierId IN (:...tierIds)', { tierIds })
+      .andWhere('c.role IN (:...roles)', { roles: KEY_CONTACT_ROLES })
+      .andWhere('c.leftOn >= :from AND c.leftOn <= :to', { from: p.monthStart, to: p.asOf })
+      .select(['c.id', 'c.accountId', 'c.name', 'c.title', 'c.leftOn'])
+      .orderBy('c.leftOn', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .getMany();
+    const out = new Map<number, string[]>();
+    for (const c of left) out.set(c.accountId, [...(out.get(c.accountId) ?? []), `${c.name}（${c.title ? `${c.title}，` : ''}${String(c.leftOn).slice(5, 10)}）`]);
+    return out;
+  }
+}
+
+function localDateOf(d: Date): LocalDate {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Sums of account rows (exact: integer 分). */
+export function tierTotal(rows: (ReportMoney & { accounts?: number })[]): ReportTierRow {
+  const sum: ReportMoney = { ...ZERO };
+  for (const r of rows) for (const k of MONEY_KEYS) sum[k] += r[k];
+  return { tierId: null, tierCode: 'TOTAL', tierName: '合计', accounts: rows.length, ...sum, signedYoy: yoy(sum.signedYtdFen, sum.signedPrevYtdFen) };
+}
+
