@@ -80,7 +80,7 @@ export class AccountStatsRowType extends StatsKeyType {
 
   @Field(() => Float, {
     description:
-      '签约额：期间内签约项目的合同金额之和，加上期间内未关联项目的经营档案合同金额（关联项目的签约只按项目计一次）/ signed: contract amounts of projects signed in the period, plus ledger activities in the period with a contract amount and no project (a signing linked to a project counts once, through the project)',
+      '签约额：期间内签约项目的合同金额之和，加上期间内经营档案的合同金额——关联到已有合同金额与签约日期之项目的除外（该签约只按项目计一次）/ signed: contract amounts of projects signed in the period, plus ledger activities in the period with a contract amount, except those linked to a project that has its own contract amount and signing date (such a signing counts once, through the project)',
   })
   signed!: number;
 
