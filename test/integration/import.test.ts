@@ -69,7 +69,13 @@ describeEachDb('annex import', (t) => {
     expect(tier.code).toBe('STRATEGIC');
     const evals = await q<{ year: number; rating: string; decision: string }>(`SELECT year, rating, decision FROM credit_evaluations WHERE account_id = ${a1.id}`);
     expect(evals).toEqual([{ year: 2025, rating: 'AA', decision: 'STRENGTHEN' }]);
-    expect(await count('assignments')).toBe(3);
+    // Ownership began when the account was filed (建档日期); without one, on the day of the import.
+    const owned = await q<{ code: string; from_date: string; reason: string }>('SELECT a.code, s.from_date, s.reason FROM assignments s JOIN accounts a ON a.id = s.account_id ORDER BY a.code');
+    expect(owned.map((o) => [o.code, String(o.from_date).slice(0, 10), o.reason])).toEqual([
+      ['KA0001', '2024-03-05', 'INITIAL'],
+      ['KA0002', '2024-06-01', 'INITIAL'],
+      ['KA0003', TODAY, 'INITIAL'],
+    ]);
     expect(job).toMatchObject({ status: 'SUCCEEDED', annex: 'archive', rowsCreated: 3, actor: 'system:test', dryRun: false });
     expect(job.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -20,7 +20,7 @@ import type { MonthlyReport } from '../../src/modules/reports/report.service';
 import { describeEachDb } from '../support/db';
 import { GqlClient, startTestServer } from '../support/graphql-client';
 import { tmpFile } from '../support/workbooks';
-import { openpyxlAvailable, readWithOpenpyxl, type PySheet } from '../support/report-readers';
+import { libreOfficeAvailable, openpyxlAvailable, readWithOpenpyxl, roundTripThroughLibreOffice, type PySheet } from '../support/report-readers';
 
 const MONTH = '2026-02';
 const EVIL_NAME = '=HYPERLINK("http://evil.example","点我")';
@@ -269,6 +269,22 @@ describeEachDb('monthly report', (t) => {
       ['S2', '质量交流', '从未', '2025-09-01T00:00:00'],
       ['S2', '技术交流', '从未', '2025-12-01T00:00:00'],
     ]);
+  });
+
+  it('opens in LibreOffice: saved again by LibreOffice Calc, every sheet, formula, cached value and text cell survives', () => {
+    if (!libreOfficeAvailable()) throw new Error('LibreOffice is missing: apt-get install -y libreoffice-calc-nogui (.ci/run installs it)');
+    if (!openpyxlAvailable()) throw new Error('python3-openpyxl is missing: apt-get install -y python3-openpyxl (.ci/run installs it)');
+    const ours = readWithOpenpyxl(file);
+    const theirs = readWithOpenpyxl(roundTripThroughLibreOffice(file));
+    expect(theirs.map((x) => x.title)).toEqual(['汇总', '明细', '拜访合规', '说明']);
+    const cells = (sheets: PySheet[]) =>
+      sheets.flatMap((x) => x.rows.flatMap((row, r) => row.map((c, i) => [x.title, r + 1, i + 1, c.t === 'f' ? c.v : null, typeof c.cached === 'number' ? Number(c.cached.toFixed(9)) : c.cached] as const)).filter((c) => c[4] !== null || c[3] !== null));
+    expect(cells(theirs)).toEqual(cells(ours));
+    const detail = theirs.find((x) => x.title === '明细') as PySheet;
+    expect(detail.rows[3][2]).toMatchObject({ v: EVIL_NAME, t: 's' });
+    expect(detail.rows[6][6]).toMatchObject({ v: '=SUM(G4:G6)', t: 'f', cached: wan(83_234_617) });
+    // Frozen panes are view settings, which a headless LibreOffice (no view) does not save again; the filter and print setup are data.
+    expect(detail).toMatchObject({ autoFilter: 'A3:T6', orientation: 'landscape', fitToWidth: 1 });
   });
 
   it('downloads over HTTP (streamed, UTF-8 file name) for FINANCE and records one audit event; refuses others', async () => {

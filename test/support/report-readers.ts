@@ -5,6 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /** The system Python that has python3-openpyxl (a pyenv shim on PATH may not). */
 export const SYSTEM_PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -79,6 +81,31 @@ export function readWithOpenpyxl(file: string): PySheet[] {
 export function openpyxlAvailable(): boolean {
   try {
     execFileSync(SYSTEM_PYTHON, ['-c', 'import openpyxl'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens `file` in LibreOffice Calc (headless) and saves it again as xlsx, as a user opening and saving
+ * it would: returns the path of LibreOffice's copy. A workbook LibreOffice cannot open fails here.
+ * Each call gets its own LibreOffice profile, so parallel test files do not fight over one.
+ */
+export function roundTripThroughLibreOffice(file: string): string {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kam-lo-'));
+  const profile = `file://${path.join(work, 'profile')}`;
+  const out = path.join(work, 'out');
+  execFileSync('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--norestore', '--convert-to', 'xlsx', '--outdir', out, file], { stdio: 'pipe', timeout: 120_000 });
+  const converted = path.join(out, path.basename(file).replace(/\.[^.]+$/, '') + '.xlsx');
+  if (!fs.existsSync(converted)) throw new Error(`LibreOffice did not convert ${file}`);
+  return converted;
+}
+
+/** True when LibreOffice is installed (.ci/run installs libreoffice-calc-nogui). */
+export function libreOfficeAvailable(): boolean {
+  try {
+    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 60_000 });
     return true;
   } catch {
     return false;

@@ -173,7 +173,8 @@ export class OwnershipService {
   /**
    * The bulk form of {@link openInitialAssignments} for accounts just inserted by code (the annex
    * importer): one INSERT … SELECT per chunk, no ids travelling back and forth. Only accounts with an
-   * owning unit and no assignment yet get one, from `fromDate`.
+   * owning unit and no assignment yet get one, from its 建档日期 (as {@link openInitialAssignments}), else
+   * from `fromDate`: an archive imported today describes ownership that began when the account was filed.
    */
   async openInitialAssignmentsByCode(ctx: RequestContext, codes: readonly string[], fromDate: LocalDate): Promise<void> {
     const em = managerFor(this.ds, ctx);
@@ -183,7 +184,7 @@ export class OwnershipService {
       const chunk = codes.slice(i, i + 1000);
       await em.query(
         `INSERT INTO ${q('assignments')} (${['account_id', 'unit_id', 'manager_id', 'is_primary', 'from_date', 'reason', 'created_at', 'updated_at'].map(q).join(', ')}) ` +
-          `SELECT a.id, a.owner_unit_id, a.manager_id, 1, ?, ?, ${now}, ${now} FROM ${q('accounts')} a ` +
+          `SELECT a.id, a.owner_unit_id, a.manager_id, 1, COALESCE(a.registered_on, ?), ?, ${now}, ${now} FROM ${q('accounts')} a ` +
           `WHERE a.owner_unit_id IS NOT NULL AND a.code IN (${chunk.map(() => '?').join(', ')}) ` +
           `AND NOT EXISTS (SELECT 1 FROM ${q('assignments')} x WHERE x.account_id = a.id)`,
         [fromDate, AssignmentReason.INITIAL, ...chunk],

@@ -40,7 +40,7 @@ import { ManagementLevel } from '../policy/management-level.entity';
 import { Tier } from '../policy/tier.entity';
 import { Project } from '../projects/project.entity';
 import { Payment } from '../projects/payment.entity';
-import { OutputClosedError, keepUp } from './xlsx-stream';
+import { OutputClosedError, keepUp, streamingWorkbook } from './xlsx-stream';
 import { DATE_FORMAT, csvLine, csvText, dateCell, headerFooterText, textCell } from './cell-values';
 
 /** Rows read per database round trip. */
@@ -120,8 +120,7 @@ interface Sink {
 }
 
 function xlsxSink(out: Writable, spec: AnnexSpec, by: string): Sink {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = 'KAM Hub';
+  const wb = streamingWorkbook(out);
   const cols = spec.columns;
   const grouped = cols.some((c) => c.group);
   const headerRows = grouped ? 2 : 1;

@@ -15,7 +15,7 @@ import { ActivityTypes } from '../../common/enums';
 import { columnLetter } from '../../../importers/read/issues';
 import { DATE_FORMAT, PERCENT_FORMAT, WAN_FORMAT, beijingTime, dateCell, fenToWan, headerFooterText, textCell } from './cell-values';
 import type { MonthlyReport, ReportMoney, ReportTierRow } from './report.service';
-import { keepUp } from './xlsx-stream';
+import { keepUp, streamingWorkbook } from './xlsx-stream';
 
 export const REPORT_TITLE = '战略客户业务状况报告表';
 
@@ -327,8 +327,7 @@ function writeNotes(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport): v
  * Returns the number of account rows.
  */
 export async function writeMonthlyWorkbook(r: MonthlyReport, out: Writable): Promise<number> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = 'KAM Hub';
+  const wb = streamingWorkbook(out);
   wb.created = r.generatedAt;
   writeSummary(wb, r);
   await writeDetail(wb, r, out);
