@@ -11,7 +11,7 @@ import { createServices } from '../../src/services';
 import { silentLogger } from '../../src/common/logger';
 import { startServer } from '../../src/http/server';
 import { startRawBaseline } from './raw-baseline';
-import { generateDataKeyLine } from '../../src/common/field-crypto';
+import { PRODUCTION_ENV } from '../support/production-env';
 
 async function main(): Promise<void> {
   const [mode, url] = process.argv.slice(2);
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   let queries: () => number;
   let close: () => Promise<void>;
   if (mode === 'kam') {
-    const config = { ...loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret!', KAM_DATA_KEYS: generateDataKeyLine('bench'), KAM_TRUST_PROXY: 'false' }), database };
+    const config = { ...loadConfig(PRODUCTION_ENV), database };
     const ds = await openDataSource(database);
     const counter = countQueries(ds);
     const server = await startServer(createServices(ds, config), silentLogger, 0, '127.0.0.1');

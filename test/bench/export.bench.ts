@@ -41,6 +41,7 @@ import { Tier } from '../../src/modules/policy/tier.entity';
 import { ImportAnnex } from '../../src/common/enums';
 import { writeMonthlyWorkbook } from '../../src/modules/reports/monthly-workbook';
 import { ARCHIVE } from '../../importers/annexes';
+import { PRODUCTION_ENV } from '../support/production-env';
 
 interface PhaseResult {
   seconds: number;
@@ -58,7 +59,7 @@ function dbConfig(file: string): DatabaseConfig {
 
 async function open(file: string): Promise<Services> {
   const ds = await openDataSource(dbConfig(file));
-  return createServices(ds, { ...loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 'x'.repeat(32) }), database: dbConfig(file) });
+  return createServices(ds, { ...loadConfig(PRODUCTION_ENV), database: dbConfig(file) });
 }
 
 /** The report month: the last complete month. */
@@ -69,7 +70,7 @@ function reportMonth(): string {
 async function seed(file: string, accounts: number, activities: number): Promise<void> {
   const ds = await openDataSource(dbConfig(file), { createDatabase: true });
   await migrate(ds);
-  const s = createServices(ds, { ...loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 'x'.repeat(32) }), database: dbConfig(file) });
+  const s = createServices(ds, { ...loadConfig(PRODUCTION_ENV), database: dbConfig(file) });
   const ctx = systemContext('bench');
   const units: number[] = [];
   const managers: number[] = [];

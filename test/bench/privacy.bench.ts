@@ -21,6 +21,7 @@ import { Role } from '../../src/common/enums';
 import { KeyRing, generateDataKeyLine, parseDataKeys } from '../../src/common/field-crypto';
 import { silentLogger } from '../../src/common/logger';
 import { startServer } from '../../src/http/server';
+import { PRODUCTION_ENV } from '../support/production-env';
 
 const argRows = process.argv.indexOf('--rows');
 const ROWS = argRows > 0 ? Number(process.argv[argRows + 1]) : 20_000;
@@ -54,7 +55,7 @@ function primitives(): void {
 }
 
 async function onDatabase(database: DatabaseConfig): Promise<void> {
-  const config = { ...loadConfig({ NODE_ENV: 'production', KAM_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret!', KAM_DATA_KEYS: generateDataKeyLine('b1'), KAM_TRUST_PROXY: 'false' }), database };
+  const config = { ...loadConfig(PRODUCTION_ENV), database };
   const ds = await openDataSource(database, { createDatabase: true });
   try {
     await migrate(ds);
