@@ -39,6 +39,8 @@ export interface Config {
   corsOrigins: string[];
   /** Tests only (NODE_ENV=test): an import waits to be killed after writing this batch. */
   testImportPauseAtBatch: number | undefined;
+  /** Development only: the workbook tests fail, instead of being skipped, when their readers are missing. */
+  testRequireReaders: boolean;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -180,6 +182,11 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
       if (env !== 'test') throw new ConfigError('KAM_TEST_IMPORT_PAUSE_AT_BATCH is a test hook: it is refused unless NODE_ENV=test');
       return int('KAM_TEST_IMPORT_PAUSE_AT_BATCH', 1, 1_000_000)(r);
     },
+  },
+  {
+    name: 'KAM_TEST_REQUIRE_READERS', key: 'testRequireReaders', default: '0',
+    description: 'Development only: `1` makes `npm test` fail, instead of skip, the workbook tests whose independent readers (python3-openpyxl, LibreOffice) are missing (`.ci/run` installs them and sets it).',
+    parse: (r) => oneOf('KAM_TEST_REQUIRE_READERS', ['0', '1'] as const)(r) === '1',
   },
 ];
 

@@ -18,7 +18,7 @@ import type { ExportFormat } from '../../src/modules/reports/annex-export';
 import { describeEachDb } from '../support/db';
 import { startTestServer } from '../support/graphql-client';
 import { exceljsWorkbook, tmpFile } from '../support/workbooks';
-import { openpyxlAvailable, readWithOpenpyxl } from '../support/report-readers';
+import { itWithReaders, readWithOpenpyxl } from '../support/report-readers';
 
 const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 const cc = (first17: string) => first17 + creditCodeCheckChar(first17);
@@ -163,8 +163,7 @@ describeEachDb('annex exports', (t) => {
     expect(reads.some((e) => e.actor === 'apikey:fin')).toBe(false);
   });
 
-  it('writes formula-like user text as text, read by openpyxl', async () => {
-    if (!openpyxlAvailable()) throw new Error('python3-openpyxl is missing: apt-get install -y python3-openpyxl (.ci/run installs it)');
+  itWithReaders(['openpyxl'], 'writes formula-like user text as text, read by openpyxl', async () => {
     const { file } = await exportTo(admin, ImportAnnex.LEDGER, 'ledger-injection.xlsx');
     const [ws] = readWithOpenpyxl(file);
     const header = ws.rows[2].map((c) => c.v);

@@ -20,7 +20,7 @@ import type { MonthlyReport } from '../../src/modules/reports/report.service';
 import { describeEachDb } from '../support/db';
 import { GqlClient, startTestServer } from '../support/graphql-client';
 import { tmpFile } from '../support/workbooks';
-import { libreOfficeAvailable, openpyxlAvailable, readWithOpenpyxl, roundTripThroughLibreOffice, type PySheet } from '../support/report-readers';
+import { itWithReaders, readWithOpenpyxl, roundTripThroughLibreOffice, type PySheet } from '../support/report-readers';
 
 const MONTH = '2026-02';
 const EVIL_NAME = '=HYPERLINK("http://evil.example","点我")';
@@ -225,8 +225,7 @@ describeEachDb('monthly report', (t) => {
     expect(String(notes.getRow(7).getCell(2).value)).toMatch(/^万元/);
   });
 
-  it('is read the same by an independent reader (openpyxl): types, formulas, cached values, injection cases as text', () => {
-    if (!openpyxlAvailable()) throw new Error('python3-openpyxl is missing: apt-get install -y python3-openpyxl (.ci/run installs it)');
+  itWithReaders(['openpyxl'], 'is read the same by an independent reader (openpyxl): types, formulas, cached values, injection cases as text', () => {
     const sheets = readWithOpenpyxl(file);
     const by = (title: string) => sheets.find((x) => x.title === title) as PySheet;
     const detail = by('明细');
@@ -271,9 +270,7 @@ describeEachDb('monthly report', (t) => {
     ]);
   });
 
-  it('opens in LibreOffice: saved again by LibreOffice Calc, every sheet, formula, cached value and text cell survives', () => {
-    if (!libreOfficeAvailable()) throw new Error('LibreOffice is missing: apt-get install -y libreoffice-calc-nogui (.ci/run installs it)');
-    if (!openpyxlAvailable()) throw new Error('python3-openpyxl is missing: apt-get install -y python3-openpyxl (.ci/run installs it)');
+  itWithReaders(['libreoffice', 'openpyxl'], 'opens in LibreOffice: saved again by LibreOffice Calc, every sheet, formula, cached value and text cell survives', () => {
     const ours = readWithOpenpyxl(file);
     const theirs = readWithOpenpyxl(roundTripThroughLibreOffice(file));
     expect(theirs.map((x) => x.title)).toEqual(['汇总', '明细', '拜访合规', '说明']);

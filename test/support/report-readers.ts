@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../src/config';
 
 /** The system Python that has python3-openpyxl (a pyenv shim on PATH may not). */
 export const SYSTEM_PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -77,16 +78,6 @@ export function readWithOpenpyxl(file: string): PySheet[] {
   return JSON.parse(json) as PySheet[];
 }
 
-/** True when the independent reader is installed (.ci/run installs it; locally `apt-get install python3-openpyxl`). */
-export function openpyxlAvailable(): boolean {
-  try {
-    execFileSync(SYSTEM_PYTHON, ['-c', 'import openpyxl'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Opens `file` in LibreOffice Calc (headless) and saves it again as xlsx, as a user opening and saving
  * it would: returns the path of LibreOffice's copy. A workbook LibreOffice cannot open fails here.
@@ -102,12 +93,48 @@ export function roundTripThroughLibreOffice(file: string): string {
   return converted;
 }
 
-/** True when LibreOffice is installed (.ci/run installs libreoffice-calc-nogui). */
-export function libreOfficeAvailable(): boolean {
-  try {
-    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 60_000 });
-    return true;
-  } catch {
-    return false;
+export type Reader = 'openpyxl' | 'libreoffice';
+
+const INSTALL: Record<Reader, string> = { openpyxl: 'python3-openpyxl', libreoffice: 'libreoffice-calc-nogui' };
+const PROBE: Record<Reader, [string, string[]]> = { openpyxl: [SYSTEM_PYTHON, ['-c', 'import openpyxl']], libreoffice: ['soffice', ['--version']] };
+const found = new Map<Reader, boolean>();
+
+/** True when the reader is installed (probed once per test file). */
+export function readerAvailable(reader: Reader): boolean {
+  let ok = found.get(reader);
+  if (ok === undefined) {
+    try {
+      execFileSync(PROBE[reader][0], PROBE[reader][1], { stdio: 'ignore', timeout: 60_000 });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    found.set(reader, ok);
+  }
+  return ok;
+}
+
+/**
+ * KAM_TEST_REQUIRE_READERS=1 (set by .ci/run, which installs them): a missing reader fails its tests.
+ * Without it — `npm test` on a bare machine — those tests are skipped and the run says which and why,
+ * as the MySQL suite is.
+ */
+export const READERS_REQUIRED = loadConfig().testRequireReaders;
+
+/** `it` for a test that reads workbooks back with independent readers. */
+export function itWithReaders(readers: Reader[], name: string, fn: () => unknown): void {
+  const missing = readers.filter((r) => !readerAvailable(r));
+  if (missing.length === 0) {
+    it(name, fn as jest.ProvidesCallback);
+    return;
+  }
+  const why = `${missing.join(' and ')} missing: apt-get install -y ${missing.map((r) => INSTALL[r]).join(' ')} (.ci/run installs them)`;
+  if (READERS_REQUIRED) {
+    it(name, () => {
+      throw new Error(why);
+    });
+  } else {
+    process.stdout.write(`[kam] SKIPPED "${name}": ${why}\n`);
+    it.skip(name, fn as jest.ProvidesCallback);
   }
 }
