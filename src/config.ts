@@ -150,7 +150,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_LOG_LEVEL', key: 'logLevel', default: 'info', description: '`debug`, `info`, `warn` or `error`.', parse: (r) => oneOf('KAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const)(r) },
   {
     name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined,
-    description: 'Field-encryption keys `id:base64(32 bytes)`, comma separated; the last one encrypts, all decrypt (`kam keys generate`). Required in production; development uses a public derived key and says so.',
+    description: 'Field-encryption keys `id:base64(32 bytes)`, comma separated; the last one encrypts, all decrypt (`kam keys generate`). Required in production; development without it generates a key beside the database and says so.',
     parse: (r, env) => {
       const v = optional(r);
       if (v === undefined && env === 'production') throw new ConfigError('KAM_DATA_KEYS is required when NODE_ENV=production (kam keys generate prints a key line)');

@@ -22,6 +22,7 @@ import { keyRingFor } from './common/field-crypto';
 import { installKeyRing } from './modules/contacts/contact-privacy';
 import { DataKeyService } from './modules/privacy/data-keys.service';
 import { PrivacyService } from './modules/privacy/privacy.service';
+import { developmentKeyRing } from './modules/privacy/development-key';
 import { LoginThrottleService } from './modules/auth/login-throttle.service';
 import { ReportService } from './modules/reports/report.service';
 import { AnnexExportService } from './modules/reports/annex-export';
@@ -56,7 +57,8 @@ export interface Services {
 
 export function createServices(ds: DataSource, config: Config): Services {
   // Contact fields are sealed and opened with the configured keys (the development key when none).
-  installKeyRing(keyRingFor(config.dataKeys));
+  // Development without KAM_DATA_KEYS generates a key beside its database; tests use the public one.
+  installKeyRing(!config.dataKeys && config.env === 'development' ? developmentKeyRing(config.database) : keyRingFor(config.dataKeys));
   const maxPageSize = () => config.maxPageSize;
   const access = new AccessService(ds);
   const audit = new AuditService(ds, access, maxPageSize);

@@ -82,8 +82,10 @@ export class KeyRing {
 
   constructor(
     readonly keys: DataKey[],
-    /** True when running on {@link DEVELOPMENT_KEY} because no key was configured. */
+    /** True when no key was configured: the public {@link DEVELOPMENT_KEY}, or a generated development key. */
     readonly development = false,
+    /** Where the generated development key is kept (development without KAM_DATA_KEYS). */
+    readonly developmentKeyFile: string | null = null,
   ) {
     if (keys.length === 0) throw new DataKeyError('a key ring needs at least one key');
     this.byId = new Map(keys.map((k) => [k.id, k.key]));

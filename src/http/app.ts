@@ -135,7 +135,10 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
   }
 
-  if (keyRing().development) {
+  const ring = keyRing();
+  if (ring.developmentKeyFile) {
+    logger.warn(`KAM_DATA_KEYS is not set: personal data is encrypted with a development key generated in ${ring.developmentKeyFile}; keep that file with the database (production refuses to start without KAM_DATA_KEYS; kam keys generate makes one)`);
+  } else if (ring.development) {
     logger.warn('KAM_DATA_KEYS is not set: personal data is encrypted with the public development key, which protects nothing (production refuses to start without keys; kam keys generate makes one)');
   }
 
