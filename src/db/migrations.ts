@@ -75,10 +75,11 @@ export async function generateMigration(kind: 'mysql' | 'sqlite', name: string, 
   } else {
     if (!mysqlServerUrl) throw new Error('set KAM_TEST_MYSQL_URL (e.g. mysql://root@127.0.0.1:3306) to generate the MySQL migration');
     const u = new URL(mysqlServerUrl);
-    db = { kind: 'mysql', url: '', host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database: 'kam_migration_gen' };
+    // Per process: two checkouts generating at once must not share (and drop) one scratch database.
+    db = { kind: 'mysql', url: '', host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database: `kam_migration_gen_${process.pid}` };
     const mysql = await import('mysql2/promise');
     const conn = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
-    await conn.query('DROP DATABASE IF EXISTS kam_migration_gen');
+    await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
     await conn.end();
   }
   const ds = await openDataSource(db, { createDatabase: true });
@@ -97,7 +98,7 @@ export async function generateMigration(kind: 'mysql' | 'sqlite', name: string, 
     if (db.kind === 'mysql') {
       const mysql = await import('mysql2/promise');
       const conn = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
-      await conn.query('DROP DATABASE IF EXISTS kam_migration_gen');
+      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
       await conn.end();
     }
   }
