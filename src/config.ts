@@ -27,6 +27,8 @@ export interface Config {
   importMaxBytes: number;
   /** An import that runs longer stops with TIME_LIMIT and writes nothing. */
   importTimeLimitSeconds: number;
+  /** Days a date that describes the past (visit, consent, payment, evaluation) may lie after today. */
+  futureDateToleranceDays: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Field-encryption keys, `id:base64key` comma separated; the last one encrypts. */
   dataKeys: string | undefined;
@@ -147,6 +149,11 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_MAX_QUERY_COST', key: 'maxQueryCost', default: '100000', description: 'Largest estimated GraphQL query cost accepted.', parse: int('KAM_MAX_QUERY_COST', 1, 100000000) },
   { name: 'KAM_IMPORT_MAX_BYTES', key: 'importMaxBytes', default: '100MB', description: 'Largest uploaded or imported file.', parse: bytes('KAM_IMPORT_MAX_BYTES') },
   { name: 'KAM_IMPORT_TIME_LIMIT', key: 'importTimeLimitSeconds', default: '900', description: 'Seconds an import may run before it stops and writes nothing.', parse: int('KAM_IMPORT_TIME_LIMIT', 1, 86400) },
+  {
+    name: 'KAM_FUTURE_DATE_TOLERANCE_DAYS', key: 'futureDateToleranceDays', default: '1',
+    description: 'Days a date that describes the past (a visit, a consent, a payment, an evaluation, a decision taking effect) may lie after today before it is refused as `DATE_IN_FUTURE`, through every door.',
+    parse: int('KAM_FUTURE_DATE_TOLERANCE_DAYS', 0, 366),
+  },
   { name: 'KAM_LOG_LEVEL', key: 'logLevel', default: 'info', description: '`debug`, `info`, `warn` or `error`.', parse: (r) => oneOf('KAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const)(r) },
   {
     name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined,

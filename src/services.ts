@@ -2,7 +2,7 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { AuditService } from './modules/audit/audit.service';
-import { TierService } from './modules/policy/tier.service';
+import { TierService } from './modules/tiers/tier.service';
 import { OrgService } from './modules/org/org.service';
 import { AuthService } from './modules/auth/auth.service';
 import { AccessService } from './modules/auth/access.service';
@@ -13,11 +13,13 @@ import { ProjectService } from './modules/projects/project.service';
 import { ActivityService } from './modules/activities/activity.service';
 import { AnalyticsService } from './modules/analytics/analytics.service';
 import { ImportService } from './modules/imports/import.service';
-import { OwnershipService } from './modules/policy/ownership.service';
-import { TierReviewService } from './modules/policy/tier-review.service';
-import { CadenceService } from './modules/policy/cadence.service';
-import { YearEndService } from './modules/policy/year-end.service';
-import { ConsentService } from './modules/policy/consent.service';
+import { OwnershipService } from './modules/ownership/ownership.service';
+import { ManagementLevelReviewService, TierReviewService } from './modules/reviews/tier-review.service';
+import { OwnershipStore } from './modules/ownership/ownership.store';
+import { systemClock, type Clock } from './common/clock';
+import { CadenceService } from './modules/cadence/cadence.service';
+import { YearEndService } from './modules/year-end/year-end.service';
+import { ConsentService } from './modules/consent/consent.service';
 import { keyRingFor } from './common/field-crypto';
 import { installKeyRing } from './modules/contacts/contact-privacy';
 import { DataKeyService } from './modules/privacy/data-keys.service';
@@ -44,6 +46,12 @@ export interface Services {
   imports: ImportService;
   ownership: OwnershipService;
   tierReviews: TierReviewService;
+  /** 管理层级复核: 公司级 / 分公司级 decided by the committee. */
+  levelReviews: ManagementLevelReviewService;
+  /** Assignments, recommendations and the lookups of the ownership rules (谁开发、谁优先). */
+  ownershipStore: OwnershipStore;
+  /** "Today" and the tolerance for dates that describe the past. */
+  clock: Clock;
   cadence: CadenceService;
   yearEnd: YearEndService;
   consent: ConsentService;
@@ -62,10 +70,11 @@ export function createServices(ds: DataSource, config: Config): Services {
   const maxPageSize = () => config.maxPageSize;
   const access = new AccessService(ds);
   const audit = new AuditService(ds, access, maxPageSize);
+  const clock = systemClock(config.futureDateToleranceDays);
   const tiers = new TierService(ds, audit);
-  // Accounts and ownership call each other (every account write follows the ownership rules).
-  const ownership: OwnershipService = new OwnershipService(ds, audit, tiers, access, () => accounts);
-  const accounts: AccountService = new AccountService(ds, tiers, audit, maxPageSize, access, ownership);
+  const ownershipStore = new OwnershipStore(ds, audit);
+  const accounts = new AccountService(ds, tiers, audit, maxPageSize, access, ownershipStore);
+  const ownership = new OwnershipService(ds, audit, tiers, accounts, ownershipStore, clock);
   const cadence = new CadenceService(ds, audit, tiers, maxPageSize);
   return {
     ds,
@@ -76,17 +85,20 @@ export function createServices(ds: DataSource, config: Config): Services {
     org: new OrgService(ds, audit, access, maxPageSize),
     auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }, new LoginThrottleService(ds)),
     accounts,
-    contacts: new ContactService(ds, access, audit, maxPageSize),
-    credit: new CreditService(ds, access, audit, maxPageSize),
-    projects: new ProjectService(ds, access, audit, maxPageSize),
-    activities: new ActivityService(ds, access, audit, maxPageSize),
+    contacts: new ContactService(ds, access, audit, maxPageSize, clock),
+    credit: new CreditService(ds, access, audit, maxPageSize, clock),
+    projects: new ProjectService(ds, access, audit, maxPageSize, clock),
+    activities: new ActivityService(ds, access, audit, maxPageSize, clock),
     analytics: new AnalyticsService(ds, accounts),
     imports: new ImportService(ds, maxPageSize),
     ownership,
-    tierReviews: new TierReviewService(ds, audit, tiers, ownership, maxPageSize),
+    ownershipStore,
+    clock,
+    tierReviews: new TierReviewService(ds, audit, access, tiers, clock, maxPageSize),
+    levelReviews: new ManagementLevelReviewService(ds, audit, access, tiers, clock, maxPageSize),
     cadence,
-    yearEnd: new YearEndService(ds, audit, cadence, ownership, maxPageSize),
-    consent: new ConsentService(ds, audit, ownership),
+    yearEnd: new YearEndService(ds, audit, cadence, ownership, maxPageSize, clock),
+    consent: new ConsentService(ds, audit, access, clock),
     dataKeys: new DataKeyService(ds, access, audit),
     privacy: new PrivacyService(ds, access, audit),
     reports: new ReportService(ds, access, new AnalyticsService(ds, accounts), tiers, cadence, audit),

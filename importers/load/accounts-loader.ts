@@ -2,16 +2,26 @@
  * Loads 附件1 / 附件2 rows: an account each (natural key 客户编号, else 统一社会信用代码, else 客户名称),
  * with its owning unit and manager, and (附件2) the year's credit evaluation.
  *
- * Rules an import must respect:
- * - 谁开发、谁优先: a row whose 推荐单位 differs from the unit that already owns the account is rejected
- *   (OWNERSHIP_CONFLICT, naming the owner), and so is a row naming another manager for a managed
- *   account — only the committee reassigns.
- * - A blank cell never erases what the database knows; the API clears fields.
+ * Every row gets the answer the API gives the same caller for the same change — the rules are the
+ * services' own pure decisions, applied here per row over what one batch loaded at once:
+ * - an existing account: decideAccountUpdate (who may change which field in which state: governance
+ *   fields are the committee's, a decided tier or level changes only through a review, owner and
+ *   manager only by reassignment);
+ * - a new account: decideAccountCreate (a MANAGER's new company is a recommendation — a CANDIDATE of
+ *   its unit — and opens one) and refuseDuplicate (never a second account for a company another
+ *   account already is, by credit code or normalised name: 谁开发、谁优先);
+ * - its evaluation: decideEvaluationWrite (the committee's decision is final).
+ * A row the caller may not write is refused before its values are compared. A blank cell never
+ * erases what the database knows; the API clears fields.
  */
 import { createHash } from 'node:crypto';
 import { In } from 'typeorm';
-import { ErrorCode } from '../../src/common/errors';
-import { AccountStatuses, RecordSource } from '../../src/common/enums';
+import { DomainError, ErrorCode } from '../../src/common/errors';
+import { AccountStatus, RecordSource, Role } from '../../src/common/enums';
+import type { Id } from '../../src/common/ids';
+import { changedAccountFields, decideAccountCreate, decideAccountUpdate } from '../../src/modules/accounts/account.rules';
+import { decideEvaluationWrite } from '../../src/modules/credit/credit.rules';
+import { pickDuplicate, refuseDuplicate } from '../../src/modules/ownership/ownership.rules';
 import { nameKey } from '../../src/common/text';
 import { bulkWrite } from '../../src/db/bulk';
 import { Account } from '../../src/modules/accounts/account.entity';
@@ -23,7 +33,7 @@ import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import {
-  changedKeys, chunks, em, fullRow, isManagerActor, lengthIssue, readCtx, serviceIssue, updatableColumns, writing,
+  accountKeyColumn, changedKeys, chunks, em, fullRow, lengthIssue, ManagedAccounts, readCtx, serviceIssue, updatableColumns, writing,
   WriteQueue, type LoadState, type OrgDirectory, type RowOutcome,
 } from './context';
 
@@ -33,6 +43,12 @@ const ACCOUNT_FIELDS = [
 ] as const;
 
 const FIELD_TO_KEY: Record<string, string> = { ownerUnitId: 'ownerUnit', managerId: 'manager', parentId: 'parent', totalAssetsFen: 'totalAssets', expectedContractValueFen: 'expectedContractValue', annualSalesFen: 'annualSales', tierId: 'tierCode', managementLevelId: 'managementLevel', year: 'creditYear' };
+
+interface CreditWrite {
+  plan: Planned;
+  existing: CreditEvaluation | null;
+  values: Partial<CreditEvaluation>;
+}
 
 interface Planned {
   row: ParsedRow;
@@ -46,23 +62,27 @@ interface Planned {
 export class AccountsLoader {
   private readonly keys = new KeyIndex();
   private readonly writes = new WriteQueue();
-
-  drain(): Promise<void> {
-    return this.writes.drain();
-  }
+  private readonly managed: ManagedAccounts;
   private generatedCodes = 0;
   private assumedYear = false;
   private pendingParents: { code: string; parent: string; row: ParsedRow }[] = [];
+  private unitName: ((id: number) => string) | null = null;
 
   constructor(
     private readonly s: LoadState,
     private readonly org: OrgDirectory,
     private readonly withCredit: boolean,
-  ) {}
+  ) {
+    this.managed = new ManagedAccounts(s);
+  }
+
+  drain(): Promise<void> {
+    return this.writes.drain();
+  }
 
   async process(rows: ParsedRow[]): Promise<(RowOutcome | null)[]> {
     const m = em(this.s);
-    // Existing accounts named by the batch, in at most three queries.
+    // Existing accounts the batch names or duplicates, in at most three queries.
     const codes = new Set<string>();
     const credits = new Set<string>();
     const names = new Set<string>();
@@ -70,7 +90,7 @@ export class AccountsLoader {
       const v = r.values;
       if (typeof v.code === 'string') codes.add(normalizeAccountCode(v.code));
       if (typeof v.creditCode === 'string') credits.add(v.creditCode);
-      if (typeof v.name === 'string' && v.code == null && v.creditCode == null) names.add(nameKey(v.name));
+      if (typeof v.name === 'string') names.add(nameKey(v.name));
     }
     const byCode = new Map<string, Account>();
     const byCredit = new Map<string, Account>();
@@ -80,9 +100,13 @@ export class AccountsLoader {
     for (const chunk of chunks([...names], 1000)) {
       for (const a of await m.findBy(Account, { nameKey: In(chunk) })) byName.set(a.nameKey, [...(byName.get(a.nameKey) ?? []), a]);
     }
+    const known = [...byCode.values(), ...byCredit.values(), ...[...byName.values()].flat()].map((a) => a.id);
+    await this.managed.prefetch(known);
+    const cross = await this.s.services.ownershipStore.crossRegionUnits(readCtx(this.s), known);
+    this.unitName ??= await this.s.services.ownershipStore.unitNames(readCtx(this.s));
 
     const plans: (Planned | null)[] = [];
-    for (const row of rows) plans.push(await this.plan(row, byCode, byCredit, byName));
+    for (const row of rows) plans.push(await this.plan(row, { byCode, byCredit, byName, cross }));
 
     // Credit evaluations of existing accounts for the years in the batch.
     const evals = new Map<string, CreditEvaluation>();
@@ -97,7 +121,7 @@ export class AccountsLoader {
     const outcomes: (RowOutcome | null)[] = [];
     const newAccounts: Planned[] = [];
     const updates: Planned[] = [];
-    const creditWrites: { plan: Planned; existing: CreditEvaluation | null; values: Partial<CreditEvaluation> }[] = [];
+    const creditWrites: CreditWrite[] = [];
     for (const p of plans) {
       if (!p || p.row.errors.length) {
         outcomes.push(null);
@@ -105,19 +129,13 @@ export class AccountsLoader {
       }
       let outcome: RowOutcome = p.existing ? (p.changed.length ? 'updated' : 'unchanged') : 'created';
       if (p.credit) {
-        const existing = p.existing ? (evals.get(`${p.existing.id}:${p.credit.input.year}`) ?? null) : null;
-        let values: Partial<CreditEvaluation>;
-        try {
-          const merged = existing ? { ...pickDefined(existing), ...p.credit.input } : p.credit.input;
-          values = this.s.services.credit.normalize({ ...(merged as CreditEvaluationInput), accountId: p.existing?.id });
-        } catch (e) {
-          p.row.errors.push(serviceIssue(p.row, e, FIELD_TO_KEY));
+        const write = this.planCredit(p, p.existing ? (evals.get(`${p.existing.id}:${p.credit.input.year}`) ?? null) : null);
+        if (write === 'error') {
           outcomes.push(null);
           continue;
         }
-        const diff = existing ? changedKeys(existing, values) : ['new'];
-        if (diff.length) {
-          creditWrites.push({ plan: p, existing, values });
+        if (write) {
+          creditWrites.push(write);
           if (outcome === 'unchanged') outcome = 'updated';
         }
       }
@@ -125,18 +143,36 @@ export class AccountsLoader {
       else if (p.changed.length) updates.push(p);
       outcomes.push(outcome);
     }
-    if (writing(this.s)) {
-      const w = () => this.write(newAccounts, updates, creditWrites);;
-      await this.writes.push(w);
-    }
+    if (writing(this.s)) await this.writes.push(() => this.write(newAccounts, updates, creditWrites));
     return outcomes;
   }
 
-  private async plan(row: ParsedRow, byCode: Map<string, Account>, byCredit: Map<string, Account>, byName: Map<string, Account[]>): Promise<Planned | null> {
+  /** The row's evaluation: null when nothing changes, 'error' when the rules or validation refuse it. */
+  private planCredit(p: Planned, existing: CreditEvaluation | null): CreditWrite | null | 'error' {
+    const input = p.credit!.input;
+    try {
+      const merged = existing ? { ...pickDefined(existing), ...input } : input;
+      const values = this.s.services.credit.normalize({ ...(merged as CreditEvaluationInput), accountId: p.existing?.id });
+      const changed = existing ? changedKeys(existing, values) : Object.keys(input).filter((k) => k !== 'year');
+      const account = p.existing ?? ({ ...p.values, id: 0 } as Account);
+      decideEvaluationWrite(this.s.base.actor, account, p.existing ? this.managed.manages(p.existing) : true, existing, changed);
+      return existing && changed.length === 0 ? null : { plan: p, existing, values };
+    } catch (e) {
+      p.row.errors.push(serviceIssue(p.row, e, FIELD_TO_KEY));
+      return 'error';
+    }
+  }
+
+  private async plan(row: ParsedRow, found: { byCode: Map<string, Account>; byCredit: Map<string, Account>; byName: Map<string, Account[]>; cross: Map<number, number[]> }): Promise<Planned | null> {
     const v = row.values;
     const code = typeof v.code === 'string' ? normalizeAccountCode(v.code) : null;
     const credit = typeof v.creditCode === 'string' ? v.creditCode : null;
     const name = typeof v.name === 'string' ? v.name : null;
+    const keyColumn = accountKeyColumn(row, ['code', 'creditCode', 'name']);
+    const refuse = (e: unknown, extra: Record<string, string> = {}) => {
+      row.errors.push(serviceIssue(row, e, { ...FIELD_TO_KEY, accountId: keyColumn, ...extra }));
+      return null;
+    };
     // Duplicates within the file, by whichever key the row has.
     const dupKeys: [string, string][] = [];
     if (code) dupKeys.push([`c:${code}`, 'code']);
@@ -151,9 +187,9 @@ export class AccountsLoader {
     }
     if (row.errors.length) return null;
     let existing: Account | null = null;
-    if (code) existing = byCode.get(code) ?? null;
+    if (code) existing = found.byCode.get(code) ?? null;
     if (credit) {
-      const other = byCredit.get(credit) ?? null;
+      const other = found.byCredit.get(credit) ?? null;
       if (other && existing && other.id !== existing.id) {
         row.errors.push(cellIssue(row, 'creditCode', ErrorCode.ALREADY_EXISTS, `统一社会信用代码 ${credit} is already account ${other.code} ${other.name}`));
         return null;
@@ -165,20 +201,25 @@ export class AccountsLoader {
       existing ??= other;
     }
     if (!existing && !code && !credit && name) {
-      const list = byName.get(nameKey(name)) ?? [];
+      const list = found.byName.get(nameKey(name)) ?? [];
       if (list.length > 1) {
         row.errors.push(cellIssue(row, 'name', ImportCode.AMBIGUOUS_ACCOUNT, `${list.length} accounts are named "${name}" (${list.map((a) => a.code).join(', ')}); add 客户编号`));
         return null;
       }
       existing = list[0] ?? null;
     }
-    const actor = this.s.base.actor;
-    if (existing && isManagerActor(this.s) && existing.ownerUnitId !== actor.unitId) {
-      row.errors.push(cellIssue(row, code ? 'code' : credit ? 'creditCode' : 'name', ErrorCode.FORBIDDEN, `account ${existing.code} belongs to ${this.org.unitName(existing.ownerUnitId) || 'another unit'}; a manager imports only the accounts of their own unit`));
-      return null;
+    const { actor } = this.s.base;
+    const manages = existing ? this.managed.manages(existing) : false;
+    if (existing) {
+      // Whether the caller may touch the account at all, before anything about its values.
+      try {
+        decideAccountUpdate(actor, existing, manages, [], {});
+      } catch (e) {
+        return refuse(e);
+      }
     }
 
-    // Owning unit and manager (谁开发、谁优先).
+    // Owning unit and manager as the file names them.
     let unitId: number | null = null;
     if (typeof v.ownerUnit === 'string') {
       const u = await this.org.unit(row, v.ownerUnit);
@@ -187,23 +228,15 @@ export class AccountsLoader {
         return null;
       }
       unitId = u;
-    } else if (!existing && isManagerActor(this.s)) unitId = actor.unitId;
-    if (existing?.ownerUnitId != null && unitId !== null && unitId !== existing.ownerUnitId) {
-      row.errors.push(cellIssue(row, 'ownerUnit', ErrorCode.OWNERSHIP_CONFLICT, `account ${existing.code} is owned by ${this.org.unitName(existing.ownerUnitId)} (谁开发、谁优先); only the committee can reassign it`));
-      return null;
     }
     let managerId: number | null = null;
     if (typeof v.manager === 'string') {
-      const mgr = await this.org.manager(row, unitId ?? existing?.ownerUnitId ?? null, v.manager);
+      const mgr = await this.org.manager(row, unitId ?? existing?.ownerUnitId ?? (existing ? null : actor.role === Role.MANAGER ? actor.unitId : null), v.manager);
       if (mgr !== null && typeof mgr !== 'number') {
         row.errors.push(mgr);
         return null;
       }
       managerId = mgr;
-      if (existing?.managerId != null && managerId !== existing.managerId) {
-        row.errors.push(cellIssue(row, 'manager', ErrorCode.OWNERSHIP_CONFLICT, `account ${existing.code} is managed by another manager of ${this.org.unitName(existing.ownerUnitId)}; only the committee reassigns managers`));
-        return null;
-      }
     }
 
     // The service's own validation on the fields the row fills (a blank cell never erases).
@@ -214,27 +247,46 @@ export class AccountsLoader {
       this.generatedCodes++;
     }
     if (existing && existing.code === input.code) delete input.code;
-    if (unitId !== null && unitId > 0) input.ownerUnitId = unitId;
-    if (managerId !== null && managerId > 0) input.managerId = managerId;
+    if (unitId !== null) input.ownerUnitId = unitId;
+    if (managerId !== null) input.managerId = managerId;
     let values: AccountValues;
     try {
-      values = await this.s.services.accounts.normalize(readCtx(this.s), input, !existing, { tiers: this.s.tiers, managementLevels: this.s.managementLevels, idsVerified: true });
+      values = await this.s.services.accounts.normalize(readCtx(this.s), { ...input, ownerUnitId: positive(input.ownerUnitId), managerId: positive(input.managerId) }, !existing, {
+        tiers: this.s.tiers, managementLevels: this.s.managementLevels, idsVerified: true,
+      });
     } catch (e) {
-      row.errors.push(serviceIssue(row, e, FIELD_TO_KEY));
-      return null;
+      return refuse(e);
     }
+    // Units and managers a dry run would create have no id yet: the rules see them as given.
+    if (unitId !== null) values.ownerUnitId = unitId;
+    if (managerId !== null) values.managerId = managerId;
     if (existing && values.nameKey === existing.nameKey && values.name !== existing.name && nameKey(existing.name) === values.nameKey) {
       // Same name up to width and spacing: keep the stored spelling.
       delete values.name;
       delete values.nameKey;
     }
-    if (existing) this.keepPolicyFields(row, existing, values);
+    try {
+      if (existing) {
+        const changed = changedAccountFields(existing, values);
+        decideAccountUpdate(actor, existing, manages, changed, values, this.unitName!);
+        if (changed.includes('name') || changed.includes('creditCode')) this.refuseDuplicate(found, { ...existing, ...values }, existing.id);
+      } else {
+        Object.assign(values, decideAccountCreate(this.s.base, values, v.status != null));
+        this.refuseDuplicate(found, values, null);
+        // Two new rows for one company (same name or credit code under different 客户编号).
+        for (const k of [`nk:${values.nameKey}`, values.creditCode ? `rk:${values.creditCode}` : null]) {
+          const first = k ? this.keys.seen(k, row.sheet, row.row) : null;
+          if (first) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: the same company is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row} under another 客户编号`, { field: 'name' });
+        }
+      }
+    } catch (e) {
+      return refuse(e);
+    }
     const tooLong = lengthIssue(em(this.s), Account, row, values as Record<string, unknown>, FIELD_TO_KEY);
     if (tooLong) {
       row.errors.push(tooLong);
       return null;
     }
-    const changed = existing ? changedKeys(existing, values) : Object.keys(values);
     let creditPart: Planned['credit'] = null;
     if (this.withCredit && CREDIT_KEYS.some((k) => v[k] !== null && v[k] !== undefined)) {
       let year = typeof v.creditYear === 'number' ? v.creditYear : null;
@@ -251,10 +303,17 @@ export class AccountsLoader {
     }
     const parent = typeof v.parent === 'string' ? v.parent : null;
     if (parent) this.pendingParents.push({ code: (values.code ?? existing?.code) as string, parent, row });
-    return { row, existing, values, changed, credit: creditPart, parent };
+    return { row, existing, values, changed: existing ? changedKeys(existing, values) : Object.keys(values), credit: creditPart, parent };
   }
 
-  private async write(newAccounts: Planned[], updates: Planned[], creditWrites: { plan: Planned; existing: CreditEvaluation | null; values: Partial<CreditEvaluation> }[]): Promise<void> {
+  /** The company must not already be another account: the rule AccountService applies to one write. */
+  private refuseDuplicate(found: { byCredit: Map<string, Account>; byName: Map<string, Account[]>; cross: Map<number, number[]> }, values: AccountValues, selfId: number | null): void {
+    const others = (a: Account | undefined | null) => (a && a.id !== selfId ? a : null);
+    const match = pickDuplicate(others(values.creditCode ? found.byCredit.get(values.creditCode) : null), (found.byName.get(values.nameKey as string) ?? []).filter((a) => a.id !== selfId));
+    if (match) refuseDuplicate(match, values.ownerUnitId ?? null, found.cross.get(match.account.id) ?? [], this.unitName!);
+  }
+
+  private async write(newAccounts: Planned[], updates: Planned[], creditWrites: CreditWrite[]): Promise<void> {
     const tx = this.s.tx!;
     const m = em(this.s);
     const now = new Date();
@@ -277,10 +336,13 @@ export class AccountsLoader {
         after: Object.fromEntries(p.changed.map((k) => [k, (p.values as Record<string, unknown>)[k]])),
       })));
     }
-    // First ownership (谁开发、谁优先) of new accounts, and of existing ones the file gives an owner.
-    await this.s.services.ownership.openInitialAssignmentsByCode(tx, newAccounts.filter((p) => p.values.ownerUnitId).map((p) => p.values.code as string), this.s.today);
+    // First ownership (谁开发、谁优先) of new accounts, and of existing ones the file gives an owner;
+    // a new candidate (a manager's new company) is a recommendation awaiting the committee.
+    const store = this.s.services.ownershipStore;
+    await store.openInitialAssignmentsByCode(tx, newAccounts.filter((p) => p.values.ownerUnitId && p.values.status !== AccountStatus.CANDIDATE).map((p) => p.values.code as string), this.s.today);
+    await store.openRecommendationsByCode(tx, newAccounts.filter((p) => p.values.status === AccountStatus.CANDIDATE).map((p) => p.values.code as string));
     const newlyOwned = updates.filter((p) => p.existing!.ownerUnitId == null && p.values.ownerUnitId).map((p) => p.existing!.id);
-    if (newlyOwned.length) await this.s.services.ownership.openInitialAssignments(tx, newlyOwned);
+    if (newlyOwned.length) await store.openInitialAssignments(tx, newlyOwned);
     const newEvals = creditWrites.filter((c) => !c.existing).map((c) => ({ ...c.values, accountId: c.plan.existing?.id ?? ids.get(c.plan.values.code as string)!, version: 1, createdAt: now, updatedAt: now }));
     await bulkWrite(m, CreditEvaluation, newEvals as Partial<CreditEvaluation>[]);
     const changedEvals = creditWrites.filter((c) => c.existing);
@@ -288,25 +350,6 @@ export class AccountsLoader {
       await bulkWrite(m, CreditEvaluation, changedEvals.map((c) => fullRow(m, CreditEvaluation, c.existing!, { ...c.values, accountId: c.existing!.accountId, version: c.existing!.version + 1, updatedAt: now })), {
         upsert: { conflict: ['id'], update: updatableColumns(m, CreditEvaluation) },
       });
-    }
-  }
-
-  /**
-   * An existing account's tier changes only when the committee approves a tier review, and its status
-   * only through approval, termination or the year-end decision: a file cannot change either. The row
-   * still imports; the differing cell is left as it is and reported as a warning naming the workflow.
-   */
-  private keepPolicyFields(row: ParsedRow, existing: Account, values: AccountValues): void {
-    if (values.tierId !== undefined && values.tierId !== existing.tierId) {
-      const name = (id: number | null | undefined) => this.s.tiers.find((t) => t.id === id)?.name ?? '无';
-      this.s.warn(cellIssue(row, 'tierCode', ImportCode.TIER_NEEDS_REVIEW,
-        `account ${existing.code} is ${name(existing.tierId)}; the file says ${name(values.tierId)}. Tier changes go through a tier review (proposeTierChange, approved by the committee); left unchanged`));
-      delete values.tierId;
-    }
-    if (values.status !== undefined && values.status !== existing.status) {
-      this.s.warn(cellIssue(row, 'status', ImportCode.STATUS_NEEDS_DECISION,
-        `account ${existing.code} is ${AccountStatuses.label(existing.status)}; the file says ${AccountStatuses.label(values.status)}. Status changes go through the committee (approval, termination, year-end decision); left unchanged`));
-      delete values.status;
     }
   }
 
@@ -343,6 +386,11 @@ export class AccountsLoader {
       this.s.warn({ sheet: null, row: null, cell: null, column: '客户编号', value: null, code: ImportCode.CODE_GENERATED, message: `${this.generatedCodes} new account(s) had no 客户编号: their 统一社会信用代码 became the code, or one was derived from the name (KH…)` });
     }
   }
+}
+
+/** Ids of units and managers a dry run would create are negative: the service validates real ids only. */
+function positive(id: Id | null | undefined): number | undefined {
+  return typeof id === 'number' && id > 0 ? id : undefined;
 }
 
 function pickDefined(e: CreditEvaluation): Record<string, unknown> {

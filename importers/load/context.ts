@@ -5,18 +5,21 @@
  * a dry run, only listed), each with a warning.
  */
 import { createHash } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
+import { In, IsNull, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../../src/common/context';
 import { DomainError, ErrorCode } from '../../src/common/errors';
 import { Role } from '../../src/common/enums';
 import { nameKey } from '../../src/common/text';
 import { managerFor } from '../../src/db/transaction';
+export { changedKeys, sameValue } from '../../src/db/versioned';
 import { Account } from '../../src/modules/accounts/account.entity';
 import { normalizeAccountCode } from '../../src/modules/accounts/account.service';
 import { OrgUnit } from '../../src/modules/org/org-unit.entity';
 import { User } from '../../src/modules/org/user.entity';
-import type { Tier } from '../../src/modules/policy/tier.entity';
-import type { ManagementLevel } from '../../src/modules/policy/management-level.entity';
+import { Assignment } from '../../src/modules/ownership/assignment.entity';
+import { assertMayWriteAccountData, managesAccount } from '../../src/modules/auth/access.rules';
+import type { Tier } from '../../src/modules/tiers/tier.entity';
+import type { ManagementLevel } from '../../src/modules/tiers/management-level.entity';
 import type { Services } from '../../src/services';
 import { ImportCode, type IssueData } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
@@ -85,6 +88,38 @@ export function writing(s: LoadState): boolean {
 }
 
 export const isManagerActor = (s: LoadState) => s.base.actor.role === Role.MANAGER;
+
+/**
+ * Which of a batch's accounts the caller manages — its manager, or the manager of an open
+ * (cross-region) assignment — answered from one query per batch, for the access rules the services
+ * apply one record at a time (access.rules, account.rules, credit.rules).
+ */
+export class ManagedAccounts {
+  private readonly viaAssignment = new Set<number>();
+
+  constructor(private readonly s: LoadState) {}
+
+  async prefetch(accountIds: Iterable<number>): Promise<void> {
+    const { actor } = this.s.base;
+    if (actor.role !== Role.MANAGER || actor.userId === null) return;
+    const ids = [...new Set(accountIds)].filter((id) => id > 0 && !this.viaAssignment.has(id));
+    for (const chunk of chunks(ids, 1000)) {
+      const rows = await em(this.s).find(Assignment, { select: { id: true, accountId: true }, where: { accountId: In(chunk), managerId: actor.userId, toDate: IsNull() } });
+      for (const r of rows) this.viaAssignment.add(r.accountId);
+    }
+  }
+
+  manages(account: Pick<Account, 'id' | 'managerId'>): boolean {
+    const { actor } = this.s.base;
+    return actor.role === Role.MANAGER && (managesAccount(actor, account) || this.viaAssignment.has(account.id));
+  }
+}
+
+/** The column a row names its account by (for errors about the account as a whole). */
+export function accountKeyColumn(row: ParsedRow, keys: readonly [string, string, string]): string {
+  const v = row.values;
+  return v[keys[0]] != null ? keys[0] : v[keys[1]] != null ? keys[1] : keys[2];
+}
 
 /** A DomainError from a service → a cell error of the row (its `field` names the column). */
 export function serviceIssue(row: ParsedRow, e: unknown, fieldToKey: Record<string, string> = {}): IssueData {
@@ -269,34 +304,42 @@ export class AccountDirectory {
       found = list[0];
     }
     if (!found) return cellIssue(row, 'accountName', ErrorCode.REQUIRED, 'the row names no account: fill 客户编号, 统一社会信用代码 or 客户名称');
-    if (isManagerActor(this.s) && found.ownerUnitId !== this.s.base.actor.unitId) {
-      return cellIssue(row, code ? 'accountCode' : credit ? 'accountCreditCode' : 'accountName', ErrorCode.FORBIDDEN, `account ${found.code} ${found.name} belongs to another unit; a manager imports only the accounts of their own unit`);
-    }
     return found;
   }
 }
 
+/**
+ * The account each row names, when the caller may write its data (ADMIN, or a MANAGER of the
+ * account — the rule the API applies to every record hanging off an account); otherwise the row gets
+ * the API's error (FORBIDDEN, on the column naming the account) before anything about the row is
+ * compared, so a dry run tells nothing about accounts the caller may not write.
+ */
+export async function writableAccounts(s: LoadState, accounts: AccountDirectory, managed: ManagedAccounts, rows: ParsedRow[], what: string): Promise<(AccountRef | null)[]> {
+  await accounts.prefetch(rows);
+  const found = rows.map((row) => {
+    if (row.errors.length) return null;
+    const a = accounts.resolve(row);
+    if ('message' in a) {
+      row.errors.push(a);
+      return null;
+    }
+    return a;
+  });
+  await managed.prefetch(found.filter((a): a is AccountRef => a !== null).map((a) => a.id));
+  return found.map((a, i) => {
+    if (!a) return null;
+    try {
+      assertMayWriteAccountData(s.base.actor, a, managed.manages(a), what);
+      return a;
+    } catch (e) {
+      rows[i].errors.push(serviceIssue(rows[i], e, { accountId: accountKeyColumn(rows[i], ['accountCode', 'accountCreditCode', 'accountName']) }));
+      return null;
+    }
+  });
+}
+
 export function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-/** Equality of stored and new column values (dates, decimals, arrays and booleans as the drivers return them). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-  if (a instanceof Date || b instanceof Date) return new Date(a as Date).getTime() === new Date(b as Date).getTime();
-  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
-  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
-  if (typeof a === 'boolean' || typeof b === 'boolean') return Boolean(a) === Boolean(b);
-  return String(a) === String(b);
-}
-
-/** Properties of `values` that differ from `existing`. */
-export function changedKeys(existing: object, values: object): string[] {
-  const e = existing as Record<string, unknown>;
-  return Object.entries(values)
-    .filter(([k, v]) => v !== undefined && !sameValue(e[k], v))
-    .map(([k]) => k);
 }
 
 /** The full column row of an entity (for upserts), with overrides. */

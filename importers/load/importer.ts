@@ -21,6 +21,7 @@ import { DomainError, ErrorCode } from '../../src/common/errors';
 import { ImportMode, ImportStatus } from '../../src/common/enums';
 import { today as todayDate } from '../../src/common/dates';
 import type { Services } from '../../src/services';
+import { assertMayImport } from '../../src/modules/auth/access.rules';
 import type { ImportJob } from '../../src/modules/imports/import-job.entity';
 import { HEARTBEAT_MS, MAX_STORED_ISSUES } from '../../src/modules/imports/import.service';
 import type { AnnexSpec } from '../annexes/spec';
@@ -98,6 +99,7 @@ function sha256(file: string): Promise<string> {
 
 /** Imports one annex file. Throws {@link ImportFileError} (the job is recorded as FAILED) when the file cannot be read. */
 export async function importAnnex(services: Services, ctx: RequestContext, options: ImportOptions): Promise<ImportResult> {
+  assertMayImport(ctx);
   const mode = options.mode ?? ImportMode.ATOMIC;
   const dryRun = options.dryRun ?? false;
   const fileName = options.fileName ?? path.basename(options.file);

@@ -14,6 +14,7 @@
  */
 import { In } from 'typeorm';
 import { ActivityType, ProjectStatus, RecordSource } from '../../src/common/enums';
+import { activityManager } from '../../src/modules/auth/access.rules';
 import { nameKey } from '../../src/common/text';
 import { bulkWrite } from '../../src/db/bulk';
 import { Activity } from '../../src/modules/activities/activity.entity';
@@ -24,7 +25,7 @@ import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import {
-  AccountDirectory, WriteQueue, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing,
+  AccountDirectory, ManagedAccounts, WriteQueue, changedKeys, writableAccounts, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing,
   type AccountRef, type LoadState, type OrgDirectory, type RowOutcome,
 } from './context';
 
@@ -51,24 +52,19 @@ export class LedgerLoader {
   private readonly projects = new Map<string, number>();
   private virtualProject = -1;
 
+  private readonly managed: ManagedAccounts;
+
   constructor(
     private readonly s: LoadState,
     private readonly accounts: AccountDirectory,
     private readonly org: OrgDirectory,
-  ) {}
+  ) {
+    this.managed = new ManagedAccounts(s);
+  }
 
   async process(rows: ParsedRow[]): Promise<(RowOutcome | null)[]> {
     const m = em(this.s);
-    await this.accounts.prefetch(rows);
-    const resolved: (AccountRef | null)[] = rows.map((row) => {
-      if (row.errors.length) return null;
-      const a = this.accounts.resolve(row);
-      if ('message' in a) {
-        row.errors.push(a);
-        return null;
-      }
-      return a;
-    });
+    const resolved = await writableAccounts(this.s, this.accounts, this.managed, rows, 'log activities of this account');
     await this.prefetchProjects(rows, resolved);
     const plans: (Planned | null)[] = [];
     for (let i = 0; i < rows.length; i++) plans.push(resolved[i] ? await this.plan(rows[i], resolved[i]!) : null);
@@ -155,7 +151,7 @@ export class LedgerLoader {
     const projectId = typeof v.projectName === 'string' ? await this.project(row, account, v.projectName) : null;
     const input: ActivityInput = {
       accountId: account.id,
-      managerId: await this.managerOf(row, account),
+      managerId: activityManager(this.s.base.actor, (await this.managerOf(row, account)) ?? undefined) ?? null,
       occurredOn: v.occurredOn as string,
       type: (v.type as string | null) ?? ActivityType.OTHER,
       participants: v.participants as string | null,

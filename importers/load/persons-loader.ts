@@ -17,7 +17,7 @@ import { erasedNameKeys, openContactFields, sealContactFields } from '../../src/
 import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
-import { AccountDirectory, WriteQueue, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
+import { AccountDirectory, ManagedAccounts, WriteQueue, writableAccounts, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
 
 const FIELDS = ['name', 'gender', 'title', 'department', 'role', 'officePhone', 'mobile', 'email', 'birthday', 'familyInfo', 'homeAddress', 'hobbies', 'closeness', 'consentAt', 'consentSource', 'consentScope', 'active', 'leftOn', 'notes'] as const;
 
@@ -37,23 +37,18 @@ export class PersonsLoader {
     return this.writes.drain();
   }
 
+  private readonly managed: ManagedAccounts;
+
   constructor(
     private readonly s: LoadState,
     private readonly accounts: AccountDirectory,
-  ) {}
+  ) {
+    this.managed = new ManagedAccounts(s);
+  }
 
   async process(rows: ParsedRow[]): Promise<(RowOutcome | null)[]> {
     const m = em(this.s);
-    await this.accounts.prefetch(rows);
-    const resolved = rows.map((row) => {
-      if (row.errors.length) return null;
-      const a = this.accounts.resolve(row);
-      if ('message' in a) {
-        row.errors.push(a);
-        return null;
-      }
-      return a;
-    });
+    const resolved = await writableAccounts(this.s, this.accounts, this.managed, rows, 'write people of this account');
     const accountIds = [...new Set(resolved.filter((a) => a).map((a) => a!.id))];
     const nameKeys = [...new Set(rows.map((r) => (typeof r.values.name === 'string' ? nameKey(r.values.name) : '')).filter(Boolean))];
     const existingBy = new Map<string, Contact[]>();

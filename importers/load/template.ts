@@ -5,8 +5,8 @@
  * whole columns: a validation over A1:XFD1048576 makes readers expand a million cells.
  */
 import ExcelJS from 'exceljs';
-import type { Tier } from '../../src/modules/policy/tier.entity';
-import type { ManagementLevel } from '../../src/modules/policy/management-level.entity';
+import type { Tier } from '../../src/modules/tiers/tier.entity';
+import type { ManagementLevel } from '../../src/modules/tiers/management-level.entity';
 import type { AnnexSpec, ColumnSpec } from '../annexes/spec';
 import { columnLetter } from '../read/issues';
 

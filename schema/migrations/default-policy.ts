@@ -1,6 +1,6 @@
 /** Data migration shared by both databases: the default tiers, management levels and cadence. */
 import type { QueryRunner } from 'typeorm';
-import { DEFAULT_MANAGEMENT_LEVELS, DEFAULT_TIERS } from '../../src/modules/policy/defaults';
+import { DEFAULT_MANAGEMENT_LEVELS, DEFAULT_TIERS } from '../../src/db/default-policy';
 
 export async function insertDefaultPolicy(q: QueryRunner): Promise<void> {
   const e = (name: string) => q.connection.driver.escape(name);

@@ -1,6 +1,7 @@
 /** Data migration shared by both databases: default year-end decision rules and the policy lock rows. */
 import type { QueryRunner } from 'typeorm';
-import { DEFAULT_YEAR_END_RULES, POLICY_LOCKS } from '../../src/modules/policy/defaults';
+import { DEFAULT_YEAR_END_RULES } from '../../src/db/default-policy';
+import { POLICY_LOCKS } from '../../src/db/policy-lock';
 
 export async function insertPolicyRuleDefaults(q: QueryRunner): Promise<void> {
   const e = (name: string) => q.connection.driver.escape(name);

@@ -7,7 +7,7 @@
  */
 import { addDays, addMonths, type LocalDate } from '../../src/common/dates';
 import { creditCodeCheckChar, orgCodeCheckChar } from '../../src/common/validation';
-import { DEFAULT_TIERS } from '../../src/modules/policy/defaults';
+import { DEFAULT_TIERS } from '../../src/db/default-policy';
 import { ActivityType, Role } from '../../src/common/enums';
 import { Random } from './random';
 import { BRAND_WORDS, CITIES, DEPARTMENTS, GIVEN, HOBBIES, INDUSTRIES, PROJECT_WORDS, SURNAMES, TITLES } from './vocabulary';

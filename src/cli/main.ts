@@ -227,11 +227,13 @@ export function buildProgram(): Command {
     .addOption(new Option('--mode <mode>', 'atomic: any rejected row writes nothing; skip-invalid: write the valid rows').choices(['atomic', 'skip-invalid']).default('atomic'))
     .option('--json', 'print the report as one JSON object on stdout')
     .option('--errors-out <file>', 'write the rejected rows, with an added 错误说明 column, to this .xlsx')
-    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string }) => {
+    .option('--as <login>', "import as this user: its role and unit decide what each row may do, exactly as for its own upload (default: as ADMIN)")
+    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string }) => {
       const annex = annexArg(annexName);
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
-        const ctx = systemContext(`import (${os.userInfo().username})`);
+        const system = systemContext(`import (${os.userInfo().username})`);
+        const ctx = opts.as ? { ...system, actor: await rt.services.auth.actorForLogin(opts.as) } : system;
         const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '{bar} {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
         bar?.start(100, 0, { rows: 0 });
         let report: ImportReport;

@@ -40,3 +40,8 @@ export function addMonths(date: LocalDate, months: number): LocalDate {
 export function today(): LocalDate {
   return toLocalDate(new Date());
 }
+
+/** A `YYYY-MM-DD` date from input, today when absent. */
+export function dateOrToday(value: string | null | undefined, field: string): LocalDate {
+  return value ? assertLocalDate(value, field) : today();
+}

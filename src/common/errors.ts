@@ -16,6 +16,8 @@ export const ErrorCode = {
   INVALID_POSTAL_CODE: 'INVALID_POSTAL_CODE',
   INVALID_ENUM: 'INVALID_ENUM',
   INVALID_DATE: 'INVALID_DATE',
+  /** A date that describes the past (a visit, a consent, a payment, an evaluation) lies in the future. */
+  DATE_IN_FUTURE: 'DATE_IN_FUTURE',
   INVALID_AMOUNT: 'INVALID_AMOUNT',
   INVALID_CURSOR: 'INVALID_CURSOR',
   PAGE_SIZE_TOO_LARGE: 'PAGE_SIZE_TOO_LARGE',

@@ -73,6 +73,11 @@ export class Loaders {
     }
   }
 
+  /** The row a nullable foreign key points at (null for a null id), batched like {@link byId}. */
+  one<T extends ObjectLiteral & { id: number }>(entity: EntityTarget<T>, id: number | null): Promise<T | null> | null {
+    return id == null ? null : this.byId(entity).load(id);
+  }
+
   /** A primed row, synchronously (undefined when it would take a query: use `byId(…).load`). */
   peek<T extends ObjectLiteral & { id: number }>(entity: EntityTarget<T>, id: number, columns?: readonly string[]): T | undefined {
     return this.known.get(this.idKey(entity, columns))?.get(id) as T | undefined;

@@ -1,4 +1,5 @@
 /** Text normalisation shared by services, importers and lookups. */
+import { DomainError, ErrorCode } from './errors';
 
 /** Printable ASCII and CJK unified ideographs without spaces: already NFKC, nothing to trim (the common case in imports). */
 const PLAIN = /^[\x21-\x7e\u4e00-\u9fff]*$/;
@@ -32,4 +33,19 @@ export function nameKey(value: string): string {
 /** Escapes `%`, `_` and `\` for a LIKE pattern (used with ESCAPE '\'). */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Non-blank text, cleaned; `label` names the field for people (理由 / reason). REQUIRED when blank. */
+export function requiredText(value: string | null | undefined, field: string, label: string, max = 2000): string {
+  const text = cleanText(value);
+  if (!text) throw new DomainError(ErrorCode.REQUIRED, `${field}: ${label} is required`, { field });
+  if (text.length > max) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: at most ${max} characters`, { field });
+  return text;
+}
+
+/** Optional text, cleaned (null when blank); VALIDATION_FAILED past `max` characters. */
+export function optionalText(value: string | null | undefined, field: string, max = 2000): string | null {
+  const text = cleanText(value);
+  if (text && text.length > max) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: at most ${max} characters`, { field });
+  return text;
 }

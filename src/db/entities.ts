@@ -2,14 +2,15 @@
 import { OrgUnit } from '../modules/org/org-unit.entity';
 import { User } from '../modules/org/user.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
-import { Tier } from '../modules/policy/tier.entity';
-import { ManagementLevel } from '../modules/policy/management-level.entity';
-import { CadenceRule } from '../modules/policy/cadence-rule.entity';
-import { Assignment } from '../modules/policy/assignment.entity';
-import { TierReview } from '../modules/policy/tier-review.entity';
-import { AccountRecommendation } from '../modules/policy/account-recommendation.entity';
-import { YearEndRule } from '../modules/policy/year-end-rule.entity';
-import { PolicyLock } from '../modules/policy/policy-lock.entity';
+import { Tier } from '../modules/tiers/tier.entity';
+import { ManagementLevel } from '../modules/tiers/management-level.entity';
+import { CadenceRule } from '../modules/cadence/cadence-rule.entity';
+import { Assignment } from '../modules/ownership/assignment.entity';
+import { TierReview } from '../modules/reviews/tier-review.entity';
+import { ManagementLevelReview } from '../modules/reviews/management-level-review.entity';
+import { AccountRecommendation } from '../modules/ownership/account-recommendation.entity';
+import { YearEndRule } from '../modules/year-end/year-end-rule.entity';
+import { PolicyLock } from './policy-lock';
 import { Account } from '../modules/accounts/account.entity';
 import { Contact } from '../modules/contacts/contact.entity';
 import { CreditEvaluation } from '../modules/credit/credit-evaluation.entity';
@@ -25,12 +26,12 @@ import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 export {
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
-  AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle,
+  AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle, ManagementLevelReview,
 };
 
 export const ENTITIES = [
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
   AccountRecommendation, YearEndRule, PolicyLock,
-  LoginThrottle,
+  LoginThrottle, ManagementLevelReview,
 ];

@@ -52,15 +52,28 @@ export function mergePatch<T extends object>(base: T, patch: NoInfer<Partial<T>>
   return out;
 }
 
-/** Column values of `after` that differ from `before` (what an update really changes, for the audit trail). */
+/** Equality of stored and new column values (dates, decimals, arrays and booleans as the drivers return them). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  if (a instanceof Date || b instanceof Date) return new Date(a as Date).getTime() === new Date(b as Date).getTime();
+  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
+  if (typeof a === 'boolean' || typeof b === 'boolean') return Boolean(a) === Boolean(b);
+  return String(a) === String(b);
+}
+
+/** Properties of `values` that differ from `existing` (undefined = not given). */
+export function changedKeys(existing: object, values: object): string[] {
+  const e = existing as Record<string, unknown>;
+  return Object.entries(values)
+    .filter(([k, v]) => v !== undefined && !sameValue(e[k], v))
+    .map(([k]) => k);
+}
+
+/** Column values of `after` that differ from `before` (what an update really changes, for the rules and the audit trail). */
 export function changedValues<T extends object>(before: T, after: Partial<T>): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(after) as [keyof T, T[keyof T]][]) {
-    const b = before[k];
-    const same = b instanceof Date && v instanceof Date ? b.getTime() === v.getTime() : JSON.stringify(b) === JSON.stringify(v);
-    if (!same) out[k] = v;
-  }
-  return out;
+  return Object.fromEntries(changedKeys(before, after).map((k) => [k, (after as Record<string, unknown>)[k]])) as Partial<T>;
 }
 
 /** The fields a patch or input actually gives (for the audit trail: names, never personal values). */

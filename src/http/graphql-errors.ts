@@ -27,6 +27,7 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
     case ErrorCode.INVALID_POSTAL_CODE:
     case ErrorCode.INVALID_ENUM:
     case ErrorCode.INVALID_DATE:
+    case ErrorCode.DATE_IN_FUTURE:
     case ErrorCode.INVALID_AMOUNT:
     case ErrorCode.INVALID_CURSOR:
     case ErrorCode.PAGE_SIZE_TOO_LARGE:

@@ -21,11 +21,12 @@ import busboy from 'busboy';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
 import { DomainError, ErrorCode } from '../common/errors';
-import { ImportMode, ImportModes, Role } from '../common/enums';
+import { ImportMode, ImportModes } from '../common/enums';
 import { ANNEX_CHOICES, findAnnex } from '../../importers/annexes';
 import { importAnnex } from '../../importers/load/importer';
 import { buildTemplate } from '../../importers/load/template';
 import { authorize, fail, type ContextFor } from './route-auth';
+import { assertMayImport } from '../modules/auth/access.rules';
 import { ImportCode, ImportFileError } from '../../importers/read/issues';
 
 const STATUS: Partial<Record<string, number>> = {
@@ -95,8 +96,10 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
   router.post('/imports/:annex', async (req, res) => {
     const ctx = await authorize(contextFor, req, res);
     if (!ctx) return;
-    if (ctx.actor.role !== Role.ADMIN && !(ctx.actor.role === Role.MANAGER && ctx.actor.unitId !== null)) {
-      fail(res, 403, ErrorCode.FORBIDDEN, `role ${ctx.actor.role} may not import annexes (ADMIN, or a MANAGER for their own unit)`);
+    try {
+      assertMayImport(ctx);
+    } catch (e) {
+      fail(res, 403, ErrorCode.FORBIDDEN, (e as Error).message);
       return;
     }
     const annex = findAnnex(String(req.params.annex));

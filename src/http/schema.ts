@@ -5,14 +5,15 @@ import { authChecker } from './auth-checker';
 import { bindSimpleFieldResolvers } from './bound-field-resolvers';
 import { ENTITIES } from '../db/entities';
 import { AccountResolver } from '../modules/accounts/account.resolver';
-import { TierResolver } from '../modules/policy/tier.resolver';
+import { ManagementLevelListItemResolver, TierResolver } from '../modules/tiers/tier.resolver';
 import { ImportJobResolver } from '../modules/imports/import.resolver';
-import { AccountPolicyResolver } from '../modules/policy/account-policy.resolver';
-import { OwnershipResolver, RecommendationResolver } from '../modules/policy/ownership.resolver';
-import { TierReviewResolver } from '../modules/policy/tier-review.resolver';
-import { CadenceResolver, VisitComplianceResolver } from '../modules/policy/cadence.resolver';
-import { YearEndResolver } from '../modules/policy/year-end.resolver';
-import { ConsentResolver } from '../modules/policy/consent.resolver';
+import { AccountPolicyResolver } from '../modules/tiers/account-tier.resolver';
+import { OwnershipResolver, RecommendationResolver } from '../modules/ownership/ownership.resolver';
+import { TierReviewResolver } from '../modules/reviews/tier-review.resolver';
+import { ManagementLevelReviewResolver } from '../modules/reviews/management-level-review.resolver';
+import { CadenceResolver, VisitComplianceResolver } from '../modules/cadence/cadence.resolver';
+import { YearEndResolver } from '../modules/year-end/year-end.resolver';
+import { ConsentResolver } from '../modules/consent/consent.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { OrgUnitResolver, UserResolver } from '../modules/org/org.resolver';
 import { ContactResolver } from '../modules/contacts/contact.resolver';
@@ -28,10 +29,12 @@ import { ReportResolver } from '../modules/reports/report.resolver';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const POLICY_RESOLVERS: Function[] = [
   TierResolver,
+  ManagementLevelListItemResolver,
   AccountPolicyResolver,
   OwnershipResolver,
   RecommendationResolver,
   TierReviewResolver,
+  ManagementLevelReviewResolver,
   CadenceResolver,
   VisitComplianceResolver,
   YearEndResolver,

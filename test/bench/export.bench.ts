@@ -37,7 +37,7 @@ import { Activity } from '../../src/modules/activities/activity.entity';
 import { Project } from '../../src/modules/projects/project.entity';
 import { Receivable } from '../../src/modules/projects/receivable.entity';
 import { Payment } from '../../src/modules/projects/payment.entity';
-import { Tier } from '../../src/modules/policy/tier.entity';
+import { Tier } from '../../src/modules/tiers/tier.entity';
 import { ImportAnnex } from '../../src/common/enums';
 import { writeMonthlyWorkbook } from '../../src/modules/reports/monthly-workbook';
 import { ARCHIVE } from '../../importers/annexes';

@@ -24,7 +24,7 @@ import { ARCHIVE } from '../../importers/annexes';
 import { importAnnex } from '../../importers/load/importer';
 import { openWorkbook } from '../../importers/read/open';
 import { AnnexParser } from '../../importers/read/parser';
-import { DEFAULT_MANAGEMENT_LEVELS, DEFAULT_TIERS } from '../../src/modules/policy/defaults';
+import { DEFAULT_MANAGEMENT_LEVELS, DEFAULT_TIERS } from '../../src/db/default-policy';
 
 const HEADER = ['序号', '客户编号', '单位名称', '统一社会信用代码', '建档日期', '单位性质', '行业类别', '规模', '信誉', '资产状况（万元）', '地址', '邮编', '电话', '邮箱', '客户级别', '推荐单位', '客户经理', '后续合同成交额（万元）', '年合作销售额（万元）'];
 const UNITS = ['华北分公司', '华东分公司', '华南分公司', '西南分公司'];

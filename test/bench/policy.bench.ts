@@ -15,8 +15,8 @@ import { bulkInsert } from '../../src/db/bulk';
 import { systemContext } from '../../src/common/context';
 import { Account } from '../../src/modules/accounts/account.entity';
 import { Activity } from '../../src/modules/activities/activity.entity';
-import { Assignment } from '../../src/modules/policy/assignment.entity';
-import { Tier } from '../../src/modules/policy/tier.entity';
+import { Assignment } from '../../src/modules/ownership/assignment.entity';
+import { Tier } from '../../src/modules/tiers/tier.entity';
 import { Random } from '../../seeds/demo/random';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db';
 

@@ -106,21 +106,22 @@ describeEachDb('annex import', (t) => {
     expect(audit.fields).toBe('annualSalesFen');
   });
 
-  it('never changes an existing account\'s tier or status from a file: they go through the committee (warning, row still imported)', async () => {
+  it('refuses a row that changes an existing account\'s decided tier, as the API does: that is a tier review the committee approves', async () => {
     const changed = archiveRows.map((r) => [...r]);
     changed[0][5] = '一般客户'; // KA0001 is 战略
     changed[0][9] = 3300; // and its sales changed
     const before = await account('KA0001');
     const { report } = await run(ARCHIVE, await archive(changed));
-    expect(report.errors).toEqual([]);
-    // KA0001's sales, and KA0002's back to 900 (the previous test set 950).
-    expect(report.rows).toMatchObject({ updated: 2 });
+    expect(report.errors).toEqual([expect.objectContaining({ sheet: '档案', row: 4, cell: 'F4', column: '客户级别', value: '一般客户', code: 'INVALID_STATE' })]);
+    expect(report.errors[0].message).toMatch(/tier review/);
     const after = await account('KA0001');
     expect(after.tier_id).toBe(before.tier_id);
-    expect(Number(after.annual_sales_fen)).toBe(33_000_000 * 100);
-    const w = report.warnings.find((x) => x.code === 'TIER_NEEDS_REVIEW');
-    expect(w).toMatchObject({ sheet: '档案', row: 4, cell: 'F4', column: '客户级别', value: '一般客户' });
-    expect(w?.message).toMatch(/tier review/);
+    expect(Number(after.annual_sales_fen)).toBe(Number(before.annual_sales_fen));
+    // Without the tier change the same row imports (its sales are an ordinary field).
+    changed[0][5] = archiveRows[0][5];
+    const again = await run(ARCHIVE, await archive(changed));
+    expect(again.report.errors).toEqual([]);
+    expect(Number((await account('KA0001')).annual_sales_fen)).toBe(33_000_000 * 100);
   });
 
   it('atomic mode writes nothing when a row is rejected; skip-invalid writes the valid rows', async () => {

@@ -1,7 +1,7 @@
 import { pendingSchemaChanges } from '../../src/db/migrations';
-import { Tier } from '../../src/modules/policy/tier.entity';
-import { CadenceRule } from '../../src/modules/policy/cadence-rule.entity';
-import { ManagementLevel } from '../../src/modules/policy/management-level.entity';
+import { Tier } from '../../src/modules/tiers/tier.entity';
+import { CadenceRule } from '../../src/modules/cadence/cadence-rule.entity';
+import { ManagementLevel } from '../../src/modules/tiers/management-level.entity';
 import { describeEachDb } from '../support/db';
 
 describeEachDb('migrations', (t) => {

@@ -1,7 +1,7 @@
 import { ActivityType, AccountStatus } from '../../src/common/enums';
 import type { Account } from '../../src/modules/accounts/account.entity';
-import { CadenceStatus } from '../../src/modules/policy/policy-enums';
-import type { ComplianceItem } from '../../src/modules/policy/cadence.service';
+import { CadenceStatus } from '../../src/modules/cadence/cadence-status';
+import type { ComplianceItem } from '../../src/modules/cadence/cadence.service';
 import { describeEachDb } from '../support/db';
 import { countQueries } from '../support/query-count';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld } from '../support/policy-world';

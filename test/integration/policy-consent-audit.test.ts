@@ -140,6 +140,12 @@ describeEachDb('consent to personal information, and the audit trail', (t) => {
         'mutation { startTierReview(period: "2026H1") { proposed } }',
         'mutation { proposeYearEndDecisions(year: 2025) { proposed } }',
         `mutation { confirmYearEndDecision(input: { accountId: "${id}", year: 2025 }) { id } }`,
+        `mutation { reviseYearEndDecision(input: { accountId: "${id}", year: 2025, decision: MAINTAIN, note: "x" }) { id } }`,
+        `mutation { proposeManagementLevelChange(input: { accountId: "${id}", toLevel: "公司级", reason: "x" }) { id } }`,
+        'mutation { approveManagementLevelReview(id: "1") { id } }',
+        'mutation { rejectManagementLevelReview(id: "1", note: "x") { id } }',
+        'mutation { withdrawManagementLevelReview(id: "1") { id } }',
+        'mutation { startManagementLevelReview(period: "2026H1") { proposed } }',
         `mutation { recordContactConsent(input: { contactId: "${contactId}", source: "x" }) { id } }`,
         `mutation { withdrawContactConsent(contactId: "${contactId}") { id } }`,
       ];

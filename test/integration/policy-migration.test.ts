@@ -1,8 +1,8 @@
 import { AssignmentReason } from '../../src/common/enums';
-import { Assignment } from '../../src/modules/policy/assignment.entity';
-import { PolicyLock } from '../../src/modules/policy/policy-lock.entity';
-import { YearEndRule } from '../../src/modules/policy/year-end-rule.entity';
-import { ManagementLevel } from '../../src/modules/policy/management-level.entity';
+import { Assignment } from '../../src/modules/ownership/assignment.entity';
+import { PolicyLock } from '../../src/db/policy-lock';
+import { YearEndRule } from '../../src/modules/year-end/year-end-rule.entity';
+import { ManagementLevel } from '../../src/modules/tiers/management-level.entity';
 import { pendingSchemaChanges } from '../../src/db/migrations';
 import { describeEachDb } from '../support/db';
 
@@ -27,7 +27,7 @@ describeEachDb('policy migrations on a database that already has accounts', (t) 
     expect(assignments.map((a) => [a.unitId, a.fromDate, a.reason, a.toDate])).toEqual([[unit.id, '2023-05-06', AssignmentReason.INITIAL, null]]);
     expect(await ds.getRepository(Assignment).count()).toBe(1);
     expect(await ds.getRepository(YearEndRule).count()).toBe(5);
-    expect((await ds.getRepository(PolicyLock).find()).map((l) => l.name).sort()).toEqual(['ownership', 'tier-review', 'year-end']);
+    expect((await ds.getRepository(PolicyLock).find()).map((l) => l.name).sort()).toEqual(['level-review', 'ownership', 'tier-review', 'year-end']);
     expect((await ds.getRepository(ManagementLevel).find()).every((l) => l.active)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { openDataSource } from '../../src/db/data-source';
 import { createServices } from '../../src/services';
 import { startTestServer } from '../support/graphql-client';
 import { Account } from '../../src/modules/accounts/account.entity';
-import { Assignment } from '../../src/modules/policy/assignment.entity';
+import { Assignment } from '../../src/modules/ownership/assignment.entity';
 import { describeEachDb } from '../support/db';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld, type Who } from '../support/policy-world';
 import { GqlClient } from '../support/graphql-client';
@@ -225,19 +225,18 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
       expect(d.addCrossRegionUnit).toMatchObject({ isPrimary: false, reason: 'CROSS_REGION', unit: { name: '华北分公司' } });
       expect(errorOf(await w.gql('committee').request(add, { input: addInput }))).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.ALREADY_EXISTS });
       expect(errorOf(await w.gql('committee').request(add, { input: { ...addInput, unitId: String(w.units.hd.id), managerId: null } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'unitId' });
-      // The owner stays; the second unit may now work on it (imports from it are accepted).
+      // The owner stays; the second unit's manager may now work on the account, another unit's may not.
       const after = await t().services.accounts.get(w.system, big.id);
       expect(after.ownerUnitId).toBe(w.units.hd.id);
-      await expect(t().services.ownership.assertMayOwn(w.system, after, w.units.hb.id)).resolves.toBeUndefined();
-      await expect(t().services.ownership.assertMayOwn(w.system, after, w.units.hn.id)).rejects.toMatchObject({ code: ErrorCode.OWNERSHIP_CONFLICT });
       const updated = await t().services.accounts.update(w.as('hbManager'), big.id, { mainProducts: '电梯导轨' });
       expect(updated.mainProducts).toBe('电梯导轨');
+      await expect(t().services.accounts.update(w.as('hnManager'), big.id, { mainProducts: '别的' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
       const end = await w.gql('committee').data<{ endCrossRegionUnit: { toDate: string } }>(
         'mutation($id: ID!) { endCrossRegionUnit(assignmentId: $id, note: "项目结束", effectiveOn: "2026-05-01") { toDate } }',
         { id: d.addCrossRegionUnit.id },
       );
       expect(end.endCrossRegionUnit.toDate).toBe('2026-05-01');
-      await expect(t().services.ownership.assertMayOwn(w.system, after, w.units.hb.id)).rejects.toMatchObject({ code: ErrorCode.OWNERSHIP_CONFLICT });
+      await expect(t().services.accounts.update(w.as('hbManager'), big.id, { mainProducts: '电梯导轨2' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
       const list = await w.gql('analyst').data<{ assignments: { totalCount: number; nodes: { reason: string; toDate: string | null }[] } }>(
         'query($a: ID) { assignments(first: 10, filter: { accountId: $a }) { totalCount nodes { reason toDate } } }',
         { a: String(big.id) },
@@ -308,19 +307,10 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
         { code: 'BULK3', name: '批量导入三', nameKey: '批量导入三', status: AccountStatus.TERMINATED, ownerUnitId: w.units.hb.id, version: 1 },
       ]);
       const ids = (await ds.getRepository(Account).findBy({ code: In(['BULK1', 'BULK2', 'BULK3']) })).map((a) => a.id);
-      expect(await services.ownership.openInitialAssignments(w.system, ids)).toBe(1);
-      expect(await services.ownership.openInitialAssignments(w.system, ids)).toBe(0);
+      expect(await services.ownershipStore.openInitialAssignments(w.system, ids)).toBe(1);
+      expect(await services.ownershipStore.openInitialAssignments(w.system, ids)).toBe(0);
       const rows = await ds.getRepository(Assignment).findBy({ accountId: In(ids) });
       expect(rows.map((a) => [a.unitId, a.managerId, a.fromDate, a.reason])).toEqual([[w.units.hb.id, w.users.hbManager.id, '2022-02-02', AssignmentReason.INITIAL]]);
-    });
-
-    it('exposes assertMayOwn for importers: a file from one unit cannot take another unit\'s account', async () => {
-      const { services } = t();
-      const a = await ownedAccount(services, w, w.units.hd, w.users.hdManager);
-      await expect(services.ownership.assertMayOwn(w.system, a, w.units.hd.id)).resolves.toBeUndefined();
-      const e = await services.ownership.assertMayOwn(w.system, a, w.units.hn.id).catch((x: unknown) => x);
-      expect(e).toMatchObject({ code: ErrorCode.OWNERSHIP_CONFLICT, details: { field: 'ownerUnitId' } });
-      expect((e as Error).message).toContain('华东分公司');
     });
   });
 

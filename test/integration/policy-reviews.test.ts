@@ -1,8 +1,8 @@
 import { ReviewStatus } from '../../src/common/enums';
 import { ErrorCode } from '../../src/common/errors';
 import type { Account } from '../../src/modules/accounts/account.entity';
-import { Tier } from '../../src/modules/policy/tier.entity';
-import { TierReview } from '../../src/modules/policy/tier-review.entity';
+import { Tier } from '../../src/modules/tiers/tier.entity';
+import { TierReview } from '../../src/modules/reviews/tier-review.entity';
 import { describeEachDb } from '../support/db';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld } from '../support/policy-world';
 

@@ -1,6 +1,6 @@
 import { AccountStatus } from '../../src/common/enums';
 import { ErrorCode } from '../../src/common/errors';
-import { Tier } from '../../src/modules/policy/tier.entity';
+import { Tier } from '../../src/modules/tiers/tier.entity';
 import { describeEachDb } from '../support/db';
 import { countQueries } from '../support/query-count';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld } from '../support/policy-world';

@@ -1,10 +1,10 @@
 import { AccountStatus, ActivityType, ReviewStatus, YearEndDecision } from '../../src/common/enums';
 import { ErrorCode } from '../../src/common/errors';
 import type { Account } from '../../src/modules/accounts/account.entity';
-import { Assignment } from '../../src/modules/policy/assignment.entity';
+import { Assignment } from '../../src/modules/ownership/assignment.entity';
 import { CreditEvaluation } from '../../src/modules/credit/credit-evaluation.entity';
-import { TierReview } from '../../src/modules/policy/tier-review.entity';
-import { YearEndRule } from '../../src/modules/policy/year-end-rule.entity';
+import { TierReview } from '../../src/modules/reviews/tier-review.entity';
+import { YearEndRule } from '../../src/modules/year-end/year-end-rule.entity';
 import { describeEachDb } from '../support/db';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld } from '../support/policy-world';
 

@@ -24,6 +24,8 @@ export interface PolicyWorld {
   as(who: Who): RequestContext;
   /** A GraphQL client over HTTP with that user's API key. */
   gql(who: Who): GqlClient;
+  /** That user's API key (for the HTTP routes). */
+  key(who: Who): string;
   anonymous: GqlClient;
   server: RunningServer;
   system: RequestContext;
@@ -63,6 +65,7 @@ export async function createPolicyWorld(services: Services): Promise<PolicyWorld
       origin: 'test',
     }),
     gql: (who) => client.as(keys[who]),
+    key: (who) => keys[who],
     anonymous: client,
     server,
     system,

@@ -12,7 +12,7 @@ import { parseAmountCell, parseDateCell } from '../../importers/read/coerce';
 import { DateSerial } from '../../importers/read/source';
 import { isDateFormat } from '../../importers/read/xlsx';
 import type { IssueData } from '../../importers/read/issues';
-import { DEFAULT_MANAGEMENT_LEVELS, DEFAULT_TIERS } from '../../src/modules/policy/defaults';
+import { DEFAULT_MANAGEMENT_LEVELS, DEFAULT_TIERS } from '../../src/db/default-policy';
 import { exceljsWorkbook, handXlsx, tmpFile } from '../support/workbooks';
 
 async function parse(spec: AnnexSpec, file: string) {

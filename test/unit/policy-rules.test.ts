@@ -1,12 +1,12 @@
 import { addMonths } from '../../src/common/dates';
 import { CreditRating, YearEndDecision } from '../../src/common/enums';
-import { dueSoonUpTo, overdueBefore } from '../../src/modules/policy/cadence.service';
-import { suggestLevel, suggestTier, type AccountFigures } from '../../src/modules/policy/tier.service';
-import { parsePeriod } from '../../src/modules/policy/tier-review.service';
-import { ruleMatches } from '../../src/modules/policy/year-end.service';
-import { Tier } from '../../src/modules/policy/tier.entity';
-import { ManagementLevel } from '../../src/modules/policy/management-level.entity';
-import { YearEndRule } from '../../src/modules/policy/year-end-rule.entity';
+import { dueSoonUpTo, overdueBefore } from '../../src/modules/cadence/cadence.service';
+import { suggestLevel, suggestTier, type AccountFigures } from '../../src/modules/tiers/tier.service';
+import { parsePeriod } from '../../src/modules/reviews/tier-review.service';
+import { ruleMatches } from '../../src/modules/year-end/year-end.service';
+import { Tier } from '../../src/modules/tiers/tier.entity';
+import { ManagementLevel } from '../../src/modules/tiers/management-level.entity';
+import { YearEndRule } from '../../src/modules/year-end/year-end-rule.entity';
 
 const 万 = 10_000 * 100; // in 分
 

@@ -6,5 +6,6 @@ import { PolicyRules1795407374459 } from './1795407374459-PolicyRules';
 import { PolicyRuleDefaults1795407374460 } from './1795407374460-PolicyRuleDefaults';
 import { SafetyHardening1795500000000 } from './1795500000000-SafetyHardening';
 import { AuditAppendOnly1795600000000 } from './1795600000000-AuditAppendOnly';
+import { ManagementLevelGovernance1796521065620 } from './1796521065620-ManagementLevelGovernance';
 
-export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Init1763870000000, DefaultPolicy1763870000001, PolicyRules1795407374459, PolicyRuleDefaults1795407374460, SafetyHardening1795500000000, AuditAppendOnly1795600000000];
+export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Init1763870000000, DefaultPolicy1763870000001, PolicyRules1795407374459, PolicyRuleDefaults1795407374460, SafetyHardening1795500000000, AuditAppendOnly1795600000000, ManagementLevelGovernance1796521065620];

@@ -4,8 +4,8 @@ import { DateColumn, MoneyColumn, VersionedRecord } from '../../db/columns';
 import { AccountStatus, CompanyScale, OwnershipType, RecordSource, Reputation } from '../../common/enums';
 import { LocalDateScalar } from '../../common/scalars';
 import { fenToYuan } from '../../common/money';
-import { Tier } from '../policy/tier.entity';
-import { ManagementLevel } from '../policy/management-level.entity';
+import { Tier } from '../tiers/tier.entity';
+import { ManagementLevel } from '../tiers/management-level.entity';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 

@@ -33,6 +33,9 @@ export class AccountFilterInput implements AccountFilter {
   @Field(() => [String], { nullable: true, description: '客户级别（编码、名称或别名，如 STRATEGIC、战略客户、重要级）/ tiers by code, name or alias' })
   tierCodes?: string[] | null;
 
+  @Field(() => [String], { nullable: true, description: '管理层级（编码、名称或别名，如 公司级）/ management levels (code, name or alias)' })
+  managementLevels?: string[] | null;
+
   @Field(() => [AccountStatus], { nullable: true, description: '状态 / statuses' })
   statuses?: AccountStatus[] | null;
 

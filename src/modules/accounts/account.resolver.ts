@@ -5,8 +5,8 @@ import { DELETE_VERSION_DESCRIPTION, VERSION_DESCRIPTION, nullIfNotFound } from 
 import { toId } from '../../common/ids';
 import { ConnectionType, PageArgsType } from '../../common/pagination';
 import type { GraphQLContext } from '../../http/graphql-context';
-import { Tier } from '../policy/tier.entity';
-import { ManagementLevel } from '../policy/management-level.entity';
+import { Tier } from '../tiers/tier.entity';
+import { ManagementLevel } from '../tiers/management-level.entity';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 import { Contact } from '../contacts/contact.entity';

@@ -1,4 +1,4 @@
-import { In, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import {
@@ -12,14 +12,22 @@ import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
-import { changedValues } from '../../db/versioned';
+import { assertVersion, updateVersioned } from '../../db/versioned';
 import { ListQuery, type Filterable } from '../../db/list-query';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
-import { TierService } from '../policy/tier.service';
-import type { Tier } from '../policy/tier.entity';
-import type { ManagementLevel } from '../policy/management-level.entity';
-import type { OwnershipService } from '../policy/ownership.service';
+import { TierService } from '../tiers/tier.service';
+import type { Tier } from '../tiers/tier.entity';
+import type { ManagementLevel } from '../tiers/management-level.entity';
+import type { OwnershipStore } from '../ownership/ownership.store';
+import { Assignment } from '../ownership/assignment.entity';
+import { LIVE_STATUSES, refuseDuplicate } from '../ownership/ownership.rules';
+import { assertAuthenticated } from '../auth/access.rules';
+import { acquirePolicyLock } from '../../db/policy-lock';
+import { pick } from '../../common/objects';
+import { today } from '../../common/dates';
+import { Role } from '../../common/enums';
+import { changedAccountFields, decideAccountCreate, decideAccountUpdate } from './account.rules';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 import { Project } from '../projects/project.entity';
@@ -67,6 +75,8 @@ export interface AccountFilter {
   codes?: string[] | null;
   /** Tier codes, names or aliases (`STRATEGIC`, `战略客户`, `重要级`…). */
   tierCodes?: string[] | null;
+  /** Management levels: codes, names or aliases (`公司级`, `BRANCH`…). */
+  managementLevels?: string[] | null;
   statuses?: (AccountStatus | string)[] | null;
   /** Owning (recommending) units. */
   unitIds?: Id[] | null;
@@ -90,6 +100,7 @@ export interface ResolvedAccountFilter {
   ids?: number[];
   codes?: string[];
   tierIds?: number[];
+  managementLevelIds?: number[];
   statuses?: AccountStatus[];
   unitIds?: number[];
   managerIds?: number[];
@@ -146,8 +157,8 @@ export class AccountService {
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
     private readonly access: AccessService,
-    /** 谁开发、谁优先: ownership, status and tier rules every create and update goes through. */
-    private readonly ownership: OwnershipService,
+    /** 谁开发、谁优先: duplicates, manager and unit, the recommendation or first assignment of a new account. */
+    private readonly ownership: OwnershipStore,
   ) {}
 
   async get(ctx: RequestContext, id: number): Promise<Account> {
@@ -191,6 +202,7 @@ export class AccountService {
       hasParent: f.hasParent ?? undefined,
       updatedSince: f.updatedSince ?? undefined,
     };
+    if (f.managementLevels) out.managementLevelIds = await Promise.all(f.managementLevels.map(async (c) => (await this.tiers.resolveManagementLevel(c, 'filter.managementLevels')).id));
     if (f.tierCodes) out.tierIds = await Promise.all(f.tierCodes.map(async (c) => (await this.tiers.resolve(c, 'filter.tierCodes')).id));
     const unitIds = toIds(f.unitIds, 'filter.unitIds');
     if (unitIds) out.unitIds = f.includeSubUnits ? await this.unitSubtrees(ctx, unitIds) : unitIds;
@@ -308,50 +320,76 @@ export class AccountService {
     return level;
   }
 
+  /**
+   * A new account, by the rules of {@link decideAccountCreate}: an ADMIN's as given, a MANAGER's as a
+   * recommendation (a CANDIDATE of its unit, itself as manager). Never a duplicate of a company
+   * another account already is (same credit code or normalised name).
+   */
   async create(ctx: RequestContext, input: AccountInput): Promise<Account> {
-    input = { ...input, ...this.access.assertCanCreateAccount(ctx, input) };
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const values = await this.normalize(tx, input, true);
+      Object.assign(values, decideAccountCreate(tx, values, !!cleanText(input.status as string | null | undefined)));
+      return this.insertNew(tx, values);
+    });
+  }
+
+  /**
+   * Inserts an account whose creation the rules allowed (a create, or a unit's recommendation), under
+   * the ownership lock: its manager belongs to its unit, it duplicates no company, its codes are free;
+   * then a candidate opens its recommendation (with `reason`), an owned live account its first assignment.
+   */
+  async insertNew(ctx: RequestContext, values: AccountValues, reason: string | null = null): Promise<Account> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
-      const values = await this.normalize(tx, input, true);
-      await this.ownership.beforeCreate(tx, input, values);
+      await acquirePolicyLock(em, 'ownership');
+      if (values.ownerUnitId != null && values.managerId != null) await this.ownership.assertManagerInUnit(tx, values.managerId, values.ownerUnitId, 'managerId');
+      await this.assertNoDuplicate(tx, values, null);
       await this.assertUnique(tx, values, null);
       const account = em.create(Account, { ...emptyAccount(), ...values });
       await em.save(account);
       await this.audit.record(tx, { action: 'account.create', entity: 'Account', entityId: account.id, after: { code: account.code, name: account.name } });
-      await this.ownership.afterCreate(tx, account);
+      if (account.status === AccountStatus.CANDIDATE) await this.ownership.openRecommendation(tx, account, null, reason);
+      else if (LIVE_STATUSES.includes(account.status) && account.ownerUnitId !== null) {
+        await this.ownership.openInitialAssignment(tx, account, account.ownerUnitId, account.managerId, account.registeredOn ?? today());
+      }
       return account;
     });
   }
 
   /**
    * Applies a patch (absent fields stay, null clears); with `expectedVersion`, refuses
-   * (VERSION_CONFLICT) when someone else saved first. Who may change which fields: {@link AccessService.assertCanUpdateAccount}.
+   * (VERSION_CONFLICT) when someone else saved first. Who may change which fields in which state:
+   * {@link decideAccountUpdate}, judged on what really changes.
    */
   async update(ctx: RequestContext, id: number, input: AccountInput, expectedVersion?: number | null): Promise<Account> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.get(tx, id);
-      await this.access.assertMayChangeAccount(tx, account);
-      if (expectedVersion != null && account.version !== expectedVersion) {
-        throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
-      }
+      assertAuthenticated(tx);
+      const manages = tx.actor.role === Role.MANAGER && (await this.access.manages(tx, account));
+      // Whether the caller may touch the account at all comes before anything about its values.
+      decideAccountUpdate(tx.actor, account, manages, [], {});
+      assertVersion(account, expectedVersion, `account ${account.code}`);
       const values = await this.normalize(tx, input, false);
-      // Judged on what really changes: a form sending back the unchanged manager is not a reassignment.
-      const changed = Object.keys(changedValues(account, values)).map((k) => INPUT_NAME_OF[k] ?? k).filter((k) => k !== 'source' && k !== 'nameKey');
-      await this.access.assertCanUpdateAccount(tx, account, changed);
+      const changed = changedAccountFields(account, values);
+      const moving = changed.includes('ownerUnitId') || changed.includes('managerId');
+      decideAccountUpdate(tx.actor, account, manages, changed, values, moving ? await this.ownership.unitNames(tx) : undefined);
+      const unitId = values.ownerUnitId !== undefined ? values.ownerUnitId : account.ownerUnitId;
+      const managerId = values.managerId !== undefined ? values.managerId : account.managerId;
+      if ((changed.includes('ownerUnitId') || changed.includes('managerId')) && unitId !== null && managerId !== null) {
+        await this.ownership.assertManagerInUnit(tx, managerId, unitId, 'managerId');
+      }
       if (values.parentId != null) await this.assertNoCycle(tx, id, values.parentId);
-      await this.ownership.beforeUpdate(tx, account, values);
+      if (changed.includes('name') || changed.includes('creditCode')) await this.assertNoDuplicate(tx, { ...account, ...values }, account.id);
       await this.assertUnique(tx, values, id);
-      const before = pick(account, Object.keys(values));
-      const res = await em
-        .createQueryBuilder()
-        .update(Account)
-        .set({ ...values, updatedAt: new Date() })
-        .where('id = :id AND version = :version', { id, version: account.version })
-        .execute();
-      if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed concurrently; reload and retry`, { field: 'version' });
-      await this.audit.record(tx, { action: 'account.update', entity: 'Account', entityId: id, fields: Object.keys(values), before, after: values });
-      await this.ownership.afterUpdate(tx, account, values);
+      await updateVersioned(em, Account, account, values, null, `account ${account.code}`);
+      await this.audit.record(tx, { action: 'account.update', entity: 'Account', entityId: id, fields: Object.keys(values), before: pick(account, Object.keys(values)), after: values });
+      // A first owner gets its INITIAL assignment; a manager filled in joins the open assignment.
+      if (changed.includes('ownerUnitId') && account.ownerUnitId === null && values.ownerUnitId != null && LIVE_STATUSES.includes(account.status)) {
+        await this.ownership.openInitialAssignment(tx, account, values.ownerUnitId, managerId, today());
+      } else if (changed.includes('managerId') && account.managerId === null && values.managerId != null) {
+        await em.update(Assignment, { accountId: account.id, isPrimary: true, toDate: IsNull(), managerId: IsNull() }, { managerId: values.managerId });
+      }
       return this.get(tx, id);
     });
   }
@@ -366,9 +404,7 @@ export class AccountService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.get(tx, id);
-      if (expectedVersion != null && account.version !== expectedVersion) {
-        throw new DomainError(ErrorCode.VERSION_CONFLICT, `account ${account.code} was changed by someone else (version ${account.version}, you had ${expectedVersion}); reload and retry`, { field: 'version' });
-      }
+      assertVersion(account, expectedVersion, `account ${account.code}`);
       const dependents: [string, number][] = [
         ['projects', await em.countBy(Project, { accountId: id })],
         ['receivables', await em.countBy(Receivable, { accountId: id })],
@@ -409,6 +445,14 @@ export class AccountService {
     }
   }
 
+  /** The company must not already be another account (same credit code or normalised name): see {@link refuseDuplicate}. */
+  private async assertNoDuplicate(ctx: RequestContext, values: AccountValues, selfId: number | null): Promise<void> {
+    const match = await this.ownership.findDuplicate(ctx, values.creditCode ?? null, values.nameKey as string, selfId);
+    if (!match) return;
+    const cross = (await this.ownership.crossRegionUnits(ctx, [match.account.id])).get(match.account.id) ?? [];
+    refuseDuplicate(match, values.ownerUnitId ?? null, cross, await this.ownership.unitNames(ctx));
+  }
+
   /** A group hierarchy must stay a tree. */
   private async assertNoCycle(ctx: RequestContext, id: number, parentId: number): Promise<void> {
     const em = managerFor(this.ds, ctx);
@@ -436,15 +480,6 @@ function labelIndex<T extends { code: string; name: string; aliases: string[] }>
   return idx;
 }
 
-/** Input field names of the columns whose input goes by another name (for access rules and messages). */
-const INPUT_NAME_OF: Record<string, string> = {
-  tierId: 'tierCode',
-  managementLevelId: 'managementLevel',
-  totalAssetsFen: 'totalAssets',
-  expectedContractValueFen: 'expectedContractValue',
-  annualSalesFen: 'annualSales',
-};
-
 /** 客户编号 are compared in upper case without spaces (Ｋ００１ = K001). */
 export function normalizeAccountCode(code: string): string {
   return code.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
@@ -457,6 +492,7 @@ export function applyAccountFilter(qb: Filterable, f: ResolvedAccountFilter): vo
     .in('id', f.ids)
     .in('code', f.codes)
     .in('tierId', f.tierIds)
+    .in('managementLevelId', f.managementLevelIds)
     .in('status', f.statuses)
     .in('ownerUnitId', f.unitIds)
     .in('managerId', f.managerIds)
@@ -476,8 +512,4 @@ export function emptyAccount(): AccountValues {
     managementLevelId: null, status: AccountStatus.ACTIVE, ownerUnitId: null, managerId: null, expectedContractValueFen: null,
     annualSalesFen: null, terminatedOn: null, source: RecordSource.MANUAL, notes: null,
   };
-}
-
-function pick(row: object, keys: string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.map((k) => [k, (row as Record<string, unknown>)[k]]));
 }

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
-import { ActivityTypes, IntelTags, RecordSource, Role, type ActivityType, type IntelTag } from '../../common/enums';
+import { ActivityTypes, IntelTags, RecordSource, type ActivityType, type IntelTag } from '../../common/enums';
 import { assertLocalDate } from '../../common/dates';
+import { assertNotFuture, type Clock } from '../../common/clock';
 import { toId, toIdOrNull, toIds, type Id } from '../../common/ids';
 import { yuanToFen } from '../../common/money';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
@@ -16,6 +17,7 @@ import { ListQuery } from '../../db/list-query';
 import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
+import { activityManager } from '../auth/access.rules';
 import { User } from '../org/user.entity';
 import { Project } from '../projects/project.entity';
 import { Payment } from '../projects/payment.entity';
@@ -88,12 +90,13 @@ export class ActivityService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
+    private readonly clock: Clock,
   ) {}
 
   normalize(input: ActivityInput): Partial<Activity> {
     const accountId = toId(input.accountId, 'accountId');
     if (!cleanText(input.occurredOn)) throw new DomainError(ErrorCode.REQUIRED, 'occurredOn: 日期 is required', { field: 'occurredOn' });
-    const occurredOn = assertLocalDate(input.occurredOn, 'occurredOn');
+    const occurredOn = assertNotFuture(this.clock, assertLocalDate(input.occurredOn, 'occurredOn'), 'occurredOn', 'an activity is logged once it took place (plan what is ahead as 下一步 nextAction)');
     if (!cleanText(input.type)) throw new DomainError(ErrorCode.REQUIRED, 'type: 类型 is required', { field: 'type' });
     const type = ActivityTypes.parse(input.type, 'type');
     const subject = cleanText(input.subject);
@@ -154,8 +157,7 @@ export class ActivityService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.access.accountForWrite(tx, input.accountId, 'accountId', 'log activities of this account');
-      // A manager logs its own visits unless it says otherwise.
-      const managerId = input.managerId === undefined && ctx.actor.role === Role.MANAGER ? ctx.actor.userId : input.managerId;
+      const managerId = activityManager(ctx.actor, input.managerId === undefined ? undefined : toIdOrNull(input.managerId, 'managerId'));
       const values = this.normalize({ ...input, accountId: account.id, managerId });
       await this.checkLinks(tx, values, null);
       const activity = em.create(Activity, values);

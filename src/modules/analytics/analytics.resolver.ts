@@ -8,7 +8,7 @@ import { Account } from '../accounts/account.entity';
 import { AccountFilterInput } from '../accounts/account.inputs';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
-import { Tier } from '../policy/tier.entity';
+import { Tier } from '../tiers/tier.entity';
 import {
   AccountStatsDimension, ActivityStatsDimension, ProjectStatsDimension,
   type AccountStatsRow, type ActivityStatsRow, type ProjectStatsRow, type StatsKey,

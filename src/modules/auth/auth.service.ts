@@ -181,6 +181,18 @@ export class AuthService {
    * KAM_TOKEN_TTL later. With the client's address (`origin`), failures are counted per address and an
    * address over the limit is refused with LOGIN_RATE_LIMITED.
    */
+  /**
+   * The actor a trusted local operator acts as (`kam import --as LOGIN`): the user's own role and unit,
+   * so every rule applies as if that user had sent the request. NOT_FOUND for an unknown login,
+   * FORBIDDEN for a deactivated user.
+   */
+  async actorForLogin(login: string): Promise<Actor> {
+    const user = await this.ds.getRepository(User).findOneBy({ login: login.trim() });
+    if (!user) throw new DomainError(ErrorCode.NOT_FOUND, `--as: no user has the login "${login}"`, { field: 'as' });
+    if (!user.active) throw new DomainError(ErrorCode.FORBIDDEN, `--as: user ${login} is deactivated`, { field: 'as' });
+    return actorOf(user);
+  }
+
   async authenticate(authorization: string | undefined, origin?: string): Promise<Actor | null> {
     if (!authorization) return null;
     if (origin === undefined || !this.throttle) return this.verifyCredential(authorization);

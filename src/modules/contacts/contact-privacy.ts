@@ -20,7 +20,7 @@ import { KeyRing, keyRingFor } from '../../common/field-crypto';
 import { maskMobile } from '../../common/validation';
 import type { Account } from '../accounts/account.entity';
 import { noteSensitiveRead } from '../audit/read-log';
-import { managesAccount } from '../auth/access.service';
+import { managesAccount } from '../auth/access.rules';
 import type { Contact } from './contact.entity';
 
 export const PRIVATE_CONTACT_FIELDS = ['mobile', 'familyInfo', 'homeAddress', 'hobbies'] as const;

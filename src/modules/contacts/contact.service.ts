@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { Closenesses, ContactRoles, Genders, RecordSource, type ContactRole } from '../../common/enums';
-import { assertLocalDate } from '../../common/dates';
+import { assertLocalDate, toLocalDate } from '../../common/dates';
+import { assertNotFuture, type Clock } from '../../common/clock';
 import { toId, toIds, type Id } from '../../common/ids';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { cleanText, nameKey } from '../../common/text';
@@ -77,6 +78,7 @@ export class ContactService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
+    private readonly clock: Clock,
   ) {}
 
   list(ctx: RequestContext, filter: ContactFilter | null | undefined, page: PageArgs, order?: SortOrder<ContactSortField> | null, columns?: readonly string[]): Promise<Connection<Contact>> {
@@ -103,6 +105,7 @@ export class ContactService {
     const name = cleanText(input.name);
     if (!name) throw new DomainError(ErrorCode.REQUIRED, 'name: 姓名 is required', { field: 'name' });
     const consent = input.consentAt ?? null;
+    if (consent) assertConsentNotFuture(this.clock, consent);
     for (const f of SENSITIVE_CONTACT_FIELDS) {
       if (cleanText(input[f]) && !consent) {
         throw new DomainError(ErrorCode.CONSENT_REQUIRED, `${f}: personal information is stored only with a consent record (consentAt, consentSource)`, { field: f });
@@ -184,6 +187,12 @@ export class ContactService {
     });
     await bulkInsert(managerFor(this.ds, ctx), Contact, rows);
   }
+}
+
+/** A consent is recorded once given: its time cannot lie ahead (DATE_IN_FUTURE), through any door. */
+export function assertConsentNotFuture(clock: Clock, consentAt: Date): void {
+  if (Number.isNaN(consentAt.getTime())) throw new DomainError(ErrorCode.INVALID_DATE, 'consentAt: not a date-time', { field: 'consentAt' });
+  assertNotFuture(clock, toLocalDate(consentAt), 'consentAt', 'consent is recorded once it was given');
 }
 
 /** An erased person stays erased: an update may change business fields, never bring personal data back. */

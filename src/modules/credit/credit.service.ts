@@ -1,7 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
-import { CreditRatings, YearEndDecisions, type CreditRating, type YearEndDecision } from '../../common/enums';
+import { CreditRatings, Role, YearEndDecisions, type CreditRating, type YearEndDecision } from '../../common/enums';
+import { assertYearNotFuture, type Clock } from '../../common/clock';
+import { assertAuthenticated } from '../auth/access.rules';
+import { Account } from '../accounts/account.entity';
+import { decideEvaluationDelete, decideEvaluationWrite } from './credit.rules';
 import { toId, toIds, type Id } from '../../common/ids';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { cleanText } from '../../common/text';
@@ -9,7 +13,7 @@ import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction'
 import { bulkInsert } from '../../db/bulk';
 import { Where } from '../../db/filters';
 import { ListQuery } from '../../db/list-query';
-import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
+import { changedValues, deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
 import { CreditEvaluation } from './credit-evaluation.entity';
@@ -63,6 +67,7 @@ export class CreditService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
+    private readonly clock: Clock,
   ) {}
 
   async get(ctx: RequestContext, id: Id): Promise<CreditEvaluation> {
@@ -84,8 +89,9 @@ export class CreditService {
   async create(ctx: RequestContext, input: CreditEvaluationInput): Promise<CreditEvaluation> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
-      const account = await this.access.accountForWrite(tx, input.accountId, 'accountId', 'evaluate this account');
+      const account = await this.accountFor(tx, input.accountId);
       const values = this.normalize({ ...input, accountId: account.id });
+      decideEvaluationWrite(tx.actor, account, await this.manages(tx, account), null, Object.keys(values).filter((k) => values[k as keyof CreditEvaluation] != null));
       await this.assertFreeYear(tx, account.id, values.year as number, null);
       const row = em.create(CreditEvaluation, values);
       await em.save(row);
@@ -97,8 +103,11 @@ export class CreditService {
   async update(ctx: RequestContext, id: Id, patch: CreditEvaluationPatch, expectedVersion?: number | null): Promise<CreditEvaluation> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const row = await this.get(tx, id);
-      await this.access.accountForWrite(tx, row.accountId, 'accountId', 'change evaluations of this account');
+      const account = await this.accountFor(tx, row.accountId);
+      const manages = await this.manages(tx, account);
+      decideEvaluationWrite(tx.actor, account, manages, row, []);
       const values = this.normalize(mergePatch(creditInput(row), patch));
+      decideEvaluationWrite(tx.actor, account, manages, row, Object.keys(changedValues(row, values)));
       if (values.year !== row.year) await this.assertFreeYear(tx, row.accountId, values.year as number, row.id);
       await updateVersioned(managerFor(this.ds, tx), CreditEvaluation, row, values, expectedVersion, `the ${row.year} evaluation`);
       await this.audit.record(tx, { action: 'credit.update', entity: 'CreditEvaluation', entityId: row.id, fields: patchFields(patch) });
@@ -109,11 +118,23 @@ export class CreditService {
   async delete(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<CreditEvaluation> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const row = await this.get(tx, id);
-      await this.access.accountForWrite(tx, row.accountId, 'accountId', 'delete evaluations of this account');
+      const account = await this.accountFor(tx, row.accountId);
+      decideEvaluationDelete(tx.actor, account, await this.manages(tx, account), row);
       await deleteVersioned(managerFor(this.ds, tx), CreditEvaluation, row, expectedVersion, `the ${row.year} evaluation`);
       await this.audit.record(tx, { action: 'credit.delete', entity: 'CreditEvaluation', entityId: row.id, before: { accountId: row.accountId, year: row.year } });
       return row;
     });
+  }
+
+  private async accountFor(ctx: RequestContext, accountId: Id): Promise<Account> {
+    assertAuthenticated(ctx);
+    return findByIdOrFail(this.ds, ctx, Account, toId(accountId, 'accountId')).catch((e: unknown) => {
+      throw e instanceof DomainError && e.code === ErrorCode.NOT_FOUND ? new DomainError(ErrorCode.NOT_FOUND, `accountId: account ${String(accountId)} not found`, { field: 'accountId' }) : e;
+    });
+  }
+
+  private async manages(ctx: RequestContext, account: Account): Promise<boolean> {
+    return ctx.actor.role === Role.MANAGER && this.access.manages(ctx, account);
   }
 
   private async assertFreeYear(ctx: RequestContext, accountId: number, year: number, selfId: number | null): Promise<void> {
@@ -128,6 +149,7 @@ export class CreditService {
     if (!Number.isInteger(input.year) || input.year < 1990 || input.year > 2100) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `year: ${input.year} is not a year`, { field: 'year' });
     }
+    assertYearNotFuture(this.clock, input.year, 'year');
     if (input.score != null && (!(input.score >= 0 && input.score <= 100) || Math.abs(Math.round(input.score * 100) - input.score * 100) > 1e-6)) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `score: ${input.score} must be between 0 and 100 with at most two decimals`, { field: 'score' });
     }

@@ -15,7 +15,7 @@ import { AccessService } from '../auth/access.service';
 import { Account } from '../accounts/account.entity';
 import { Project } from '../projects/project.entity';
 import { Activity } from '../activities/activity.entity';
-import { Assignment } from '../policy/assignment.entity';
+import { Assignment } from '../ownership/assignment.entity';
 import { OrgUnit } from './org-unit.entity';
 import { User } from './user.entity';
 import { hashPassword } from '../auth/password';

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { ProjectStatuses, RecordSource, type ProjectStatus } from '../../common/enums';
 import { assertLocalDate } from '../../common/dates';
+import { assertNotFuture, type Clock } from '../../common/clock';
 import { toId, toIdOrNull, toIds, type Id } from '../../common/ids';
 import { yuanToFen } from '../../common/money';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
@@ -152,6 +153,7 @@ export class ProjectService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
+    private readonly clock: Clock,
   ) {}
 
   normalizeProject(input: ProjectInput): Partial<Project> {
@@ -198,7 +200,7 @@ export class ProjectService {
     return {
       accountId: toId(input.accountId, 'accountId'),
       projectId: toIdOrNull(input.projectId, 'projectId'),
-      receivedOn: assertLocalDate(input.receivedOn, 'receivedOn'),
+      receivedOn: assertNotFuture(this.clock, assertLocalDate(input.receivedOn, 'receivedOn'), 'receivedOn', 'money is recorded once received (plan it as a receivable)'),
       amountFen: positiveFen(input.amount, 'amount'),
       method: cleanText(input.method),
       reference: cleanText(input.reference),

@@ -35,8 +35,8 @@ import { Contact } from '../contacts/contact.entity';
 import { CreditEvaluation } from '../credit/credit-evaluation.entity';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
-import type { CadenceService } from '../policy/cadence.service';
-import type { TierService } from '../policy/tier.service';
+import type { CadenceService } from '../cadence/cadence.service';
+import type { TierService } from '../tiers/tier.service';
 import { reportPeriod, type ReportPeriod } from './report-month';
 import { writeMonthlyWorkbook } from './monthly-workbook';
 

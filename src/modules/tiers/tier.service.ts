@@ -1,5 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { AccountStatus, OrgUnitKind, OrgUnitKinds } from '../../common/enums';
 import type { RequestContext } from '../../common/context';
+import { Account } from '../accounts/account.entity';
+import { OrgUnit } from '../org/org-unit.entity';
+import { leadUnitOf } from './management-level.rules';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 
 import { yuanToFen } from '../../common/money';
@@ -8,7 +12,9 @@ import { inTransaction, managerFor } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import { Tier } from './tier.entity';
 import { ManagementLevel } from './management-level.entity';
-import { pick, requireRole, updateVersioned } from './policy-support';
+import { pick } from '../../common/objects';
+import { assertRole } from '../auth/access.rules';
+import { updateVersioned } from '../../db/versioned';
 
 /** Tier fields as an ADMIN gives them; money in 元. Absent fields are left alone on update. */
 export interface TierInput {
@@ -32,7 +38,17 @@ export interface ManagementLevelInput {
   /** Follow-up contract value threshold in 元; null = never suggested. */
   minExpectedContractValue?: number | null;
   sumOverGroup?: boolean | null;
+  /** The kind of unit that leads accounts of the level (COMPANY = the head office, BRANCH = their branch). */
+  leadUnitKind?: OrgUnitKind | string | null;
   active?: boolean | null;
+}
+
+/** One account of the published management-level list. */
+export interface ManagementLevelListItem {
+  level: ManagementLevel;
+  account: Account;
+  /** The unit that leads it (see leadUnitOf). */
+  leadUnitId: number | null;
 }
 
 /** An account's own figures and the sums over its whole group (the top-level parent and everything under it). */
@@ -85,6 +101,12 @@ export class TierService {
     return tier;
   }
 
+  async getManagementLevel(ctx: RequestContext, id: number): Promise<ManagementLevel> {
+    const level = await managerFor(this.ds, ctx).findOneBy(ManagementLevel, { id });
+    if (!level) throw notFound('ManagementLevel', id);
+    return level;
+  }
+
   /** The tier whose code, name or alias matches (`战略客户`, `重要级`, `KEY`…), or undefined. */
   async lookup(input: string): Promise<Tier | undefined> {
     return matchByLabel(await this.list(), input);
@@ -121,7 +143,7 @@ export class TierService {
   // ---------------------------------------------------------------- ADMIN: tiers and levels as data
 
   async createTier(ctx: RequestContext, input: TierInput): Promise<Tier> {
-    requireRole(ctx, [], 'createTier');
+    assertRole(ctx, [], 'createTier');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const values = normalizeTier(input, true);
@@ -135,7 +157,7 @@ export class TierService {
 
   /** Changes a tier (deactivate with `active: false`); with `expectedVersion`, refuses when someone else saved first. */
   async updateTier(ctx: RequestContext, id: number, input: TierInput, expectedVersion?: number | null): Promise<Tier> {
-    requireRole(ctx, [], 'updateTier');
+    assertRole(ctx, [], 'updateTier');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const tier = await this.get(tx, id);
@@ -148,7 +170,7 @@ export class TierService {
   }
 
   async createManagementLevel(ctx: RequestContext, input: ManagementLevelInput): Promise<ManagementLevel> {
-    requireRole(ctx, [], 'createManagementLevel');
+    assertRole(ctx, [], 'createManagementLevel');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const values = normalizeLevel(input, true);
@@ -161,7 +183,7 @@ export class TierService {
   }
 
   async updateManagementLevel(ctx: RequestContext, id: number, input: ManagementLevelInput, expectedVersion?: number | null): Promise<ManagementLevel> {
-    requireRole(ctx, [], 'updateManagementLevel');
+    assertRole(ctx, [], 'updateManagementLevel');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const level = await em.findOneBy(ManagementLevel, { id });
@@ -195,6 +217,29 @@ export class TierService {
       }
     }
     return out;
+  }
+
+  /**
+   * The published list of 公司级 / 分公司级 accounts (policy 004): every live account with a management
+   * level (of `levelLabels`, else every level), with the unit that leads it, by level rank then code.
+   */
+  async managementLevelList(ctx: RequestContext, levelLabels?: readonly string[] | null): Promise<ManagementLevelListItem[]> {
+    const em = managerFor(this.ds, ctx);
+    const levels = await this.listManagementLevels();
+    const wanted = levelLabels?.length ? await Promise.all(levelLabels.map((l) => this.resolveManagementLevel(l, 'levels'))) : levels;
+    if (wanted.length === 0) return [];
+    const accounts = await em.find(Account, {
+      where: { managementLevelId: In(wanted.map((l) => l.id)), status: In([AccountStatus.ACTIVE, AccountStatus.SUSPENDED]) },
+      order: { code: 'ASC' },
+    });
+    const units = new Map((await em.find(OrgUnit, { select: { id: true, parentId: true, kind: true } })).map((u) => [u.id, u]));
+    const byId = new Map(levels.map((l) => [l.id, l]));
+    return accounts
+      .map((account) => {
+        const level = byId.get(account.managementLevelId as number) as ManagementLevel;
+        return { level, account, leadUnitId: leadUnitOf(account.ownerUnitId, level.leadUnitKind, units) };
+      })
+      .sort((a, b) => a.level.rank - b.level.rank || a.level.id - b.level.id);
   }
 
   /** Suggested tier and level for each account (absent ids are left out). */
@@ -351,6 +396,10 @@ function normalizeTier(input: TierInput, creating: boolean): Partial<Tier> {
 function normalizeLevel(input: ManagementLevelInput, creating: boolean): Partial<ManagementLevel> {
   const v: Partial<ManagementLevel> = { ...normalizeLabels(input, creating) };
   if (has(input, 'minExpectedContractValue')) v.minExpectedContractFen = thresholdFen(input.minExpectedContractValue, 'minExpectedContractValue');
+  if (has(input, 'leadUnitKind')) {
+    if (!cleanText(input.leadUnitKind as string | null)) throw new DomainError(ErrorCode.REQUIRED, 'leadUnitKind: COMPANY (总公司牵头) or BRANCH (分公司牵头)', { field: 'leadUnitKind' });
+    v.leadUnitKind = OrgUnitKinds.parse(String(input.leadUnitKind), 'leadUnitKind');
+  }
   for (const key of ['sumOverGroup', 'active'] as const) {
     if (has(input, key)) {
       if (input[key] === null) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${key}: must be true or false`, { field: key });

@@ -4,21 +4,19 @@ import { LocalDateScalar } from '../../common/scalars';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { PageArgsType } from '../../common/pagination';
 import { Account } from '../accounts/account.entity';
-import { Tier } from './tier.entity';
+import { Tier } from '../tiers/tier.entity';
 import { CadenceRule } from './cadence-rule.entity';
 import type { ComplianceFilter } from './cadence.service';
-import {
-  CadenceRuleConnection, CadenceRuleFilterInput, CadenceRuleInput, VisitComplianceConnection, VisitComplianceCount, VisitComplianceFilterInput, VisitComplianceItem,
-} from './policy.types';
-import { byId, optionalId, parseId } from './policy-support';
+import { CadenceRuleConnection, CadenceRuleFilterInput, CadenceRuleInput, VisitComplianceConnection, VisitComplianceCount, VisitComplianceFilterInput, VisitComplianceItem } from './cadence.inputs';
+import { toId, toIdOrNull } from '../../common/ids';
 
 async function complianceFilter({ services }: GraphQLContext, f: VisitComplianceFilterInput | null | undefined): Promise<ComplianceFilter> {
   if (!f) return {};
   return {
-    accountIds: f.accountIds ? f.accountIds.map((id) => parseId(id, 'filter.accountIds')) : null,
+    accountIds: f.accountIds ? f.accountIds.map((id) => toId(id, 'filter.accountIds')) : null,
     tierIds: f.tierCodes ? await Promise.all(f.tierCodes.map(async (code) => (await services.tiers.lookupOrFail(code, 'filter.tierCodes')).id)) : null,
-    ownerUnitId: optionalId(f.ownerUnitId, 'filter.ownerUnitId'),
-    managerId: optionalId(f.managerId, 'filter.managerId'),
+    ownerUnitId: toIdOrNull(f.ownerUnitId, 'filter.ownerUnitId'),
+    managerId: toIdOrNull(f.managerId, 'filter.managerId'),
     activityTypes: f.activityTypes,
     statuses: f.statuses,
     inMonthlyReport: f.inMonthlyReport,
@@ -49,7 +47,7 @@ export class CadenceResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => CadenceRule, { description: '删除拜访频次规则（管理员）/ delete a cadence rule (ADMIN)' })
   deleteCadenceRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
-    return services.cadence.deleteRule(ctx, parseId(id, 'id'));
+    return services.cadence.deleteRule(ctx, toId(id, 'id'));
   }
 
   @Query(() => VisitComplianceConnection, {
@@ -75,7 +73,7 @@ export class CadenceResolver {
 
   @FieldResolver(() => Tier, { nullable: true })
   tier(@Root() r: CadenceRule, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, Tier, r.tierId);
+    return loaders.one(Tier, r.tierId);
   }
 }
 
@@ -84,11 +82,11 @@ export class CadenceResolver {
 export class VisitComplianceResolver {
   @FieldResolver(() => Account, { nullable: true })
   account(@Root() i: VisitComplianceItem, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, Account, i.accountId);
+    return loaders.one(Account, i.accountId);
   }
 
   @FieldResolver(() => Tier, { nullable: true })
   tier(@Root() i: VisitComplianceItem, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, Tier, i.tierId);
+    return loaders.one(Tier, i.tierId);
   }
 }

@@ -1,16 +1,17 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { TimestampColumn, VersionedRecord } from '../../db/columns';
 import { ReviewStatus } from '../../common/enums';
-import { Tier } from './tier.entity';
 import { User } from '../org/user.entity';
 import { Account } from '../accounts/account.entity';
 
-/** 级别复核: sales proposes a tier change, the committee decides. */
-@ObjectType({ description: '级别复核 / tier review: a proposed tier change and its decision' })
-@Entity('tier_reviews')
-@Index(['accountId', 'status'])
-export class TierReview extends VersionedRecord {
+/**
+ * A committee review of one of an account's decided values (its tier, its management level): who
+ * proposed what and why, and the committee's decision. Each value has its own table; the columns
+ * they share live here, and {@link ReviewEngine} runs the lifecycle for all of them.
+ */
+@ObjectType({ simpleResolvers: true })
+export abstract class AccountReview extends VersionedRecord {
   @Field(() => ID, { description: '大客户 / account id' })
   @Column({ type: 'int' })
   accountId!: number;
@@ -18,22 +19,6 @@ export class TierReview extends VersionedRecord {
   @ManyToOne(() => Account, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'account_id' })
   account?: Relation<Account>;
-
-  @Field(() => ID, { nullable: true, description: '原级别 / from tier id' })
-  @Column({ type: 'int', nullable: true })
-  fromTierId!: number | null;
-
-  @ManyToOne(() => Tier, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'from_tier_id' })
-  fromTier?: Relation<Tier> | null;
-
-  @Field(() => ID, { description: '拟调整为 / proposed tier id' })
-  @Column({ type: 'int' })
-  toTierId!: number;
-
-  @ManyToOne(() => Tier, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'to_tier_id' })
-  toTier?: Relation<Tier>;
 
   @Field({ description: '理由 / reason' })
   @Column({ type: 'text' })

@@ -7,9 +7,9 @@ import { checkPageSize, decodeCursor, encodeCursor, paginate, toConnection, type
 import { inTransaction, managerFor } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import { CadenceRule } from './cadence-rule.entity';
-import type { TierService } from './tier.service';
-import { CadenceStatus } from './policy-enums';
-import { requireRole } from './policy-support';
+import type { TierService } from '../tiers/tier.service';
+import { CadenceStatus } from './cadence-status';
+import { assertRole } from '../auth/access.rules';
 
 export interface CadenceRuleInput {
   /** Tier code, name or alias. */
@@ -94,7 +94,7 @@ export class CadenceService {
 
   /** Creates or changes the rule for a tier and activity type (ADMIN). */
   async setRule(ctx: RequestContext, input: CadenceRuleInput): Promise<CadenceRule> {
-    requireRole(ctx, [], 'setCadenceRule');
+    assertRole(ctx, [], 'setCadenceRule');
     const activityType = ActivityTypes.parse(String(input.activityType), 'activityType');
     const intervalMonths = input.intervalMonths;
     if (!Number.isInteger(intervalMonths) || intervalMonths < 1 || intervalMonths > 60) {
@@ -126,7 +126,7 @@ export class CadenceService {
 
   /** Removes a rule: that tier no longer needs that activity type (ADMIN). */
   async deleteRule(ctx: RequestContext, id: number): Promise<CadenceRule> {
-    requireRole(ctx, [], 'deleteCadenceRule');
+    assertRole(ctx, [], 'deleteCadenceRule');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const rule = await em.findOneBy(CadenceRule, { id });

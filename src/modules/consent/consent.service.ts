@@ -7,8 +7,12 @@ import type { AuditService } from '../audit/audit.service';
 import { Account } from '../accounts/account.entity';
 import { Contact } from '../contacts/contact.entity';
 import { SENSITIVE_CONTACT_FIELDS } from '../contacts/contact.service';
-import type { OwnershipService } from './ownership.service';
-import { optionalText, requireRole, requiredText, updateVersioned } from './policy-support';
+import type { AccessService } from '../auth/access.service';
+import type { Clock } from '../../common/clock';
+import { assertConsentNotFuture } from '../contacts/contact.service';
+import { optionalText, requiredText } from '../../common/text';
+import { assertRole } from '../auth/access.rules';
+import { updateVersioned } from '../../db/versioned';
 
 export interface RecordConsentInput {
   /** When the person consented (default now); never in the future. */
@@ -30,17 +34,18 @@ export class ConsentService {
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
-    private readonly ownership: OwnershipService,
+    private readonly access: AccessService,
+    private readonly clock: Clock,
   ) {}
 
   /** Records (or renews) consent: the account's manager, or an ADMIN. */
   async record(ctx: RequestContext, contactId: number, input: RecordConsentInput): Promise<Contact> {
-    requireRole(ctx, [Role.MANAGER], 'recordContactConsent');
+    assertRole(ctx, [Role.MANAGER], 'recordContactConsent');
     const source = requiredText(input.source, 'source', '同意方式 / how consent was obtained', 200);
     const scope = optionalText(input.scope, 'scope', 200) ?? DEFAULT_CONSENT_SCOPE;
     const consentAt = input.consentAt ?? new Date();
     if (Number.isNaN(consentAt.getTime())) throw new DomainError(ErrorCode.INVALID_DATE, 'consentAt: not a date-time', { field: 'consentAt' });
-    if (consentAt.getTime() > Date.now() + 5 * 60_000) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'consentAt: consent cannot be recorded ahead of time', { field: 'consentAt' });
+    assertConsentNotFuture(this.clock, consentAt);
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const contact = await this.contactFor(tx, contactId, 'recordContactConsent');
@@ -57,7 +62,7 @@ export class ConsentService {
 
   /** Withdraws consent and erases the sensitive fields (the account's manager, the committee or an ADMIN). */
   async withdraw(ctx: RequestContext, contactId: number, noteInput?: string | null): Promise<Contact> {
-    requireRole(ctx, [Role.MANAGER, Role.COMMITTEE], 'withdrawContactConsent');
+    assertRole(ctx, [Role.MANAGER, Role.COMMITTEE], 'withdrawContactConsent');
     const note = optionalText(noteInput, 'note');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
@@ -82,7 +87,7 @@ export class ConsentService {
     const contact = await em.findOneBy(Contact, { id: contactId });
     if (!contact) throw notFound('Contact', contactId);
     const account = await em.findOneByOrFail(Account, { id: contact.accountId });
-    await this.ownership.assertActorManages(ctx, account, what);
+    await this.access.assertActorManages(ctx, account, what);
     return contact;
   }
 }

@@ -4,15 +4,21 @@ import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { AccountStatus, CreditRating, CreditRatings, ReviewStatus, Role, YearEndDecision, YearEndDecisions } from '../../common/enums';
 import { yuanToFen } from '../../common/money';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
-import { cleanText } from '../../common/text';
+import { cleanText, optionalText, requiredText } from '../../common/text';
+import { assertNotFuture, assertYearNotFuture, type Clock } from '../../common/clock';
+import { isDecided } from '../credit/credit.rules';
 import { inTransaction, managerFor } from '../../db/transaction';
 import type { AuditEntry, AuditService } from '../audit/audit.service';
 import { Account } from '../accounts/account.entity';
 import { CreditEvaluation } from '../credit/credit-evaluation.entity';
 import { YearEndRule } from './year-end-rule.entity';
-import type { CadenceService } from './cadence.service';
-import type { OwnershipService } from './ownership.service';
-import { acquirePolicyLock, dateOrToday, optionalText, pick, requireRole, updateVersioned } from './policy-support';
+import type { CadenceService } from '../cadence/cadence.service';
+import type { OwnershipService } from '../ownership/ownership.service';
+import { acquirePolicyLock } from '../../db/policy-lock';
+import { dateOrToday } from '../../common/dates';
+import { pick } from '../../common/objects';
+import { assertRole } from '../auth/access.rules';
+import { updateVersioned } from '../../db/versioned';
 
 /** A rule as an ADMIN gives it; money in 元, compliance in percent. Absent fields stay as they are. */
 export interface YearEndRuleInput {
@@ -100,6 +106,7 @@ export class YearEndService {
     private readonly cadence: CadenceService,
     private readonly ownership: OwnershipService,
     private readonly maxPageSize: () => number,
+    private readonly clock: Clock,
   ) {}
 
   listRules(ctx: RequestContext): Promise<YearEndRule[]> {
@@ -107,7 +114,7 @@ export class YearEndService {
   }
 
   async createRule(ctx: RequestContext, input: YearEndRuleInput): Promise<YearEndRule> {
-    requireRole(ctx, [], 'createYearEndRule');
+    assertRole(ctx, [], 'createYearEndRule');
     const values = normalizeRule(input, true);
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
@@ -119,7 +126,7 @@ export class YearEndService {
   }
 
   async updateRule(ctx: RequestContext, id: number, input: YearEndRuleInput, expectedVersion?: number | null): Promise<YearEndRule> {
-    requireRole(ctx, [], 'updateYearEndRule');
+    assertRole(ctx, [], 'updateYearEndRule');
     const values = normalizeRule(input, false);
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
@@ -133,7 +140,7 @@ export class YearEndService {
   }
 
   async deleteRule(ctx: RequestContext, id: number): Promise<YearEndRule> {
-    requireRole(ctx, [], 'deleteYearEndRule');
+    assertRole(ctx, [], 'deleteYearEndRule');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const rule = await em.findOneBy(YearEndRule, { id });
@@ -235,8 +242,8 @@ export class YearEndService {
    * a rule changed refreshes the pending proposals. Returns what it did.
    */
   async propose(ctx: RequestContext, year: number): Promise<YearEndProposalRun> {
-    requireRole(ctx, [Role.COMMITTEE], 'proposeYearEndDecisions');
-    assertYear(year);
+    assertRole(ctx, [Role.COMMITTEE], 'proposeYearEndDecisions');
+    this.assertYear(year);
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       await acquirePolicyLock(em, 'year-end');
@@ -275,32 +282,31 @@ export class YearEndService {
   }
 
   /**
-   * The committee confirms the year-end decision for one account (the proposed one, or another with
-   * a note saying why). TERMINATE ends the account's active status, its assignments and its visit
-   * obligations from `effectiveOn`. A decision is confirmed once: a second time is ALREADY_DECIDED.
+   * The committee confirms the year-end decision for one account: the decision the review shows —
+   * the rules' proposal — or another one with a note saying why it departs from it. TERMINATE ends
+   * the account's active status, its assignments and its visit obligations from `effectiveOn`. A
+   * decision is confirmed once (ALREADY_DECIDED after); from then on the evaluation is final and only
+   * {@link revise} changes the decision.
    */
   async confirm(ctx: RequestContext, input: ConfirmYearEndInput): Promise<CreditEvaluation> {
-    requireRole(ctx, [Role.COMMITTEE], 'confirmYearEndDecision');
-    assertYear(input.year);
+    assertRole(ctx, [Role.COMMITTEE], 'confirmYearEndDecision');
+    this.assertYear(input.year);
     const note = optionalText(input.note, 'note');
-    const effectiveOn = dateOrToday(input.effectiveOn, 'effectiveOn');
+    const effectiveOn = assertNotFuture(this.clock, dateOrToday(input.effectiveOn, 'effectiveOn'), 'effectiveOn');
     const chosen = cleanText(input.decision as string | null | undefined) ? YearEndDecisions.parse(String(input.decision), 'decision') : null;
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       await acquirePolicyLock(em, 'year-end');
-      const ev = await em.findOneBy(CreditEvaluation, { accountId: input.accountId, year: input.year });
-      if (!ev) {
-        throw new DomainError(ErrorCode.NOT_FOUND, `accountId: account ${input.accountId} has no credit evaluation for ${input.year}; the evaluation comes first`, { field: 'accountId' });
-      }
-      if (ev.decisionStatus === ReviewStatus.APPROVED || ev.decisionStatus === ReviewStatus.REJECTED) {
-        throw new DomainError(ErrorCode.ALREADY_DECIDED, `the ${input.year} decision for account ${input.accountId} was already confirmed${ev.decidedAt ? ` at ${ev.decidedAt.toISOString()}` : ''} (${ev.decision ?? '—'})`, { field: 'accountId' });
+      const ev = await this.evaluationOf(tx, input.accountId, input.year);
+      if (isDecided(ev)) {
+        throw new DomainError(ErrorCode.ALREADY_DECIDED, `the ${input.year} decision for account ${input.accountId} was already confirmed${ev.decidedAt ? ` at ${ev.decidedAt.toISOString()}` : ''} (${ev.decision ?? '—'}); the committee changes it with reviseYearEndDecision`, { field: 'accountId' });
       }
       const [assessment] = await this.assess(tx, [ev]);
-      const proposed = ev.decisionStatus === ReviewStatus.PENDING && ev.decision ? ev.decision : assessment.proposedDecision;
+      const proposed = assessment.proposedDecision;
       const decision = chosen ?? proposed;
       if (!decision) throw new DomainError(ErrorCode.REQUIRED, 'decision: no rule proposes a decision for this account; give the committee\'s decision', { field: 'decision' });
       if (decision !== proposed && !note) {
-        throw new DomainError(ErrorCode.REQUIRED, `note: the committee departs from the proposed decision (${proposed ? YearEndDecisions.label(proposed) : '—'}); say why`, { field: 'note' });
+        throw new DomainError(ErrorCode.REQUIRED, `note: the committee departs from the rules' proposal (${proposed ? YearEndDecisions.label(proposed) : '—'}); say why`, { field: 'note' });
       }
       const values = { decision, decisionStatus: ReviewStatus.APPROVED, decidedById: tx.actor.userId, decidedAt: new Date(), effectiveOn };
       const res = await em
@@ -315,14 +321,63 @@ export class YearEndService {
         before: { decision: ev.decision, decisionStatus: ev.decisionStatus },
         after: { accountId: ev.accountId, year: ev.year, decision, proposed, effectiveOn, note, rule: assessment.matchedRule?.name ?? null },
       });
-      if (decision === YearEndDecision.TERMINATE) {
-        const account = await em.findOneByOrFail(Account, { id: ev.accountId });
-        if (account.status !== AccountStatus.TERMINATED) {
-          await this.ownership.terminate(tx, ev.accountId, { effectiveOn, note: note ?? `${ev.year} 年度评价：终止合作 / year-end decision` }, 'account.terminate');
-        }
-      }
+      if (decision === YearEndDecision.TERMINATE) await this.terminateFor(tx, ev, effectiveOn, note);
       return em.findOneByOrFail(CreditEvaluation, { id: ev.id });
     });
+  }
+
+  /**
+   * The committee changes a decision it confirmed — a new committee action, with a note saying why,
+   * audited before → after. A move to TERMINATE ends the cooperation; an account whose cooperation
+   * already ended is not revived by it (a unit recommends it again).
+   */
+  async revise(ctx: RequestContext, input: ConfirmYearEndInput): Promise<CreditEvaluation> {
+    assertRole(ctx, [Role.COMMITTEE], 'reviseYearEndDecision');
+    this.assertYear(input.year);
+    const note = requiredText(input.note, 'note', '理由 / why the committee changes its decision');
+    if (!cleanText(input.decision as string | null | undefined)) throw new DomainError(ErrorCode.REQUIRED, 'decision: the new decision is required', { field: 'decision' });
+    const decision = YearEndDecisions.parse(String(input.decision), 'decision');
+    const effectiveOn = assertNotFuture(this.clock, dateOrToday(input.effectiveOn, 'effectiveOn'), 'effectiveOn');
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      await acquirePolicyLock(em, 'year-end');
+      const ev = await this.evaluationOf(tx, input.accountId, input.year);
+      if (!isDecided(ev)) {
+        throw new DomainError(ErrorCode.INVALID_STATE, `the ${input.year} decision for account ${input.accountId} is not confirmed yet; confirm it (confirmYearEndDecision)`, { field: 'accountId' });
+      }
+      if (ev.decision === decision) throw new DomainError(ErrorCode.VALIDATION_FAILED, `decision: the ${input.year} decision already is ${YearEndDecisions.label(decision)}`, { field: 'decision' });
+      const account = await em.findOneByOrFail(Account, { id: ev.accountId });
+      if (account.status === AccountStatus.TERMINATED && ev.decision === YearEndDecision.TERMINATE) {
+        throw new DomainError(ErrorCode.INVALID_STATE, `account ${account.code}: the cooperation ended on ${account.terminatedOn ?? '—'}; a unit takes it up again by recommending it (recommendAccount)`, { field: 'decision' });
+      }
+      const values = { decision, decisionStatus: ReviewStatus.APPROVED, decidedById: tx.actor.userId, decidedAt: new Date(), effectiveOn };
+      await updateVersioned(em, CreditEvaluation, ev, values, null, `the ${ev.year} evaluation`);
+      await this.audit.record(tx, {
+        action: 'yearEnd.revise', entity: 'CreditEvaluation', entityId: ev.id, fields: Object.keys(values),
+        before: pick(ev, Object.keys(values)), after: { accountId: ev.accountId, year: ev.year, ...values, note },
+      });
+      if (decision === YearEndDecision.TERMINATE) await this.terminateFor(tx, ev, effectiveOn, note);
+      return em.findOneByOrFail(CreditEvaluation, { id: ev.id });
+    });
+  }
+
+  private async evaluationOf(ctx: RequestContext, accountId: number, year: number): Promise<CreditEvaluation> {
+    const ev = await managerFor(this.ds, ctx).findOneBy(CreditEvaluation, { accountId, year });
+    if (!ev) throw new DomainError(ErrorCode.NOT_FOUND, `accountId: account ${accountId} has no credit evaluation for ${year}; the evaluation comes first`, { field: 'accountId' });
+    return ev;
+  }
+
+  private async terminateFor(ctx: RequestContext, ev: CreditEvaluation, effectiveOn: string, note: string | null): Promise<void> {
+    const account = await managerFor(this.ds, ctx).findOneByOrFail(Account, { id: ev.accountId });
+    if (account.status !== AccountStatus.TERMINATED) {
+      await this.ownership.terminate(ctx, ev.accountId, { effectiveOn, note: note ?? `${ev.year} 年度评价：终止合作 / year-end decision` }, 'account.terminate');
+    }
+  }
+
+  /** A year of evaluations: a plausible year that has begun. */
+  private assertYear(year: number): void {
+    assertYear(year);
+    assertYearNotFuture(this.clock, year, 'year');
   }
 }
 

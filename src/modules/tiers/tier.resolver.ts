@@ -2,10 +2,11 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { Role } from '../../common/enums';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { Tier } from './tier.entity';
+import { OrgUnit } from '../org/org-unit.entity';
 import { ManagementLevel } from './management-level.entity';
-import { CadenceRule } from './cadence-rule.entity';
-import { ManagementLevelInputType, TierInputType } from './policy.types';
-import { parseId } from './policy-support';
+import { CadenceRule } from '../cadence/cadence-rule.entity';
+import { ManagementLevelInputType, ManagementLevelListItemType, TierInputType } from './tier.inputs';
+import { toId } from '../../common/ids';
 
 @Resolver(() => Tier)
 export class TierResolver {
@@ -33,6 +34,17 @@ export class TierResolver {
   }
 
   @Authorized()
+  @Query(() => [ManagementLevelListItemType], {
+    description: '公司级 / 分公司级客户名录（委员会认定的管理层级、牵头单位）/ the published list of accounts by management level, with the unit that leads each',
+  })
+  async managementLevelList(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('levels', () => [String], { nullable: true, description: '只列这些层级（编码、名称或别名）/ only these levels' }) levels?: string[] | null,
+  ) {
+    return services.tiers.managementLevelList(ctx, levels);
+  }
+
+  @Authorized()
   @Query(() => ManagementLevel, { nullable: true, description: '按 id 取一个管理层级 / one management level by id' })
   managementLevel(@Ctx() { loaders }: GraphQLContext, @Arg('id', () => ID) id: string) {
     return /^\d+$/.test(id) ? loaders.byId(ManagementLevel).load(Number(id)) : null;
@@ -57,7 +69,7 @@ export class TierResolver {
     @Arg('input', () => TierInputType) input: TierInputType,
     @Arg('version', () => Int, { nullable: true, description: '读取时的版本号 / the version you read' }) version?: number | null,
   ) {
-    return services.tiers.updateTier(ctx, parseId(id, 'id'), input, version);
+    return services.tiers.updateTier(ctx, toId(id, 'id'), input, version);
   }
 
   @Authorized(Role.ADMIN)
@@ -74,6 +86,14 @@ export class TierResolver {
     @Arg('input', () => ManagementLevelInputType) input: ManagementLevelInputType,
     @Arg('version', () => Int, { nullable: true }) version?: number | null,
   ) {
-    return services.tiers.updateManagementLevel(ctx, parseId(id, 'id'), input, version);
+    return services.tiers.updateManagementLevel(ctx, toId(id, 'id'), input, version);
+  }
+}
+
+@Resolver(() => ManagementLevelListItemType)
+export class ManagementLevelListItemResolver {
+  @FieldResolver(() => OrgUnit, { nullable: true, description: '牵头单位 / the unit that leads the account' })
+  leadUnit(@Root() item: ManagementLevelListItemType, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.one(OrgUnit, item.leadUnitId);
   }
 }

@@ -3,7 +3,7 @@
  * policy's labels as aliases, management levels, and visit cadence. All of it is data an ADMIN can
  * change; this is only what a new database starts with.
  */
-import { ActivityType, CreditRating, YearEndDecision } from '../../common/enums';
+import { ActivityType, CreditRating, YearEndDecision } from '../common/enums';
 
 const 万 = 10_000;
 const 亿 = 100_000_000;
@@ -80,8 +80,8 @@ export const DEFAULT_TIERS: DefaultTier[] = [
 ];
 
 export const DEFAULT_MANAGEMENT_LEVELS = [
-  { code: 'COMPANY', name: '公司级', rank: 1, aliases: ['公司级客户', '集团级', '总部级', '公司级管理'], minExpectedContractFen: fen(2 * 亿) },
-  { code: 'BRANCH', name: '分公司级', rank: 2, aliases: ['分公司级客户', '分公司级管理', '分公司'], minExpectedContractFen: fen(1 * 亿) },
+  { code: 'COMPANY', name: '公司级', rank: 1, aliases: ['公司级客户', '集团级', '总部级', '公司级管理'], minExpectedContractFen: fen(2 * 亿), leadUnitKind: 'COMPANY' },
+  { code: 'BRANCH', name: '分公司级', rank: 2, aliases: ['分公司级客户', '分公司级管理', '分公司'], minExpectedContractFen: fen(1 * 亿), leadUnitKind: 'BRANCH' },
 ];
 
 export interface DefaultYearEndRule {
@@ -145,6 +145,3 @@ export const DEFAULT_YEAR_END_RULES: DefaultYearEndRule[] = [
   },
 ];
 
-/** Named database locks policy actions take (see PolicyLock). */
-export const POLICY_LOCKS = ['ownership', 'tier-review', 'year-end'] as const;
-export type PolicyLockName = (typeof POLICY_LOCKS)[number];

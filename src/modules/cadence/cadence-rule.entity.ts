@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typ
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { VersionedRecord } from '../../db/columns';
 import { ActivityType } from '../../common/enums';
-import { Tier } from './tier.entity';
+import { Tier } from '../tiers/tier.entity';
 
 /** 拜访频次: an account of `tier` needs an activity of `activityType` at least every `intervalMonths`. */
 @ObjectType({ description: '拜访频次规则 / visit cadence rule per tier and activity type' })

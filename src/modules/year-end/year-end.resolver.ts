@@ -5,8 +5,8 @@ import { PageArgsType } from '../../common/pagination';
 import { Account } from '../accounts/account.entity';
 import { CreditEvaluation } from '../credit/credit-evaluation.entity';
 import { YearEndRule } from './year-end-rule.entity';
-import { ConfirmYearEndDecisionInput, YearEndAssessmentConnection, YearEndAssessmentType, YearEndFilterInput, YearEndProposalRunType, YearEndRuleInputType } from './policy.types';
-import { byId, parseId } from './policy-support';
+import { ConfirmYearEndDecisionInput, YearEndAssessmentConnection, YearEndAssessmentType, YearEndFilterInput, YearEndProposalRunType, YearEndRuleInputType } from './year-end.inputs';
+import { toId } from '../../common/ids';
 
 /** 年度评价: the rules (data), the committee's queue and its confirmations. */
 @Authorized()
@@ -31,13 +31,13 @@ export class YearEndResolver {
     @Arg('input', () => YearEndRuleInputType) input: YearEndRuleInputType,
     @Arg('version', () => Int, { nullable: true }) version?: number | null,
   ) {
-    return services.yearEnd.updateRule(ctx, parseId(id, 'id'), input, version);
+    return services.yearEnd.updateRule(ctx, toId(id, 'id'), input, version);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => YearEndRule, { description: '删除年度评价规则（管理员）/ delete a year-end rule (ADMIN)' })
   deleteYearEndRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
-    return services.yearEnd.deleteRule(ctx, parseId(id, 'id'));
+    return services.yearEnd.deleteRule(ctx, toId(id, 'id'));
   }
 
   @Query(() => YearEndAssessmentConnection, { description: '年度评价：评价、年度数据、拜访达标与建议结论 / the year\'s evaluations with figures, compliance and proposed decision' })
@@ -50,7 +50,7 @@ export class YearEndResolver {
     const conn = await services.yearEnd.review(
       ctx,
       year,
-      { accountIds: filter?.accountIds?.map((id) => parseId(id, 'filter.accountIds')) ?? null, decisionStatuses: filter?.decisionStatuses, undecided: filter?.undecided },
+      { accountIds: filter?.accountIds?.map((id) => toId(id, 'filter.accountIds')) ?? null, decisionStatuses: filter?.decisionStatuses, undecided: filter?.undecided },
       page,
     );
     // The getters (signed, received in 元) live on the GraphQL class.
@@ -67,11 +67,19 @@ export class YearEndResolver {
   @Authorized(Role.COMMITTEE)
   @Mutation(() => CreditEvaluation, { description: '确认年度结论（委员会）；终止合作自生效日起结束合作 / confirm the year-end decision; TERMINATE ends the cooperation' })
   confirmYearEndDecision(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => ConfirmYearEndDecisionInput) input: ConfirmYearEndDecisionInput) {
-    return services.yearEnd.confirm(ctx, { ...input, accountId: parseId(input.accountId, 'accountId') });
+    return services.yearEnd.confirm(ctx, { ...input, accountId: toId(input.accountId, 'accountId') });
+  }
+
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => CreditEvaluation, {
+    description: '变更已确认的年度结论（委员会，须说明理由，留痕）/ change a confirmed year-end decision (committee, with a note; audited before → after)',
+  })
+  reviseYearEndDecision(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => ConfirmYearEndDecisionInput) input: ConfirmYearEndDecisionInput) {
+    return services.yearEnd.revise(ctx, { ...input, accountId: toId(input.accountId, 'accountId') });
   }
 
   @FieldResolver(() => Account, { nullable: true })
   account(@Root() a: YearEndAssessmentType, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, Account, a.accountId);
+    return loaders.one(Account, a.accountId);
   }
 }

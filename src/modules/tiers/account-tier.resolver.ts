@@ -5,9 +5,11 @@ import { fenToYuan } from '../../common/money';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { Account } from '../accounts/account.entity';
 import { Tier } from './tier.entity';
+import { OrgUnit } from '../org/org-unit.entity';
+import { leadUnitOf } from './management-level.rules';
 import { ManagementLevel } from './management-level.entity';
-import { Assignment } from './assignment.entity';
-import { TierReview } from './tier-review.entity';
+import { Assignment } from '../ownership/assignment.entity';
+import { TierReview } from '../reviews/tier-review.entity';
 import type { AccountSuggestion } from './tier.service';
 
 /** Per request: one suggestions query for every account on the page, however many ask. */
@@ -23,6 +25,18 @@ function suggestions({ ctx, services, loaders }: GraphQLContext): DataLoader<num
     suggestionLoaders.set(loaders, loader);
   }
   return loader;
+}
+
+/** Per request: the unit tree (units are few), for the lead unit of every account on the page. */
+const unitTrees = new WeakMap<Loaders, Promise<Map<number, OrgUnit>>>();
+
+function unitTree({ services, ctx, loaders }: GraphQLContext): Promise<Map<number, OrgUnit>> {
+  let tree = unitTrees.get(loaders);
+  if (!tree) {
+    tree = services.org.listUnits(ctx).then((units) => new Map(units.map((u) => [u.id, u])));
+    unitTrees.set(loaders, tree);
+  }
+  return tree;
 }
 
 /** The policy's view of an account: the tier and level its figures call for, and its ownership history. */
@@ -49,6 +63,19 @@ export class AccountPolicyResolver {
   @FieldResolver(() => Float, { nullable: true, description: '集团合计后续合同成交额（元）/ expected contract value summed over the group (yuan)' })
   async groupExpectedContractValue(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
     return fenToYuan((await suggestions(gctx).load(a.id))?.figures.groupExpectedContractValueFen ?? null);
+  }
+
+  @FieldResolver(() => OrgUnit, {
+    nullable: true,
+    description: '牵头单位：公司级由总公司、分公司级由所属分公司牵头 / the unit that leads the account by its management level (head office for 公司级, the branch for 分公司级)',
+  })
+  async leadUnit(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
+    if (a.managementLevelId == null) return null;
+    const level = await gctx.loaders.byId(ManagementLevel).load(a.managementLevelId);
+    if (!level) return null;
+    const units = await unitTree(gctx);
+    const id = leadUnitOf(a.ownerUnitId, level.leadUnitKind, units);
+    return id === null ? null : (units.get(id) ?? null);
   }
 
   @FieldResolver(() => [Assignment], { description: '归属记录（全部历史）/ every ownership period, oldest first' })

@@ -8,11 +8,8 @@ import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 import { Assignment } from './assignment.entity';
 import { AccountRecommendation } from './account-recommendation.entity';
-import {
-  AccountRecommendationConnection, ApproveRecommendationInput, AssignmentConnection, AssignmentFilterInput, CrossRegionUnitInput, ReassignAccountInput,
-  RecommendAccountInput, RecommendationFilterInput,
-} from './policy.types';
-import { byId, optionalId, parseId } from './policy-support';
+import { AccountRecommendationConnection, ApproveRecommendationInput, AssignmentConnection, AssignmentFilterInput, CrossRegionUnitInput, ReassignAccountInput, RecommendAccountInput, RecommendationFilterInput } from './ownership.inputs';
+import { toId, toIdOrNull } from '../../common/ids';
 
 /** 谁开发、谁优先: recommendations, the committee's approvals and reassignments, and the ownership history. */
 @Authorized()
@@ -27,7 +24,7 @@ export class OwnershipResolver {
     const f = filter ?? {};
     return services.ownership.listAssignments(
       ctx,
-      { accountId: optionalId(f.accountId, 'filter.accountId'), unitId: optionalId(f.unitId, 'filter.unitId'), managerId: optionalId(f.managerId, 'filter.managerId'), current: f.current, reasons: f.reasons },
+      { accountId: toIdOrNull(f.accountId, 'filter.accountId'), unitId: toIdOrNull(f.unitId, 'filter.unitId'), managerId: toIdOrNull(f.managerId, 'filter.managerId'), current: f.current, reasons: f.reasons },
       page,
       services.config.maxPageSize,
     );
@@ -42,7 +39,7 @@ export class OwnershipResolver {
     const f = filter ?? {};
     return services.ownership.listRecommendations(
       ctx,
-      { accountId: optionalId(f.accountId, 'filter.accountId'), unitId: optionalId(f.unitId, 'filter.unitId'), statuses: f.statuses },
+      { accountId: toIdOrNull(f.accountId, 'filter.accountId'), unitId: toIdOrNull(f.unitId, 'filter.unitId'), statuses: f.statuses },
       page,
       services.config.maxPageSize,
     );
@@ -53,9 +50,9 @@ export class OwnershipResolver {
   recommendAccount(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => RecommendAccountInput) input: RecommendAccountInput) {
     const { parentId, ...account } = input.account;
     return services.ownership.recommend(ctx, {
-      account: { ...account, parentId: optionalId(parentId, 'account.parentId') },
-      unitId: optionalId(input.unitId, 'unitId'),
-      managerId: optionalId(input.managerId, 'managerId'),
+      account: { ...account, parentId: toIdOrNull(parentId, 'account.parentId') },
+      unitId: toIdOrNull(input.unitId, 'unitId'),
+      managerId: toIdOrNull(input.managerId, 'managerId'),
       reason: input.reason,
     });
   }
@@ -67,22 +64,23 @@ export class OwnershipResolver {
     @Arg('id', () => ID) id: string,
     @Arg('input', () => ApproveRecommendationInput, { nullable: true }) input?: ApproveRecommendationInput | null,
   ) {
-    return services.ownership.approveRecommendation(ctx, parseId(id, 'id'), input ?? {});
+    const { managerId, ...rest } = input ?? {};
+    return services.ownership.approveRecommendation(ctx, toId(id, 'id'), { ...rest, managerId: toIdOrNull(managerId, 'input.managerId') });
   }
 
   @Authorized(Role.COMMITTEE)
   @Mutation(() => AccountRecommendation, { description: '驳回推荐（委员会，须说明理由）/ reject a recommendation (committee, with a note)' })
   rejectRecommendation(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('note', () => String) note: string) {
-    return services.ownership.rejectRecommendation(ctx, parseId(id, 'id'), note);
+    return services.ownership.rejectRecommendation(ctx, toId(id, 'id'), note);
   }
 
   @Authorized(Role.COMMITTEE)
   @Mutation(() => Assignment, { description: '调整归属（委员会，限列举原因）/ reassign an account (committee, enumerated reasons only)' })
   reassignAccount(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => ReassignAccountInput) input: ReassignAccountInput) {
     return services.ownership.reassign(ctx, {
-      accountId: parseId(input.accountId, 'accountId'),
-      unitId: optionalId(input.unitId, 'unitId'),
-      managerId: parseId(input.managerId, 'managerId'),
+      accountId: toId(input.accountId, 'accountId'),
+      unitId: toIdOrNull(input.unitId, 'unitId'),
+      managerId: toId(input.managerId, 'managerId'),
       reason: input.reason,
       note: input.note,
       effectiveOn: input.effectiveOn,
@@ -93,9 +91,9 @@ export class OwnershipResolver {
   @Mutation(() => Assignment, { description: '增加跨区域协同单位（委员会）/ add a second unit to a cross-region account (committee)' })
   addCrossRegionUnit(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CrossRegionUnitInput) input: CrossRegionUnitInput) {
     return services.ownership.addCrossRegionUnit(ctx, {
-      accountId: parseId(input.accountId, 'accountId'),
-      unitId: parseId(input.unitId, 'unitId'),
-      managerId: optionalId(input.managerId, 'managerId'),
+      accountId: toId(input.accountId, 'accountId'),
+      unitId: toId(input.unitId, 'unitId'),
+      managerId: toIdOrNull(input.managerId, 'managerId'),
       note: input.note,
       effectiveOn: input.effectiveOn,
     });
@@ -109,7 +107,7 @@ export class OwnershipResolver {
     @Arg('note', () => String) note: string,
     @Arg('effectiveOn', () => LocalDateScalar, { nullable: true }) effectiveOn?: string | null,
   ) {
-    return services.ownership.endCrossRegionUnit(ctx, parseId(assignmentId, 'assignmentId'), { note, effectiveOn });
+    return services.ownership.endCrossRegionUnit(ctx, toId(assignmentId, 'assignmentId'), { note, effectiveOn });
   }
 
   @Authorized(Role.COMMITTEE)
@@ -120,27 +118,27 @@ export class OwnershipResolver {
     @Arg('note', () => String) note: string,
     @Arg('effectiveOn', () => LocalDateScalar, { nullable: true }) effectiveOn?: string | null,
   ) {
-    return services.ownership.terminate(ctx, parseId(accountId, 'accountId'), { note, effectiveOn });
+    return services.ownership.terminate(ctx, toId(accountId, 'accountId'), { note, effectiveOn });
   }
 
   @FieldResolver(() => Account, { nullable: true, description: '大客户 / account' })
   account(@Root() a: Assignment, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, Account, a.accountId);
+    return loaders.one(Account, a.accountId);
   }
 
   @FieldResolver(() => OrgUnit, { nullable: true, description: '归属单位 / unit' })
   unit(@Root() a: Assignment, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, OrgUnit, a.unitId);
+    return loaders.one(OrgUnit, a.unitId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: '客户经理 / manager' })
   manager(@Root() a: Assignment, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, User, a.managerId);
+    return loaders.one(User, a.managerId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: '决定人 / decided by' })
   decidedBy(@Root() a: Assignment, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, User, a.decidedById);
+    return loaders.one(User, a.decidedById);
   }
 }
 
@@ -149,21 +147,21 @@ export class OwnershipResolver {
 export class RecommendationResolver {
   @FieldResolver(() => Account, { nullable: true, description: '大客户 / account' })
   account(@Root() r: AccountRecommendation, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, Account, r.accountId);
+    return loaders.one(Account, r.accountId);
   }
 
   @FieldResolver(() => OrgUnit, { nullable: true, description: '推荐单位 / recommending unit' })
   unit(@Root() r: AccountRecommendation, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, OrgUnit, r.unitId);
+    return loaders.one(OrgUnit, r.unitId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: '客户经理 / proposed manager' })
   manager(@Root() r: AccountRecommendation, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, User, r.managerId);
+    return loaders.one(User, r.managerId);
   }
 
   @FieldResolver(() => User, { nullable: true, description: '决定人 / decided by' })
   decidedBy(@Root() r: AccountRecommendation, @Ctx() { loaders }: GraphQLContext) {
-    return byId(loaders, User, r.decidedById);
+    return loaders.one(User, r.decidedById);
   }
 }
