@@ -27,7 +27,7 @@ import { PrivacyService } from './modules/privacy/privacy.service';
 import { developmentKeyRing } from './modules/privacy/development-key';
 import { LoginThrottleService } from './modules/auth/login-throttle.service';
 import { ReportService } from './modules/reports/report.service';
-import { AnnexExportService } from './modules/reports/annex-export';
+import { AnnexExportService } from '../importers/write/annex-export';
 
 export interface Services {
   ds: DataSource;

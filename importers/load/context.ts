@@ -61,8 +61,17 @@ export interface AnnexLoader {
   finish(): Promise<void>;
 }
 
+/**
+ * What an import needs of the application — and nothing more: the services whose rules and
+ * validation every row goes through, the job and audit records, and the database it writes.
+ */
+export type ImportServices = Pick<
+  Services,
+  'ds' | 'config' | 'org' | 'tiers' | 'accounts' | 'contacts' | 'credit' | 'projects' | 'activities' | 'audit' | 'imports' | 'ownershipStore'
+>;
+
 export interface LoadState {
-  services: Services;
+  services: ImportServices;
   /** The caller's context; `tx` is set while this run writes inside its transaction. */
   base: RequestContext;
   tx: RequestContext | null;

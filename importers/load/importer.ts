@@ -20,7 +20,6 @@ import type { RequestContext } from '../../src/common/context';
 import { DomainError, ErrorCode } from '../../src/common/errors';
 import { ImportMode, ImportStatus } from '../../src/common/enums';
 import { today as todayDate } from '../../src/common/dates';
-import type { Services } from '../../src/services';
 import { assertMayImport } from '../../src/modules/auth/access.rules';
 import type { ImportJob } from '../../src/modules/imports/import-job.entity';
 import { HEARTBEAT_MS, MAX_STORED_ISSUES } from '../../src/modules/imports/import.service';
@@ -32,8 +31,8 @@ import type { WorkbookSource } from '../read/source';
 import { AccountsLoader } from './accounts-loader';
 import { PersonsLoader } from './persons-loader';
 import { LedgerLoader } from './ledger-loader';
-import { AccountDirectory, OrgDirectory, type AnnexLoader, type LoadState, type RowOutcome } from './context';
-import { ErrorsWorkbook } from './errors-workbook';
+import { AccountDirectory, OrgDirectory, type AnnexLoader, type ImportServices, type LoadState, type RowOutcome } from './context';
+import { ErrorsWorkbook } from '../write/errors-workbook';
 
 export interface ImportOptions {
   annex: AnnexSpec;
@@ -98,7 +97,7 @@ function sha256(file: string): Promise<string> {
 }
 
 /** Imports one annex file. Throws {@link ImportFileError} (the job is recorded as FAILED) when the file cannot be read. */
-export async function importAnnex(services: Services, ctx: RequestContext, options: ImportOptions): Promise<ImportResult> {
+export async function importAnnex(services: ImportServices, ctx: RequestContext, options: ImportOptions): Promise<ImportResult> {
   assertMayImport(ctx);
   const mode = options.mode ?? ImportMode.ATOMIC;
   const dryRun = options.dryRun ?? false;

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { ActivityTypes, CompanyScales, Genders, IntelTags, type Gender } from '../../src/common/enums';
 import { ARCHIVE, LEDGER, PERSONS } from '../../importers/annexes';
 import type { AnnexSpec } from '../../importers/annexes/spec';
-import { headerText } from '../../importers/load/template';
+import { headerText } from '../../importers/write/template';
 import type { DemoDataset } from './generator';
 
 export interface DemoAnnexFiles {

@@ -22,7 +22,7 @@ import { CliError, describeDatabase, openRuntime, type Runtime } from './runtime
 import { ImportFileError } from '../../importers/read/issues';
 import { ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
 import { importAnnex, type ImportReport } from '../../importers/load/importer';
-import { buildTemplate } from '../../importers/load/template';
+import { buildTemplate } from '../../importers/write/template';
 import { ImportMode, ImportModes } from '../common/enums';
 import os from 'node:os';
 import { generateDataKeyLine } from '../common/field-crypto';

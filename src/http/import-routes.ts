@@ -24,7 +24,7 @@ import { DomainError, ErrorCode } from '../common/errors';
 import { ImportMode, ImportModes } from '../common/enums';
 import { ANNEX_CHOICES, findAnnex } from '../../importers/annexes';
 import { importAnnex } from '../../importers/load/importer';
-import { buildTemplate } from '../../importers/load/template';
+import { buildTemplate } from '../../importers/write/template';
 import { authorize, fail, type ContextFor } from './route-auth';
 import { assertMayImport } from '../modules/auth/access.rules';
 import { ImportCode, ImportFileError } from '../../importers/read/issues';

@@ -18,7 +18,7 @@ import type { RequestContext } from '../common/context';
 import { DomainError, ErrorCode } from '../common/errors';
 import { findAnnex, ANNEX_CHOICES } from '../../importers/annexes';
 import { monthlyReportFileName } from '../modules/reports/monthly-workbook';
-import { annexFileName, type ExportFormat } from '../modules/reports/annex-export';
+import { annexFileName, type ExportFormat } from '../../importers/write/annex-export';
 import { contentDisposition } from '../modules/reports/cell-values';
 import { authorize, fail, type ContextFor } from './route-auth';
 

@@ -14,7 +14,7 @@ import { creditCodeCheckChar } from '../../src/common/validation';
 import type { RunningServer } from '../../src/http/server';
 import { ANNEXES } from '../../importers/annexes';
 import { importAnnex } from '../../importers/load/importer';
-import type { ExportFormat } from '../../src/modules/reports/annex-export';
+import type { ExportFormat } from '../../importers/write/annex-export';
 import { describeEachDb } from '../support/db';
 import { startTestServer } from '../support/graphql-client';
 import { exceljsWorkbook, tmpFile } from '../support/workbooks';

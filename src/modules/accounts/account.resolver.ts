@@ -52,7 +52,10 @@ export class AccountResolver {
   }
 
   @Authorized()
-  @Mutation(() => Account, { description: '新建大客户（ADMIN；MANAGER 仅限自己管理、本单位的客户）/ create an account (ADMIN; a MANAGER for accounts it manages in its own unit)' })
+  @Mutation(() => Account, {
+    description:
+      '新建大客户：ADMIN；MANAGER 新建即为本单位推荐（待审批，由委员会批准）；同一公司（信用代码或名称相同）不可重复建档 / create an account: ADMIN; a MANAGER\'s new account is its unit\'s recommendation (CANDIDATE, approved by the committee); never a second account for the same company',
+  })
   createAccount(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CreateAccountInput) input: CreateAccountInput) {
     return services.accounts.create(ctx, input);
   }
@@ -60,7 +63,7 @@ export class AccountResolver {
   @Authorized()
   @Mutation(() => Account, {
     description:
-      '修改大客户：ADMIN；本客户的 MANAGER（级别、状态、归属除外）；COMMITTEE 仅级别、管理层级、状态、归属 / change an account: ADMIN; its MANAGER (except tier, status and ownership); COMMITTEE only tier, management level, status and ownership',
+      '修改大客户：ADMIN 或本客户的 MANAGER 修改档案字段；级别、管理层级、归属、状态由委员会经复核、调整归属等程序决定，决定后不可直接修改（首次定级、暂停/恢复除外）/ change an account: ADMIN or its MANAGER change its archive fields; tier, management level, ownership and status are the committee\'s, changed through reviews, reassignment and termination once decided (a first tier or level, suspending and resuming excepted)',
   })
   updateAccount(
     @Ctx() { ctx, services }: GraphQLContext,
