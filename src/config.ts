@@ -169,6 +169,8 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
           throw new ConfigError((e as Error).message);
         }
         if (env === 'production' && keys.some((k) => k.key.equals(DEVELOPMENT_KEY.key))) throw new ConfigError('KAM_DATA_KEYS holds the public development key, which production refuses');
+        const weak = keys.find((k) => isWeakKey(k.key));
+        if (weak) throw new ConfigError(`KAM_DATA_KEYS key "${weak.id}" is not random (too few distinct bytes, e.g. all zeros); kam keys generate makes one`);
       }
       return v;
     },
@@ -197,10 +199,25 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   },
 ];
 
-/** Example values and low-entropy strings nobody should sign production tokens with. */
-function isPlaceholderSecret(secret: string): boolean {
-  if (/change.?me|example|placeholder|your.?secret|default|^(.)\1*$/i.test(secret)) return true;
-  return new Set(secret).size < 8;
+/** 32 random bytes have about 28 distinct values; fewer than 16 is a made-up key (all zeros, a pattern). */
+function isWeakKey(key: Buffer): boolean {
+  return new Set(key).size < 16;
+}
+
+/**
+ * Example values and low-entropy strings nobody should sign production tokens with: placeholders,
+ * dictionary passwords, a short unit repeated (`password1234password1234…`), too few distinct characters.
+ */
+export function isPlaceholderSecret(secret: string): boolean {
+  if (/change.?me|example|placeholder|your.?secret|default|passw(or|0)d|secret|qwerty|letmein|admin|123456|abcdef/i.test(secret)) return true;
+  if (new Set(secret).size < 12) return true;
+  // Periodic: every character repeats the one a short period earlier.
+  for (let period = 1; period <= secret.length / 2; period++) {
+    let periodic = true;
+    for (let i = period; i < secret.length && periodic; i++) periodic = secret[i] === secret[i - period];
+    if (periodic) return true;
+  }
+  return false;
 }
 
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -24,6 +24,7 @@ import { keyRingFor } from './common/field-crypto';
 import { installKeyRing } from './modules/contacts/contact-privacy';
 import { DataKeyService } from './modules/privacy/data-keys.service';
 import { PrivacyService } from './modules/privacy/privacy.service';
+import { NeedToKnowService } from './modules/privacy/need-to-know.service';
 import { developmentKeyRing } from './modules/privacy/development-key';
 import { LoginThrottleService } from './modules/auth/login-throttle.service';
 import { ReportService } from './modules/reports/report.service';
@@ -59,6 +60,8 @@ export interface Services {
   dataKeys: DataKeyService;
   /** PIPL rights: export and erase a person's data. */
   privacy: PrivacyService;
+  /** Need-to-know: the facts the read rules need, and the grants an ADMIN makes. */
+  needToKnow: NeedToKnowService;
   reports: ReportService;
   exports: AnnexExportService;
 }
@@ -76,6 +79,7 @@ export function createServices(ds: DataSource, config: Config): Services {
   const accounts = new AccountService(ds, tiers, audit, maxPageSize, access, ownershipStore);
   const ownership = new OwnershipService(ds, audit, tiers, accounts, ownershipStore, clock);
   const cadence = new CadenceService(ds, audit, tiers, maxPageSize);
+  const needToKnow = new NeedToKnowService(ds, audit);
   return {
     ds,
     config,
@@ -89,7 +93,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     credit: new CreditService(ds, access, audit, maxPageSize, clock),
     projects: new ProjectService(ds, access, audit, maxPageSize, clock),
     activities: new ActivityService(ds, access, audit, maxPageSize, clock),
-    analytics: new AnalyticsService(ds, accounts),
+    analytics: new AnalyticsService(ds, accounts, needToKnow),
     imports: new ImportService(ds, maxPageSize),
     ownership,
     ownershipStore,
@@ -101,7 +105,8 @@ export function createServices(ds: DataSource, config: Config): Services {
     consent: new ConsentService(ds, audit, access, clock),
     dataKeys: new DataKeyService(ds, access, audit),
     privacy: new PrivacyService(ds, access, audit),
-    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts), tiers, cadence, audit),
-    exports: new AnnexExportService(ds, accounts, audit),
+    needToKnow,
+    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts, needToKnow), tiers, cadence, audit),
+    exports: new AnnexExportService(ds, accounts, audit, needToKnow),
   };
 }

@@ -19,7 +19,7 @@ import { In } from 'typeorm';
 import { DomainError, ErrorCode } from '../../src/common/errors';
 import { AccountStatus, RecordSource, Role } from '../../src/common/enums';
 import type { Id } from '../../src/common/ids';
-import { changedAccountFields, decideAccountCreate, decideAccountUpdate } from '../../src/modules/accounts/account.rules';
+import { assertMayLinkParent, changedAccountFields, decideAccountCreate, decideAccountUpdate } from '../../src/modules/accounts/account.rules';
 import { decideEvaluationWrite } from '../../src/modules/credit/credit.rules';
 import { pickDuplicate, refuseDuplicate } from '../../src/modules/ownership/ownership.rules';
 import { nameKey } from '../../src/common/text';
@@ -100,13 +100,15 @@ export class AccountsLoader {
     for (const chunk of chunks([...names], 1000)) {
       for (const a of await m.findBy(Account, { nameKey: In(chunk) })) byName.set(a.nameKey, [...(byName.get(a.nameKey) ?? []), a]);
     }
-    const known = [...byCode.values(), ...byCredit.values(), ...[...byName.values()].flat()].map((a) => a.id);
+    // 上级集团 a MANAGER's rows name must be accounts it manages too (assertMayLinkParent): look them up now.
+    const parents = this.s.base.actor.role === Role.MANAGER ? await this.findParents(rows) : new Map<string, Account>();
+    const known = [...byCode.values(), ...byCredit.values(), ...[...byName.values()].flat(), ...parents.values()].map((a) => a.id);
     await this.managed.prefetch(known);
     const cross = await this.s.services.ownershipStore.crossRegionUnits(readCtx(this.s), known);
     this.unitName ??= await this.s.services.ownershipStore.unitNames(readCtx(this.s));
 
     const plans: (Planned | null)[] = [];
-    for (const row of rows) plans.push(await this.plan(row, { byCode, byCredit, byName, cross }));
+    for (const row of rows) plans.push(await this.plan(row, { byCode, byCredit, byName, cross, parents }));
 
     // Credit evaluations of existing accounts for the years in the batch.
     const evals = new Map<string, CreditEvaluation>();
@@ -163,7 +165,21 @@ export class AccountsLoader {
     }
   }
 
-  private async plan(row: ParsedRow, found: { byCode: Map<string, Account>; byCredit: Map<string, Account>; byName: Map<string, Account[]>; cross: Map<number, number[]> }): Promise<Planned | null> {
+  /** Existing accounts the rows' 上级集团 name (by code, credit code or name), keyed by the cell's text. */
+  private async findParents(rows: ParsedRow[]): Promise<Map<string, Account>> {
+    const refs = [...new Set(rows.map((r) => r.values.parent).filter((p): p is string => typeof p === 'string'))];
+    const out = new Map<string, Account>();
+    for (const chunk of chunks(refs, 500)) {
+      const found = await em(this.s).find(Account, { where: [{ code: In(chunk.map(normalizeAccountCode)) }, { creditCode: In(chunk.map((r) => r.toUpperCase())) }, { nameKey: In(chunk.map(nameKey)) }] });
+      for (const ref of chunk) {
+        const match = found.find((a) => a.code === normalizeAccountCode(ref)) ?? found.find((a) => a.creditCode === ref.toUpperCase()) ?? found.find((a) => a.nameKey === nameKey(ref));
+        if (match) out.set(ref, match);
+      }
+    }
+    return out;
+  }
+
+  private async plan(row: ParsedRow, found: { byCode: Map<string, Account>; byCredit: Map<string, Account>; byName: Map<string, Account[]>; cross: Map<number, number[]>; parents: Map<string, Account> }): Promise<Planned | null> {
     const v = row.values;
     const code = typeof v.code === 'string' ? normalizeAccountCode(v.code) : null;
     const credit = typeof v.creditCode === 'string' ? v.creditCode : null;
@@ -302,6 +318,14 @@ export class AccountsLoader {
       creditPart = { input: ci as unknown as CreditEvaluationInput };
     }
     const parent = typeof v.parent === 'string' ? v.parent : null;
+    const parentAccount = parent ? found.parents.get(parent) : undefined;
+    if (parentAccount && parentAccount.id !== existing?.parentId) {
+      try {
+        assertMayLinkParent(actor, parentAccount, this.managed.manages(parentAccount));
+      } catch (e) {
+        return refuse(e, { parentId: 'parent' });
+      }
+    }
     if (parent) this.pendingParents.push({ code: (values.code ?? existing?.code) as string, parent, row });
     return { row, existing, values, changed: existing ? changedKeys(existing, values) : Object.keys(values), credit: creditPart, parent };
   }

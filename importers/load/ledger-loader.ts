@@ -13,8 +13,8 @@
  * cell clears the stored value.
  */
 import { In } from 'typeorm';
-import { ActivityType, ProjectStatus, RecordSource } from '../../src/common/enums';
-import { activityManager } from '../../src/modules/auth/access.rules';
+import { ActivityType, ProjectStatus, RecordSource, Role } from '../../src/common/enums';
+import { decideActivityManager } from '../../src/modules/activities/activity.rules';
 import { nameKey } from '../../src/common/text';
 import { bulkWrite } from '../../src/db/bulk';
 import { Activity } from '../../src/modules/activities/activity.entity';
@@ -130,8 +130,17 @@ export class LedgerLoader {
     return id;
   }
 
+  /**
+   * The activity's manager: the 客户经理 column, else the first user 我方人员 names. A MANAGER's rows
+   * are its own (decideActivityManager, the API's rule): another user in 客户经理 is refused.
+   */
   private async managerOf(row: ParsedRow, account: AccountRef): Promise<number | null> {
     const v = row.values;
+    const { actor } = this.s.base;
+    if (actor.role === Role.MANAGER) {
+      const named = typeof v.manager === 'string' ? await this.org.manager(row, account.ownerUnitId, v.manager, 'manager', false) : null;
+      return decideActivityManager(actor, typeof named === 'number' ? named : undefined) ?? null;
+    }
     const names: [string, string][] = [];
     if (typeof v.manager === 'string') names.push([v.manager, 'manager']);
     if (typeof v.participants === 'string') {
@@ -149,9 +158,16 @@ export class LedgerLoader {
   private async plan(row: ParsedRow, account: AccountRef): Promise<Planned | null> {
     const v = row.values;
     const projectId = typeof v.projectName === 'string' ? await this.project(row, account, v.projectName) : null;
+    let managerId: number | null;
+    try {
+      managerId = await this.managerOf(row, account);
+    } catch (e) {
+      row.errors.push(serviceIssue(row, e, FIELD_TO_KEY));
+      return null;
+    }
     const input: ActivityInput = {
       accountId: account.id,
-      managerId: activityManager(this.s.base.actor, (await this.managerOf(row, account)) ?? undefined) ?? null,
+      managerId,
       occurredOn: v.occurredOn as string,
       type: (v.type as string | null) ?? ActivityType.OTHER,
       participants: v.participants as string | null,

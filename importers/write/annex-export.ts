@@ -32,7 +32,10 @@ import { applyAccountFilter, type AccountFilter, type AccountService } from '../
 import { Activity } from '../../src/modules/activities/activity.entity';
 import type { AuditService } from '../../src/modules/audit/audit.service';
 import { Contact } from '../../src/modules/contacts/contact.entity';
-import { revealContactField } from '../../src/modules/contacts/contact-privacy';
+import { PRIVATE_CONTACT_FIELDS, revealContactField } from '../../src/modules/contacts/contact-privacy';
+import type { NeedToKnowService } from '../../src/modules/privacy/need-to-know.service';
+import { DataClass, classOf } from '../../src/modules/privacy/data-classes';
+import { maskName, mayRead } from '../../src/modules/privacy/need-to-know.rules';
 import { CreditEvaluation } from '../../src/modules/credit/credit-evaluation.entity';
 import { OrgUnit } from '../../src/modules/org/org-unit.entity';
 import { User } from '../../src/modules/org/user.entity';
@@ -63,15 +66,31 @@ export function annexFileName(spec: AnnexSpec, format: ExportFormat, on: LocalDa
 }
 
 type Values = Record<string, unknown>;
+type EmitPage = (page: { account: Account; values: Values }[]) => Promise<void>;
 
-/** Reads a contact's sensitive fields for the caller: the one place exports touch them (see contact-privacy.ts). */
-function personalFields(ctx: RequestContext, c: Contact, account: Pick<Account, 'managerId'>): Pick<Values, 'mobile' | 'familyInfo' | 'homeAddress' | 'hobbies'> {
-  return {
-    mobile: revealContactField(ctx, c, 'mobile', account),
-    familyInfo: revealContactField(ctx, c, 'familyInfo', account),
-    homeAddress: revealContactField(ctx, c, 'homeAddress', account),
-    hobbies: revealContactField(ctx, c, 'hobbies', account),
-  };
+/**
+ * Reads a contact's sensitive fields for the caller: the one place exports touch them (see
+ * contact-privacy.ts). A stored value failing its integrity check is left blank and counted in
+ * `broken`, so one tampered row does not stop everyone's export (the audit event says how many).
+ */
+function personalFields(ctx: RequestContext, c: Contact, account: Pick<Account, 'managerId'>, broken: { count: number }): Values {
+  const out: Values = {};
+  for (const f of PRIVATE_CONTACT_FIELDS) {
+    try {
+      out[f] = revealContactField(ctx, c, f, account);
+    } catch (e) {
+      if (!(e instanceof DomainError) || (e.code !== ErrorCode.DATA_INTEGRITY && e.code !== ErrorCode.DATA_KEY_UNKNOWN)) throw e;
+      out[f] = null;
+      broken.count++;
+    }
+  }
+  return out;
+}
+
+/** The class of the field a column writes (its spec's target, `Entity.field …`). */
+function columnClass(col: ColumnSpec): DataClass {
+  const m = /^(\w+)\.(\w+)/.exec(col.target ?? '');
+  return m ? classOf(m[1], m[2]) : DataClass.INTERNAL;
 }
 
 /** A parsed-row value as the importer's coercion would read it back from a cell. */
@@ -254,7 +273,33 @@ export class AnnexExportService {
     private readonly ds: DataSource,
     private readonly accounts: AccountService,
     private readonly audit: AuditService,
+    private readonly needToKnow: NeedToKnowService,
   ) {}
+
+  /**
+   * Need-to-know for exported rows (the rule GraphQL applies, need-to-know.rules.ts): a column whose
+   * target field is classified (企业机密, personal) is left blank — a related person's name shown as
+   * 孙* — on rows the caller may not read in full. Returns null when the caller reads every column.
+   */
+  private async masker(ctx: RequestContext, spec: AnnexSpec): Promise<((rows: { account: Account; values: Values }[]) => Promise<void>) | null> {
+    const facts = await this.needToKnow.facts(ctx);
+    const classified = spec.columns
+      .map((col) => ({ key: col.key, cls: columnClass(col) }))
+      .filter((c) => c.cls !== DataClass.INTERNAL && !(PRIVATE_CONTACT_FIELDS as readonly string[]).includes(c.key));
+    // What the caller reads on every account (mayRead without an account) needs no per-row check.
+    const everything = classified.every((c) => mayRead(ctx.actor, c.cls, null, facts));
+    if (classified.length === 0 || everything) return null;
+    return async (rows) => {
+      const accounts = await this.needToKnow.accountFacts(ctx, rows.map((r) => r.account.id));
+      for (const { account, values } of rows) {
+        const subject = accounts.get(account.id) ?? { id: account.id, ownerUnitId: account.ownerUnitId, managerId: account.managerId };
+        for (const c of classified) {
+          if (values[c.key] === null || values[c.key] === undefined || mayRead(ctx.actor, c.cls, subject, facts)) continue;
+          values[c.key] = c.key === 'name' && spec.annex === ImportAnnex.PERSONS && typeof values.name === 'string' ? maskName(values.name) : null;
+        }
+      }
+    };
+  }
 
   /** Validates the filter (BAD_USER_INPUT on a bad date or tier) before anything is streamed. */
   async prepare(ctx: RequestContext, annex: ImportAnnex, filter: AnnexExportFilter = {}): Promise<PreparedExport> {
@@ -279,24 +324,31 @@ export class AnnexExportService {
       rows++;
     };
     const pageDone = () => sink.keepUp();
+    const mask = await this.masker(ctx, p.spec);
+    const broken = { count: 0 };
+    /** A page of rows, masked for the caller, then written. */
+    const emitPage = async (page: { account: Account; values: Values }[]) => {
+      await mask?.(page);
+      for (const r of page) emit(r.values);
+    };
     try {
       switch (p.spec.annex) {
         case ImportAnnex.SUMMARY:
         case ImportAnnex.ARCHIVE:
-          await this.accountRows(em, p, p.spec.annex === ImportAnnex.ARCHIVE, emit, pageDone);
+          await this.accountRows(em, p, p.spec.annex === ImportAnnex.ARCHIVE, emitPage, pageDone);
           break;
         case ImportAnnex.PERSONS:
-          await this.personRows(ctx, em, p, emit, pageDone);
+          await this.personRows(ctx, em, p, emitPage, pageDone, broken);
           break;
         case ImportAnnex.LEDGER:
-          await this.ledgerRows(em, p, emit, pageDone);
+          await this.ledgerRows(em, p, emitPage, pageDone);
           break;
       }
       await sink.finish();
       completed = true;
     } finally {
       // Recorded also when the download was cancelled half-way: what left is on record.
-      await this.audit.record(ctx, { action: 'export.annex', entity: 'Annex', entityId: p.spec.annex, after: { annex: p.spec.annex, format, rows, completed, filtered: !!(p.resolved || p.from || p.to) } });
+      await this.audit.record(ctx, { action: 'export.annex', entity: 'Annex', entityId: p.spec.annex, after: { annex: p.spec.annex, format, rows, completed, filtered: !!(p.resolved || p.from || p.to), ...(broken.count ? { unreadableValues: broken.count } : {}) } });
     }
     return rows;
   }
@@ -335,7 +387,7 @@ export class AnnexExportService {
     }
   }
 
-  private async accountRows(em: EntityManager, p: PreparedExport, withCredit: boolean, emit: (v: Values) => void, pageDone: () => Promise<void>): Promise<void> {
+  private async accountRows(em: EntityManager, p: PreparedExport, withCredit: boolean, emitPage: EmitPage, pageDone: () => Promise<void>): Promise<void> {
     const tiers = new Map((await em.find(Tier)).map((t) => [t.id, t.name]));
     const levels = new Map((await em.find(ManagementLevel)).map((l) => [l.id, l.name]));
     const units = new Map<number, OrgUnit>();
@@ -352,6 +404,7 @@ export class AnnexExportService {
           if (!credit.has(e.accountId)) credit.set(e.accountId, e);
         }
       }
+      const out: { account: Account; values: Values }[] = [];
       for (const a of page) {
         const v: Values = {
           code: a.code, name: a.name, creditCode: a.creditCode, registeredOn: a.registeredOn, ownership: a.ownership, industry: a.industry,
@@ -367,27 +420,30 @@ export class AnnexExportService {
           v.creditYear = e.year;
           for (const k of CREDIT_KEYS) v[k] = (e as unknown as Values)[k];
         }
-        emit(v);
+        out.push({ account: a, values: v });
       }
+      await emitPage(out);
       await pageDone();
     }
   }
 
-  private async personRows(ctx: RequestContext, em: EntityManager, p: PreparedExport, emit: (v: Values) => void, pageDone: () => Promise<void>): Promise<void> {
+  private async personRows(ctx: RequestContext, em: EntityManager, p: PreparedExport, emitPage: EmitPage, pageDone: () => Promise<void>, broken: { count: number }): Promise<void> {
     const accounts = new Map<number, Account>();
     // A person whose personal data was erased is left out: without 手机 its row would not match it on import.
     for await (const page of this.pages(em, Contact, 'c', 'accountId', p, (qb) => qb.andWhere('c.erasedAt IS NULL'))) {
       await this.lookup(em, Account, page.map((c) => c.accountId), accounts);
+      const out: { account: Account; values: Values }[] = [];
       for (const c of page) {
         const a = accounts.get(c.accountId)!;
-        emit({
+        out.push({ account: a, values: {
           accountCode: a.code, accountCreditCode: a.creditCode, accountName: a.name,
           name: c.name, gender: c.gender, title: c.title, department: c.department, role: c.role, officePhone: c.officePhone, email: c.email,
           birthday: c.birthday, closeness: c.closeness, consentAt: c.consentAt, consentSource: c.consentSource, consentScope: c.consentScope,
           active: c.active, leftOn: c.leftOn, notes: c.notes,
-          ...personalFields(ctx, c, a),
-        });
+          ...personalFields(ctx, c, a, broken),
+        } });
       }
+      await emitPage(out);
       if (accounts.size > 50_000) accounts.clear();
       // Full reads of private fields are noted per request (revealContactField); written per page, so
       // one audit event lists at most a page of people.
@@ -396,7 +452,7 @@ export class AnnexExportService {
     }
   }
 
-  private async ledgerRows(em: EntityManager, p: PreparedExport, emit: (v: Values) => void, pageDone: () => Promise<void>): Promise<void> {
+  private async ledgerRows(em: EntityManager, p: PreparedExport, emitPage: EmitPage, pageDone: () => Promise<void>): Promise<void> {
     const accounts = new Map<number, Account>();
     const users = new Map<number, User>();
     const projects = new Map<number, Project>();
@@ -411,16 +467,18 @@ export class AnnexExportService {
       // 回款金额 is the Payment the row created (Payment.activityId): export what is counted.
       const paid = new Map<number, number>();
       for (const pm of await readWhereIn(em.connection, Payment, 'activityId', page.map((x) => x.id), {}, ['activityId', 'amountFen'])) paid.set(pm.activityId!, pm.amountFen);
+      const out: { account: Account; values: Values }[] = [];
       for (const x of page) {
         const a = accounts.get(x.accountId)!;
-        emit({
+        out.push({ account: a, values: {
           occurredOn: x.occurredOn, accountCode: a.code, accountCreditCode: a.creditCode, accountName: a.name, type: x.type,
           participants: x.participants, counterparts: x.counterparts, subject: x.subject, summary: x.summary, outcome: x.outcome,
           nextAction: x.nextAction, nextActionDue: x.nextActionDue, projectName: x.projectId === null ? null : projects.get(x.projectId)?.name,
           contractAmount: x.contractAmountFen, paymentAmount: paid.get(x.id) ?? null, intelTags: x.intelTags?.filter(Boolean) ?? [],
           manager: x.managerId === null ? null : users.get(x.managerId)?.name,
-        });
+        } });
       }
+      await emitPage(out);
       for (const m of [accounts, users, projects] as Map<number, unknown>[]) if (m.size > 50_000) m.clear();
       await pageDone();
     }

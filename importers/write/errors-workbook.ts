@@ -3,6 +3,7 @@
  * written, with 原行号 and an added 错误说明 column. Fixing the rows in this file and importing it again
  * (both added columns are ignored on import) is the way to finish an import.
  */
+import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { CellError, DateSerial, serialToIsoDate, type CellValue } from '../read/source';
 import { columnLetter } from '../read/issues';
@@ -19,6 +20,9 @@ export class ErrorsWorkbook {
   rows = 0;
 
   constructor(file: string, private readonly date1904: boolean) {
+    // Created owner-only (0600) before exceljs opens it: rejected rows may hold personal data.
+    fs.writeFileSync(file, '', { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
     this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
   }
 

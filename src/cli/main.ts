@@ -398,10 +398,13 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Writes through a temp file next to `file`, renamed into place when complete: a failed export leaves no half file. */
+/**
+ * Writes through a temp file next to `file`, renamed into place when complete: a failed export leaves
+ * no half file. Readable by the owner only (0600): exports hold confidential and personal data.
+ */
 async function writeFileAtomically<T>(file: string, write: (stream: fs.WriteStream) => Promise<T>): Promise<T> {
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  const stream = fs.createWriteStream(tmp);
+  const stream = fs.createWriteStream(tmp, { mode: 0o600 });
   const closed = new Promise<void>((resolve, reject) => {
     stream.once('close', resolve);
     stream.once('error', reject);

@@ -108,13 +108,17 @@ export class KeyRing {
   }
 
   /**
-   * Decrypts a stored value bound to `aad`. Clear text (a row written before encryption, not yet
-   * rotated) is returned as it is. A value that was altered, or moved from another row or field,
-   * throws DATA_INTEGRITY; one under a key no longer configured throws DATA_KEY_UNKNOWN.
+   * Decrypts a stored value bound to `aad`. A value that was altered, moved from another row or field,
+   * or written in clear straight into the column throws DATA_INTEGRITY; one under a key no longer
+   * configured throws DATA_KEY_UNKNOWN. Only `kam keys rotate` passes `allowClear`, to encrypt the
+   * rows of a database that predates field encryption.
    */
-  open(stored: string, aad: string, what: string): string {
+  open(stored: string, aad: string, what: string, allowClear = false): string {
     const sealed = parseSealed(stored);
-    if (!sealed) return stored;
+    if (!sealed) {
+      if (allowClear) return stored;
+      throw new DomainError(ErrorCode.DATA_INTEGRITY, `${what}: the stored value is not encrypted (written around the application; a database from before field encryption is encrypted by \`kam keys rotate\`)`);
+    }
     const key = this.byId.get(sealed.kid);
     if (!key) throw new DomainError(ErrorCode.DATA_KEY_UNKNOWN, `${what}: encrypted with key "${sealed.kid}", which KAM_DATA_KEYS does not hold`, { keyId: sealed.kid });
     if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw integrity(what);

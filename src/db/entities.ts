@@ -8,6 +8,7 @@ import { CadenceRule } from '../modules/cadence/cadence-rule.entity';
 import { Assignment } from '../modules/ownership/assignment.entity';
 import { TierReview } from '../modules/reviews/tier-review.entity';
 import { ManagementLevelReview } from '../modules/reviews/management-level-review.entity';
+import { DataAccessGrant } from '../modules/privacy/data-access-grant.entity';
 import { AccountRecommendation } from '../modules/ownership/account-recommendation.entity';
 import { YearEndRule } from '../modules/year-end/year-end-rule.entity';
 import { PolicyLock } from './policy-lock';
@@ -26,12 +27,12 @@ import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 export {
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
-  AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle, ManagementLevelReview,
+  AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle, ManagementLevelReview, DataAccessGrant,
 };
 
 export const ENTITIES = [
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
   AccountRecommendation, YearEndRule, PolicyLock,
-  LoginThrottle, ManagementLevelReview,
+  LoginThrottle, ManagementLevelReview, DataAccessGrant,
 ];

@@ -3,6 +3,7 @@
  * binds every value as a parameter. A filter given as an empty list matches nothing.
  */
 import type { DataSource } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/errors';
 import type { Filterable } from './list-query';
 import { escapeLike } from '../common/text';
 import { dbKind } from './data-source';
@@ -62,6 +63,10 @@ export class Where {
    */
   contains(text: string | null | undefined, ...pairs: [property: string, value: string][]): this {
     if (text === undefined || text === null || text.trim() === '') return this;
+    // A search box, not a document: longer patterns only cost the database (SQLite refuses them outright).
+    if (text.length > MAX_SEARCH_TEXT) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `filter.nameContains: at most ${MAX_SEARCH_TEXT} characters`, { field: 'filter.nameContains' });
+    }
     const esc = likeEscapeClause(this.qb);
     const params: Record<string, string> = {};
     const parts = pairs.map(([prop, value]) => {
@@ -73,6 +78,9 @@ export class Where {
     return this;
   }
 }
+
+/** The longest text a substring filter accepts. */
+export const MAX_SEARCH_TEXT = 200;
 
 /** ` ESCAPE '\'` written so each database reads one backslash (MySQL string literals escape it). */
 export function likeEscapeClause(qb: { connection: DataSource }): string {

@@ -38,8 +38,33 @@ const STATUS: Partial<Record<string, number>> = {
   [ImportCode.TIME_LIMIT]: 422,
 };
 
-/** Streams the upload to `dest`; resolves with the original file name, or rejects with FILE_TOO_LARGE. */
+/** The file name a raw upload declares in `X-File-Name` (URL-encoded); a malformed one is bad input, not a crash. */
+function declaredFileName(req: Request): string {
+  const raw = String(req.headers['x-file-name'] ?? 'upload');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'X-File-Name: not a URL-encoded file name (encode it with encodeURIComponent)', { field: 'X-File-Name' });
+  }
+}
+
+/**
+ * Streams the upload to `dest`; resolves with the original file name, or rejects with FILE_TOO_LARGE,
+ * or when the client goes away mid-upload (the caller then removes what was written).
+ */
 function receive(req: Request, dest: string, maxBytes: number): Promise<string> {
+  const cutOff = new Promise<never>((_resolve, reject) => {
+    const abort = () => reject(new ImportFileError(ImportCode.CORRUPT_FILE, 'the upload was cut off before the end of the file'));
+    req.once('aborted', abort);
+    req.once('close', () => {
+      if (!req.complete) abort();
+    });
+  });
+  cutOff.catch(() => undefined);
+  return Promise.race([receiveBody(req, dest, maxBytes), cutOff]);
+}
+
+function receiveBody(req: Request, dest: string, maxBytes: number): Promise<string> {
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -49,7 +74,7 @@ function receive(req: Request, dest: string, maxBytes: number): Promise<string> 
       seen += b.length;
       if (seen > maxBytes) req.destroy(tooLarge(maxBytes));
     });
-    const name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'upload'));
+    const name = declaredFileName(req);
     return pipeline(req, fs.createWriteStream(dest)).then(() => {
       if (seen > maxBytes) throw tooLarge(maxBytes);
       return name;
@@ -123,6 +148,7 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
     } catch (e) {
       if (e instanceof ImportFileError) fail(res, STATUS[e.code] ?? 400, e.code, e.message);
       else if (e instanceof DomainError && e.code === ErrorCode.IMPORT_IN_PROGRESS) fail(res, 409, e.code, e.message);
+      else if (e instanceof DomainError && e.code === ErrorCode.VALIDATION_FAILED) fail(res, 400, e.code, e.message);
       else {
         logger.error('import failed', { requestId: ctx.requestId, error: e });
         res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', requestId: ctx.requestId } });

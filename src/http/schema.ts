@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { bindSimpleFieldResolvers } from './bound-field-resolvers';
+import { applyNeedToKnow } from './need-to-know';
 import { ENTITIES } from '../db/entities';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { ManagementLevelListItemResolver, TierResolver } from '../modules/tiers/tier.resolver';
@@ -22,6 +23,7 @@ import { PaymentResolver, ProjectResolver, ReceivableResolver } from '../modules
 import { ActivityResolver } from '../modules/activities/activity.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
+import { NeedToKnowResolver } from '../modules/privacy/need-to-know.resolver';
 import { AccountStatsRowResolver, ActivityStatsRowResolver, AnalyticsResolver, ProjectStatsRowResolver } from '../modules/analytics/analytics.resolver';
 import { ReportResolver } from '../modules/reports/report.resolver';
 
@@ -64,6 +66,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ...POLICY_RESOLVERS,
   // PIPL rights
   PrivacyResolver,
+  NeedToKnowResolver,
   // Reports
   ReportResolver,
 ];
@@ -74,6 +77,7 @@ let built: Promise<GraphQLSchema> | undefined;
 export function kamSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false }).then((schema) => {
     bindSimpleFieldResolvers(schema, RESOLVERS, ENTITIES);
+    applyNeedToKnow(schema);
     return schema;
   });
   return built;

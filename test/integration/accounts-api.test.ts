@@ -2,6 +2,7 @@ import { systemContext } from '../../src/common/context';
 import { Role } from '../../src/common/enums';
 import { ErrorCode } from '../../src/common/errors';
 import type { RunningServer } from '../../src/http/server';
+import { DataClass } from '../../src/modules/privacy/data-classes';
 import { describeEachDb } from '../support/db';
 import { GqlClient, startTestServer } from '../support/graphql-client';
 
@@ -27,6 +28,8 @@ describeEachDb('accounts over GraphQL', (t) => {
       });
     }
     const { secret } = await services.auth.createApiKey(ctx, { name: 'bi', role: Role.ANALYST });
+    // Sales figures are 企业机密: this BI key reads them because an ADMIN granted its role the scope.
+    await services.needToKnow.grant(ctx, { role: Role.ANALYST, dataClass: DataClass.CONFIDENTIAL, note: 'BI' });
     server = await startTestServer(services);
     client = new GqlClient(server.url, secret);
   });

@@ -12,6 +12,7 @@ import { POLICY_RESOLVERS } from '../../src/http/schema';
 import { Role } from '../../src/common/enums';
 import type { RunningServer } from '../../src/http/server';
 import type { Account } from '../../src/modules/accounts/account.entity';
+import { DataClass } from '../../src/modules/privacy/data-classes';
 import { describeEachDb } from '../support/db';
 import { createActors, type TestActors } from '../support/fixtures';
 import { GqlClient, startTestServer } from '../support/graphql-client';
@@ -203,6 +204,24 @@ describeEachDb('role × mutation matrix', (t) => {
         const a = await ownAccount();
         const c = await t().services.contacts.create(ctx, { accountId: a.id, name: '待删除', mobile: '13912345678' });
         return { query: `mutation { erasePerson(id: "${c.id}", reason: "本人要求删除") { id } }`, state: () => rows('SELECT name, mobile, erased_at FROM contacts WHERE id = ?', [c.id]) };
+      },
+    },
+    {
+      // Need-to-know: only an ADMIN widens who reads 企业机密.
+      mutation: 'grantDataAccess',
+      allowed: ['admin'],
+      async prepare() {
+        for (const g of await t().services.needToKnow.listGrants(ctx)) await t().services.needToKnow.revoke(ctx, g.id, '重置');
+        return { query: 'mutation { grantDataAccess(role: ANALYST, dataClass: CONFIDENTIAL, note: "BI") { id } }', state: () => rows('SELECT role, revoked_at FROM data_access_grants ORDER BY id') };
+      },
+    },
+    {
+      mutation: 'revokeDataAccess',
+      allowed: ['admin'],
+      async prepare() {
+        for (const g of await t().services.needToKnow.listGrants(ctx)) await t().services.needToKnow.revoke(ctx, g.id, '重置');
+        const g = await t().services.needToKnow.grant(ctx, { role: Role.ANALYST, dataClass: DataClass.CONFIDENTIAL, note: 'BI' });
+        return { query: `mutation { revokeDataAccess(id: "${g.id}", note: "项目结束") { id } }`, state: () => rows('SELECT revoked_at FROM data_access_grants WHERE id = ?', [g.id]) };
       },
     },
   ];

@@ -10,6 +10,8 @@ import { countQueries } from '../../src/db/query-counter';
 import type { RunningServer } from '../../src/http/server';
 import { describeEachDb } from '../support/db';
 import { GqlClient, startTestServer } from '../support/graphql-client';
+import { DataClass } from '../../src/modules/privacy/data-classes';
+import type { DataAccessGrant } from '../../src/modules/privacy/data-access-grant.entity';
 
 interface Row {
   tier?: { code: string } | null;
@@ -30,6 +32,9 @@ const MONEY = 'accounts signed received receivable overdue';
 describeEachDb('BI aggregates', (t) => {
   let server: RunningServer;
   let client: GqlClient;
+  let biGrant: DataAccessGrant;
+  let m1Key: string;
+  let unit1: number;
   const ctx = systemContext('test');
 
   beforeAll(async () => {
@@ -76,6 +81,10 @@ describeEachDb('BI aggregates', (t) => {
     await log(c.id, m2.id, '2024-12-30', 'MANAGER_VISIT'); // before the period
 
     const { secret } = await s.auth.createApiKey(ctx, { name: 'bi', role: Role.ANALYST });
+    // Figures are 企业机密: a BI key reads them once an ADMIN grants its role that scope.
+    biGrant = await s.needToKnow.grant(ctx, { role: Role.ANALYST, dataClass: DataClass.CONFIDENTIAL, note: 'BI 报表需要全部单位的金额' });
+    m1Key = (await s.auth.createApiKey(ctx, { name: 'm1', role: Role.MANAGER, userId: m1.id })).secret;
+    unit1 = u1.id;
     server = await startTestServer(s);
     client = new GqlClient(server.url, secret);
   });
@@ -149,6 +158,23 @@ describeEachDb('BI aggregates', (t) => {
     expect(later.total).toEqual({ accounts: 4, signed: 1_580_000, received: 600_000, receivable: 1_450_000, overdue: 1_450_000 });
   });
 
+  it('shows amounts (企业机密) only to who may read them: a granted BI role, and a manager for its own unit', async () => {
+    const money = (c: GqlClient, filter = '') => c.data<{ accountStats: { total: Record<string, number | null> } }>(`{ accountStats(${PERIOD}${filter}) { total { ${MONEY} } } }`);
+    const manager = new GqlClient(client.url, m1Key);
+    // Across units, a manager sees the counts, not the money; filtered to its unit, its unit's money.
+    expect((await money(manager)).accountStats.total).toEqual({ accounts: 4, signed: null, received: null, receivable: null, overdue: null });
+    const own = (await money(manager, `, filter: { unitIds: ["${unit1}"] }`)).accountStats.total;
+    expect(own).toEqual({ accounts: 2, signed: 1_280_000, received: 600_000, receivable: 1_150_000, overdue: 450_000 });
+    // Without the grant, the BI key sees the counts only.
+    await t().services.needToKnow.revoke(ctx, biGrant.id, '测试撤销');
+    try {
+      expect((await money(client)).accountStats.total).toEqual({ accounts: 4, signed: null, received: null, receivable: null, overdue: null });
+    } finally {
+      biGrant = await t().services.needToKnow.grant(ctx, { role: Role.ANALYST, dataClass: DataClass.CONFIDENTIAL, note: '恢复' });
+    }
+    expect((await money(client)).accountStats.total.signed).toBe(1_280_000);
+  });
+
   it('is computed in a handful of SQL statements, however many months', async () => {
     const counter = countQueries(t().ds);
     try {
@@ -157,7 +183,8 @@ describeEachDb('BI aggregates', (t) => {
       counter.reset();
       await stats('from: "2025-01-01", to: "2025-03-31", groupBy: [MONTH, TIER]', 'month tier { code }');
       expect(twoYears).toBe(counter.count);
-      expect(twoYears).toBeLessThanOrEqual(5);
+      // The aggregate itself, the page's relations, and the need-to-know facts (grants, units).
+      expect(twoYears).toBeLessThanOrEqual(7);
     } finally {
       counter.stop();
     }

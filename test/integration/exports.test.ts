@@ -156,7 +156,8 @@ describeEachDb('annex exports', (t) => {
     };
     // 家庭成员情况 is stored NFKC-normalised (，→ ,).
     expect(await read(admin)).toEqual({ mobile: '13800138000', family: '已婚,育有一子', hobbies: '钓鱼、书法', notes: EVIL });
-    expect(await read(finance())).toEqual({ mobile: '138****8000', family: null, hobbies: null, notes: EVIL });
+    // A person's notes are personal information (PIPL): FINANCE does not get them either.
+    expect(await read(finance())).toEqual({ mobile: '138****8000', family: null, hobbies: null, notes: null });
     // Full reads are on record (who read which people's which fields), masked ones are not.
     const reads = (await t().services.audit.list(admin, { action: 'contact.read' }, { first: 50 })).nodes;
     expect(reads.some((e) => e.actor === 'system:test' && e.fields.includes('mobile') && e.fields.includes('familyInfo'))).toBe(true);

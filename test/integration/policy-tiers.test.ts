@@ -91,7 +91,7 @@ describeEachDb('tiers and management levels as data; suggested tier and level', 
     const QUERY = `{ accounts(first: 100) { nodes { code tier { code } suggestedTier { code } suggestedLevel { code } groupAnnualSales groupExpectedContractValue } } }`;
     type Row = { code: string; tier: { code: string } | null; suggestedTier: { code: string } | null; suggestedLevel: { code: string } | null; groupAnnualSales: number | null; groupExpectedContractValue: number | null };
     const read = async () => {
-      const d = await w.gql('analyst').data<{ accounts: { nodes: Row[] } }>(QUERY);
+      const d = await w.gql('committee').data<{ accounts: { nodes: Row[] } }>(QUERY);
       return Object.fromEntries(d.accounts.nodes.map((n) => [n.code, n]));
     };
 
@@ -140,7 +140,7 @@ describeEachDb('tiers and management levels as data; suggested tier and level', 
     });
 
     it('batches the suggestions: one page costs the same number of queries for 5 accounts or 50', async () => {
-      const q = (n: number) => w.gql('analyst').data(`{ accounts(first: ${n}) { nodes { code suggestedTier { code } suggestedLevel { code } groupAnnualSales } } }`);
+      const q = (n: number) => w.gql('committee').data(`{ accounts(first: ${n}) { nodes { code suggestedTier { code } suggestedLevel { code } groupAnnualSales } } }`);
       const few = await countQueries(t().ds, () => q(3));
       const many = await countQueries(t().ds, () => q(100));
       const accounts = await t().ds.getRepository('accounts').count();

@@ -24,7 +24,7 @@ describeEachDb('year-end evaluation: rules propose, the committee decides', (t) 
   const acc: Record<string, Account> = {};
 
   const review = async (filter?: Record<string, unknown>) => {
-    const d = await w.gql('analyst').data<{ yearEndReview: { totalCount: number; nodes: Assessment[] } }>(REVIEW, { year: 2025, filter });
+    const d = await w.gql('committee').data<{ yearEndReview: { totalCount: number; nodes: Assessment[] } }>(REVIEW, { year: 2025, filter });
     return Object.fromEntries(d.yearEndReview.nodes.map((n) => [n.account.code, n]));
   };
 

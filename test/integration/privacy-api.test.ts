@@ -183,7 +183,8 @@ describeEachDb('privacy over GraphQL', (t) => {
     expect(await readEvents()).toBe(before + 1);
     const [ev] = await t().ds.query("SELECT * FROM audit_events WHERE action = 'contact.read' ORDER BY id DESC LIMIT 1");
     expect(ev.actor_role).toBe('ADMIN');
-    expect(ev.fields).toBe('mobile');
+    // The name is 企业机密, read in full: on record as well.
+    expect(ev.fields).toBe('mobile,name');
     expect(String(ev.record_ids).split(',').sort()).toEqual(d.contacts.nodes.map((n) => n.id).sort());
     expect(ev.origin).toMatch(/127\.0\.0\.1/);
     expect(ev.user_agent).toBeTruthy();
@@ -195,16 +196,20 @@ describeEachDb('privacy over GraphQL', (t) => {
       `{ auditEvents(filter: { entity: "Contact", entityId: "${d.contacts.nodes[17].id}", action: "contact.read" }) { nodes { action recordIds fields userAgent } } }`,
     );
     expect(trail.auditEvents.nodes).toHaveLength(1);
-    expect(trail.auditEvents.nodes[0]).toMatchObject({ action: 'contact.read', fields: ['mobile'] });
+    expect(trail.auditEvents.nodes[0]).toMatchObject({ action: 'contact.read', fields: ['mobile', 'name'] });
     expect(trail.auditEvents.nodes[0].recordIds).toHaveLength(50);
 
-    // The same query masked as ANALYST or FINANCE: no read event.
+    // The same query masked as ANALYST or another unit's manager: no read event (name 员*, mobile masked).
     before = await readEvents();
-    const masked = await client.as(actors.analyst.key).data<{ contacts: { nodes: { mobile: string }[] } }>(list);
-    expect(masked.contacts.nodes[0].mobile).toBe('139****0000');
-    await client.as(actors.finance.key).data(list);
+    const masked = await client.as(actors.analyst.key).data<{ contacts: { nodes: { mobile: string; name: string }[] } }>(list);
+    expect(masked.contacts.nodes[0]).toMatchObject({ mobile: '139****0000', name: '员**' });
     await client.as(actors.otherManager.key).data(list);
     expect(await readEvents()).toBe(before);
+    // FINANCE reads the names (企业机密) but not the mobiles (personal): one event naming the names only.
+    await client.as(actors.finance.key).data(list);
+    expect(await readEvents()).toBe(before + 1);
+    const [fin] = await t().ds.query("SELECT actor_role, fields FROM audit_events WHERE action = 'contact.read' ORDER BY id DESC LIMIT 1");
+    expect(fin).toMatchObject({ actor_role: 'FINANCE', fields: 'name' });
 
     // Twice through aliases, plus a fragment: still one event.
     before = await readEvents();
@@ -215,9 +220,9 @@ describeEachDb('privacy over GraphQL', (t) => {
     // hobbies is null for all of them: nothing of it was read.
     expect(ev2.fields).toBe('mobile');
 
-    // A query selecting no sensitive field: no event.
+    // A query selecting no classified field: no event.
     before = await readEvents();
-    await client.as(actors.admin.key).data(`{ contacts(first: 50, filter: { accountIds: ["${account.id}"] }) { nodes { name title } } }`);
+    await client.as(actors.admin.key).data(`{ contacts(first: 50, filter: { accountIds: ["${account.id}"] }) { nodes { id department } } }`);
     expect(await readEvents()).toBe(before);
   });
 

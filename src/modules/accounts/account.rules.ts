@@ -122,3 +122,13 @@ export function decideAccountUpdate(
     );
   }
 }
+
+/**
+ * Putting an account into a group (上级集团): a MANAGER only under a group account it manages too —
+ * group figures feed tier and level suggestions, so another manager's account is not its to join.
+ */
+export function assertMayLinkParent(actor: Actor, parent: Pick<Account, 'code'>, managesParent: boolean): void {
+  if (actor.role === Role.MANAGER && !managesParent) {
+    throw new DomainError(ErrorCode.FORBIDDEN, `parentId: account ${parent.code} is managed by someone else; the committee or an ADMIN links accounts across managers`, { field: 'parentId' });
+  }
+}

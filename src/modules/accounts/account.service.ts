@@ -27,7 +27,7 @@ import { acquirePolicyLock } from '../../db/policy-lock';
 import { pick } from '../../common/objects';
 import { today } from '../../common/dates';
 import { Role } from '../../common/enums';
-import { changedAccountFields, decideAccountCreate, decideAccountUpdate } from './account.rules';
+import { assertMayLinkParent, changedAccountFields, decideAccountCreate, decideAccountUpdate } from './account.rules';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User } from '../org/user.entity';
 import { Project } from '../projects/project.entity';
@@ -329,6 +329,7 @@ export class AccountService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const values = await this.normalize(tx, input, true);
       Object.assign(values, decideAccountCreate(tx, values, !!cleanText(input.status as string | null | undefined)));
+      if (values.parentId != null) await this.assertMayLinkParent(tx, values.parentId);
       return this.insertNew(tx, values);
     });
   }
@@ -379,7 +380,10 @@ export class AccountService {
       if ((changed.includes('ownerUnitId') || changed.includes('managerId')) && unitId !== null && managerId !== null) {
         await this.ownership.assertManagerInUnit(tx, managerId, unitId, 'managerId');
       }
-      if (values.parentId != null) await this.assertNoCycle(tx, id, values.parentId);
+      if (values.parentId != null && changed.includes('parentId')) {
+        await this.assertMayLinkParent(tx, values.parentId);
+        await this.assertNoCycle(tx, id, values.parentId);
+      }
       if (changed.includes('name') || changed.includes('creditCode')) await this.assertNoDuplicate(tx, { ...account, ...values }, account.id);
       await this.assertUnique(tx, values, id);
       await updateVersioned(em, Account, account, values, null, `account ${account.code}`);
@@ -451,6 +455,11 @@ export class AccountService {
     if (!match) return;
     const cross = (await this.ownership.crossRegionUnits(ctx, [match.account.id])).get(match.account.id) ?? [];
     refuseDuplicate(match, values.ownerUnitId ?? null, cross, await this.ownership.unitNames(ctx));
+  }
+
+  private async assertMayLinkParent(ctx: RequestContext, parentId: number): Promise<void> {
+    const parent = await this.get(ctx, parentId);
+    assertMayLinkParent(ctx.actor, parent, ctx.actor.role === Role.MANAGER && (await this.access.manages(ctx, parent)));
   }
 
   /** A group hierarchy must stay a tree. */

@@ -17,7 +17,7 @@ import { ListQuery } from '../../db/list-query';
 import { deleteVersioned, mergePatch, patchFields, updateVersioned } from '../../db/versioned';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
-import { activityManager } from '../auth/access.rules';
+import { decideActivityManager } from './activity.rules';
 import { User } from '../org/user.entity';
 import { Project } from '../projects/project.entity';
 import { Payment } from '../projects/payment.entity';
@@ -157,7 +157,7 @@ export class ActivityService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.access.accountForWrite(tx, input.accountId, 'accountId', 'log activities of this account');
-      const managerId = activityManager(ctx.actor, input.managerId === undefined ? undefined : toIdOrNull(input.managerId, 'managerId'));
+      const managerId = decideActivityManager(ctx.actor, input.managerId === undefined ? undefined : toIdOrNull(input.managerId, 'managerId'));
       const values = this.normalize({ ...input, accountId: account.id, managerId });
       await this.checkLinks(tx, values, null);
       const activity = em.create(Activity, values);
@@ -173,6 +173,7 @@ export class ActivityService {
       const activity = await this.get(tx, id);
       await this.access.accountForWrite(tx, activity.accountId, 'accountId', 'change activities of this account');
       const { source: _source, ...values } = this.normalize(mergePatch(activityInput(activity), patch));
+      if (patch.managerId !== undefined && values.managerId !== activity.managerId) decideActivityManager(tx.actor, values.managerId);
       await this.checkLinks(tx, values, activity.id);
       await updateVersioned(managerFor(this.ds, tx), Activity, activity, values, expectedVersion, `activity ${activity.id}`);
       const updated = await this.get(tx, activity.id);

@@ -78,22 +78,22 @@ export class AccountStatsRowType extends StatsKeyType {
   @Field(() => Int, { description: '客户数：本组中符合筛选的客户 / accounts in the group matching the filter' })
   accounts!: number;
 
-  @Field(() => Float, {
+  @Field(() => Float, { nullable: true,
     description:
       '签约额：期间内签约项目的合同金额之和，加上期间内经营档案的合同金额——关联到已有合同金额与签约日期之项目的除外（该签约只按项目计一次）/ signed: contract amounts of projects signed in the period, plus ledger activities in the period with a contract amount, except those linked to a project that has its own contract amount and signing date (such a signing counts once, through the project)',
   })
   signed!: number;
 
-  @Field(() => Float, { description: '回款额：期间内回款之和（经营档案中的回款即关联的回款记录，只计一次）/ received: payments received in the period (ledger collections are those payments, counted once)' })
+  @Field(() => Float, { nullable: true, description: '回款额：期间内回款之和（经营档案中的回款即关联的回款记录，只计一次）/ received: payments received in the period (ledger collections are those payments, counted once)' })
   received!: number;
 
-  @Field(() => Float, {
+  @Field(() => Float, { nullable: true,
     description:
       '应收余额（截至日）：逐客户计，截至日已到期或所属项目已签约的应收计划之和，减去截至日前（含）回款之和，不小于 0 / receivable as of the as-of date: per account, receivables due by then or belonging to a project signed by then, minus payments received by then, floored at 0',
   })
   receivable!: number;
 
-  @Field(() => Float, {
+  @Field(() => Float, { nullable: true,
     description:
       '逾期应收（截至日）：逐客户计，截至日之前到期的应收之和减去截至日前（含）回款之和，不小于 0 / overdue as of the as-of date: per account, receivables due before it minus payments received by it, floored at 0',
   })
@@ -150,7 +150,7 @@ export class ProjectStatsRowType extends StatsKeyType {
   @Field(() => Int, { description: '项目数 / projects' })
   projects!: number;
 
-  @Field(() => Float, { description: '合同金额之和 / sum of contract amounts' })
+  @Field(() => Float, { nullable: true, description: '合同金额之和 / sum of contract amounts' })
   contractAmount!: number;
 }
 

@@ -24,9 +24,11 @@
  * balances at the month's last day (or `to`, when earlier): every month of the period gets a row.
  */
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { NeedToKnowService } from '../privacy/need-to-know.service';
+import { WITHIN_CALLERS_UNIT, unitsWithinCallersUnit } from '../privacy/need-to-know.rules';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
-import { ActivityTypes, ProjectStatuses, type ActivityType, type ProjectStatus } from '../../common/enums';
+import { ActivityTypes, ProjectStatuses, Role, type ActivityType, type ProjectStatus } from '../../common/enums';
 import { addDays, addMonths, assertLocalDate, today, type LocalDate } from '../../common/dates';
 import { toIds, type Id } from '../../common/ids';
 import { managerFor } from '../../db/transaction';
@@ -186,7 +188,19 @@ export class AnalyticsService {
   constructor(
     private readonly ds: DataSource,
     private readonly accounts: AccountService,
+    private readonly needToKnow: NeedToKnowService,
   ) {}
+
+  /**
+   * Marks rows computed over accounts of the caller's unit only (the filter names units at or below
+   * its own): the need-to-know rule then shows a manager its unit's amounts (see data-classes.ts).
+   */
+  private async markWithinUnit<T extends object>(ctx: RequestContext, unitIds: readonly number[] | undefined, rows: T[]): Promise<T[]> {
+    if (ctx.actor.role !== Role.MANAGER || !unitIds?.length) return rows;
+    if (!unitsWithinCallersUnit(ctx.actor, unitIds, await this.needToKnow.facts(ctx))) return rows;
+    for (const r of rows) (r as Record<symbol, unknown>)[WITHIN_CALLERS_UNIT] = true;
+    return rows;
+  }
 
   /** Period bounds with defaults (this year to date), validated. */
   period(from: LocalDate | null | undefined, to: LocalDate | null | undefined): { from: LocalDate; to: LocalDate } {
@@ -203,8 +217,8 @@ export class AnalyticsService {
     const dims = unique(q.groupBy ?? []).map((d) => ACCOUNT_DIMS[d]);
     const filter = await this.accounts.resolveFilter(ctx, q.filter);
     const months = dims.some((d) => d.key === 'month') ? monthsBetween(from, to) : null;
-    const rows = await this.accountMoney(ctx, dims, filter, from, to, asOf, months);
-    const [total] = dims.length ? await this.accountMoney(ctx, [], filter, from, to, asOf, null) : rows;
+    const rows = await this.markWithinUnit(ctx, filter.unitIds, await this.accountMoney(ctx, dims, filter, from, to, asOf, months));
+    const [total] = dims.length ? await this.markWithinUnit(ctx, filter.unitIds, await this.accountMoney(ctx, [], filter, from, to, asOf, null)) : rows;
     return { from, to, asOf, rows, total };
   }
 
@@ -308,14 +322,15 @@ export class AnalyticsService {
   async projectStats(ctx: RequestContext, q: ProjectStatsQuery): Promise<ProjectStatsRow[]> {
     const dims = unique(q.groupBy ?? []).map((d) => PROJECT_DIMS[d]);
     const qb = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a').innerJoin('projects', 'p', 'p.account_id = a.id') as SelectQueryBuilder<Account>;
-    applyAccountFilter(qb, await this.accounts.resolveFilter(ctx, q.filter));
+    const filter = await this.accounts.resolveFilter(ctx, q.filter);
+    applyAccountFilter(qb, filter);
     new Where(qb)
       .in('p.status', q.statuses?.map((s) => ProjectStatuses.parse(String(s), 'statuses')))
       .range('p.signed_on', q.signedFrom ? assertLocalDate(q.signedFrom, 'signedFrom') : null, q.signedTo ? assertLocalDate(q.signedTo, 'signedTo') : null);
     qb.select('COUNT(*)', 'projects').addSelect('COALESCE(SUM(p.contract_amount_fen), 0)', 'contract');
     groupBy(qb, dims);
     const raw = await qb.getRawMany<Record<string, unknown>>();
-    return raw.map((r) => ({ ...keyOf(r, dims), projects: num(r.projects), contractFen: num(r.contract) }));
+    return this.markWithinUnit(ctx, filter.unitIds, raw.map((r) => ({ ...keyOf(r, dims), projects: num(r.projects), contractFen: num(r.contract) })));
   }
 }
 

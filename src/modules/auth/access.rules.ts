@@ -61,8 +61,3 @@ export function assertMayImport(ctx: RequestContext): void {
     throw new DomainError(ErrorCode.FORBIDDEN, `${who(ctx.actor)} belongs to no unit, so it cannot import annexes`);
   }
 }
-
-/** Who an activity is logged for: as given, else the MANAGER logging it (a manager logs its own visits). */
-export function activityManager(actor: Actor, given: number | null | undefined): number | null | undefined {
-  return given === undefined && actor.role === Role.MANAGER ? actor.userId : given;
-}

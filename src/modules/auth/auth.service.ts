@@ -90,16 +90,7 @@ export class AuthService {
       await this.throttle?.recordFailure('login', ctx.origin);
       throw refused();
     }
-    if (user.lockedUntil && user.lockedUntil > now) {
-      throw new DomainError(ErrorCode.LOGIN_LOCKED, `too many wrong passwords: the login is locked until ${user.lockedUntil.toISOString()}`);
-    }
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      // Counted in the database, so parallel guesses (on any instance) all count.
-      await em.increment(User, { id: user.id }, 'failedLogins', 1);
-      const failed = (await em.findOne(User, { where: { id: user.id }, select: { id: true, failedLogins: true } }))?.failedLogins ?? MAX_FAILED_LOGINS;
-      const lock = failed >= MAX_FAILED_LOGINS;
-      if (lock) await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) });
-      await this.audit.record(ctx, { action: lock ? 'auth.login.locked' : 'auth.login.failed', entity: 'User', entityId: user.id, after: { login: name } });
+    if (!(await this.passwordMatches(ctx, user, password, now))) {
       await this.throttle?.recordFailure('login', ctx.origin);
       throw refused();
     }
@@ -109,6 +100,25 @@ export class AuthService {
     const token = signToken(this.key, { sub: user.id, login: user.login as string, role: user.role, unit: user.unitId, iat, exp });
     await this.audit.record({ ...ctx, actor: actorOf(user) }, { action: 'auth.login', entity: 'User', entityId: user.id });
     return { token, expiresAt: new Date(exp * 1000), user };
+  }
+
+  /**
+   * Checks a user's password the way every door must: LOGIN_LOCKED while the login is locked; a wrong
+   * password is counted in the database (parallel guesses on any instance all count) and the
+   * {@link MAX_FAILED_LOGINS}th in a row locks the login for {@link LOCK_MINUTES} minutes.
+   */
+  private async passwordMatches(ctx: RequestContext, user: User, password: string, now: Date): Promise<boolean> {
+    const em = this.ds.manager;
+    if (user.lockedUntil && user.lockedUntil > now) {
+      throw new DomainError(ErrorCode.LOGIN_LOCKED, `too many wrong passwords: the login is locked until ${user.lockedUntil.toISOString()}`);
+    }
+    if (user.passwordHash && (await verifyPassword(password, user.passwordHash))) return true;
+    await em.increment(User, { id: user.id }, 'failedLogins', 1);
+    const failed = (await em.findOne(User, { where: { id: user.id }, select: { id: true, failedLogins: true } }))?.failedLogins ?? MAX_FAILED_LOGINS;
+    const lock = failed >= MAX_FAILED_LOGINS;
+    if (lock) await em.update(User, { id: user.id }, { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) });
+    await this.audit.record(ctx, { action: lock ? 'auth.login.locked' : 'auth.login.failed', entity: 'User', entityId: user.id, after: { login: user.login } });
+    return false;
   }
 
   /** ADMIN sets (or resets) a user's password; the user's lockout is lifted. */
@@ -131,11 +141,15 @@ export class AuthService {
     if (actor.kind !== 'user' || actor.userId === null) {
       throw new DomainError(ErrorCode.FORBIDDEN, `${actor.name} is not a user login; an ADMIN sets passwords with setUserPassword`);
     }
+    // The same limits as a login: a stolen token must not become a password-guessing oracle.
+    await this.throttle?.assertAllowed('login', ctx.origin);
     const user = await this.ds.manager.findOneBy(User, { id: actor.userId });
-    if (!user?.passwordHash || !(await verifyPassword(currentPassword, user.passwordHash))) {
+    if (!user?.passwordHash) throw new DomainError(ErrorCode.FORBIDDEN, 'this user has no password yet; an ADMIN sets one with setUserPassword');
+    if (!(await this.passwordMatches(ctx, user, currentPassword, new Date()))) {
+      await this.throttle?.recordFailure('login', ctx.origin);
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'currentPassword: wrong password', { field: 'currentPassword' });
     }
-    await this.ds.manager.update(User, { id: user.id }, { passwordHash: await hashPassword(newPassword) });
+    await this.ds.manager.update(User, { id: user.id }, { passwordHash: await hashPassword(newPassword), failedLogins: 0, lockedUntil: null });
     await this.audit.record(ctx, { action: 'user.password.change', entity: 'User', entityId: user.id });
   }
 
@@ -175,13 +189,6 @@ export class AuthService {
   }
 
   /**
-   * The actor behind `Authorization: Bearer <API key or login token>`; null when there is no header.
-   * A wrong, revoked or expired key or token is UNAUTHENTICATED. Tokens are checked by signature and
-   * expiry alone (no lookup): a role change or deactivation takes effect at the next login, at most
-   * KAM_TOKEN_TTL later. With the client's address (`origin`), failures are counted per address and an
-   * address over the limit is refused with LOGIN_RATE_LIMITED.
-   */
-  /**
    * The actor a trusted local operator acts as (`kam import --as LOGIN`): the user's own role and unit,
    * so every rule applies as if that user had sent the request. NOT_FOUND for an unknown login,
    * FORBIDDEN for a deactivated user.
@@ -193,6 +200,13 @@ export class AuthService {
     return actorOf(user);
   }
 
+  /**
+   * The actor behind `Authorization: Bearer <API key or login token>`; null when there is no header.
+   * A wrong, revoked or expired key or token is UNAUTHENTICATED. Tokens are checked by signature and
+   * expiry alone (no lookup): a role change or deactivation takes effect at the next login, at most
+   * KAM_TOKEN_TTL later. With the client's address (`origin`), failures are counted per address and an
+   * address over the limit is refused with LOGIN_RATE_LIMITED.
+   */
   async authenticate(authorization: string | undefined, origin?: string): Promise<Actor | null> {
     if (!authorization) return null;
     if (origin === undefined || !this.throttle) return this.verifyCredential(authorization);
@@ -222,6 +236,11 @@ export class AuthService {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is unknown, revoked or expired');
     }
     if (key.user && !key.user.active) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key belongs to an inactive user');
+    // A key acting as a user carries that user's powers only while the user still has the key's role:
+    // a manager made an analyst keeps no manager's key (and a promotion does not widen an old key).
+    if (key.user && key.user.role !== key.role) {
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, `the API key was issued for role ${key.role}, but its user is now ${key.user.role}; issue a new key`);
+    }
     // Record use at most once a minute: a busy BI tool must not turn every read into a write.
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
       await this.ds.manager.update(ApiKey, { id: key.id }, { lastUsedAt: now });

@@ -15,12 +15,11 @@
  * end writes it as ONE audit event (`contact.read`: record ids and field names, never values).
  */
 import type { Actor, RequestContext } from '../../common/context';
-import { Role } from '../../common/enums';
 import { KeyRing, keyRingFor } from '../../common/field-crypto';
 import { maskMobile } from '../../common/validation';
 import type { Account } from '../accounts/account.entity';
 import { noteSensitiveRead } from '../audit/read-log';
-import { managesAccount } from '../auth/access.rules';
+import { mayReadPersonal } from '../privacy/need-to-know.rules';
 import type { Contact } from './contact.entity';
 
 export const PRIVATE_CONTACT_FIELDS = ['mobile', 'familyInfo', 'homeAddress', 'hobbies'] as const;
@@ -69,23 +68,27 @@ export function sealContactFields<T extends Sealable>(uid: string, values: T, st
   return out;
 }
 
-/** One decrypted private field (DATA_INTEGRITY when it was altered or moved from another row or field). */
-export function openContactField(contact: Pick<Contact, 'id' | 'uid'> & Sealable, field: PrivateContactField): string | null {
-  const v = contact[field];
-  if (v === null || v === undefined) return null;
-  // A programming error, not bad data: the row was loaded without the columns the rule needs.
-  if (!contact.uid) throw new Error(`contact ${contact.id}: load PRIVACY_CONTACT_COLUMNS (uid) to read ${field}`);
-  return ring.open(v, contactAad(contact.uid, field), `contact ${contact.id} ${field}`);
+/** Marks a contact whose private fields were already decrypted into it (a PIPL export): reading them opens nothing. */
+const OPENED = Symbol('opened');
+
+export function openedContact<T extends object>(contact: T): T {
+  Object.defineProperty(contact, OPENED, { value: true, enumerable: false });
+  return contact;
 }
 
-/** The private fields of a stored row, decrypted (for services that need the clear values). */
-export function openContactFields(contact: Pick<Contact, 'id' | 'uid'> & Sealable): Record<PrivateContactField, string | null> {
-  return {
-    mobile: openContactField(contact, 'mobile'),
-    familyInfo: openContactField(contact, 'familyInfo'),
-    homeAddress: openContactField(contact, 'homeAddress'),
-    hobbies: openContactField(contact, 'hobbies'),
-  };
+/** One decrypted private field (DATA_INTEGRITY when it was altered or moved from another row or field). */
+export function openContactField(contact: Pick<Contact, 'id' | 'uid'> & Sealable, field: PrivateContactField, allowClear = false): string | null {
+  const v = contact[field];
+  if (v === null || v === undefined) return null;
+  if ((contact as { [OPENED]?: boolean })[OPENED]) return v;
+  // A programming error, not bad data: the row was loaded without the columns the rule needs.
+  if (!contact.uid) throw new Error(`contact ${contact.id}: load PRIVACY_CONTACT_COLUMNS (uid) to read ${field}`);
+  return ring.open(v, contactAad(contact.uid, field), `contact ${contact.id} ${field}`, allowClear);
+}
+
+/** The private fields of a stored row, decrypted (for services that need the clear values; `allowClear` for key rotation only). */
+export function openContactFields(contact: Pick<Contact, 'id' | 'uid'> & Sealable, allowClear = false): Record<PrivateContactField, string | null> {
+  return Object.fromEntries(PRIVATE_CONTACT_FIELDS.map((f) => [f, openContactField(contact, f, allowClear)])) as Record<PrivateContactField, string | null>;
 }
 
 const ERASED_PREFIX = 'erased:';
@@ -104,11 +107,9 @@ export function erasedNameKeys(nameKey: string): string[] {
   return ring.lookupHashes(`erased-name|${nameKey}`).map((h) => ERASED_PREFIX + h);
 }
 
-/** True when the actor may see a contact's personal information in full. */
+/** True when the actor may see a contact's personal information in full (the need-to-know rule for PERSONAL data). */
 export function mayReadPrivate(actor: Actor, account: Pick<Account, 'managerId'> | null): boolean {
-  if (actor.kind === 'anonymous') return false;
-  if (actor.role === Role.ADMIN || actor.role === Role.COMMITTEE) return true;
-  return actor.role === Role.MANAGER && account !== null && managesAccount(actor, account);
+  return mayReadPersonal(actor, account);
 }
 
 /**

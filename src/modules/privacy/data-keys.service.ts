@@ -103,7 +103,8 @@ export class DataKeyService {
         for (const r of rows) {
           let clear: ReturnType<typeof openContactFields>;
           try {
-            clear = openContactFields(r);
+            // A database from before field encryption holds clear values: this is where they get encrypted.
+            clear = openContactFields(r, true);
           } catch (e) {
             if (!(e instanceof DomainError)) throw e;
             failed.push({ id: r.id, code: e.code });

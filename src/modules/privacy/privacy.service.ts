@@ -17,7 +17,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { recordIdsContain, type AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
 import { Contact } from '../contacts/contact.entity';
-import { PRIVATE_CONTACT_FIELDS, erasedNameKey, openContactFields } from '../contacts/contact-privacy';
+import { PRIVATE_CONTACT_FIELDS, erasedNameKey, openContactFields, openedContact } from '../contacts/contact-privacy';
 
 /** A consent event of the person: recorded or withdrawn, when, how, what. */
 export interface ConsentRecord {
@@ -62,7 +62,7 @@ export class PrivacyService {
     this.access.assertAdmin(ctx, 'export a person\'s data (PIPL)');
     const em = managerFor(this.ds, ctx);
     const stored = await findByIdOrFail(this.ds, ctx, Contact, contactId);
-    const person = Object.assign(new Contact(), stored, openContactFields(stored));
+    const person = openedContact(Object.assign(new Contact(), stored, openContactFields(stored)));
     const account = await em.findOneByOrFail(Account, { id: stored.accountId });
     const events = await this.eventsAbout(ctx, contactId);
     const reads = events.filter((e) => e.action === 'contact.read');
@@ -115,8 +115,20 @@ export class PrivacyService {
       for (const f of ERASED_FIELDS) (values as Record<string, unknown>)[f] = null;
       const res = await em.createQueryBuilder().update(Contact).set(values).where('id = :id AND version = :version', { id: contact.id, version: contact.version }).execute();
       if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `contact ${contact.id} was changed concurrently; retry`, { field: 'version' });
+      // The ledger names the person as a counterpart (客户方人员): the name and title go from there too.
+      const scrubbed: number[] = [];
+      for (const a of await this.activitiesNaming(tx, contact)) {
+        const counterparts = scrubPerson(a.counterparts, contact.name, contact.title);
+        if (counterparts === a.counterparts) continue;
+        // Not versioned as an edit (nobody changed the event): only the person's traces go.
+        await em.createQueryBuilder().update(Activity).set({ counterparts, version: a.version, updatedAt: new Date() }).where('id = :id', { id: a.id }).updateEntity(false).callListeners(false).execute();
+        scrubbed.push(a.id);
+      }
       // Field names and the reason, never the erased values.
-      await this.audit.record(tx, { action: 'contact.erase', entity: 'Contact', entityId: contact.id, fields: ['name', ...held], after: { accountId: contact.accountId, reason } });
+      await this.audit.record(tx, {
+        action: 'contact.erase', entity: 'Contact', entityId: contact.id, fields: ['name', ...held],
+        after: { accountId: contact.accountId, reason, ...(scrubbed.length ? { activitiesScrubbed: scrubbed } : {}) },
+      });
       return em.findOneByOrFail(Contact, { id: contact.id });
     });
   }
@@ -144,3 +156,19 @@ function parse(json: string | null): Record<string, unknown> {
     return {};
   }
 }
+
+/** The mark an erased person leaves in free text (客户方人员). */
+export const ERASED_MARK = '〔已删除〕';
+
+/**
+ * `text` without the person: each occurrence of the name — with the title written after it in
+ * brackets or right after it (`李明（采购经理）`, `李明 采购经理`, `李明采购经理`) — becomes one
+ * {@link ERASED_MARK}. Text not naming the person comes back unchanged.
+ */
+export function scrubPerson(text: string | null, name: string, title: string | null): string | null {
+  if (!text || !name || !text.includes(name)) return text;
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const t = title ? `(?:\\s*[（(]\\s*${esc(title)}\\s*[)）]|\\s*${esc(title)})?` : '';
+  return text.replace(new RegExp(`${esc(name)}${t}`, 'g'), ERASED_MARK);
+}
+

@@ -37,7 +37,7 @@ export class Payment extends VersionedRecord {
   @MoneyColumn({ nullable: false })
   amountFen!: number;
 
-  @Field(() => Float, { description: '回款金额（元）/ amount received (yuan)' })
+  @Field(() => Float, { nullable: true, description: '回款金额（元）/ amount received (yuan)' })
   get amount(): number {
     return fenToYuan(this.amountFen);
   }

@@ -35,7 +35,7 @@ export class Receivable extends VersionedRecord {
   @MoneyColumn({ nullable: false })
   amountFen!: number;
 
-  @Field(() => Float, { description: '应收金额（元）/ amount due (yuan)' })
+  @Field(() => Float, { nullable: true, description: '应收金额（元）/ amount due (yuan)' })
   get amount(): number {
     return fenToYuan(this.amountFen);
   }

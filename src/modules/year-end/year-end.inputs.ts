@@ -97,12 +97,12 @@ export class YearEndAssessmentType {
 
   receivedFen!: number;
 
-  @Field(() => Float, { description: '年度签约额（元）/ signed in the year (yuan)' })
+  @Field(() => Float, { nullable: true, description: '年度签约额（元）/ signed in the year (yuan)' })
   get signed(): number {
     return fenToYuan(this.signedFen);
   }
 
-  @Field(() => Float, { description: '年度回款（元）/ received in the year (yuan)' })
+  @Field(() => Float, { nullable: true, description: '年度回款（元）/ received in the year (yuan)' })
   get received(): number {
     return fenToYuan(this.receivedFen);
   }

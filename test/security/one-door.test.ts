@@ -183,6 +183,22 @@ const CASES: Case[] = [
     after: async (s, g) => expect((await s.accounts.get(systemContext(), acc(g).id)).mainProducts).toBe('电梯导轨'),
   },
   {
+    name: 'a MANAGER puts its account under another manager\'s group (上级集团)',
+    who: 'hdManager',
+    given: async (s, w) => ({ ...(await hdAccount()(s, w)), group: await ownedAccount(s, w, w.units.hd, w.users.hdManager2) }),
+    annex: 'archive', expect: ErrorCode.FORBIDDEN,
+    row: (g) => ({ 客户编号: acc(g).code, 客户名称: acc(g).name, 上级集团: acc(g, 'group').code }),
+    gql: (g) => updateAccount(acc(g), { parentId: String(acc(g, 'group').id) }),
+    after: (s, g) => unchanged(s, g, 'parentId'),
+  },
+  {
+    name: 'a MANAGER logs an activity as another manager\'s',
+    who: 'hdManager', given: hdAccount(), annex: 'ledger', expect: ErrorCode.FORBIDDEN,
+    row: (g, w) => ({ 客户编号: acc(g).code, 日期: '2026-03-07', 活动类型: '客户经理拜访', 主题: '替人记录', 客户经理: w.users.hdManager2.name }),
+    gql: (g, w) => ({ query: CREATE_ACTIVITY, variables: { input: { accountId: String(acc(g).id), occurredOn: '2026-03-07', type: 'MANAGER_VISIT', subject: '替人记录', managerId: String(w.users.hdManager2.id) } } }),
+    after: async (s, g) => expect(await s.ds.getRepository(Activity).countBy({ accountId: acc(g).id })).toBe(0),
+  },
+  {
     name: 'a MANAGER adds a person to an account it manages',
     who: 'hdManager', given: hdAccount(), annex: 'persons', expect: 'ok',
     row: (g) => ({ 客户编号: acc(g).code, 姓名: '郑采购', 职务: '采购经理', 手机: '13912345678' }),
