@@ -76,6 +76,10 @@ export interface AccountFilter {
   industries?: string[] | null;
   /** Substring of the name, ignoring case, width and punctuation. */
   nameContains?: string | null;
+  /** Substring of the name (as nameContains) or of the 客户编号: what a search box means. */
+  search?: string | null;
+  /** Management level codes, names or aliases (`COMPANY`, `公司级`). */
+  managementLevels?: string[] | null;
   creditCode?: string | null;
   /** Accounts in these groups (their direct parent). */
   parentIds?: Id[] | null;
@@ -95,6 +99,8 @@ export interface ResolvedAccountFilter {
   managerIds?: number[];
   industries?: string[];
   nameContains?: string;
+  search?: string;
+  managementLevelIds?: number[];
   creditCode?: string;
   parentIds?: number[];
   hasParent?: boolean;
@@ -186,12 +192,14 @@ export class AccountService {
       managerIds: toIds(f.managerIds, 'filter.managerIds'),
       industries: f.industries?.map((i) => cleanText(i) ?? ''),
       nameContains: cleanText(f.nameContains) ?? undefined,
+      search: cleanText(f.search) ?? undefined,
       creditCode: cleanText(f.creditCode) ? normalizeCreditCode(f.creditCode as string, 'filter.creditCode') : undefined,
       parentIds: toIds(f.parentIds, 'filter.parentIds'),
       hasParent: f.hasParent ?? undefined,
       updatedSince: f.updatedSince ?? undefined,
     };
     if (f.tierCodes) out.tierIds = await Promise.all(f.tierCodes.map(async (c) => (await this.tiers.resolve(c, 'filter.tierCodes')).id));
+    if (f.managementLevels) out.managementLevelIds = await Promise.all(f.managementLevels.map(async (c) => (await this.tiers.resolveManagementLevel(c, 'filter.managementLevels')).id));
     const unitIds = toIds(f.unitIds, 'filter.unitIds');
     if (unitIds) out.unitIds = f.includeSubUnits ? await this.unitSubtrees(ctx, unitIds) : unitIds;
     return out;
@@ -453,6 +461,7 @@ export function normalizeAccountCode(code: string): string {
 /** Adds a resolved account filter to a query on accounts (any alias); lists and aggregates share it. */
 export function applyAccountFilter(qb: Filterable, f: ResolvedAccountFilter): void {
   const key = f.nameContains ? nameKey(f.nameContains) : '';
+  const searchKey = f.search ? nameKey(f.search) : '';
   new Where(qb)
     .in('id', f.ids)
     .in('code', f.codes)
@@ -462,6 +471,8 @@ export function applyAccountFilter(qb: Filterable, f: ResolvedAccountFilter): vo
     .in('managerId', f.managerIds)
     .in('industry', f.industries)
     .contains(f.nameContains, ['name', f.nameContains ?? ''], ['nameKey', key])
+    .contains(f.search, ['name', f.search ?? ''], ['nameKey', searchKey], ['code', f.search ? normalizeAccountCode(f.search) : ''])
+    .in('managementLevelId', f.managementLevelIds)
     .eq('creditCode', f.creditCode)
     .in('parentId', f.parentIds)
     .present('parentId', f.hasParent)
