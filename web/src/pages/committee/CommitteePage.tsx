@@ -359,7 +359,8 @@ function ReassignForm({ today }: { today?: string }) {
   const [q, setQ] = useState('');
   const found = useGql(AccountSearch, { q: q || null }, { placeholderData: (prev) => prev });
   const reassign = useGqlMutation(Reassign);
-  const picked = found.data?.accounts.nodes.find((a) => a.id === Form.useWatch('accountId', form));
+  const accountId = Form.useWatch('accountId', form);
+  const picked = found.data?.accounts.nodes.find((a) => a.id === accountId);
   return (
     <Form form={form} layout="vertical" style={{ maxWidth: 560 }} onFinish={async (v) => {
       try {
