@@ -130,6 +130,14 @@ describeWithBrowser('console in a browser (demo company)', () => {
       await signIn(c, login, PASSWORD);
       const items = await c.page.getByRole('navigation', { name: '主菜单' }).getByRole('menuitem').allTextContents();
       expect(items.map((s) => s.trim())).toEqual(expected);
+      if (login === 'analyst') {
+        // The English switch: the same page, labels in English, kept across reloads.
+        await c.page.getByText('EN', { exact: true }).click();
+        await waitForText(c.page.getByRole('navigation', { name: 'Main menu' }), 'Accounts');
+        await c.page.reload();
+        await waitForText(c.page.getByTestId('viewer-role'), 'Analyst');
+        await c.shot('02-english');
+      }
       await c.close();
       open.pop();
     }
@@ -287,13 +295,19 @@ describeWithBrowser('console in a browser (demo company)', () => {
     await c.page.getByText('无权访问').first().waitFor();
   });
 
-  it('GraphiQL is served from the same origin with the API key header, and /graphql sends browsers there', async () => {
+  it('GraphiQL is served from the same origin with the credential header, runs queries, and /graphql sends browsers there', async () => {
     const c = await page();
+    await signIn(c, 'analyst', PASSWORD);
     const res = await c.page.goto('/graphql');
     expect(new URL(c.page.url()).pathname).toBe('/graphiql');
     expect(res?.status()).toBe(200);
     await c.page.locator('.graphiql-container').waitFor();
     await c.page.getByText('Headers', { exact: true }).first().waitFor();
+    await c.page.locator('.graphiql-execute-button').click();
+    await waitForText(c.page.locator('.graphiql-response'), '"totalCount"');
+    // With a credential the schema loads: the docs explorer shows the root types.
+    await c.page.getByRole('button', { name: /Documentation Explorer/ }).click();
+    await waitForText(c.page.locator('.graphiql-doc-explorer'), 'Query');
     await c.shot('70-graphiql');
     expect(c.external).toEqual([]);
     expect(c.errors).toEqual([]);

@@ -10,9 +10,11 @@ import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import 'graphiql/style.css';
 import { getSession } from './api/session';
 
-const fetcher = createGraphiQLFetcher({ url: '/graphql' });
 const session = getSession();
-const headers = JSON.stringify({ Authorization: `Bearer ${session?.credential ?? '<API 密钥 / API key>'}` }, null, 2);
+// Signed in to the console: its credential is the default (the schema docs load at once); the Headers
+// tab can override it, e.g. with an API key.
+const fetcher = createGraphiQLFetcher({ url: '/graphql', headers: session ? { authorization: `Bearer ${session.credential}` } : undefined });
+const headers = JSON.stringify({ authorization: `Bearer ${session?.credential ?? '<API 密钥 / API key>'}` }, null, 2);
 
 const defaultQuery = `# KAM Hub GraphQL API — 只读查询示例 / a read-only example.
 # 在下方“Headers”中填写 API 密钥（kam apikey create --role ANALYST）。
