@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createTestDb, type TestDb } from '../support/db';
 import { startTestServer } from '../support/graphql-client';
-import { describeWithBrowser, launchBrowser, openConsole, signIn, unlabelledControls, waitForCount, waitForPath, waitForText, type ConsolePage } from '../support/browser';
+import { describeWithBrowser, eventually, launchBrowser, openConsole, signIn, unlabelledControls, waitForCount, waitForPath, waitForText, type ConsolePage } from '../support/browser';
 import { generateDemoData } from '../../seeds/demo/generator';
 import { loadDemoData } from '../../seeds/demo/load';
 import { systemContext } from '../../src/common/context';
@@ -227,6 +227,18 @@ describeWithBrowser('console in a browser (demo company)', () => {
     const after = await api<{ account: { tier: { code: string }; tierReviews: { status: string; decisionNote: string }[] } }>('query($id:ID!){ account(id:$id){ tier { code } tierReviews { status decisionNote } } }', { id: target.id }, mgr);
     expect(after.account.tier.code).toBe('MAJOR');
     expect(after.account.tierReviews.at(-1)).toEqual({ status: 'APPROVED', decisionNote: '同意调整为主要客户' });
+    // Year end: the rules propose, the committee confirms one proposal.
+    await c.page.getByRole('tab', { name: /年度结论/ }).click();
+    await c.page.getByRole('button', { name: /按规则生成建议/ }).click();
+    await c.page.getByText(/已按规则写入 \d+ 条建议/).first().waitFor();
+    const yearEndTab = c.page.getByRole('tab', { name: /年度结论/ });
+    await eventually(async () => expect(Number(/\((\d+)\)/.exec((await yearEndTab.textContent()) ?? '')?.[1])).toBeGreaterThan(0));
+    const pending = Number(/\((\d+)\)/.exec((await yearEndTab.textContent()) ?? '')![1]);
+    await c.page.getByRole('button', { name: /确认结论/ }).first().click();
+    await c.shot('32-committee-year-end-confirm');
+    await c.page.getByRole('dialog').getByRole('button', { name: /确\s*认/ }).click();
+    await c.page.getByText('已确认').first().waitFor();
+    await waitForText(yearEndTab, `(${pending - 1})`);
     for (const tab of ['推荐审批', '管理层级', '年度结论', '归属调整']) {
       await c.page.getByRole('tab', { name: new RegExp(tab) }).click();
       await c.shot(`31-committee-${tab}`);

@@ -86,6 +86,8 @@ export async function openConsole(browser: Browser, baseURL: string, options: { 
     errors,
     async shot(name) {
       await page.waitForLoadState('networkidle').catch(() => undefined);
+      // Let Ant Design's open/close animations finish, so the picture shows what a person sees.
+      await page.waitForTimeout(400);
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
     },
     close: () => context.close(),

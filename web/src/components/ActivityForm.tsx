@@ -2,7 +2,7 @@
  * 登记拜访/活动: one entry of the manager ledger (附件4) through `createActivity` — the same rules as
  * an imported ledger row (the account's manager or an admin; amounts become signings and collections).
  */
-import { Button, DatePicker, Drawer, Form, Input, InputNumber, Select, Space, App } from 'antd';
+import { App, Button, DatePicker, Drawer, Flex, Form, Input, InputNumber, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { graphql } from '../gql';
 import type { ActivityType, IntelTag } from '../gql/graphql';
@@ -102,40 +102,40 @@ export function ActivityForm({ open, draft, accounts, onClose, today }: {
         <Form.Item name="accountId" label={t('客户', 'Account')} rules={[{ required: true, message: t('请选择客户', 'Choose the account') }]}>
           <Select showSearch={{ optionFilterProp: 'label' }} options={accounts.map((a) => ({ value: a.id, label: `${a.name}（${a.code}）` }))} />
         </Form.Item>
-        <Space.Compact block>
+        <Flex gap="middle">
           <Form.Item name="type" label={t('类型', 'Type')} rules={[{ required: true }]} style={{ width: '55%' }}>
             <Select options={options(ACTIVITY_TYPE, lang)} />
           </Form.Item>
           <Form.Item name="occurredOn" label={t('日期', 'Date')} rules={[{ required: true, message: t('请选择日期', 'Choose the date') }]} style={{ width: '45%' }}>
             <DatePicker style={{ width: '100%' }} disabledDate={(d) => !!today && d.isAfter(dayjs(today), 'day')} />
           </Form.Item>
-        </Space.Compact>
+        </Flex>
         <Form.Item name="subject" label={t('主题', 'Subject')} rules={[{ validator: (_r, v) => (v || form.getFieldValue('summary') ? Promise.resolve() : Promise.reject(new Error(t('主题或内容摘要至少填一项', 'Give a subject or a summary')))) }]}>
           <Input maxLength={200} />
         </Form.Item>
         <Form.Item name="summary" label={t('内容摘要', 'Summary')}>
           <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
-        <Space.Compact block>
+        <Flex gap="middle">
           <Form.Item name="participants" label={t('我方人员', 'Our participants')} style={{ width: '50%' }}><Input /></Form.Item>
           <Form.Item name="counterparts" label={t('客户方人员', 'Their participants')} style={{ width: '50%' }}><Input /></Form.Item>
-        </Space.Compact>
+        </Flex>
         <Form.Item name="outcome" label={t('结果', 'Outcome')}><Input /></Form.Item>
-        <Space.Compact block>
+        <Flex gap="middle">
           <Form.Item name="nextAction" label={t('下一步', 'Next action')} style={{ width: '60%' }}><Input /></Form.Item>
           <Form.Item name="nextActionDue" label={t('下一步期限', 'Due')} style={{ width: '40%' }}><DatePicker style={{ width: '100%' }} /></Form.Item>
-        </Space.Compact>
+        </Flex>
         <Form.Item name="intelTags" label={t('情报标签', 'Intelligence tags')}>
           <Select mode="multiple" allowClear options={options(INTEL_TAG, lang)} />
         </Form.Item>
-        <Space.Compact block>
+        <Flex gap="middle">
           <Form.Item name="contractAmount" label={t('合同金额（元）', 'Contract signed (¥)')} style={{ width: '50%' }}>
             <InputNumber min={0} precision={2} style={{ width: '100%' }} />
           </Form.Item>
           <Form.Item name="paymentAmount" label={t('回款金额（元）', 'Collected (¥)')} style={{ width: '50%' }}>
             <InputNumber min={0} precision={2} style={{ width: '100%' }} />
           </Form.Item>
-        </Space.Compact>
+        </Flex>
       </Form>
     </Drawer>
   );

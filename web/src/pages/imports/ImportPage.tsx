@@ -77,36 +77,27 @@ export default function ImportPage() {
     setPhase('choose');
   }
 
-  async function check() {
+  /** Posts the file: a dry run is the preview, a real run the import; a refusal returns to the step before. */
+  async function post(dryRun: boolean) {
     if (!file) return;
     setError(null);
-    setPhase('checking');
-    started.current = Date.now();
-    setSent(0);
-    try {
-      setPreview(await runImport(annex, file, { dryRun: true, mode, onUpload: (s) => setSent(s) }));
-      setPhase('preview');
-    } catch (e) {
-      setError(e);
-      setPhase('choose');
-    }
-  }
-
-  async function confirm() {
-    if (!file) return;
-    setError(null);
-    setPhase('importing');
+    setPhase(dryRun ? 'checking' : 'importing');
     started.current = Date.now();
     setSent(0);
     setProcessed(null);
     try {
-      const run = await runImport(annex, file, { dryRun: false, mode, onUpload: (s) => setSent(s) });
-      setResult(run);
-      setPhase('done');
-      await history.refetch();
+      const run = await runImport(annex, file, { dryRun, mode, onUpload: (s) => setSent(s) });
+      if (dryRun) {
+        setPreview(run);
+        setPhase('preview');
+      } else {
+        setResult(run);
+        setPhase('done');
+        await history.refetch();
+      }
     } catch (e) {
       setError(e);
-      setPhase('preview');
+      setPhase(dryRun ? 'choose' : 'preview');
     }
   }
 
@@ -160,7 +151,7 @@ export default function ImportPage() {
               <p className="ant-upload-hint">{t('Excel（.xlsx，Excel / WPS / LibreOffice 均可）或 CSV（UTF-8 或 GBK）', 'Excel (.xlsx from Excel, WPS or LibreOffice) or CSV (UTF-8 or GBK)')}</p>
             </Upload.Dragger>
             {phase === 'checking' && <Progress percent={uploadPct} status="active" format={(p) => (p === 100 ? t('检查中…', 'Checking…') : `${p}%`)} />}
-            <Button type="primary" disabled={!file} loading={phase === 'checking'} onClick={check}>{t('预检（不写入）', 'Preview (writes nothing)')}</Button>
+            <Button type="primary" disabled={!file} loading={phase === 'checking'} onClick={() => post(true)}>{t('预检（不写入）', 'Preview (writes nothing)')}</Button>
           </Space>
         </Card>
       )}
@@ -176,7 +167,7 @@ export default function ImportPage() {
             <IssueGrid issues={preview.report.errors} />
             <Warnings issues={preview.report.warnings} />
             <Space>
-              <Button type="primary" onClick={confirm} disabled={preview.report.rows.valid === 0 || (preview.report.rows.invalid > 0 && mode === 'ATOMIC')}>
+              <Button type="primary" onClick={() => post(false)} disabled={preview.report.rows.valid === 0 || (preview.report.rows.invalid > 0 && mode === 'ATOMIC')}>
                 {t(`确认导入 ${mode === 'SKIP_INVALID' ? preview.report.rows.valid : preview.report.rows.total} 行`, `Import ${mode === 'SKIP_INVALID' ? preview.report.rows.valid : preview.report.rows.total} rows`)}
               </Button>
               {preview.report.rows.invalid > 0 && mode === 'ATOMIC' && (
