@@ -111,7 +111,7 @@ export default function ImportPage() {
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={3} style={{ margin: 0 }}>{t('导入附件', 'Import annexes')}</Typography.Title>
       <Card>
-        <Steps current={step} items={[{ title: t('选择文件', 'Choose the file') }, { title: t('预检', 'Preview') }, { title: t('导入', 'Import') }, { title: t('结果', 'Result') }]} />
+        <Steps current={step} status={phase === 'done' ? 'finish' : 'process'} items={[{ title: t('选择文件', 'Choose the file') }, { title: t('预检', 'Preview') }, { title: t('导入', 'Import') }, { title: t('结果', 'Result') }]} />
       </Card>
       {error !== null && <ErrorAlert error={error} />}
 
@@ -215,8 +215,10 @@ export default function ImportPage() {
             subTitle={t(`导入记录 #${result.jobId ?? '?'} · ${result.report.file}`, `Job #${result.jobId ?? '?'} · ${result.report.file}`)}
             extra={<Button type="primary" onClick={reset}>{t('继续导入', 'Import another file')}</Button>}
           />
-          <Counts run={result} />
-          <IssueGrid issues={result.report.errors} />
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+            <Counts run={result} />
+            {result.report.errors.length > 0 && <IssueGrid issues={result.report.errors} />}
+          </Space>
         </Card>
       )}
 
