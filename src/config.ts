@@ -43,6 +43,8 @@ export interface Config {
   testImportPauseAtBatch: number | undefined;
   /** Development only: the workbook tests fail, instead of being skipped, when their readers are missing. */
   testRequireReaders: boolean;
+  /** Development only: the console's browser tests fail, instead of being skipped, when Chromium is missing. */
+  testRequireBrowser: boolean;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -196,6 +198,11 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
     name: 'KAM_TEST_REQUIRE_READERS', key: 'testRequireReaders', default: '0',
     description: 'Development only: `1` makes `npm test` fail, instead of skip, the workbook tests whose independent readers (python3-openpyxl, LibreOffice) are missing (`.ci/run` installs them and sets it).',
     parse: (r) => oneOf('KAM_TEST_REQUIRE_READERS', ['0', '1'] as const)(r) === '1',
+  },
+  {
+    name: 'KAM_TEST_REQUIRE_BROWSER', key: 'testRequireBrowser', default: '0',
+    description: 'Development only: `1` makes `npm test` fail, instead of skip, the console\'s browser tests when Chromium (`/usr/bin/chromium`, Debian\'s `chromium`) is missing (`.ci/run` installs it and sets it).',
+    parse: (r) => oneOf('KAM_TEST_REQUIRE_BROWSER', ['0', '1'] as const)(r) === '1',
   },
 ];
 

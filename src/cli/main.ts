@@ -14,6 +14,8 @@ import { systemContext } from '../common/context';
 import { migrate, pendingSchemaChanges, generateMigration } from '../db/migrations';
 import { Account } from '../modules/accounts/account.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
+import { User } from '../modules/org/user.entity';
+import { randomBytes } from 'node:crypto';
 import { startServer } from '../http/server';
 import { printKamSchema } from '../http/schema';
 import { generateDemoData } from '../../seeds/demo/generator';
@@ -63,6 +65,23 @@ async function assertMigrated(rt: Runtime): Promise<void> {
   }
 }
 
+/**
+ * Demo only: one fresh password for every demo user with a login (admin, committee, finance, analyst,
+ * mgr01…), so a newcomer can sign in to the console as each role. Set through the same service an
+ * ADMIN uses (setUserPassword); never in production (--demo is refused there).
+ */
+async function setDemoPasswords(rt: Runtime): Promise<{ users: string[]; password: string } | null> {
+  const users = (await rt.ds.getRepository(User).find({ select: { id: true, login: true }, order: { login: 'ASC' } })).filter((u) => u.login && u.active !== false);
+  if (!users.length) return null;
+  const password = `demo-${randomBytes(6).toString('base64url')}`;
+  const ctx = systemContext('serve --demo');
+  for (const u of users) await rt.services.auth.setPassword(ctx, String(u.id), password);
+  const logins = users.map((u) => u.login as string);
+  const managers = logins.filter((l) => /^mgr\d+$/.test(l));
+  const shown = [...logins.filter((l) => !managers.includes(l)), ...(managers.length > 2 ? [`${managers[0]}…${managers[managers.length - 1]}`] : managers)];
+  return { users: shown, password };
+}
+
 async function seedDemo(rt: Runtime, seed?: number, asOf?: string, annexDir?: string): Promise<void> {
   const data = generateDemoData({ seed, asOf });
   const result = await loadDemoData(rt.services, data, undefined, { annexDir });
@@ -104,10 +123,13 @@ export function buildProgram(): Command {
           const { secret } = await rt.services.auth.createApiKey(ctx, { name: 'demo-admin', role: 'ADMIN' });
           out(`Admin API key: ${secret}`);
           out('  (send it as "Authorization: Bearer <key>"; a new one is issued at each --demo start)');
+          const logins = await setDemoPasswords(rt);
+          if (logins) out(`Console sign-in: ${logins.users.join(', ')} — password ${logins.password}  (a new one at each --demo start)`);
         } else {
           await assertMigrated(rt);
         }
         const server = await startServer(rt.services, rt.logger, config.port, config.host);
+        out(`KAM Hub console: ${server.url.replace(/\/graphql$/, '/')}  (GraphiQL: ${server.url.replace(/\/graphql$/, '/graphiql')})`);
         out(`KAM Hub GraphQL API: ${server.url}  (database ${describeDatabase(config)})`);
         const stopRetention = startAuditRetention(rt.services, rt.logger);
         const shutdown = async (signal: string) => {

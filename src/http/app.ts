@@ -1,5 +1,6 @@
 /**
- * The HTTP surface: `/graphql` (Apollo Server), `/healthz`. Stateless: any number of instances can run
+ * The HTTP surface: `/graphql` (Apollo Server), `/healthz`, the import and report routes, and the
+ * console with GraphiQL (`/`, `/graphiql`; see console-routes.ts). Stateless: any number of instances can run
  * behind a load balancer; everything durable lives in the database.
  */
 import { randomUUID } from 'node:crypto';
@@ -23,6 +24,7 @@ import { importRouter } from './import-routes';
 import { readAuditPlugin } from '../modules/audit/read-audit-plugin';
 import { keyRing } from '../modules/contacts/contact-privacy';
 import { reportRouter } from './report-routes';
+import { consoleRouter } from './console-routes';
 
 export interface KamApp {
   app: Express;
@@ -51,9 +53,10 @@ function requestIdOf(req: Request): string {
 }
 
 /**
- * Security headers, caching and CORS for every response. The server serves JSON and spreadsheets
- * only (in production: no landing page), so the content security policy forbids everything; in
- * development Apollo's landing page loads Apollo Sandbox from Apollo's CDN, so no CSP is sent there.
+ * Security headers, caching and CORS for every response. API answers are JSON and spreadsheets, so in
+ * production their content security policy forbids everything; the console's pages set their own
+ * (same-origin only, console-routes.ts) in every mode. Apollo's landing page (which loads Apollo
+ * Sandbox from a CDN) is disabled everywhere: GraphiQL is served from this origin instead.
  * HSTS only in production, where KAM Hub runs behind a TLS-terminating proxy.
  */
 function hardening(app: Express, services: Services): void {
@@ -131,6 +134,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
 
   app.use(importRouter(services, logger, (req) => requestContext(services, req)));
   app.use(reportRouter(services, logger, (req) => requestContext(services, req)));
+  app.use(consoleRouter());
   if (services.auth.ephemeralTokenSecret) {
     logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
   }
@@ -162,7 +166,9 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
       protectionPlugin(config.maxQueryCost, { hideSchemaDetails: config.env === 'production' }),
       // We send no cache hints; the plugin would otherwise wrap every field resolver of every request.
       ApolloServerPluginCacheControlDisabled(),
-      ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's landing page loads its sandbox from a CDN (offline: "cannot be loaded") and sends
+      // telemetry; browsers opening /graphql are sent to the self-hosted GraphiQL instead.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();

@@ -54,6 +54,9 @@ export class AccountFilterInput implements AccountFilter {
   @Field(() => String, { nullable: true, description: '名称包含（不区分大小写、全半角）/ name contains' })
   nameContains?: string | null;
 
+  @Field(() => String, { nullable: true, description: '名称或客户编号包含（搜索框）/ name or account code contains (a search box)' })
+  search?: string | null;
+
   @Field(() => String, { nullable: true, description: '统一社会信用代码 / unified social credit code' })
   creditCode?: string | null;
 

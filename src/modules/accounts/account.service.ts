@@ -86,6 +86,8 @@ export interface AccountFilter {
   industries?: string[] | null;
   /** Substring of the name, ignoring case, width and punctuation. */
   nameContains?: string | null;
+  /** Substring of the name (as nameContains) or of the 客户编号: what a search box means. */
+  search?: string | null;
   creditCode?: string | null;
   /** Accounts in these groups (their direct parent). */
   parentIds?: Id[] | null;
@@ -106,6 +108,7 @@ export interface ResolvedAccountFilter {
   managerIds?: number[];
   industries?: string[];
   nameContains?: string;
+  search?: string;
   creditCode?: string;
   parentIds?: number[];
   hasParent?: boolean;
@@ -197,6 +200,7 @@ export class AccountService {
       managerIds: toIds(f.managerIds, 'filter.managerIds'),
       industries: f.industries?.map((i) => cleanText(i) ?? ''),
       nameContains: cleanText(f.nameContains) ?? undefined,
+      search: cleanText(f.search) ?? undefined,
       creditCode: cleanText(f.creditCode) ? normalizeCreditCode(f.creditCode as string, 'filter.creditCode') : undefined,
       parentIds: toIds(f.parentIds, 'filter.parentIds'),
       hasParent: f.hasParent ?? undefined,
@@ -497,6 +501,7 @@ export function normalizeAccountCode(code: string): string {
 /** Adds a resolved account filter to a query on accounts (any alias); lists and aggregates share it. */
 export function applyAccountFilter(qb: Filterable, f: ResolvedAccountFilter): void {
   const key = f.nameContains ? nameKey(f.nameContains) : '';
+  const searchKey = f.search ? nameKey(f.search) : '';
   new Where(qb)
     .in('id', f.ids)
     .in('code', f.codes)
@@ -507,6 +512,7 @@ export function applyAccountFilter(qb: Filterable, f: ResolvedAccountFilter): vo
     .in('managerId', f.managerIds)
     .in('industry', f.industries)
     .contains(f.nameContains, ['name', f.nameContains ?? ''], ['nameKey', key])
+    .contains(f.search, ['name', f.search ?? ''], ['nameKey', searchKey], ['code', f.search ? normalizeAccountCode(f.search) : ''])
     .eq('creditCode', f.creditCode)
     .in('parentId', f.parentIds)
     .present('parentId', f.hasParent)
