@@ -228,6 +228,24 @@ describeWithBrowser('console in a browser (demo company)', () => {
     const after = await api<{ account: { tier: { code: string }; tierReviews: { status: string; decisionNote: string }[] } }>('query($id:ID!){ account(id:$id){ tier { code } tierReviews { status decisionNote } } }', { id: target.id }, mgr);
     expect(after.account.tier.code).toBe('MAJOR');
     expect(after.account.tierReviews.at(-1)).toEqual({ status: 'APPROVED', decisionNote: '同意调整为主要客户' });
+    // Management levels (公司级 / 分公司级): the half-year run proposes from the follow-up contract value
+    // (the demo company has accounts whose level does not match), the committee approves one.
+    await c.page.getByRole('tab', { name: /管理层级/ }).click();
+    await c.page.getByRole('button', { name: /管理层级复核/ }).click();
+    await c.page.getByText(/复核 \d+ 个客户，新提议 \d+ 个/).first().waitFor();
+    const levelRow = c.page.getByTestId('levels-table').locator('tbody tr.ant-table-row').first();
+    await levelRow.waitFor();
+    const levelAccount = (await levelRow.locator('a').first().textContent())!;
+    // The 调整 column reads "分公司级 → 公司级".
+    const proposedLevel = /→\s*(\S+)/.exec((await levelRow.locator('td').nth(2).textContent()) ?? '')![1];
+    await levelRow.getByRole('button', { name: /批\s*准/ }).click();
+    await c.page.getByRole('dialog').getByRole('textbox').fill('集团合计口径');
+    await c.page.getByRole('dialog').getByRole('button', { name: /批\s*准/ }).click();
+    await c.page.getByText('已批准').first().waitFor();
+    const leveled = await api<{ accounts: { nodes: { name: string; managementLevel: { name: string } | null; leadUnit: { name: string } | null }[] } }>(
+      'query($q:String){ accounts(first: 5, filter: { search: $q }){ nodes { name managementLevel { name } leadUnit { name } } } }', { q: levelAccount }, mgr,
+    );
+    expect(leveled.accounts.nodes.find((n) => n.name === levelAccount)?.managementLevel?.name).toBe(proposedLevel);
     // Year end: the rules propose, the committee confirms one proposal.
     await c.page.getByRole('tab', { name: /年度结论/ }).click();
     await c.page.getByRole('button', { name: /按规则生成建议/ }).click();

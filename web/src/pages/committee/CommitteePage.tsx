@@ -3,13 +3,12 @@
  * year-end decisions and reassignments — each decided with a reason, the rules' proposal shown beside
  * it (suggested tier / level from the figures, the year-end rule that matched).
  */
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { App, Alert, Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { App, Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { graphql } from '../../gql';
-import type { AssignmentReason, CommitteeQueueQuery, ManagementLevelScanQuery, YearEndDecision } from '../../gql/graphql';
-import { gql, useGql, useGqlMutation, type ApiError } from '../../api/client';
+import type { AssignmentReason, CommitteeQueueQuery, YearEndDecision } from '../../gql/graphql';
+import { useGql, useGqlMutation } from '../../api/client';
 import { useBusinessToday, useReference } from '../../api/reference';
 import { useLang } from '../../i18n/lang';
 import { ASSIGNMENT_REASON, YEAR_END_DECISION, label } from '../../i18n/labels';
@@ -33,6 +32,13 @@ const QueueQuery = graphql(`
         account { id code name annualSales groupAnnualSales suggestedTier { id code name rank } }
       }
     }
+    levels: managementLevelReviews(first: 200, filter: { statuses: [PENDING] }) {
+      totalCount
+      nodes {
+        id period reason proposedAt proposedBy { id name } fromLevel { id name } toLevel { id code name }
+        account { id code name expectedContractValue groupExpectedContractValue suggestedLevel { id name } ownerUnit { id name } }
+      }
+    }
     yearEnd: yearEndReview(year: $year, first: 200, filter: { decisionStatuses: [PENDING] }) {
       totalCount
       nodes {
@@ -51,18 +57,10 @@ const RejectReview = graphql(`mutation RejectTierReview($id: ID!, $note: String!
 const StartReview = graphql(`mutation StartTierReview($period: String!) { startTierReview(period: $period) { period accounts proposed alreadyPending alreadyReviewed withoutSuggestion } }`);
 const ConfirmYearEnd = graphql(`mutation ConfirmYearEnd($input: ConfirmYearEndDecisionInput!) { confirmYearEndDecision(input: $input) { id decision decisionStatus } }`);
 const ProposeYearEnd = graphql(`mutation ProposeYearEnd($year: Int!) { proposeYearEndDecisions(year: $year) { year evaluations proposed unchanged alreadyDecided withoutMatch missingEvaluation } }`);
-const SetLevel = graphql(`mutation SetManagementLevel($id: ID!, $version: Int!, $level: String) { updateAccount(id: $id, version: $version, input: { managementLevel: $level }) { id version managementLevel { id name } } }`);
+const ApproveLevel = graphql(`mutation ApproveManagementLevelReview($id: ID!, $note: String) { approveManagementLevelReview(id: $id, note: $note) { id status } }`);
+const RejectLevel = graphql(`mutation RejectManagementLevelReview($id: ID!, $note: String!) { rejectManagementLevelReview(id: $id, note: $note) { id status } }`);
+const StartLevelReview = graphql(`mutation StartManagementLevelReview($period: String!) { startManagementLevelReview(period: $period) { period accounts proposed alreadyPending alreadyReviewed withoutSuggestion } }`);
 const Reassign = graphql(`mutation ReassignAccount($input: ReassignAccountInput!) { reassignAccount(input: $input) { id fromDate unit { name } manager { name } } }`);
-
-const LevelScan = graphql(`
-  query ManagementLevelScan($after: String) {
-    accounts(first: 200, after: $after, filter: { statuses: [ACTIVE] }, orderBy: { field: EXPECTED_CONTRACT_VALUE, direction: DESC }) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes { id code name version expectedContractValue groupExpectedContractValue managementLevel { id code name } suggestedLevel { id code name } }
-    }
-  }
-`);
 
 const AccountSearch = graphql(`
   query AccountPicker($q: String) {
@@ -124,7 +122,7 @@ export default function CommitteePage() {
         <Tabs items={[
           { key: 'recs', label: `${t('推荐审批', 'Recommendations')} (${q.data?.recs.totalCount ?? '…'})`, children: <Recommendations data={q.data} loading={q.isLoading} /> },
           { key: 'reviews', label: `${t('级别复核', 'Tier reviews')} (${q.data?.reviews.totalCount ?? '…'})`, children: <Reviews data={q.data} loading={q.isLoading} today={today} /> },
-          { key: 'levels', label: t('管理层级', 'Management levels'), children: <Levels /> },
+          { key: 'levels', label: `${t('管理层级', 'Management levels')} (${q.data?.levels.totalCount ?? '…'})`, children: <Levels data={q.data} loading={q.isLoading} today={today} /> },
           { key: 'yearEnd', label: `${t('年度结论', 'Year-end')} (${q.data?.yearEnd.totalCount ?? '…'})`, children: <YearEnd data={q.data} loading={q.isLoading} year={y} setYear={setYear} /> },
           { key: 'reassign', label: t('归属调整', 'Reassignment'), children: <ReassignForm today={today} /> },
         ]} />
@@ -227,50 +225,58 @@ function Reviews({ data, loading, today }: { data?: Queue; loading: boolean; tod
   );
 }
 
-type ScanRow = ManagementLevelScanQuery['accounts']['nodes'][number];
-
 /**
- * Accounts whose management level differs from what their follow-up contract value calls for, found
- * by walking the active accounts (largest values first); the committee applies the suggested level.
+ * 公司级 / 分公司级 (policy 004): pending management-level reviews — proposed by a manager, or by the
+ * half-yearly run from the follow-up contract value summed over the group — approved or rejected with
+ * a reason; the rules' level shown beside each, the unit that will lead the account under it.
  */
-function Levels() {
+function Levels({ data, loading, today }: { data?: Queue; loading: boolean; today?: string }) {
   const { t } = useLang();
+  const decide = useDecision();
   const { message } = App.useApp();
   const explain = useExplain();
-  const setLevel = useGqlMutation(SetLevel);
-  const scan = useInfiniteQuery<ManagementLevelScanQuery['accounts'], ApiError>({
-    queryKey: ['ManagementLevelScan'],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) => (await gql(LevelScan, { after: pageParam as string | null })).accounts,
-    getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : undefined),
-  });
-  const scanned = scan.data?.pages.reduce((n, p) => n + p.nodes.length, 0) ?? 0;
-  const total = scan.data?.pages[0]?.totalCount ?? 0;
-  const rows = useMemo(() => scan.data?.pages.flatMap((p) => p.nodes).filter((a) => (a.suggestedLevel?.id ?? null) !== (a.managementLevel?.id ?? null)) ?? [], [scan.data]);
+  const approve = useGqlMutation(ApproveLevel);
+  const reject = useGqlMutation(RejectLevel);
+  const start = useGqlMutation(StartLevelReview);
+  const period = today ? `${today.slice(0, 4)}H${Number(today.slice(5, 7)) <= 6 ? 1 : 2}` : '';
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Alert type="info" showIcon title={t(`已核对 ${scanned} / ${total} 个合作中客户（按后续合同成交额从高到低），${rows.length} 个的管理层级与规则建议不同。`, `${scanned} of ${total} active accounts checked (largest expected contracts first); ${rows.length} differ from the rules' level.`)}
-        action={scan.hasNextPage ? <Button size="small" onClick={() => scan.fetchNextPage()} loading={scan.isFetchingNextPage}>{t('继续核对', 'Check more')}</Button> : undefined} />
-      {scan.isError && <ErrorAlert error={scan.error} />}
-      <Table<ScanRow> size="small" rowKey="id" loading={scan.isLoading} dataSource={rows} pagination={{ pageSize: 20, showSizeChanger: false }}
-        locale={{ emptyText: t('没有需要调整的管理层级', 'Nothing to change') }}
+      <Space>
+        <Button onClick={async () => {
+          try {
+            const r = (await start.mutateAsync({ period })).startManagementLevelReview;
+            message.success(t(`${r.period}：复核 ${r.accounts} 个客户，新提议 ${r.proposed} 个`, `${r.period}: ${r.accounts} accounts reviewed, ${r.proposed} new proposals`));
+          } catch (e) {
+            message.error(explain(e), 8);
+          }
+        }} loading={start.isPending} disabled={!period}>{t(`开启 ${period} 管理层级复核`, `Open the ${period} level review`)}</Button>
+        <Typography.Text type="secondary">{t('按后续合同成交额（集团合计）为层级不符的客户生成提议（同一复核期可重复执行）', 'Proposes a change for every account whose follow-up contract value calls for another level (idempotent per period)')}</Typography.Text>
+      </Space>
+      <Table size="small" rowKey="id" loading={loading} dataSource={data?.levels.nodes ?? []} pagination={{ pageSize: 20, showSizeChanger: false }} data-testid="levels-table"
+        locale={{ emptyText: t('没有待审批的管理层级复核', 'No pending management-level reviews') }}
         columns={[
-          { title: t('客户', 'Account'), render: (_, a) => <Link to={`/accounts/${a.id}`}>{a.name}</Link> },
-          { title: t('后续合同成交额（元）', 'Expected contracts (¥)'), align: 'right', render: (_, a) => formatYuan(a.groupExpectedContractValue ?? a.expectedContractValue) },
-          { title: t('当前层级', 'Current level'), render: (_, a) => a.managementLevel?.name ?? t('无', 'none') },
-          { title: t('规则建议', 'Rules propose'), render: (_, a) => <Tag color="processing">{a.suggestedLevel?.name ?? t('无', 'none')}</Tag> },
+          { title: t('客户', 'Account'), render: (_, r) => (r.account ? <Link to={`/accounts/${r.account.id}`}>{r.account.name}</Link> : '—') },
+          { title: t('复核期', 'Period'), render: (_, r) => r.period ?? t('临时', 'ad hoc') },
+          { title: t('调整', 'Change'), render: (_, r) => `${r.fromLevel?.name ?? t('无', 'none')} → ${r.toLevel?.name ?? ''}` },
+          { title: t('理由', 'Reason'), dataIndex: 'reason', ellipsis: true },
+          { title: t('提议人', 'Proposed by'), render: (_, r) => `${r.proposedBy?.name ?? t('系统', 'system')} ${formatDateTime(r.proposedAt)}` },
+          { title: t('后续合同成交额（元）', 'Expected contracts (¥)'), align: 'right', render: (_, r) => formatYuan(r.account?.groupExpectedContractValue ?? r.account?.expectedContractValue) },
+          {
+            title: t('规则建议', 'Rules propose'),
+            render: (_, r) => (
+              <Space size={4}>
+                {r.account?.suggestedLevel?.name ?? t('无', 'none')}
+                {r.account?.suggestedLevel && r.account.suggestedLevel.id !== r.toLevel?.id && <Tag color="warning">{t('与提议不同', 'differs')}</Tag>}
+              </Space>
+            ),
+          },
           {
             title: t('决定', 'Decision'),
-            render: (_, a) => (
-              <Button size="small" type="primary" onClick={async () => {
-                try {
-                  await setLevel.mutateAsync({ id: a.id, version: a.version, level: a.suggestedLevel?.code ?? null });
-                  message.success(t(`${a.name}：已调整为 ${a.suggestedLevel?.name ?? '无'}`, `${a.name}: now ${a.suggestedLevel?.name ?? 'none'}`));
-                  await scan.refetch();
-                } catch (e) {
-                  message.error(explain(e), 8);
-                }
-              }}>{t('采用建议', 'Apply')}</Button>
+            render: (_, r) => (
+              <Space>
+                <Button size="small" type="primary" onClick={() => decide(t(`批准：${r.account?.name} 调整为 ${r.toLevel?.name}`, `Approve: ${r.account?.name} to ${r.toLevel?.name}`), true, (note) => approve.mutateAsync({ id: r.id, note }))}>{t('批准', 'Approve')}</Button>
+                <Button size="small" danger onClick={() => decide(t(`驳回：${r.account?.name} 调整为 ${r.toLevel?.name}`, `Reject: ${r.account?.name} to ${r.toLevel?.name}`), false, (note) => reject.mutateAsync({ id: r.id, note: note ?? '' }))}>{t('驳回', 'Reject')}</Button>
+              </Space>
             ),
           },
         ]} />
