@@ -163,7 +163,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_TOKEN_TTL', key: 'tokenTtlSeconds', default: '28800', description: 'Lifetime of a login token in seconds.', parse: int('KAM_TOKEN_TTL', 60, 30 * 86400) },
   { name: 'KAM_MAX_PAGE_SIZE', key: 'maxPageSize', default: '500', description: 'Largest `first` a connection accepts.', parse: int('KAM_MAX_PAGE_SIZE', 1, 100000) },
   { name: 'KAM_MAX_QUERY_DEPTH', key: 'maxQueryDepth', default: '10', description: 'Deepest GraphQL selection accepted.', parse: int('KAM_MAX_QUERY_DEPTH', 2, 100) },
-  { name: 'KAM_MAX_QUERY_COST', key: 'maxQueryCost', default: '100000', description: 'Largest estimated GraphQL query cost accepted: rows asked for × fields, plus one unit per 20 rows an aggregate or a `totalCount` scans (priced from table sizes refreshed every minute).', parse: int('KAM_MAX_QUERY_COST', 1, 100000000) },
+  { name: 'KAM_MAX_QUERY_COST', key: 'maxQueryCost', default: '100000', description: 'Largest estimated GraphQL query cost accepted: rows asked for × fields, plus one unit per 25 rows an aggregate or a `totalCount` scans (priced from table sizes refreshed every minute).', parse: int('KAM_MAX_QUERY_COST', 1, 100000000) },
   {
     name: 'KAM_QUERY_TIME_LIMIT', key: 'queryTimeLimitSeconds', default: '10',
     description: 'Seconds a GraphQL query may run (fractions allowed). Past it the request answers `TIMEOUT` (reason `QUERY_TIMEOUT`) and its statements are stopped: MySQL `MAX_EXECUTION_TIME`, MariaDB `max_statement_time`, the SQLite read worker terminated. Mutations and downloads are not cut short.',

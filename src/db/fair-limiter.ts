@@ -1,6 +1,9 @@
 /**
- * A counting semaphore that serves waiting callers in turn (round robin by key) and gives up on a
- * waiter at its deadline.
+ * A counting semaphore that serves waiting callers in turn (round robin by key), each caller's waiters
+ * earliest deadline first, and gives up on a waiter at its deadline. Earliest deadline first matters
+ * under overload: served in arrival order, the statements of many concurrent requests interleave, every
+ * request finishes near the end, and all of them miss their budget; served by deadline, the oldest
+ * requests finish and only the newest time out.
  *
  * Why not async-sema or async-mutex: both serve waiters first come, first served, so one caller's
  * request with twenty aliased aggregates would make everyone else wait behind all twenty; neither can
@@ -13,6 +16,7 @@ export type Release = () => void;
 
 interface Waiter {
   key: string;
+  deadline: number;
   grant(release: Release): void;
   timer?: NodeJS.Timeout;
 }
@@ -40,7 +44,8 @@ export class FairLimiter {
   }
 
   /**
-   * A slot for `key`: at once when one is free, else when it is this key's turn. Rejects with
+   * A slot for `key`: at once when one is free, else when it is this key's turn (and, among its
+   * waiters, this one's deadline is the earliest). Rejects with
    * `onTimeout()` if `deadline` (epoch ms) passes first. Call the returned function exactly once.
    */
   acquire(key: string, deadline?: number, onTimeout: () => Error = () => new Error('timed out waiting for a slot')): Promise<Release> {
@@ -50,7 +55,7 @@ export class FairLimiter {
     }
     if (deadline !== undefined && deadline <= Date.now()) return Promise.reject(onTimeout());
     return new Promise<Release>((resolve, reject) => {
-      const waiter: Waiter = { key, grant: resolve };
+      const waiter: Waiter = { key, deadline: deadline ?? Number.MAX_SAFE_INTEGER, grant: resolve };
       if (deadline !== undefined) {
         waiter.timer = setTimeout(() => {
           this.remove(waiter);
@@ -59,8 +64,11 @@ export class FairLimiter {
         waiter.timer.unref();
       }
       const list = this.waiting.get(key);
-      if (list) list.push(waiter);
-      else {
+      if (list) {
+        let i = list.length;
+        while (i > 0 && list[i - 1].deadline > waiter.deadline) i--;
+        list.splice(i, 0, waiter);
+      } else {
         this.waiting.set(key, [waiter]);
         this.turns.push(key);
       }

@@ -71,11 +71,11 @@ export const ASSUMED_LIST_SIZE = 10;
 /**
  * An aggregate (or a `totalCount`) costs one unit per this many rows it scans. Calibrated on a large
  * company (3,000 accounts, 60,000 activities, 6,000 projects, 18,000 receivables and payments) on both
- * databases: an aggregate scans about 1 µs a row, a list field of a row costs about 10 µs, so 20 rows
- * scanned weigh about one field returned, and the default limit (100,000) lets one request scan about
- * two million rows — a dashboard of a few aggregates, not thirty.
+ * databases: an aggregate scans a row in 1–3 µs, a list returns a field of a row in about 10–20 µs, so
+ * 25 rows scanned weigh about one field returned, and the default limit (100,000) lets one request scan
+ * about 2.5 million rows — a dashboard of a few aggregates over such a company, not thirty.
  */
-export const ROWS_PER_COST_UNIT = 20;
+export const ROWS_PER_COST_UNIT = 25;
 
 /** What an expensive root field scans, and how many rows (groups) it returns, from its arguments. */
 interface Price {
@@ -187,7 +187,7 @@ export function costEstimator(sizes?: () => TableSizesSnapshot): ComplexityEstim
       return own + childComplexity * first;
     }
     const list = isListType(getNullableType(field.type)) && !type.name.endsWith('Connection');
-    if (groups !== undefined) return own + childComplexity * (list ? groups : Math.max(1, groups / ASSUMED_LIST_SIZE));
+    if (groups !== undefined) return own + childComplexity * (list ? groups : Math.max(1, Math.ceil(groups / ASSUMED_LIST_SIZE)));
     if (list) return own + childComplexity * ASSUMED_LIST_SIZE;
     return own + childComplexity;
   };
