@@ -176,7 +176,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   },
   {
     name: 'KAM_HEAVY_QUERY_CONCURRENCY', key: 'heavyQueryConcurrency', default: '2',
-    description: 'Aggregates and other heavy reads (`accountStats`, `activityStats`, `projectStats`, `visitCompliance`, year-end and monthly report figures) running at once across all callers, served in turn per caller: on SQLite the read-only worker threads that run them off the event loop, on MySQL the pool connections (of 10) they may hold. Beyond it they wait, within their time budget.',
+    description: 'Heavy reads — the aggregates (`accountStats`, `activityStats`, `projectStats`) and visit compliance, also inside the year-end review and the monthly report — running at once across all callers, served in turn per caller: on SQLite the read-only worker threads that run them off the event loop, on MySQL the pool connections (of 10) they may hold. Beyond it they wait, within their time budget.',
     parse: int('KAM_HEAVY_QUERY_CONCURRENCY', 1, 64),
   },
   { name: 'KAM_IMPORT_MAX_BYTES', key: 'importMaxBytes', default: '100MB', description: 'Largest uploaded or imported file.', parse: bytes('KAM_IMPORT_MAX_BYTES') },
