@@ -126,6 +126,7 @@ export class SqliteReadPool {
               cleanup();
               reject(onTimeout());
               // The slot is free only once the thread is gone (after SQLite returns from the statement).
+              worker.unref();
               worker.once('exit', release);
               worker.once('error', () => undefined);
               void worker.terminate();
@@ -146,17 +147,18 @@ export class SqliteReadPool {
 
   private take(): Worker {
     const ready = this.idle.pop();
+    // A worker keeps the process alive only while it runs a statement someone awaits (a CLI command
+    // waiting for its report must not exit early); idle, or terminated and finishing a statement, it does not.
     if (ready) {
       clearTimeout(ready.timer);
+      ready.worker.ref();
       return ready.worker;
     }
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver: this.driver, file: this.options.file } });
-    // Never keeps the process alive: a CLI command or a test ends when its own work does.
-    worker.unref();
-    return worker;
+    return new Worker(WORKER_SOURCE, { eval: true, workerData: { driver: this.driver, file: this.options.file } });
   }
 
   private giveBack(worker: Worker): void {
+    worker.unref();
     if (this.closed) {
       void worker.terminate();
       return;
