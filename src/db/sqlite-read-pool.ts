@@ -6,7 +6,8 @@
  * committed state and never block the writer).
  *
  * Past its deadline the caller gets QUERY_TIMEOUT at once and the worker is terminated. Termination
- * cannot stop a statement inside SQLite either (the thread exits when the statement returns), so the
+ * cannot stop a statement inside SQLite either (the thread exits when the statement returns;
+ * better-sqlite3 exposes no `sqlite3_interrupt`, WiseLibs/better-sqlite3#568), so the
  * worker keeps its slot until its thread has really exited: at most `size` statements ever run at once,
  * however many time out. `node:worker_threads` is used directly for that reason (piscina replaces an
  * aborted worker at once, letting runaway statements pile up threads).
