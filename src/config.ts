@@ -24,6 +24,12 @@ export interface Config {
   maxPageSize: number;
   maxQueryDepth: number;
   maxQueryCost: number;
+  /** Seconds a GraphQL query may run; past it the request answers QUERY_TIMEOUT and its statements are stopped. */
+  queryTimeLimitSeconds: number;
+  /** Requests one caller (API key, login, or address when anonymous) may have running at once. */
+  maxConcurrentRequests: number;
+  /** Aggregates and other heavy reads running at once across all callers (SQLite: read worker threads). */
+  heavyQueryConcurrency: number;
   importMaxBytes: number;
   /** An import that runs longer stops with TIME_LIMIT and writes nothing. */
   importTimeLimitSeconds: number;
@@ -67,6 +73,17 @@ function int(name: string, min: number, max: number) {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
       throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    }
+    return n;
+  };
+}
+
+/** Seconds, fractions allowed (`0.5`). */
+function seconds(name: string, min: number, max: number) {
+  return (raw: string | undefined): number => {
+    const n = Number(raw);
+    if (raw === undefined || raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new ConfigError(`${name} must be a number of seconds between ${min} and ${max}, got "${raw}"`);
     }
     return n;
   };
@@ -148,7 +165,22 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_TOKEN_TTL', key: 'tokenTtlSeconds', default: '28800', description: 'Lifetime of a login token in seconds.', parse: int('KAM_TOKEN_TTL', 60, 30 * 86400) },
   { name: 'KAM_MAX_PAGE_SIZE', key: 'maxPageSize', default: '500', description: 'Largest `first` a connection accepts.', parse: int('KAM_MAX_PAGE_SIZE', 1, 100000) },
   { name: 'KAM_MAX_QUERY_DEPTH', key: 'maxQueryDepth', default: '10', description: 'Deepest GraphQL selection accepted.', parse: int('KAM_MAX_QUERY_DEPTH', 2, 100) },
-  { name: 'KAM_MAX_QUERY_COST', key: 'maxQueryCost', default: '100000', description: 'Largest estimated GraphQL query cost accepted.', parse: int('KAM_MAX_QUERY_COST', 1, 100000000) },
+  { name: 'KAM_MAX_QUERY_COST', key: 'maxQueryCost', default: '100000', description: 'Largest estimated GraphQL query cost accepted: rows asked for × fields, plus one unit per 25 rows an aggregate or a `totalCount` scans (priced from table sizes refreshed every minute).', parse: int('KAM_MAX_QUERY_COST', 1, 100000000) },
+  {
+    name: 'KAM_QUERY_TIME_LIMIT', key: 'queryTimeLimitSeconds', default: '10',
+    description: 'Seconds a GraphQL query may run (fractions allowed). Past it the request answers `TIMEOUT` (reason `QUERY_TIMEOUT`) and its statements are stopped: MySQL `MAX_EXECUTION_TIME`, MariaDB `max_statement_time`, the SQLite read worker terminated. Mutations and downloads are not cut short.',
+    parse: seconds('KAM_QUERY_TIME_LIMIT', 0.1, 3600),
+  },
+  {
+    name: 'KAM_MAX_CONCURRENT_REQUESTS', key: 'maxConcurrentRequests', default: '8',
+    description: 'Requests one caller — an API key, a login, or a client address without credentials — may have running at once (GraphQL, uploads, downloads); one more is refused with HTTP 429 `TOO_MANY_REQUESTS` and `Retry-After`.',
+    parse: int('KAM_MAX_CONCURRENT_REQUESTS', 1, 10000),
+  },
+  {
+    name: 'KAM_HEAVY_QUERY_CONCURRENCY', key: 'heavyQueryConcurrency', default: '2',
+    description: 'Heavy reads — the aggregates (`accountStats`, `activityStats`, `projectStats`) and visit compliance, also inside the year-end review and the monthly report — running at once across all callers, served in turn per caller: on SQLite the read-only worker threads that run them off the event loop, on MySQL the pool connections (of 10) they may hold. Beyond it they wait, within their time budget.',
+    parse: int('KAM_HEAVY_QUERY_CONCURRENCY', 1, 64),
+  },
   { name: 'KAM_IMPORT_MAX_BYTES', key: 'importMaxBytes', default: '100MB', description: 'Largest uploaded or imported file.', parse: bytes('KAM_IMPORT_MAX_BYTES') },
   { name: 'KAM_IMPORT_TIME_LIMIT', key: 'importTimeLimitSeconds', default: '900', description: 'Seconds an import may run before it stops and writes nothing.', parse: int('KAM_IMPORT_TIME_LIMIT', 1, 86400) },
   {

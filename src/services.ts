@@ -29,10 +29,13 @@ import { developmentKeyRing } from './modules/privacy/development-key';
 import { LoginThrottleService } from './modules/auth/login-throttle.service';
 import { ReportService } from './modules/reports/report.service';
 import { AnnexExportService } from '../importers/write/annex-export';
+import { heavyReadsFor, type HeavyReads } from './db/heavy-reads';
 
 export interface Services {
   ds: DataSource;
   config: Config;
+  /** Expensive SELECTs: within the request's time budget, off the event loop on SQLite, a bounded share of the MySQL pool. */
+  reads: HeavyReads;
   access: AccessService;
   audit: AuditService;
   tiers: TierService;
@@ -71,6 +74,7 @@ export function createServices(ds: DataSource, config: Config): Services {
   // Development without KAM_DATA_KEYS generates a key beside its database; tests use the public one.
   installKeyRing(!config.dataKeys && config.env === 'development' ? developmentKeyRing(config.database) : keyRingFor(config.dataKeys));
   const maxPageSize = () => config.maxPageSize;
+  const reads = heavyReadsFor(ds, { concurrency: config.heavyQueryConcurrency });
   const access = new AccessService(ds);
   const audit = new AuditService(ds, access, maxPageSize);
   const clock = systemClock(config.futureDateToleranceDays);
@@ -78,11 +82,12 @@ export function createServices(ds: DataSource, config: Config): Services {
   const ownershipStore = new OwnershipStore(ds, audit);
   const accounts = new AccountService(ds, tiers, audit, maxPageSize, access, ownershipStore);
   const ownership = new OwnershipService(ds, audit, tiers, accounts, ownershipStore, clock);
-  const cadence = new CadenceService(ds, audit, tiers, maxPageSize);
+  const cadence = new CadenceService(ds, audit, tiers, maxPageSize, reads);
   const needToKnow = new NeedToKnowService(ds, audit);
   return {
     ds,
     config,
+    reads,
     access,
     audit,
     tiers,
@@ -93,7 +98,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     credit: new CreditService(ds, access, audit, maxPageSize, clock),
     projects: new ProjectService(ds, access, audit, maxPageSize, clock),
     activities: new ActivityService(ds, access, audit, maxPageSize, clock),
-    analytics: new AnalyticsService(ds, accounts, needToKnow),
+    analytics: new AnalyticsService(ds, accounts, needToKnow, reads),
     imports: new ImportService(ds, maxPageSize),
     ownership,
     ownershipStore,
@@ -106,7 +111,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     dataKeys: new DataKeyService(ds, access, audit),
     privacy: new PrivacyService(ds, access, audit),
     needToKnow,
-    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts, needToKnow), tiers, cadence, audit),
+    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts, needToKnow, reads), tiers, cadence, audit),
     exports: new AnnexExportService(ds, accounts, audit, needToKnow),
   };
 }

@@ -26,10 +26,24 @@ export interface RequestContext {
   em?: EntityManager;
   /** Sensitive reads noted during this request, written as one audit event at its end (`AuditService.flushReads`). */
   reads?: SensitiveReadLog;
+  /** The request's time budget (GraphQL queries): heavy reads stop at `deadline` (epoch ms) with QUERY_TIMEOUT. */
+  budget?: TimeBudget;
+}
+
+export interface TimeBudget {
+  /** Epoch milliseconds. */
+  deadline: number;
+  /** The whole budget, for messages. */
+  seconds: number;
 }
 
 /** Entity → the record ids and field names read in full (never the values). */
 export type SensitiveReadLog = Map<string, { ids: Set<string>; fields: Set<string> }>;
+
+/** Whose request this is, for per-caller limits: the API key or login, or the address of an anonymous caller. */
+export function callerKey(ctx: RequestContext): string {
+  return ctx.actor.kind === 'anonymous' ? `address:${ctx.origin}` : ctx.actor.name;
+}
 
 /** Context for the CLI, seeds and other trusted in-process callers: acts as ADMIN. */
 export function systemContext(what = 'cli', origin = 'cli'): RequestContext {

@@ -47,6 +47,11 @@ export const ErrorCode = {
   LOGIN_RATE_LIMITED: 'LOGIN_RATE_LIMITED',
   /** Another writing import of the same annex is running (one at a time, across every instance). */
   IMPORT_IN_PROGRESS: 'IMPORT_IN_PROGRESS',
+  // Resource limits
+  /** The caller (API key, login or address) already has KAM_MAX_CONCURRENT_REQUESTS requests running: retry after `retryAfterSeconds`. */
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  /** A query ran past its time budget (KAM_QUERY_TIME_LIMIT) and was stopped, in the database too. */
+  QUERY_TIMEOUT: 'QUERY_TIMEOUT',
   // Data at rest
   /** An encrypted value failed its integrity check: altered, or moved from another record or field. */
   DATA_INTEGRITY: 'DATA_INTEGRITY',

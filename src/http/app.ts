@@ -12,7 +12,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
-import { anonymousContext, type RequestContext } from '../common/context';
+import { anonymousContext, callerKey, type RequestContext } from '../common/context';
 import { Loaders } from '../common/loaders';
 import { DomainError, ErrorCode } from '../common/errors';
 import { kamSchema } from './schema';
@@ -25,6 +25,9 @@ import { readAuditPlugin } from '../modules/audit/read-audit-plugin';
 import { keyRing } from '../modules/contacts/contact-privacy';
 import { reportRouter } from './report-routes';
 import { consoleRouter } from './console-routes';
+import { CallerLimits, budgetFor, budgetPlugin } from './request-limits';
+import { TableSizes } from '../db/table-sizes';
+import { graphqlCodeFor } from './graphql-errors';
 
 export interface KamApp {
   app: Express;
@@ -132,8 +135,17 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     }
   });
 
-  app.use(importRouter(services, logger, (req) => requestContext(services, req)));
-  app.use(reportRouter(services, logger, (req) => requestContext(services, req)));
+  // Per caller, counted from authentication until the response is done (uploads and downloads too).
+  const limits = new CallerLimits(config.maxConcurrentRequests);
+  const limited = async (req: Request, res: Response): Promise<RequestContext> => {
+    const ctx = await requestContext(services, req);
+    const release = limits.enter(callerKey(ctx));
+    if (res.closed) release();
+    else res.once('close', release);
+    return ctx;
+  };
+  app.use(importRouter(services, logger, (req) => limited(req, req.res as Response)));
+  app.use(reportRouter(services, logger, (req) => limited(req, req.res as Response)));
   app.use(consoleRouter());
   if (services.auth.ephemeralTokenSecret) {
     logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
@@ -145,6 +157,10 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   } else if (ring.development) {
     logger.warn('KAM_DATA_KEYS is not set: personal data is encrypted with the public development key, which protects nothing (production refuses to start without keys; kam keys generate makes one)');
   }
+
+  // Aggregates are priced by the rows they scan: counted now, recounted in the background as they age.
+  const tableSizes = new TableSizes(services.reads, { logger });
+  await tableSizes.refresh();
 
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(await kamSchema()),
@@ -163,7 +179,8 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
       requestIdPlugin(),
       // Sensitive reads: one audit event per request, written before the response leaves.
       readAuditPlugin(logger),
-      protectionPlugin(config.maxQueryCost, { hideSchemaDetails: config.env === 'production' }),
+      protectionPlugin(config.maxQueryCost, { hideSchemaDetails: config.env === 'production', tableSizes }),
+      budgetPlugin(),
       // We send no cache hints; the plugin would otherwise wrap every field resolver of every request.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads its sandbox from a CDN (offline: "cannot be loaded") and sends
@@ -177,19 +194,22 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         let ctx: RequestContext;
         try {
-          ctx = await requestContext(services, req);
+          ctx = await limited(req, res);
         } catch (e) {
           if (e instanceof DomainError) {
             const { GraphQLError } = await import('graphql');
-            const retry = e.code === ErrorCode.LOGIN_RATE_LIMITED ? Number(e.details.retryAfterSeconds) : null;
+            const retry = e.code === ErrorCode.LOGIN_RATE_LIMITED || e.code === ErrorCode.TOO_MANY_REQUESTS ? Number(e.details.retryAfterSeconds) : null;
             const http = retry ? { status: 429, headers: new Map([['retry-after', String(retry)]]) } : { status: 401 };
-            throw new GraphQLError(e.message, { extensions: { code: 'UNAUTHENTICATED', reason: e.code, ...(retry ? { retryAfterSeconds: retry } : {}), http } });
+            const code = e.code === ErrorCode.TOO_MANY_REQUESTS ? graphqlCodeFor(e.code) : 'UNAUTHENTICATED';
+            throw new GraphQLError(e.message, { extensions: { code, reason: e.code, ...(retry ? { retryAfterSeconds: retry } : {}), http } });
           }
           throw e;
         }
+        // Queries get the time budget (budgetPlugin takes it off mutations once the operation is known).
+        ctx.budget = budgetFor(config.queryTimeLimitSeconds);
         return { ctx, services, loaders: new Loaders(services.ds) };
       },
     }),

@@ -13,7 +13,7 @@ import type { Logger } from '../common/logger';
 import { translateConstraintError } from '../db/constraint-errors';
 import type { GraphQLContext } from './graphql-context';
 
-export type GraphQLErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+export type GraphQLErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'TIMEOUT' | 'INTERNAL_SERVER_ERROR';
 
 export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
   switch (code) {
@@ -52,6 +52,10 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
       return 'UNAUTHENTICATED';
     case ErrorCode.FORBIDDEN:
       return 'FORBIDDEN';
+    case ErrorCode.TOO_MANY_REQUESTS:
+      return 'TOO_MANY_REQUESTS';
+    case ErrorCode.QUERY_TIMEOUT:
+      return 'TIMEOUT';
     case ErrorCode.DATA_INTEGRITY:
     case ErrorCode.DATA_KEY_UNKNOWN:
       return 'INTERNAL_SERVER_ERROR';

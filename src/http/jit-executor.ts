@@ -12,6 +12,9 @@
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
+import type { TimeBudget } from '../common/context';
+import type { GraphQLContext } from './graphql-context';
+import { timeoutError, withinBudget } from './request-limits';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 
@@ -37,7 +40,12 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
         executor: async (rc) => {
           const query = compile(rc.document, rc.operationName);
           if (!isCompiledQuery(query)) return query;
-          const result = await query.query(undefined, rc.context, rc.request.variables ?? {});
+          // A query past its time budget is answered at the deadline, whatever is still running.
+          const budget = (rc.context as Partial<GraphQLContext>).ctx?.budget;
+          const result = await withinBudget(Promise.resolve(query.query(undefined, rc.context, rc.request.variables ?? {})), budget, (): ExecutionResult => ({
+            data: null,
+            errors: [timeoutError(budget as TimeBudget)],
+          }));
           return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
         },
       };

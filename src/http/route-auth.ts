@@ -1,7 +1,8 @@
 /**
  * Authentication for the plain HTTP routes (uploads, downloads): the same Bearer credentials as
  * /graphql, answered as `{ error: { code, message } }` — 401 without or with a bad credential, 429 with
- * `Retry-After` while the client's address is throttled for failed credentials.
+ * `Retry-After` while the client's address is throttled for failed credentials or the caller already has
+ * KAM_MAX_CONCURRENT_REQUESTS requests running.
  */
 import type { Request, Response } from 'express';
 import type { RequestContext } from '../common/context';
@@ -19,7 +20,7 @@ export async function authorize(contextFor: ContextFor, req: Request, res: Respo
   try {
     ctx = await contextFor(req);
   } catch (e) {
-    if (e instanceof DomainError && e.code === ErrorCode.LOGIN_RATE_LIMITED) {
+    if (e instanceof DomainError && (e.code === ErrorCode.LOGIN_RATE_LIMITED || e.code === ErrorCode.TOO_MANY_REQUESTS)) {
       res.setHeader('Retry-After', String(e.details.retryAfterSeconds ?? 60));
       fail(res, 429, e.code, e.message);
       return null;

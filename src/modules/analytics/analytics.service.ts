@@ -32,6 +32,7 @@ import { ActivityTypes, ProjectStatuses, Role, type ActivityType, type ProjectSt
 import { addDays, addMonths, assertLocalDate, today, type LocalDate } from '../../common/dates';
 import { toIds, type Id } from '../../common/ids';
 import { managerFor } from '../../db/transaction';
+import type { HeavyReads } from '../../db/heavy-reads';
 import { Where } from '../../db/filters';
 import { Account } from '../accounts/account.entity';
 import { applyAccountFilter, type AccountFilter, type AccountService } from '../accounts/account.service';
@@ -189,6 +190,8 @@ export class AnalyticsService {
     private readonly ds: DataSource,
     private readonly accounts: AccountService,
     private readonly needToKnow: NeedToKnowService,
+    /** Runs the aggregates within the request's time budget, off the event loop (SQLite). */
+    private readonly reads: HeavyReads,
   ) {}
 
   /**
@@ -290,7 +293,7 @@ export class AnalyticsService {
       .addSelect(`COALESCE(SUM(${owed('before_fen')}), 0)`, 'overdue');
     groupBy(qb, dims);
     qb.setParameters(params);
-    const raw = await qb.getRawMany<Record<string, unknown>>();
+    const raw = await this.reads.rawMany(ctx, qb);
     if (raw.length === 0 && dims.length === 0) raw.push({ accounts: 0 });
     return raw.map((r) => ({
       ...keyOf(r, dims),
@@ -314,7 +317,7 @@ export class AnalyticsService {
       .in('act.manager_id', toIds(q.managerIds, 'managerIds'));
     qb.select('COUNT(*)', 'activities').addSelect('COUNT(DISTINCT act.account_id)', 'accounts');
     groupBy(qb, dims);
-    const raw = await qb.getRawMany<Record<string, unknown>>();
+    const raw = await this.reads.rawMany(ctx, qb);
     return { from, to, rows: raw.map((r) => ({ ...keyOf(r, dims), activities: num(r.activities), accounts: num(r.accounts) })) };
   }
 
@@ -329,7 +332,7 @@ export class AnalyticsService {
       .range('p.signed_on', q.signedFrom ? assertLocalDate(q.signedFrom, 'signedFrom') : null, q.signedTo ? assertLocalDate(q.signedTo, 'signedTo') : null);
     qb.select('COUNT(*)', 'projects').addSelect('COALESCE(SUM(p.contract_amount_fen), 0)', 'contract');
     groupBy(qb, dims);
-    const raw = await qb.getRawMany<Record<string, unknown>>();
+    const raw = await this.reads.rawMany(ctx, qb);
     return this.markWithinUnit(ctx, filter.unitIds, raw.map((r) => ({ ...keyOf(r, dims), projects: num(r.projects), contractFen: num(r.contract) })));
   }
 }

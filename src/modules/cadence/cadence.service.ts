@@ -5,6 +5,7 @@ import { ActivityType, ActivityTypes, AssignmentReason } from '../../common/enum
 import { addDays, addMonths, assertLocalDate, type LocalDate } from '../../common/dates';
 import { checkPageSize, decodeCursor, encodeCursor, paginate, toConnection, type Connection, type PageArgs } from '../../common/pagination';
 import { inTransaction, managerFor } from '../../db/transaction';
+import type { HeavyReads } from '../../db/heavy-reads';
 import type { AuditService } from '../audit/audit.service';
 import { CadenceRule } from './cadence-rule.entity';
 import type { TierService } from '../tiers/tier.service';
@@ -83,6 +84,8 @@ export class CadenceService {
     private readonly audit: AuditService,
     private readonly tiers: TierService,
     private readonly maxPageSize: () => number,
+    /** Runs the compliance queries within the request's time budget, off the event loop (SQLite). */
+    private readonly reads: HeavyReads,
   ) {}
 
   listRules(ctx: RequestContext, filter: CadenceRuleFilter, page: PageArgs): Promise<Connection<CadenceRule>> {
@@ -147,7 +150,7 @@ export class CadenceService {
     const rules = await em.find(CadenceRule);
     const q = itemsQuery(em, asOf, filter, rules);
     if (!q) return [];
-    const rows = await run(em, `${q.sql} ORDER BY y.account_id, y.activity_type`, q.params);
+    const rows = await run(this.reads, ctx, em, `${q.sql} ORDER BY y.account_id, y.activity_type`, q.params);
     return rows.map((r) => toItem(r, asOf, rules));
   }
 
@@ -167,12 +170,12 @@ export class CadenceService {
       sql += ' AND (y.account_id > :afterAccount OR (y.account_id = :afterAccount AND y.activity_type > :afterType))';
       Object.assign(params, { afterAccount: cursor[1], afterType: String(cursor[0]) });
     }
-    const rows = first === 0 ? [] : await run(em, `${sql} ORDER BY y.account_id, y.activity_type LIMIT ${first + 1}`, params);
+    const rows = first === 0 ? [] : await run(this.reads, ctx, em, `${sql} ORDER BY y.account_id, y.activity_type LIMIT ${first + 1}`, params);
     return toConnection(
       rows.map((r) => toItem(r, asOf, rules)),
       first,
       (node) => encodeCursor(node.activityType, node.accountId),
-      () => run(em, `SELECT COUNT(*) AS n FROM (${counted.sql}) counted`, counted.params).then((r) => Number(r[0].n)),
+      () => run(this.reads, ctx, em, `SELECT COUNT(*) AS n FROM (${counted.sql}) counted`, counted.params).then((r) => Number(r[0].n)),
     );
   }
 
@@ -182,7 +185,7 @@ export class CadenceService {
     const em = managerFor(this.ds, ctx);
     const q = itemsQuery(em, asOf, filter, await em.find(CadenceRule));
     if (!q) return [];
-    const rows = await run(em, `SELECT s.activity_type AS activity_type, s.status AS status, COUNT(*) AS n FROM (${q.sql}) s GROUP BY s.activity_type, s.status ORDER BY s.activity_type, s.status`, q.params);
+    const rows = await run(this.reads, ctx, em, `SELECT s.activity_type AS activity_type, s.status AS status, COUNT(*) AS n FROM (${q.sql}) s GROUP BY s.activity_type, s.status ORDER BY s.activity_type, s.status`, q.params);
     return rows.map((r) => ({ activityType: r.activity_type as ActivityType, status: r.status as CadenceStatus, count: Number(r.n) }));
   }
 }
@@ -260,10 +263,13 @@ function itemsQuery(em: EntityManager, asOf: LocalDate, filter: ComplianceFilter
   return { sql, params };
 }
 
-/** Runs SQL with named parameters (`:name`, `:...list`), expanded by the driver for either database. */
-async function run(em: EntityManager, sql: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+/**
+ * Runs SQL with named parameters (`:name`, `:...list`), expanded by the driver for either database, as
+ * a heavy read: within the request's time budget, off the event loop on SQLite.
+ */
+async function run(reads: HeavyReads, ctx: RequestContext, em: EntityManager, sql: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
   const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, params, {});
-  return (await em.query(query, values)) as Record<string, unknown>[];
+  return reads.query(ctx, query, values);
 }
 
 /** The first day D with D + n months ≥ asOf: a last visit before it is overdue. */
