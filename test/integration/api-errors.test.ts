@@ -106,22 +106,23 @@ describeEachDb('errors and protections over GraphQL', (t) => {
 
     const project = await t().services.projects.createProject(ctx, { accountId: a.id, name: '有回款项目', status: 'IN_PROGRESS' });
     await t().services.projects.createPayment(ctx, { accountId: a.id, projectId: project.id, receivedOn: '2025-01-01', amount: 10 });
-    const inUse = await client.request(`mutation { deleteAccount(id: "${a.id}") }`);
+    const current = async <T extends { version: number }>(p: Promise<T>) => (await p).version;
+    const inUse = await client.request(`mutation { deleteAccount(id: "${a.id}", version: ${await current(t().services.accounts.get(ctx, a.id))}) }`);
     expect(inUse.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.IN_USE });
     expect(inUse.errors?.[0].message).toMatch(/TERMINATED/);
-    const projectInUse = await client.request(`mutation { deleteProject(id: "${project.id}") }`);
+    const projectInUse = await client.request(`mutation { deleteProject(id: "${project.id}", version: ${await current(t().services.projects.getProject(ctx, project.id))}) }`);
     expect(projectInUse.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.IN_USE });
-    const unitInUse = await client.request(`mutation { deleteOrgUnit(id: "${actors.unit.id}") }`);
+    const unitInUse = await client.request(`mutation { deleteOrgUnit(id: "${actors.unit.id}", version: ${await current(t().services.org.getUnit(ctx, actors.unit.id))}) }`);
     expect(unitInUse.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.IN_USE });
     await t().services.accounts.create(ctx, { code: 'CF2', name: '经理的客户', managerId: actors.otherManager.user!.id });
-    const managerInUse = await client.request(`mutation { deleteUser(id: "${actors.otherManager.user!.id}") }`);
+    const managerInUse = await client.request(`mutation { deleteUser(id: "${actors.otherManager.user!.id}", version: ${await current(t().services.org.getUser(ctx, actors.otherManager.user!.id))}) }`);
     expect(managerInUse.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.IN_USE });
     expect(await t().services.accounts.get(ctx, a.id)).toMatchObject({ code: 'CF1' });
 
     // A ledger collection is changed through its activity, so it is never counted twice.
     const visit = await t().services.activities.create(ctx, { accountId: a.id, occurredOn: '2025-02-01', type: 'COLLECTION', subject: '回款', paymentAmount: 300 });
     const [{ id: paymentId }] = await t().ds.query('SELECT id FROM payments WHERE activity_id = ?', [visit.id]);
-    const ledger = await client.request(`mutation { deletePayment(id: "${paymentId}") }`);
+    const ledger = await client.request(`mutation { deletePayment(id: "${paymentId}", version: ${await current(t().services.projects.getPayment(ctx, paymentId))}) }`);
     expect(ledger.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.INVALID_STATE });
     await client.data(`mutation { updateActivity(id: "${visit.id}", version: ${visit.version}, input: { paymentAmount: 450 }) { id } }`);
     expect(await t().ds.query('SELECT amount_fen FROM payments WHERE activity_id = ?', [visit.id])).toEqual([{ amount_fen: expect.anything() }]);
