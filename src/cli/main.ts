@@ -79,6 +79,12 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Every command starts from a valid environment: a bad value stops it with one line (ConfigError,
+  // exit 2) before it does anything — `kam config` included. Only the generated README table
+  // (`kam config --markdown`), which prints the defaults, does not need one.
+  program.hook('preAction', (_program, command) => {
+    if (!(command.name() === 'config' && command.opts<{ markdown?: boolean }>().markdown)) configFrom(program);
+  });
 
   program
     .command('serve')
@@ -349,7 +355,11 @@ export function buildProgram(): Command {
       }
     });
   const printKeyStatus = (s: KeyStatus) => {
-    out(`Active key: ${s.activeKeyId}${s.developmentKey ? ' (public development key: set KAM_DATA_KEYS)' : ''}; configured: ${s.keyIds.join(', ')}`);
+    const which = {
+      public: ' (the public development key, which protects nothing: set KAM_DATA_KEYS)',
+      generated: ` (the development key generated in ${s.developmentKeyFile}: keep that file with the database; production needs KAM_DATA_KEYS)`,
+    };
+    out(`Active key: ${s.activeKeyId}${s.developmentKey ? which[s.developmentKey] : ''}; configured: ${s.keyIds.join(', ')}`);
     for (const [kid, n] of Object.entries(s.rowsByKey)) out(`  ${kid}: ${n} rows${s.keyIds.includes(kid) ? '' : ' (key not configured: these cannot be read)'}`);
     out(`  clear text: ${s.clearRows} rows`);
     out(`  rows with personal data: ${s.rowsWithData}`);
@@ -373,7 +383,8 @@ export function buildProgram(): Command {
         const batch = Number(opts.batch);
         if (!Number.isInteger(batch) || batch < 1 || batch > 10000) throw new CliError(`--batch must be an integer between 1 and 10000, got "${opts.batch}"`);
         const r = await rt.services.dataKeys.rotate(systemContext('keys rotate'), { batch, onBatch: (n) => rt.logger.info('keys rotate', { rotated: n }) });
-        out(`Re-encrypted ${r.rotated} rows under key ${r.status.activeKeyId}.`);
+        out(`Re-encrypted ${r.rotated} rows under key ${r.status.activeKeyId}${r.rotated ? ':' : '.'}`);
+        for (const [kid, n] of Object.entries(r.rotatedFrom)) out(`  from ${kid === 'clear' ? 'clear text' : kid}: ${n} rows`);
         printKeyStatus(r.status);
         if (r.failed.length) throw new CliError(`${r.failed.length} rows could not be opened and were left as they are: ${r.failed.slice(0, 20).map((f) => `${f.id} (${f.code})`).join(', ')}`, 1);
       }),
@@ -452,7 +463,17 @@ function errorLine(e: unknown): string {
   return String(e);
 }
 
+/**
+ * `kam schema | head`: the reader closed the pipe. Nothing is wrong with the command, so no stack
+ * trace: the rest of the output is dropped and the command finishes as it would have.
+ */
+function ignoreClosedPipe(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
   const program = buildProgram();
   const debug = argv.includes('--debug');
   try {
