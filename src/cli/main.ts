@@ -18,6 +18,7 @@ import { startServer } from '../http/server';
 import { printKamSchema } from '../http/schema';
 import { generateDemoData } from '../../seeds/demo/generator';
 import { loadDemoData } from '../../seeds/demo/load';
+import { describeLogins, setDemoPasswords } from '../../seeds/demo/passwords';
 import { CliError, describeDatabase, openRuntime, type Runtime } from './runtime';
 import { ImportFileError } from '../../importers/read/issues';
 import { ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
@@ -90,7 +91,7 @@ export function buildProgram(): Command {
     .command('serve')
     .description('serve the GraphQL API (/graphql) and /healthz')
     .option('--port <n>', 'port (default KAM_PORT or 4000)')
-    .option('--demo', 'migrate, load demo data into an empty database, and print an admin API key (what `npm start` does)')
+    .option('--demo', 'migrate, load demo data into an empty database, print an admin API key and give the demo logins a password (what `npm start` does)')
     .action(async (opts: { port?: string; demo?: boolean }) => {
       const config = configFrom(program);
       if (opts.port !== undefined) {
@@ -110,6 +111,8 @@ export function buildProgram(): Command {
           const { secret } = await rt.services.auth.createApiKey(ctx, { name: 'demo-admin', role: 'ADMIN' });
           out(`Admin API key: ${secret}`);
           out('  (send it as "Authorization: Bearer <key>"; a new one is issued at each --demo start)');
+          const signIn = await setDemoPasswords(rt.services);
+          if (signIn.logins.length) out(`Demo logins: ${describeLogins(signIn.logins)} — password ${signIn.password}  (a new one at each --demo start)`);
         } else {
           await assertMigrated(rt);
         }
