@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { CONFIG_VARIABLES, ConfigError, describeConfig, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
+import { ConfigError, configMarkdown, describeConfig, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
 import { DomainError } from '../common/errors';
 import { Roles } from '../common/enums';
 import { systemContext } from '../common/context';
@@ -322,9 +322,7 @@ export function buildProgram(): Command {
     .option('--markdown', 'as a Markdown table (for the README)')
     .action((opts: { markdown?: boolean }) => {
       if (opts.markdown) {
-        out('| Variable | Default | Meaning |');
-        out('|---|---|---|');
-        for (const v of CONFIG_VARIABLES) out(`| \`${v.name}\` | ${v.default === undefined ? '—' : `\`${v.default}\``} | ${v.description} |`);
+        process.stdout.write(configMarkdown());
       } else {
         // The values this environment sets (else the defaults); secrets show only whether they are set.
         for (const v of describeConfig()) out(`${v.name}=${v.value}\t# ${v.description}`);
