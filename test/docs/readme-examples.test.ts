@@ -90,7 +90,7 @@ const { examples: EXAMPLES, orphans: ORPHANS } = examples(README);
 // ------------------------------------------------------------------------------------------- matching
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const tidy = (s: string) => s.replace(/[ \t]+$/gm, '').replace(/\n+$/, '');
+const tidy = (s: string) => s.replace(/[ \t]+$/gm, '').replace(/^\n+|\n+$/g, '');
 
 /** The expected text as one regular expression (see the file comment for `…`). */
 function textPattern(expected: string): RegExp {
@@ -343,13 +343,16 @@ describe('README.md examples, in order, against a fresh demo server', () => {
       async () => {
         const s = session;
         if (kind === 'start') {
-          const start = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
+          const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; scripts: { start: string } };
+          const start = pkg.scripts.start;
           const command = /^npm run build --silent && (.+)$/.exec(start)?.[1];
+          // What npm prints before it runs the script (the test runs the script's command itself).
+          const banner = `\n> ${pkg.name}@${pkg.version} start\n> ${start}\n\n`;
           expect([ex.code, command]).toEqual([expect.stringContaining('npm start'), expect.stringMatching(/ serve --demo$/)]);
           const shown = ex.output?.code ?? '';
           const run = await startServer(s, command!, ex.output);
           s.server = run.child;
-          const printed = run.output();
+          const printed = banner + run.output();
           // The key and password it printed stand in for the README's from now on, in its output too.
           s.subs.set(/Admin API key: (kam_\S+)/.exec(shown)?.[1], /Admin API key: (kam_\S+)/.exec(printed)?.[1]);
           s.subs.set(/password (demo-\S+)/.exec(shown)?.[1], /password (demo-\S+)/.exec(printed)?.[1]);

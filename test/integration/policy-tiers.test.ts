@@ -79,7 +79,7 @@ describeEachDb('tiers and management levels as data; suggested tier and level', 
     it('refuses every other role', async () => {
       for (const who of ['committee', 'hdManager', 'finance', 'analyst'] as const) {
         expect(errorOf(await w.gql(who).request(CREATE_TIER, { input: { code: 'NOPE', name: '不行', rank: 9 } })).code).toBe('FORBIDDEN');
-        expect(errorOf(await w.gql(who).request(UPDATE_TIER, { id: platinumId, input: { active: true } })).code).toBe('FORBIDDEN');
+        expect(errorOf(await w.gql(who).request(UPDATE_TIER, { id: platinumId, input: { active: true }, version: 1 })).code).toBe('FORBIDDEN');
         expect(errorOf(await w.gql(who).request('mutation { createManagementLevel(input: { code: "N", name: "不行", rank: 9 }) { id } }')).code).toBe('FORBIDDEN');
       }
       await expect(t().services.tiers.createTier(w.as('committee'), { code: 'NOPE', name: '不行', rank: 9 })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
