@@ -129,6 +129,19 @@ describeEachDb('errors and protections over GraphQL', (t) => {
     expect(Number((await t().ds.query('SELECT amount_fen FROM payments WHERE activity_id = ?', [visit.id]))[0].amount_fen)).toBe(45_000);
   });
 
+  it('takes a delete only with the version read: none is a validation error, a stale one CONFLICT — and the row stays', async () => {
+    const a = await t().services.accounts.create(ctx, { code: 'DV1', name: '删除版本客户' });
+    const person = await t().services.contacts.create(ctx, { accountId: a.id, name: '版本测试' });
+    await t().services.contacts.update(ctx, person.id, { title: '经理' }, person.version);
+    const missing = await client.request(`mutation { deleteContact(id: "${person.id}") }`);
+    expect(missing.errors?.[0]).toMatchObject({ message: expect.stringContaining('argument "version" of type "Int!" is required'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const stale = await client.request(`mutation { deleteContact(id: "${person.id}", version: ${person.version}) }`);
+    expect(stale.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: ErrorCode.VERSION_CONFLICT, field: 'version' });
+    expect(await t().ds.query('SELECT id FROM contacts WHERE id = ?', [person.id])).toHaveLength(1);
+    await client.data(`mutation { deleteContact(id: "${person.id}", version: ${person.version + 1}) }`);
+    expect(await t().ds.query('SELECT id FROM contacts WHERE id = ?', [person.id])).toHaveLength(0);
+  });
+
   it('maps database constraint violations that slip past the checks to CONFLICT without SQL', async () => {
     const { ds } = t();
     const insert = (code: string, creditCode: string | null, ownerUnitId: number | null = null) =>
