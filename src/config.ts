@@ -146,12 +146,12 @@ type AnyVariable = { [K in keyof Config]: Variable<K> }[keyof Config];
 /** Every environment variable KAM Hub reads. */
 export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'NODE_ENV', key: 'env', default: 'development', description: '`development`, `production` or `test`.', parse: (r) => oneOf('NODE_ENV', ['development', 'production', 'test'] as const)(r) },
-  { name: 'KAM_DATABASE_URL', key: 'database', default: 'sqlite:data/kam.sqlite', description: '`sqlite:<path>` (embedded) or `mysql://user:pass@host:port/db` (MySQL 8 / MariaDB 10.6+).', parse: (r) => parseDatabaseUrl(r ?? '') },
+  { name: 'KAM_DATABASE_URL', key: 'database', default: 'sqlite:data/kam.sqlite', description: '`sqlite:<path>` (embedded; a relative path is relative to the folder `kam` runs in) or `mysql://user:pass@host:port/db` (MySQL 8 / MariaDB 10.6+).', parse: (r) => parseDatabaseUrl(r ?? '') },
   { name: 'KAM_PORT', key: 'port', default: '4000', description: 'HTTP port of `kam serve`.', parse: int('KAM_PORT', 0, 65535) },
   { name: 'KAM_HOST', key: 'host', default: '0.0.0.0', description: 'Interface to listen on.', parse: (r) => r?.trim() || '0.0.0.0' },
   {
     name: 'KAM_TOKEN_SECRET', key: 'tokenSecret', default: undefined,
-    description: 'Secret (≥ 32 characters) that signs login tokens. Required in production; shared by all instances.',
+    description: 'Secret (≥ 32 characters) that signs login tokens. Required in production; shared by all instances. Unset elsewhere: each process signs with a random key, so its tokens stop working when it restarts.',
     parse: (r, env) => {
       const v = optional(r);
       if (v !== undefined && v.length < 32) throw new ConfigError('KAM_TOKEN_SECRET must be at least 32 characters');
@@ -305,6 +305,12 @@ function parseCorsOrigins(raw: string | undefined, env: Environment): string[] {
     }
   }
   return items.map((x) => x.replace(/\/$/, ''));
+}
+
+/** The README's configuration table (`kam config --markdown`): one row per variable with its default. */
+export function configMarkdown(): string {
+  const rows = CONFIG_VARIABLES.map((v) => `| \`${v.name}\` | ${v.default === undefined ? '—' : `\`${v.default}\``} | ${v.description} |`);
+  return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n') + '\n';
 }
 
 /** Variables whose values are secrets: never printed, never logged. */

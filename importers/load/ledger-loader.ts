@@ -10,7 +10,11 @@
  * - 合同金额 is a signing: it stays on the activity (`contractAmountFen`, linked to the project when
  *   the row names one). The project's own contract amount is not touched.
  * Unlike annexes 1–3, the columns a ledger sheet has are the whole record of the event: a cleared
- * cell clears the stored value.
+ * cell clears the stored value — except the manager link: a blank 客户经理 on an activity already on
+ * file keeps its manager (a guess from 我方人员, or the importing MANAGER as default, only fills new
+ * activities), so an exported ledger imports as "unchanged" whoever entered its activities.
+ * `source` says how a record was first entered (MANUAL, IMPORT, DEMO): an import that finds an activity
+ * (or its collection) on file never rewrites it, as an update through the API does not.
  */
 import { In } from 'typeorm';
 import { ActivityType, ProjectStatus, RecordSource, Role } from '../../src/common/enums';
@@ -35,6 +39,8 @@ interface Planned {
   row: ParsedRow;
   account: AccountRef;
   values: Partial<Activity>;
+  /** The manager was not named in 客户经理 (guessed from 我方人员, the importing MANAGER, or none). */
+  managerGuessed: boolean;
   existing: Activity | null;
   changed: string[];
   payment: Partial<Payment> | null;
@@ -84,6 +90,12 @@ export class LedgerLoader {
       }
       p.existing = existing.get(p.values.naturalKey as string) ?? null;
       p.existingPayment = p.existing ? (payments.get(p.existing.id) ?? null) : null;
+      if (p.existing) {
+        if (p.managerGuessed && 'managerId' in p.values) p.values.managerId = p.existing.managerId;
+        delete p.values.source;
+        if (p.payment && p.existingPayment) delete p.payment.source;
+        else if (p.payment) p.payment.source = p.existing.source;
+      }
       p.changed = p.existing ? changedKeys(p.existing, p.values) : [];
       const pay = p.payment;
       p.paymentChanged = pay ? !p.existingPayment || changedKeys(p.existingPayment, { ...pay, activityId: p.existingPayment.activityId }).length > 0 : !!p.existingPayment;
@@ -131,15 +143,16 @@ export class LedgerLoader {
   }
 
   /**
-   * The activity's manager: the 客户经理 column, else the first user 我方人员 names. A MANAGER's rows
-   * are its own (decideActivityManager, the API's rule): another user in 客户经理 is refused.
+   * The activity's manager and whether 客户经理 named it (else guessed from 我方人员, or none). A
+   * MANAGER's rows are its own (decideActivityManager, the API's rule): another user in 客户经理 is
+   * refused, and a row naming none is the MANAGER's.
    */
-  private async managerOf(row: ParsedRow, account: AccountRef): Promise<number | null> {
+  private async managerOf(row: ParsedRow, account: AccountRef): Promise<{ id: number | null; named: boolean }> {
     const v = row.values;
     const { actor } = this.s.base;
     if (actor.role === Role.MANAGER) {
       const named = typeof v.manager === 'string' ? await this.org.manager(row, account.ownerUnitId, v.manager, 'manager', false) : null;
-      return decideActivityManager(actor, typeof named === 'number' ? named : undefined) ?? null;
+      return { id: decideActivityManager(actor, typeof named === 'number' ? named : undefined) ?? null, named: typeof named === 'number' };
     }
     const names: [string, string][] = [];
     if (typeof v.manager === 'string') names.push([v.manager, 'manager']);
@@ -149,25 +162,25 @@ export class LedgerLoader {
     for (const [name, column] of names) {
       for (const unit of [account.ownerUnitId, null]) {
         const id = await this.org.manager(row, unit, name, column, false);
-        if (typeof id === 'number') return id;
+        if (typeof id === 'number') return { id, named: column === 'manager' };
       }
     }
-    return null;
+    return { id: null, named: false };
   }
 
   private async plan(row: ParsedRow, account: AccountRef): Promise<Planned | null> {
     const v = row.values;
     const projectId = typeof v.projectName === 'string' ? await this.project(row, account, v.projectName) : null;
-    let managerId: number | null;
+    let manager: { id: number | null; named: boolean };
     try {
-      managerId = await this.managerOf(row, account);
+      manager = await this.managerOf(row, account);
     } catch (e) {
       row.errors.push(serviceIssue(row, e, FIELD_TO_KEY));
       return null;
     }
     const input: ActivityInput = {
       accountId: account.id,
-      managerId,
+      managerId: manager.id,
       occurredOn: v.occurredOn as string,
       type: (v.type as string | null) ?? ActivityType.OTHER,
       participants: v.participants as string | null,
@@ -209,7 +222,7 @@ export class LedgerLoader {
       row.errors.push(cellIssue(row, row.layout.byKey.has('summary') ? 'summary' : 'subject', ImportCode.DUPLICATE_ROW, `the same activity (account, date, type and content) is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
       return null;
     }
-    return { row, account, values, existing: null, changed: [], payment, existingPayment: null, paymentChanged: false };
+    return { row, account, values, managerGuessed: !manager.named, existing: null, changed: [], payment, existingPayment: null, paymentChanged: false };
   }
 
   private async write(plans: Planned[]): Promise<void> {

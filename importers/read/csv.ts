@@ -12,6 +12,7 @@ import chardet from 'chardet';
 import { parse } from 'csv-parse';
 import { ImportCode, ImportFileError } from './issues';
 import type { RawRow, WorkbookSource } from './source';
+import { FORMULA_PREFIX } from '../../src/modules/reports/cell-values';
 
 const SAMPLE = 64 * 1024;
 
@@ -92,10 +93,18 @@ async function* records(parser: AsyncIterable<string[]>, displayName: string): A
   try {
     for await (const record of parser) {
       n++;
-      yield { number: n, cells: record.map((v) => (v === '' ? null : v)) };
+      yield { number: n, cells: record.map((v) => (v === '' ? null : unguard(v))) };
     }
   } catch (e) {
     throw new ImportFileError(ImportCode.CORRUPT_FILE, `${displayName}: cannot read line ${n + 1} as CSV (${(e as Error).message.split('\n')[0]})`);
   }
 }
 
+/**
+ * Text our CSV exports (and other careful writers) guard against formula injection with a leading `'`
+ * (`csvText`: `'=1+2`) reads back as it was written, so export → import is a no-op. Excel itself never
+ * writes such an apostrophe into a CSV field.
+ */
+function unguard(v: string): string {
+  return v.charCodeAt(0) === 0x27 && FORMULA_PREFIX.test(v.slice(1)) ? v.slice(1) : v;
+}

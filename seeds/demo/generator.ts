@@ -66,6 +66,16 @@ const BRANCHES = [
   { code: 'XN', name: '西南分公司', region: '西南' },
 ];
 
+/** Account managers per branch. */
+const managersIn = (branchCode: string) => (branchCode === 'HD' ? 3 : 2) + (branchCode === 'HB' ? 1 : 0);
+const managerLogin = (n: number) => `mgr${String(n).padStart(2, '0')}`;
+
+/** The demo company's logins, the same for every seed: the head office's four roles, then mgr01…mgr10. */
+export const DEMO_LOGINS: readonly string[] = [
+  'admin', 'committee', 'finance', 'analyst',
+  ...Array.from({ length: BRANCHES.reduce((n, b) => n + managersIn(b.code), 0) }, (_, i) => managerLogin(i + 1)),
+];
+
 /** Tier mix of the demo company: few strategic, many general. */
 const TIER_SHARE: [string, number][] = [['STRATEGIC', 0.1], ['KEY', 0.22], ['MAJOR', 0.33], ['GENERAL', 0.35]];
 const CONTRACT_RANGE: Record<string, [number, number]> = {
@@ -120,11 +130,11 @@ export function generateDemoData(options: DemoOptions = {}): DemoDataset {
   let mgrNo = 0;
   for (const b of BRANCHES) {
     const names: string[] = [];
-    for (let i = 0; i < (b.code === 'HD' ? 3 : 2) + (b.code === 'HB' ? 1 : 0); i++) {
+    for (let i = 0; i < managersIn(b.code); i++) {
       const name = personName();
       mgrNo++;
       names.push(name);
-      users.push({ login: `mgr${String(mgrNo).padStart(2, '0')}`, name, role: Role.MANAGER, unitCode: b.code, phone: mobile(), email: `mgr${String(mgrNo).padStart(2, '0')}@kam.example.com` });
+      users.push({ login: managerLogin(mgrNo), name, role: Role.MANAGER, unitCode: b.code, phone: mobile(), email: `${managerLogin(mgrNo)}@kam.example.com` });
     }
     managersByUnit.set(b.code, names);
   }

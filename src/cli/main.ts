@@ -7,19 +7,18 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { CONFIG_VARIABLES, ConfigError, describeConfig, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
+import { ConfigError, configMarkdown, describeConfig, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
 import { DomainError } from '../common/errors';
 import { Roles } from '../common/enums';
 import { systemContext } from '../common/context';
 import { migrate, pendingSchemaChanges, generateMigration } from '../db/migrations';
 import { Account } from '../modules/accounts/account.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
-import { User } from '../modules/org/user.entity';
-import { randomBytes } from 'node:crypto';
 import { startServer } from '../http/server';
 import { printKamSchema } from '../http/schema';
 import { generateDemoData } from '../../seeds/demo/generator';
 import { loadDemoData } from '../../seeds/demo/load';
+import { describeLogins, setDemoPasswords } from '../../seeds/demo/passwords';
 import { CliError, describeDatabase, openRuntime, type Runtime } from './runtime';
 import { ImportFileError } from '../../importers/read/issues';
 import { ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
@@ -65,23 +64,6 @@ async function assertMigrated(rt: Runtime): Promise<void> {
   }
 }
 
-/**
- * Demo only: one fresh password for every demo user with a login (admin, committee, finance, analyst,
- * mgr01…), so a newcomer can sign in to the console as each role. Set through the same service an
- * ADMIN uses (setUserPassword); never in production (--demo is refused there).
- */
-async function setDemoPasswords(rt: Runtime): Promise<{ users: string[]; password: string } | null> {
-  const users = (await rt.ds.getRepository(User).find({ select: { id: true, login: true }, order: { login: 'ASC' } })).filter((u) => u.login && u.active !== false);
-  if (!users.length) return null;
-  const password = `demo-${randomBytes(6).toString('base64url')}`;
-  const ctx = systemContext('serve --demo');
-  for (const u of users) await rt.services.auth.setPassword(ctx, String(u.id), password);
-  const logins = users.map((u) => u.login as string);
-  const managers = logins.filter((l) => /^mgr\d+$/.test(l));
-  const shown = [...logins.filter((l) => !managers.includes(l)), ...(managers.length > 2 ? [`${managers[0]}…${managers[managers.length - 1]}`] : managers)];
-  return { users: shown, password };
-}
-
 async function seedDemo(rt: Runtime, seed?: number, asOf?: string, annexDir?: string): Promise<void> {
   const data = generateDemoData({ seed, asOf });
   const result = await loadDemoData(rt.services, data, undefined, { annexDir });
@@ -98,12 +80,18 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Every command starts from a valid environment: a bad value stops it with one line (ConfigError,
+  // exit 2) before it does anything — `kam config` included. Only the generated README table
+  // (`kam config --markdown`), which prints the defaults, does not need one.
+  program.hook('preAction', (_program, command) => {
+    if (!(command.name() === 'config' && command.opts<{ markdown?: boolean }>().markdown)) configFrom(program);
+  });
 
   program
     .command('serve')
     .description('serve the GraphQL API (/graphql) and /healthz')
     .option('--port <n>', 'port (default KAM_PORT or 4000)')
-    .option('--demo', 'migrate, load demo data into an empty database, and print an admin API key (what `npm start` does)')
+    .option('--demo', 'migrate, load demo data into an empty database, print an admin API key and give the demo logins a password (what `npm start` does)')
     .action(async (opts: { port?: string; demo?: boolean }) => {
       const config = configFrom(program);
       if (opts.port !== undefined) {
@@ -123,8 +111,8 @@ export function buildProgram(): Command {
           const { secret } = await rt.services.auth.createApiKey(ctx, { name: 'demo-admin', role: 'ADMIN' });
           out(`Admin API key: ${secret}`);
           out('  (send it as "Authorization: Bearer <key>"; a new one is issued at each --demo start)');
-          const logins = await setDemoPasswords(rt);
-          if (logins) out(`Console sign-in: ${logins.users.join(', ')} — password ${logins.password}  (a new one at each --demo start)`);
+          const signIn = await setDemoPasswords(rt.services);
+          if (signIn.logins.length) out(`Demo logins: ${describeLogins(signIn.logins)} — password ${signIn.password}  (a new one at each --demo start)`);
         } else {
           await assertMigrated(rt);
         }
@@ -335,9 +323,7 @@ export function buildProgram(): Command {
     .option('--markdown', 'as a Markdown table (for the README)')
     .action((opts: { markdown?: boolean }) => {
       if (opts.markdown) {
-        out('| Variable | Default | Meaning |');
-        out('|---|---|---|');
-        for (const v of CONFIG_VARIABLES) out(`| \`${v.name}\` | ${v.default === undefined ? '—' : `\`${v.default}\``} | ${v.description} |`);
+        process.stdout.write(configMarkdown());
       } else {
         // The values this environment sets (else the defaults); secrets show only whether they are set.
         for (const v of describeConfig()) out(`${v.name}=${v.value}\t# ${v.description}`);
@@ -371,7 +357,11 @@ export function buildProgram(): Command {
       }
     });
   const printKeyStatus = (s: KeyStatus) => {
-    out(`Active key: ${s.activeKeyId}${s.developmentKey ? ' (public development key: set KAM_DATA_KEYS)' : ''}; configured: ${s.keyIds.join(', ')}`);
+    const which = {
+      public: ' (the public development key, which protects nothing: set KAM_DATA_KEYS)',
+      generated: ` (the development key generated in ${s.developmentKeyFile}: keep that file with the database; production needs KAM_DATA_KEYS)`,
+    };
+    out(`Active key: ${s.activeKeyId}${s.developmentKey ? which[s.developmentKey] : ''}; configured: ${s.keyIds.join(', ')}`);
     for (const [kid, n] of Object.entries(s.rowsByKey)) out(`  ${kid}: ${n} rows${s.keyIds.includes(kid) ? '' : ' (key not configured: these cannot be read)'}`);
     out(`  clear text: ${s.clearRows} rows`);
     out(`  rows with personal data: ${s.rowsWithData}`);
@@ -395,7 +385,8 @@ export function buildProgram(): Command {
         const batch = Number(opts.batch);
         if (!Number.isInteger(batch) || batch < 1 || batch > 10000) throw new CliError(`--batch must be an integer between 1 and 10000, got "${opts.batch}"`);
         const r = await rt.services.dataKeys.rotate(systemContext('keys rotate'), { batch, onBatch: (n) => rt.logger.info('keys rotate', { rotated: n }) });
-        out(`Re-encrypted ${r.rotated} rows under key ${r.status.activeKeyId}.`);
+        out(`Re-encrypted ${r.rotated} rows under key ${r.status.activeKeyId}${r.rotated ? ':' : '.'}`);
+        for (const [kid, n] of Object.entries(r.rotatedFrom)) out(`  from ${kid === 'clear' ? 'clear text' : kid}: ${n} rows`);
         printKeyStatus(r.status);
         if (r.failed.length) throw new CliError(`${r.failed.length} rows could not be opened and were left as they are: ${r.failed.slice(0, 20).map((f) => `${f.id} (${f.code})`).join(', ')}`, 1);
       }),
@@ -477,7 +468,17 @@ function errorLine(e: unknown): string {
   return String(e);
 }
 
+/**
+ * `kam schema | head`: the reader closed the pipe. Nothing is wrong with the command, so no stack
+ * trace: the rest of the output is dropped and the command finishes as it would have.
+ */
+function ignoreClosedPipe(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
   const program = buildProgram();
   const debug = argv.includes('--debug');
   try {

@@ -38,8 +38,8 @@ export async function updateVersioned<T extends VersionedRecord>(
   if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `${label} was changed concurrently; reload and retry`, { field: 'version' });
 }
 
-/** Deletes `row` if nobody changed it since it was read. */
-export async function deleteVersioned<T extends VersionedRecord>(em: EntityManager, entity: EntityTarget<T>, row: T, expectedVersion: number | null | undefined, label: string): Promise<void> {
+/** Deletes `row` if nobody changed it since it was read (`expectedVersion`: the version the caller read; required, so a delete never skips the check). */
+export async function deleteVersioned<T extends VersionedRecord>(em: EntityManager, entity: EntityTarget<T>, row: T, expectedVersion: number, label: string): Promise<void> {
   assertVersion(row, expectedVersion, label);
   const res = await em.createQueryBuilder().delete().from(entity).where('id = :id AND version = :version', { id: row.id, version: row.version }).execute();
   if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `${label} was changed or deleted concurrently; reload and retry`, { field: 'version' });

@@ -106,26 +106,40 @@ describeEachDb('errors and protections over GraphQL', (t) => {
 
     const project = await t().services.projects.createProject(ctx, { accountId: a.id, name: '有回款项目', status: 'IN_PROGRESS' });
     await t().services.projects.createPayment(ctx, { accountId: a.id, projectId: project.id, receivedOn: '2025-01-01', amount: 10 });
-    const inUse = await client.request(`mutation { deleteAccount(id: "${a.id}") }`);
+    const current = async <T extends { version: number }>(p: Promise<T>) => (await p).version;
+    const inUse = await client.request(`mutation { deleteAccount(id: "${a.id}", version: ${await current(t().services.accounts.get(ctx, a.id))}) }`);
     expect(inUse.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.IN_USE });
     expect(inUse.errors?.[0].message).toMatch(/TERMINATED/);
-    const projectInUse = await client.request(`mutation { deleteProject(id: "${project.id}") }`);
+    const projectInUse = await client.request(`mutation { deleteProject(id: "${project.id}", version: ${await current(t().services.projects.getProject(ctx, project.id))}) }`);
     expect(projectInUse.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.IN_USE });
-    const unitInUse = await client.request(`mutation { deleteOrgUnit(id: "${actors.unit.id}") }`);
+    const unitInUse = await client.request(`mutation { deleteOrgUnit(id: "${actors.unit.id}", version: ${await current(t().services.org.getUnit(ctx, actors.unit.id))}) }`);
     expect(unitInUse.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.IN_USE });
     await t().services.accounts.create(ctx, { code: 'CF2', name: '经理的客户', managerId: actors.otherManager.user!.id });
-    const managerInUse = await client.request(`mutation { deleteUser(id: "${actors.otherManager.user!.id}") }`);
+    const managerInUse = await client.request(`mutation { deleteUser(id: "${actors.otherManager.user!.id}", version: ${await current(t().services.org.getUser(ctx, actors.otherManager.user!.id))}) }`);
     expect(managerInUse.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.IN_USE });
     expect(await t().services.accounts.get(ctx, a.id)).toMatchObject({ code: 'CF1' });
 
     // A ledger collection is changed through its activity, so it is never counted twice.
     const visit = await t().services.activities.create(ctx, { accountId: a.id, occurredOn: '2025-02-01', type: 'COLLECTION', subject: '回款', paymentAmount: 300 });
     const [{ id: paymentId }] = await t().ds.query('SELECT id FROM payments WHERE activity_id = ?', [visit.id]);
-    const ledger = await client.request(`mutation { deletePayment(id: "${paymentId}") }`);
+    const ledger = await client.request(`mutation { deletePayment(id: "${paymentId}", version: ${await current(t().services.projects.getPayment(ctx, paymentId))}) }`);
     expect(ledger.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.INVALID_STATE });
     await client.data(`mutation { updateActivity(id: "${visit.id}", version: ${visit.version}, input: { paymentAmount: 450 }) { id } }`);
     expect(await t().ds.query('SELECT amount_fen FROM payments WHERE activity_id = ?', [visit.id])).toEqual([{ amount_fen: expect.anything() }]);
     expect(Number((await t().ds.query('SELECT amount_fen FROM payments WHERE activity_id = ?', [visit.id]))[0].amount_fen)).toBe(45_000);
+  });
+
+  it('takes a delete only with the version read: none is a validation error, a stale one CONFLICT — and the row stays', async () => {
+    const a = await t().services.accounts.create(ctx, { code: 'DV1', name: '删除版本客户' });
+    const person = await t().services.contacts.create(ctx, { accountId: a.id, name: '版本测试' });
+    await t().services.contacts.update(ctx, person.id, { title: '经理' }, person.version);
+    const missing = await client.request(`mutation { deleteContact(id: "${person.id}") }`);
+    expect(missing.errors?.[0]).toMatchObject({ message: expect.stringContaining('argument "version" of type "Int!" is required'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const stale = await client.request(`mutation { deleteContact(id: "${person.id}", version: ${person.version}) }`);
+    expect(stale.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: ErrorCode.VERSION_CONFLICT, field: 'version' });
+    expect(await t().ds.query('SELECT id FROM contacts WHERE id = ?', [person.id])).toHaveLength(1);
+    await client.data(`mutation { deleteContact(id: "${person.id}", version: ${person.version + 1}) }`);
+    expect(await t().ds.query('SELECT id FROM contacts WHERE id = ?', [person.id])).toHaveLength(0);
   });
 
   it('maps database constraint violations that slip past the checks to CONFLICT without SQL', async () => {

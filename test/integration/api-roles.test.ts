@@ -105,7 +105,7 @@ describeEachDb('role × mutation matrix', (t) => {
       allowed: ['admin'],
       async prepare() {
         const a = await ownAccount();
-        return { query: `mutation { deleteAccount(id: "${a.id}") }`, state: () => rows('SELECT id FROM accounts WHERE id = ?', [a.id]) };
+        return { query: `mutation { deleteAccount(id: "${a.id}", version: ${a.version}) }`, state: () => rows('SELECT id FROM accounts WHERE id = ?', [a.id]) };
       },
     },
     ...crud('Contact', 'contacts', ['admin', 'manager'], async (a) => (await t().services.contacts.create(ctx, { accountId: a.id, name: '赵敏', mobile: '13912345678' })), {
@@ -161,7 +161,7 @@ describeEachDb('role × mutation matrix', (t) => {
       async prepare() {
         const i = next();
         const u = await t().services.org.createUnit(ctx, { code: `DU${i}`, name: `待删单位${i}` });
-        return { query: `mutation { deleteOrgUnit(id: "${u.id}") }`, state: () => rows('SELECT id FROM org_units WHERE id = ?', [u.id]) };
+        return { query: `mutation { deleteOrgUnit(id: "${u.id}", version: ${u.version}) }`, state: () => rows('SELECT id FROM org_units WHERE id = ?', [u.id]) };
       },
     },
     {
@@ -185,7 +185,7 @@ describeEachDb('role × mutation matrix', (t) => {
       allowed: ['admin'],
       async prepare() {
         const u = await t().services.org.createUser(ctx, { login: `del.user${next()}`, name: '待删用户', role: Role.ANALYST });
-        return { query: `mutation { deleteUser(id: "${u.id}") }`, state: () => rows('SELECT id FROM users WHERE id = ?', [u.id]) };
+        return { query: `mutation { deleteUser(id: "${u.id}", version: ${u.version}) }`, state: () => rows('SELECT id FROM users WHERE id = ?', [u.id]) };
       },
     },
     {
@@ -256,7 +256,7 @@ describeEachDb('role × mutation matrix', (t) => {
         allowed,
         async prepare() {
           const row = await existing(await ownAccount());
-          return { query: `mutation { delete${entity}(id: "${row.id}") }`, state: () => rows(`SELECT id FROM ${table} WHERE id = ?`, [row.id]) };
+          return { query: `mutation { delete${entity}(id: "${row.id}", version: ${row.version}) }`, state: () => rows(`SELECT id FROM ${table} WHERE id = ?`, [row.id]) };
         },
       },
     ];

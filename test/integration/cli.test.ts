@@ -59,6 +59,26 @@ describe('kam CLI errors', () => {
     expect(r.stdout).not.toMatch(/Zq8#vT2|Pa55word/);
   });
 
+  it('kam config (like every command) stops at a bad value: one line naming it, exit 2', () => {
+    for (const args of [['config'], ['schema'], ['keys', 'generate']]) {
+      const r = kam(args, { KAM_PORT: 'abc' });
+      expect([args.join(' '), r.code, r.stdout]).toEqual([args.join(' '), 2, '']);
+      expect(r.stderr).toBe('kam: KAM_PORT must be an integer between 0 and 65535, got "abc"\n');
+    }
+    // The README table is the defaults, whatever this environment says.
+    const markdown = kam(['config', '--markdown'], { KAM_PORT: 'abc' });
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toContain('| `KAM_PORT` | `4000` |');
+  });
+
+  it('prints no stack when the reader of its output goes away (kam schema | head)', () => {
+    const r = spawnSync('bash', ['--norc', '--noprofile', '-o', 'pipefail', '-c', `"${process.execPath}" "${KAM}" schema | head -n 1`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test' } });
+    expect(r.stdout).toMatch(/^# KAM Hub GraphQL schema/);
+    expect(r.stdout.split('\n')).toHaveLength(2);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('has help', () => {
     const r = kam(['--help']);
     expect(r.code).toBe(0);

@@ -44,7 +44,7 @@ describeEachDb('committee decisions are final until the committee acts again', (
       // Frozen for everyone — its manager and an ADMIN alike, change or delete.
       for (const who of ['hdManager', 'admin'] as const) {
         await expect(services.credit.update(w.as(who), ev.id, { rating: 'AAA' })).rejects.toMatchObject({ code: ErrorCode.ALREADY_DECIDED });
-        await expect(services.credit.delete(w.as(who), ev.id)).rejects.toMatchObject({ code: ErrorCode.ALREADY_DECIDED });
+        await expect(services.credit.delete(w.as(who), ev.id, confirmed.version)).rejects.toMatchObject({ code: ErrorCode.ALREADY_DECIDED });
       }
       await expect(services.yearEnd.confirm(w.as('committee'), { accountId: a.id, year: 2025 })).rejects.toMatchObject({ code: ErrorCode.ALREADY_DECIDED });
       const stored = await t().ds.getRepository(CreditEvaluation).findOneByOrFail({ id: ev.id });

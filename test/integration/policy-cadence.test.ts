@@ -168,7 +168,7 @@ describeEachDb('visit cadence and compliance', (t) => {
   });
 
   it('lets an ADMIN change the cadence (data), and refuses everyone else', async () => {
-    const set = `mutation($input: CadenceRuleInput!) { setCadenceRule(input: $input) { id intervalMonths dueSoonDays activityType tier { code } } }`;
+    const set = `mutation($input: CadenceRuleInput!) { setCadenceRule(input: $input) { id version intervalMonths dueSoonDays activityType tier { code } } }`;
     const input = { tier: '战略客户', activityType: 'MANAGER_VISIT', intervalMonths: 2, dueSoonDays: 7 };
     for (const who of ['committee', 'hdManager', 'finance', 'analyst'] as const) {
       expect(errorOf(await w.gql(who).request(set, { input })).code).toBe('FORBIDDEN');
@@ -177,7 +177,7 @@ describeEachDb('visit cadence and compliance', (t) => {
     expect(errorOf(bad)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'intervalMonths' });
     const unknownTier = await w.gql('admin').request(set, { input: { ...input, tier: '钻石' } });
     expect(errorOf(unknownTier)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_TIER' });
-    const d = await w.gql('admin').data<{ setCadenceRule: { id: string; intervalMonths: number; tier: { code: string } } }>(set, { input });
+    const d = await w.gql('admin').data<{ setCadenceRule: { id: string; version: number; intervalMonths: number; tier: { code: string } } }>(set, { input });
     expect(d.setCadenceRule).toMatchObject({ intervalMonths: 2, tier: { code: 'STRATEGIC' } });
     // Last visit 20 May: overdue under a monthly rule, fine under a two-monthly one.
     expect(itemOf(await t().services.cadence.compliance(w.system, AS_OF), acc.overdue)).toMatchObject({ status: CadenceStatus.OK, nextDueOn: '2026-07-20' });
@@ -187,7 +187,9 @@ describeEachDb('visit cadence and compliance', (t) => {
     expect(rules.cadenceRules.totalCount).toBe(4);
     expect(rules.cadenceRules.nodes.find((r) => r.activityType === 'MANAGER_VISIT')?.intervalMonths).toBe(2);
     // Deleting the rule removes the obligation.
-    const del = await w.gql('admin').data<{ deleteCadenceRule: { id: string } }>('mutation($id: ID!) { deleteCadenceRule(id: $id) { id } }', { id: d.setCadenceRule.id });
+    const DELETE = 'mutation($id: ID!, $version: Int!) { deleteCadenceRule(id: $id, version: $version) { id } }';
+    expect(errorOf(await w.gql('admin').request(DELETE, { id: d.setCadenceRule.id, version: d.setCadenceRule.version - 1 }))).toMatchObject({ code: 'CONFLICT', reason: 'VERSION_CONFLICT' });
+    const del = await w.gql('admin').data<{ deleteCadenceRule: { id: string } }>(DELETE, { id: d.setCadenceRule.id, version: d.setCadenceRule.version });
     expect(del.deleteCadenceRule.id).toBe(d.setCadenceRule.id);
     expect(itemOf(await t().services.cadence.compliance(w.system, AS_OF), acc.overdue)).toBeUndefined();
     await t().services.cadence.setRule(w.system, { tier: 'STRATEGIC', activityType: ActivityType.MANAGER_VISIT, intervalMonths: 1 });

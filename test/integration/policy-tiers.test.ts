@@ -9,7 +9,7 @@ const 万 = 10_000;
 const 亿 = 100_000_000;
 
 const CREATE_TIER = 'mutation($input: TierInput!) { createTier(input: $input) { id code name rank aliases minAnnualSales sumOverGroup inMonthlyReport active version } }';
-const UPDATE_TIER = 'mutation($id: ID!, $input: TierInput!, $version: Int) { updateTier(id: $id, input: $input, version: $version) { id code minAnnualSales sumOverGroup active version aliases } }';
+const UPDATE_TIER = 'mutation($id: ID!, $input: TierInput!, $version: Int!) { updateTier(id: $id, input: $input, version: $version) { id code minAnnualSales sumOverGroup active version aliases } }';
 
 describeEachDb('tiers and management levels as data; suggested tier and level', (t) => {
   let w: PolicyWorld;
@@ -51,7 +51,7 @@ describeEachDb('tiers and management levels as data; suggested tier and level', 
       expect(d.updateTier).toMatchObject({ version: 2, minAnnualSales: 2_000_000, aliases: ['白金'] });
       const stale = errorOf(await admin.request(UPDATE_TIER, { id: platinumId, input: { rank: 7 }, version: 1 }));
       expect(stale).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.VERSION_CONFLICT });
-      const off = await admin.data<{ updateTier: { active: boolean } }>(UPDATE_TIER, { id: platinumId, input: { active: false } });
+      const off = await admin.data<{ updateTier: { active: boolean } }>(UPDATE_TIER, { id: platinumId, input: { active: false }, version: d.updateTier.version });
       expect(off.updateTier.active).toBe(false);
       // A deactivated tier is no longer given to accounts.
       await expect(t().services.accounts.create(w.system, { code: 'DEACT1', name: '停用级别测试', tierCode: '白金' })).rejects.toMatchObject({ code: ErrorCode.UNKNOWN_TIER });
@@ -65,12 +65,12 @@ describeEachDb('tiers and management levels as data; suggested tier and level', 
 
     it('creates, changes and deactivates management levels', async () => {
       const admin = w.gql('admin');
-      const created = await admin.data<{ createManagementLevel: { id: string; code: string; minExpectedContractValue: number; active: boolean } }>(
-        'mutation($input: ManagementLevelInput!) { createManagementLevel(input: $input) { id code minExpectedContractValue active } }',
+      const created = await admin.data<{ createManagementLevel: { id: string; code: string; minExpectedContractValue: number; active: boolean; version: number } }>(
+        'mutation($input: ManagementLevelInput!) { createManagementLevel(input: $input) { id code minExpectedContractValue active version } }',
         { input: { code: 'GROUP', name: '战略集团级', rank: 1, aliases: ['集团总部管理'], minExpectedContractValue: 5 * 亿, sumOverGroup: true } },
       );
       expect(created.createManagementLevel).toMatchObject({ code: 'GROUP', minExpectedContractValue: 500_000_000, active: true });
-      const off = await admin.data<{ updateManagementLevel: { active: boolean } }>('mutation($id: ID!) { updateManagementLevel(id: $id, input: { active: false }) { active } }', { id: created.createManagementLevel.id });
+      const off = await admin.data<{ updateManagementLevel: { active: boolean } }>('mutation($id: ID!, $version: Int!) { updateManagementLevel(id: $id, input: { active: false }, version: $version) { active } }', { id: created.createManagementLevel.id, version: created.createManagementLevel.version });
       expect(off.updateManagementLevel.active).toBe(false);
       const levels = await w.gql('analyst').data<{ managementLevels: { code: string; active: boolean }[] }>('{ managementLevels { code active } }');
       expect(levels.managementLevels).toEqual([{ code: 'COMPANY', active: true }, { code: 'GROUP', active: false }, { code: 'BRANCH', active: true }]);
@@ -79,7 +79,7 @@ describeEachDb('tiers and management levels as data; suggested tier and level', 
     it('refuses every other role', async () => {
       for (const who of ['committee', 'hdManager', 'finance', 'analyst'] as const) {
         expect(errorOf(await w.gql(who).request(CREATE_TIER, { input: { code: 'NOPE', name: '不行', rank: 9 } })).code).toBe('FORBIDDEN');
-        expect(errorOf(await w.gql(who).request(UPDATE_TIER, { id: platinumId, input: { active: true } })).code).toBe('FORBIDDEN');
+        expect(errorOf(await w.gql(who).request(UPDATE_TIER, { id: platinumId, input: { active: true }, version: 1 })).code).toBe('FORBIDDEN');
         expect(errorOf(await w.gql(who).request('mutation { createManagementLevel(input: { code: "N", name: "不行", rank: 9 }) { id } }')).code).toBe('FORBIDDEN');
       }
       await expect(t().services.tiers.createTier(w.as('committee'), { code: 'NOPE', name: '不行', rank: 9 })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });

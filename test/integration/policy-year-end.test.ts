@@ -75,21 +75,22 @@ describeEachDb('year-end evaluation: rules propose, the committee decides', (t) 
   });
 
   it('rules are data an ADMIN edits (first match wins); nobody else may', async () => {
-    const rules = await w.gql('analyst').data<{ yearEndRules: { id: string; position: number; decision: string; active: boolean }[] }>('{ yearEndRules { id position decision active } }');
+    const rules = await w.gql('analyst').data<{ yearEndRules: { id: string; position: number; decision: string; active: boolean; version: number }[] }>('{ yearEndRules { id position decision active version } }');
     expect(rules.yearEndRules.map((x) => x.position)).toEqual([10, 20, 30, 40, 100]);
     const under = rules.yearEndRules.find((x) => x.position === 40)!;
-    const update = 'mutation($id: ID!, $input: YearEndRuleInput!) { updateYearEndRule(id: $id, input: $input) { active version } }';
-    for (const who of ['committee', 'hdManager', 'finance', 'analyst'] as const) expect(errorOf(await w.gql(who).request(update, { id: under.id, input: { active: false } })).code).toBe('FORBIDDEN');
-    await w.gql('admin').data(update, { id: under.id, input: { active: false } });
+    const update = 'mutation($id: ID!, $input: YearEndRuleInput!, $version: Int!) { updateYearEndRule(id: $id, input: $input, version: $version) { active version } }';
+    for (const who of ['committee', 'hdManager', 'finance', 'analyst'] as const) expect(errorOf(await w.gql(who).request(update, { id: under.id, input: { active: false }, version: under.version })).code).toBe('FORBIDDEN');
+    const off = await w.gql('admin').data<{ updateYearEndRule: { version: number } }>(update, { id: under.id, input: { active: false }, version: under.version });
     expect((await review())['YE-NEGLECTED']).toMatchObject({ proposedDecision: 'MAINTAIN', matchedRule: { position: 100 } });
-    await w.gql('admin').data(update, { id: under.id, input: { active: true } });
+    expect(errorOf(await w.gql('admin').request(update, { id: under.id, input: { active: true }, version: under.version }))).toMatchObject({ code: 'CONFLICT', reason: 'VERSION_CONFLICT' });
+    await w.gql('admin').data(update, { id: under.id, input: { active: true }, version: off.updateYearEndRule.version });
     // A new rule placed first wins over the later ones.
-    const create = 'mutation($input: YearEndRuleInput!) { createYearEndRule(input: $input) { id name } }';
+    const create = 'mutation($input: YearEndRuleInput!) { createYearEndRule(input: $input) { id name version } }';
     const bad = errorOf(await w.gql('admin').request(create, { input: { position: 1, name: '矛盾', decision: 'MAINTAIN', scoreAtLeast: 80, scoreBelow: 70 } }));
     expect(bad).toMatchObject({ code: 'BAD_USER_INPUT', field: 'scoreBelow' });
-    const created = await w.gql('admin').data<{ createYearEndRule: { id: string } }>(create, { input: { position: 1, name: '签约过亿必攻', decision: 'STRENGTHEN', signedAtLeast: 1000 * 万 } });
+    const created = await w.gql('admin').data<{ createYearEndRule: { id: string; version: number } }>(create, { input: { position: 1, name: '签约过亿必攻', decision: 'STRENGTHEN', signedAtLeast: 1000 * 万 } });
     expect((await review())['YE-STAR']).toMatchObject({ proposedDecision: 'STRENGTHEN', matchedRule: { position: 1 } });
-    await w.gql('admin').data('mutation($id: ID!) { deleteYearEndRule(id: $id) { id } }', { id: created.createYearEndRule.id });
+    await w.gql('admin').data('mutation($id: ID!, $version: Int!) { deleteYearEndRule(id: $id, version: $version) { id } }', { id: created.createYearEndRule.id, version: created.createYearEndRule.version });
     expect(await t().ds.getRepository(YearEndRule).count()).toBe(5);
   });
 

@@ -51,14 +51,20 @@ describe.each(DB_KINDS)('kam keys status / rotate, kam audit prune [%s]', (kind)
     const rows = Number(/dev: (\d+) rows/.exec(status.stdout)?.[1]);
     expect(rows).toBeGreaterThan(100);
     expect(status.stdout).toContain('clear text: 0 rows');
-    expect(status.stdout).toContain('public development key');
+    expect(status.stdout.split('\n')[0]).toBe('Active key: dev (the public development key, which protects nothing: set KAM_DATA_KEYS); configured: dev');
+    // Development without keys generates its own key beside the database, and says so (not "public").
+    const development = kam(['keys', 'status'], { ...env, NODE_ENV: 'development' });
+    expect(development.stdout.split('\n')[0]).toBe(
+      `Active key: local (the development key generated in ${db.kind === 'sqlite' ? `${db.path}.data-key` : path.resolve('data', `${db.database}.data-key`)}: keep that file with the database; production needs KAM_DATA_KEYS); configured: dev, local`,
+    );
+    if (db.kind === 'mysql') fs.rmSync(path.resolve('data', `${db.database}.data-key`), { force: true });
 
     const k1 = kam(['keys', 'generate', '--id', 'k1']).stdout.trim();
     const keys = { ...env, KAM_DATA_KEYS: `${devKey},${k1}` };
     const rotated = kam(['keys', 'rotate', '--batch', '50'], keys);
     expect(rotated.stderr).not.toMatch(/error/i);
     expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toContain(`Re-encrypted ${rows} rows under key k1.`);
+    expect(rotated.stdout).toContain(`Re-encrypted ${rows} rows under key k1:\n  from dev: ${rows} rows\n`);
     expect(rotated.stdout).toContain('dev: 0 rows');
     expect(rotated.stdout).toContain(`k1: ${rows} rows`);
     // Resumable and idempotent: nothing left.

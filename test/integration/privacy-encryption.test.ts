@@ -65,7 +65,7 @@ describeEachDb('field encryption at rest', (t) => {
     const [a, b] = await t().ds.query('SELECT mobile, mobile_hash FROM contacts WHERE id IN (?, ?) ORDER BY id', [ids[0], twin.id]);
     expect(a.mobile).not.toBe(b.mobile);
     expect(a.mobile_hash).toBe(b.mobile_hash);
-    await t().services.contacts.delete(ctx, twin.id);
+    await t().services.contacts.delete(ctx, twin.id, twin.version);
     // Read back in clear through the service layer.
     const c = await t().services.contacts.get(ctx, ids[1]);
     expect(openContactFields(c)).toEqual({ mobile: PEOPLE[1].mobile, familyInfo: PEOPLE[1].familyInfo, homeAddress: PEOPLE[1].homeAddress, hobbies: PEOPLE[1].hobbies });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_VARIABLES } from '../../src/config';
+import { CONFIG_VARIABLES, configMarkdown } from '../../src/config';
 
 describe('README', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
@@ -11,6 +11,10 @@ describe('README', () => {
       expect(row).toBeDefined();
       expect(row).toContain(v.default === undefined ? '| — |' : `\`${v.default}\``);
     }
+  });
+
+  it('shows the configuration table exactly as `kam config --markdown` prints it', () => {
+    expect(readme).toContain(configMarkdown());
   });
 
   it('keeps the two bare-machine commands', () => {

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DomainError, ErrorCode } from '../../common/errors';
-import { DELETE_VERSION_DESCRIPTION, VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
+import { VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
 import { toId } from '../../common/ids';
 import { ConnectionType, PageArgsType } from '../../common/pagination';
 import type { GraphQLContext } from '../../http/graphql-context';
@@ -82,7 +82,7 @@ export class AccountResolver {
   async deleteAccount(
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int, { nullable: true, description: DELETE_VERSION_DESCRIPTION }) version?: number | null,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
   ) {
     return (await services.accounts.delete(ctx, toId(id, 'id'), version)).id;
   }

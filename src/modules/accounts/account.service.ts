@@ -12,7 +12,7 @@ import { cleanText, nameKey } from '../../common/text';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
-import { assertVersion, updateVersioned } from '../../db/versioned';
+import { assertVersion, deleteVersioned, updateVersioned } from '../../db/versioned';
 import { ListQuery, type Filterable } from '../../db/list-query';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
@@ -407,7 +407,7 @@ export class AccountService {
    * tier reviews go with it; an account with projects, receivables, payments or activities is refused
    * (IN_USE) — end the relationship with status TERMINATED (终止合作) instead. Group members lose their parent.
    */
-  async delete(ctx: RequestContext, id: number, expectedVersion?: number | null): Promise<Account> {
+  async delete(ctx: RequestContext, id: number, expectedVersion: number): Promise<Account> {
     this.access.assertAdmin(ctx, 'delete accounts (end the relationship with status TERMINATED instead)');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
@@ -428,7 +428,7 @@ export class AccountService {
         );
       }
       await em.update(Account, { parentId: id }, { parentId: null });
-      await em.delete(Account, { id });
+      await deleteVersioned(em, Account, account, expectedVersion, `account ${account.code}`);
       await this.audit.record(tx, { action: 'account.delete', entity: 'Account', entityId: id, before: { code: account.code, name: account.name } });
       return account;
     });

@@ -184,7 +184,7 @@ export class ActivityService {
   }
 
   /** Deletes an activity; a collection recorded with it (its linked payment) goes with it. */
-  async delete(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<Activity> {
+  async delete(ctx: RequestContext, id: Id, expectedVersion: number): Promise<Activity> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const activity = await this.get(tx, id);

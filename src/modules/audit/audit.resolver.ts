@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, Field, ID, Info, InputType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { ConnectionType, OrderInputType, PageArgsType, type SortOrder } from '../../common/pagination';
 import type { GraphQLContext } from '../../http/graphql-context';
+import { nullIfNotFound } from '../../common/graphql-types';
 import { AuditEvent } from './audit-event.entity';
 import { AuditEventSortField, type AuditEventFilter } from './audit.service';
 
@@ -52,5 +53,11 @@ export class AuditEventResolver {
     @Arg('orderBy', () => AuditEventOrder, { nullable: true }) orderBy?: SortOrder<AuditEventSortField> | null,
   ) {
     return services.audit.list(ctx, filter, page, orderBy, loaders.connectionColumns(AuditEvent, info));
+  }
+
+  @Authorized()
+  @Query(() => AuditEvent, { nullable: true, description: '按 id 取一条访问记录（ADMIN、COMMITTEE）/ one audit event by id (ADMIN, COMMITTEE)' })
+  auditEvent(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.audit.get(ctx, id).catch(nullIfNotFound);
   }
 }

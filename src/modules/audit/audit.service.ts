@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { toIds, type Id } from '../../common/ids';
 import { SortDirection, paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
-import { managerFor } from '../../db/transaction';
+import { findByIdOrFail, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
 import { ListQuery } from '../../db/list-query';
 import type { AccessService } from '../auth/access.service';
@@ -73,6 +73,12 @@ export class AuditService {
     if (f.action?.endsWith('*')) qb.andWhere('SUBSTR(ae.action, 1, :actionPrefixLength) = :actionPrefix', { actionPrefixLength: f.action.length - 1, actionPrefix: f.action.slice(0, -1) });
     else if (f.action) qb.andWhere('ae.action = :action', { action: f.action });
     return paginate(qb, page, sortSpec(AUDIT_SORTS, order ?? { field: AuditEventSortField.ID, direction: SortDirection.DESC }, AuditEventSortField.ID), this.maxPageSize(), columns);
+  }
+
+  /** One event of the trail: ADMIN and COMMITTEE only. */
+  async get(ctx: RequestContext, id: Id): Promise<AuditEvent> {
+    this.access?.assertCanReadAudit(ctx);
+    return findByIdOrFail(this.ds, ctx, AuditEvent, id);
   }
 
   /**

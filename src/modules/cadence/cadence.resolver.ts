@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
 import { Role } from '../../common/enums';
 import { LocalDateScalar } from '../../common/scalars';
 import type { GraphQLContext } from '../../http/graphql-context';
@@ -38,6 +39,11 @@ export class CadenceResolver {
     return gctx.services.cadence.listRules(gctx.ctx, { tierId, activityTypes: filter?.activityTypes }, page);
   }
 
+  @Query(() => CadenceRule, { nullable: true, description: '按 id 取一条拜访频次规则 / one cadence rule by id' })
+  cadenceRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.cadence.getRule(ctx, id).catch(nullIfNotFound);
+  }
+
   @Authorized(Role.ADMIN)
   @Mutation(() => CadenceRule, { description: '设置拜访频次（管理员；已有则修改）/ create or change a cadence rule (ADMIN)' })
   setCadenceRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CadenceRuleInput) input: CadenceRuleInput) {
@@ -46,8 +52,12 @@ export class CadenceResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => CadenceRule, { description: '删除拜访频次规则（管理员）/ delete a cadence rule (ADMIN)' })
-  deleteCadenceRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
-    return services.cadence.deleteRule(ctx, toId(id, 'id'));
+  deleteCadenceRule(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
+  ) {
+    return services.cadence.deleteRule(ctx, toId(id, 'id'), version);
   }
 
   @Query(() => VisitComplianceConnection, {

@@ -4,8 +4,10 @@ import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { ActivityType, ActivityTypes, AssignmentReason } from '../../common/enums';
 import { addDays, addMonths, assertLocalDate, type LocalDate } from '../../common/dates';
 import { checkPageSize, decodeCursor, encodeCursor, paginate, toConnection, type Connection, type PageArgs } from '../../common/pagination';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import type { HeavyReads } from '../../db/heavy-reads';
+import type { Id } from '../../common/ids';
+import { deleteVersioned } from '../../db/versioned';
 import type { AuditService } from '../audit/audit.service';
 import { CadenceRule } from './cadence-rule.entity';
 import type { TierService } from '../tiers/tier.service';
@@ -95,6 +97,10 @@ export class CadenceService {
     return paginate(qb, page, { column: 'id', property: 'id', direction: 'ASC' }, this.maxPageSize());
   }
 
+  getRule(ctx: RequestContext, id: Id): Promise<CadenceRule> {
+    return findByIdOrFail(this.ds, ctx, CadenceRule, id);
+  }
+
   /** Creates or changes the rule for a tier and activity type (ADMIN). */
   async setRule(ctx: RequestContext, input: CadenceRuleInput): Promise<CadenceRule> {
     assertRole(ctx, [], 'setCadenceRule');
@@ -128,13 +134,13 @@ export class CadenceService {
   }
 
   /** Removes a rule: that tier no longer needs that activity type (ADMIN). */
-  async deleteRule(ctx: RequestContext, id: number): Promise<CadenceRule> {
+  async deleteRule(ctx: RequestContext, id: number, expectedVersion: number): Promise<CadenceRule> {
     assertRole(ctx, [], 'deleteCadenceRule');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const rule = await em.findOneBy(CadenceRule, { id });
       if (!rule) throw notFound('CadenceRule', id);
-      await em.delete(CadenceRule, { id });
+      await deleteVersioned(em, CadenceRule, rule, expectedVersion, `cadence rule ${rule.id}`);
       await this.audit.record(tx, {
         action: 'cadenceRule.delete', entity: 'CadenceRule', entityId: id,
         before: { tierId: rule.tierId, activityType: rule.activityType, intervalMonths: rule.intervalMonths, dueSoonDays: rule.dueSoonDays },

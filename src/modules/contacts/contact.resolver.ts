@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { DELETE_VERSION_DESCRIPTION, VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
+import { VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
 import { toId } from '../../common/ids';
 import { ConnectionType, PageArgsType, type SortOrder } from '../../common/pagination';
 import type { GraphQLContext } from '../../http/graphql-context';
@@ -62,7 +62,7 @@ export class ContactResolver {
   async deleteContact(
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int, { nullable: true, description: DELETE_VERSION_DESCRIPTION }) version?: number | null,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
   ) {
     return (await services.contacts.delete(ctx, id, version)).id;
   }

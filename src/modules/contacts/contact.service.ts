@@ -169,7 +169,7 @@ export class ContactService {
     });
   }
 
-  async delete(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<Contact> {
+  async delete(ctx: RequestContext, id: Id, expectedVersion: number): Promise<Contact> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const contact = await this.get(tx, toId(id, 'id'));
       await this.access.accountForWrite(tx, contact.accountId, 'accountId', 'remove people of this account');

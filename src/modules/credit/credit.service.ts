@@ -115,7 +115,7 @@ export class CreditService {
     });
   }
 
-  async delete(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<CreditEvaluation> {
+  async delete(ctx: RequestContext, id: Id, expectedVersion: number): Promise<CreditEvaluation> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const row = await this.get(tx, id);
       const account = await this.accountFor(tx, row.accountId);

@@ -167,7 +167,7 @@ export class OrgService {
   }
 
   /** Deletes a unit nothing refers to (ADMIN); otherwise IN_USE — deactivate it instead. */
-  async deleteUnit(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<OrgUnit> {
+  async deleteUnit(ctx: RequestContext, id: Id, expectedVersion: number): Promise<OrgUnit> {
     this.access.assertAdmin(ctx, 'delete units');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
@@ -234,7 +234,7 @@ export class OrgService {
    * Deletes a user entered by mistake (ADMIN). Someone who manages accounts or projects, logged
    * activities or took part in ownership decisions is refused (IN_USE): deactivate them (active: false).
    */
-  async deleteUser(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<User> {
+  async deleteUser(ctx: RequestContext, id: Id, expectedVersion: number): Promise<User> {
     this.access.assertAdmin(ctx, 'delete users');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);

@@ -10,6 +10,7 @@ import { Assignment } from './assignment.entity';
 import { AccountRecommendation } from './account-recommendation.entity';
 import { AccountRecommendationConnection, ApproveRecommendationInput, AssignmentConnection, AssignmentFilterInput, CrossRegionUnitInput, ReassignAccountInput, RecommendAccountInput, RecommendationFilterInput } from './ownership.inputs';
 import { toId, toIdOrNull } from '../../common/ids';
+import { nullIfNotFound } from '../../common/graphql-types';
 
 /** 谁开发、谁优先: recommendations, the committee's approvals and reassignments, and the ownership history. */
 @Authorized()
@@ -28,6 +29,16 @@ export class OwnershipResolver {
       page,
       services.config.maxPageSize,
     );
+  }
+
+  @Query(() => Assignment, { nullable: true, description: '按 id 取一条归属记录 / one ownership assignment by id' })
+  assignment(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.ownership.getAssignment(ctx, id).catch(nullIfNotFound);
+  }
+
+  @Query(() => AccountRecommendation, { nullable: true, description: '按 id 取一条大客户推荐 / one recommendation by id' })
+  accountRecommendation(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.ownership.getRecommendation(ctx, id).catch(nullIfNotFound);
   }
 
   @Query(() => AccountRecommendationConnection, { description: '大客户推荐记录 / recommendations (PENDING ones are the committee\'s queue)' })

@@ -8,8 +8,8 @@ import { paginate, type Connection, type PageArgs } from '../../common/paginatio
 import { cleanText, nameKey, optionalText, requiredText } from '../../common/text';
 import { normalizeCreditCode } from '../../common/validation';
 import { pick } from '../../common/objects';
-import { toIdOrNull } from '../../common/ids';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { toIdOrNull, type Id } from '../../common/ids';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { acquirePolicyLock } from '../../db/policy-lock';
 import { decidePending, pendingRow } from '../../db/decidable';
 import { updateVersioned } from '../../db/versioned';
@@ -339,6 +339,16 @@ export class OwnershipService {
       });
       return em.findOneByOrFail(Account, { id: accountId });
     });
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  getAssignment(ctx: RequestContext, id: Id): Promise<Assignment> {
+    return findByIdOrFail(this.ds, ctx, Assignment, id);
+  }
+
+  getRecommendation(ctx: RequestContext, id: Id): Promise<AccountRecommendation> {
+    return findByIdOrFail(this.ds, ctx, AccountRecommendation, id);
   }
 
   // ---------------------------------------------------------------- lists

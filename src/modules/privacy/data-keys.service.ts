@@ -6,7 +6,7 @@
 import { MoreThan, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError } from '../../common/errors';
-import { ENCRYPTED_PREFIX, keyIdOf } from '../../common/field-crypto';
+import { DEVELOPMENT_KEY, ENCRYPTED_PREFIX, keyIdOf } from '../../common/field-crypto';
 import { inTransaction, managerFor } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
@@ -19,8 +19,13 @@ export interface KeyStatus {
   activeKeyId: string;
   /** Configured key ids, oldest first. */
   keyIds: string[];
-  /** True when running on the public development key. */
-  developmentKey: boolean;
+  /**
+   * No KAM_DATA_KEYS: `public` when new values are encrypted with the public development key (tests),
+   * `generated` with the key development generated beside its database ({@link developmentKeyFile}).
+   */
+  developmentKey: 'public' | 'generated' | null;
+  /** Where the generated development key is kept. */
+  developmentKeyFile: string | null;
   /** Rows holding at least one value under each key id (a key id not configured any more shows too). */
   rowsByKey: Record<string, number>;
   /** Rows holding at least one personal value in clear (written before encryption). */
@@ -32,6 +37,8 @@ export interface KeyStatus {
 export interface RotationReport {
   /** Rows re-encrypted in this run. */
   rotated: number;
+  /** Of those, rows that held a value under each key id (`clear`: a value in clear text); a row under two keys counts under both. */
+  rotatedFrom: Record<string, number>;
   /** Rows that could not be opened (DATA_INTEGRITY / DATA_KEY_UNKNOWN), by id: left as they are. */
   failed: { id: number; code: string }[];
   status: KeyStatus;
@@ -72,7 +79,8 @@ export class DataKeyService {
       }
       after = rows[rows.length - 1].id;
     }
-    return { activeKeyId: ring.activeKeyId, keyIds: ring.keyIds, developmentKey: ring.development, rowsByKey, clearRows, rowsWithData };
+    const developmentKey = !ring.development ? null : ring.activeKeyId === DEVELOPMENT_KEY.id ? 'public' : 'generated';
+    return { activeKeyId: ring.activeKeyId, keyIds: ring.keyIds, developmentKey, developmentKeyFile: ring.developmentKeyFile, rowsByKey, clearRows, rowsWithData };
   }
 
   /**
@@ -83,9 +91,11 @@ export class DataKeyService {
   async rotate(ctx: RequestContext, options: { batch?: number; onBatch?: (done: number) => void } = {}): Promise<RotationReport> {
     this.access.assertAdmin(ctx, 'rotate the encryption keys');
     const batch = Math.max(1, Math.min(options.batch ?? 500, 10_000));
-    const active = `${ENCRYPTED_PREFIX}${keyRing().activeKeyId}:`;
+    const activeKeyId = keyRing().activeKeyId;
+    const active = `${ENCRYPTED_PREFIX}${activeKeyId}:`;
     const stale = PRIVATE_CONTACT_FIELDS.map((f) => `(c.${f} IS NOT NULL AND SUBSTR(c.${f}, 1, :len) <> :active)`).join(' OR ');
     let rotated = 0;
+    const rotatedFrom: Record<string, number> = {};
     let cursor = 0;
     const failed: RotationReport['failed'] = [];
     for (;;) {
@@ -100,6 +110,7 @@ export class DataKeyService {
           .getMany();
         if (rows.length === 0) return null;
         let n = 0;
+        const from: Record<string, number> = {};
         for (const r of rows) {
           let clear: ReturnType<typeof openContactFields>;
           try {
@@ -113,16 +124,21 @@ export class DataKeyService {
           const values = { ...sealContactFields(r.uid, clear), mobileHash: clear.mobile ? mobileLookupHash(clear.mobile) : null };
           // Version and updatedAt stay: the values did not change, only how they are stored.
           const res = await em.createQueryBuilder().update(Contact).set({ ...values, version: r.version, updatedAt: r.updatedAt }).where('id = :id AND version = :version', { id: r.id, version: r.version }).updateEntity(false).callListeners(false).execute();
-          n += res.affected ?? 0;
+          if (!res.affected) continue;
+          n += res.affected;
+          const keys = new Set(PRIVATE_CONTACT_FIELDS.filter((f) => r[f] != null).map((f) => keyIdOf(r[f] as string) ?? 'clear'));
+          keys.delete(activeKeyId);
+          for (const k of keys) from[k] = (from[k] ?? 0) + 1;
         }
         await this.audit.record(tx, { action: 'keys.rotate', entity: 'Contact', recordIds: rows.map((r) => r.id), fields: [...PRIVATE_CONTACT_FIELDS, 'mobileHash'], after: { keyId: keyRing().activeKeyId, rows: n } });
-        return { n, last: rows[rows.length - 1].id };
+        return { n, from, last: rows[rows.length - 1].id };
       });
       if (!done) break;
       rotated += done.n;
+      for (const [k, c] of Object.entries(done.from)) rotatedFrom[k] = (rotatedFrom[k] ?? 0) + c;
       cursor = done.last;
       options.onBatch?.(rotated);
     }
-    return { rotated, failed, status: await this.status(ctx) };
+    return { rotated, rotatedFrom, failed, status: await this.status(ctx) };
   }
 }

@@ -34,6 +34,12 @@ export class NeedToKnowResolver {
     return services.needToKnow.listGrants(ctx, includeRevoked ?? false);
   }
 
+  @Authorized(Role.ADMIN, Role.COMMITTEE)
+  @Query(() => DataAccessGrant, { nullable: true, description: '一条数据访问授权（ADMIN、COMMITTEE）/ one data access grant' })
+  dataAccessGrant(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.needToKnow.getGrant(ctx, toId(id, 'id'));
+  }
+
   @Authorized(Role.ADMIN)
   @Mutation(() => DataAccessGrant, { description: '授予某角色读取全部客户企业机密的权限（ADMIN，须说明理由，留痕）/ grant a role a data class over every account (ADMIN, with a reason; audited)' })
   grantDataAccess(

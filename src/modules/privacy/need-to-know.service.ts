@@ -82,6 +82,12 @@ export class NeedToKnowService {
     return managerFor(this.ds, ctx).find(DataAccessGrant, { where: includeRevoked ? {} : { revokedAt: IsNull() }, order: { id: 'ASC' } });
   }
 
+  /** One grant (null when there is none with that id). */
+  getGrant(ctx: RequestContext, id: number): Promise<DataAccessGrant | null> {
+    assertRole(ctx, [Role.COMMITTEE], 'read data access grants');
+    return managerFor(this.ds, ctx).findOneBy(DataAccessGrant, { id });
+  }
+
   /** An ADMIN grants `role` the scope of `dataClass` over every account (e.g. ANALYST: CONFIDENTIAL for BI). */
   async grant(ctx: RequestContext, input: { role: Role | string; dataClass: DataClass; note: string }): Promise<DataAccessGrant> {
     assertRole(ctx, [], 'grant data access');

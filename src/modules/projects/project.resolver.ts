@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { DELETE_VERSION_DESCRIPTION, VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
+import { VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
 import { ConnectionType, PageArgsType, type SortOrder } from '../../common/pagination';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { Account } from '../accounts/account.entity';
@@ -62,7 +62,7 @@ export class ProjectResolver {
   async deleteProject(
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int, { nullable: true, description: DELETE_VERSION_DESCRIPTION }) version?: number | null,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
   ) {
     return (await services.projects.deleteProject(ctx, id, version)).id;
   }
@@ -140,7 +140,7 @@ export class ReceivableResolver {
   async deleteReceivable(
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int, { nullable: true, description: DELETE_VERSION_DESCRIPTION }) version?: number | null,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
   ) {
     return (await services.projects.deleteReceivable(ctx, id, version)).id;
   }
@@ -198,7 +198,7 @@ export class PaymentResolver {
   async deletePayment(
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int, { nullable: true, description: DELETE_VERSION_DESCRIPTION }) version?: number | null,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
   ) {
     return (await services.projects.deletePayment(ctx, id, version)).id;
   }

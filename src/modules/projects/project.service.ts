@@ -259,7 +259,7 @@ export class ProjectService {
    * Deletes a project entered by mistake, with its receivables (its activities stay, unlinked). A
    * project with payments is refused (IN_USE): money received is never silently dropped.
    */
-  async deleteProject(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<Project> {
+  async deleteProject(ctx: RequestContext, id: Id, expectedVersion: number): Promise<Project> {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const project = await this.getProject(tx, id);
@@ -333,7 +333,7 @@ export class ProjectService {
     });
   }
 
-  async deleteReceivable(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<Receivable> {
+  async deleteReceivable(ctx: RequestContext, id: Id, expectedVersion: number): Promise<Receivable> {
     this.access.assertCanWriteFinance(ctx, 'delete receivables');
     return inTransaction(this.ds, ctx, async (tx) => {
       const row = await this.getReceivable(tx, id);
@@ -392,7 +392,7 @@ export class ProjectService {
     });
   }
 
-  async deletePayment(ctx: RequestContext, id: Id, expectedVersion?: number | null): Promise<Payment> {
+  async deletePayment(ctx: RequestContext, id: Id, expectedVersion: number): Promise<Payment> {
     this.access.assertCanWriteFinance(ctx, 'delete payments');
     return inTransaction(this.ds, ctx, async (tx) => {
       const row = await this.getPayment(tx, id);

@@ -3,6 +3,7 @@ import { Role } from '../../common/enums';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { PageArgsType } from '../../common/pagination';
 import { toId, toIdOrNull } from '../../common/ids';
+import { nullIfNotFound } from '../../common/graphql-types';
 import { Account } from '../accounts/account.entity';
 import { User } from '../org/user.entity';
 import { ManagementLevel } from '../tiers/management-level.entity';
@@ -23,9 +24,9 @@ export class ManagementLevelReviewResolver {
     return services.levelReviews.list(ctx, { accountId: toIdOrNull(f.accountId, 'filter.accountId'), statuses: f.statuses, period: f.period }, page);
   }
 
-  @Query(() => ManagementLevelReview, { description: '一条管理层级复核 / one management-level review' })
+  @Query(() => ManagementLevelReview, { nullable: true, description: '按 id 取一条管理层级复核 / one management-level review by id' })
   managementLevelReview(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
-    return services.levelReviews.get(ctx, toId(id, 'id'));
+    return services.levelReviews.get(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized(Role.MANAGER, Role.COMMITTEE)

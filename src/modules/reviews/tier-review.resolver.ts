@@ -8,6 +8,7 @@ import { Tier } from '../tiers/tier.entity';
 import { TierReview } from './tier-review.entity';
 import { ProposeTierChangeInput, TierReviewConnection, TierReviewFilterInput, TierReviewRunType } from './tier-review.inputs';
 import { toId, toIdOrNull } from '../../common/ids';
+import { nullIfNotFound } from '../../common/graphql-types';
 
 /** 级别复核: proposals, the committee's decisions and the half-yearly review. */
 @Authorized()
@@ -23,9 +24,9 @@ export class TierReviewResolver {
     return services.tierReviews.list(ctx, { accountId: toIdOrNull(f.accountId, 'filter.accountId'), statuses: f.statuses, period: f.period }, page);
   }
 
-  @Query(() => TierReview, { description: '一条级别复核 / one tier review' })
+  @Query(() => TierReview, { nullable: true, description: '按 id 取一条级别复核 / one tier review by id' })
   tierReview(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
-    return services.tierReviews.get(ctx, toId(id, 'id'));
+    return services.tierReviews.get(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized(Role.MANAGER, Role.COMMITTEE)

@@ -7,6 +7,7 @@ import { ManagementLevel } from './management-level.entity';
 import { CadenceRule } from '../cadence/cadence-rule.entity';
 import { ManagementLevelInputType, ManagementLevelListItemType, TierInputType } from './tier.inputs';
 import { toId } from '../../common/ids';
+import { VERSION_DESCRIPTION } from '../../common/graphql-types';
 
 @Resolver(() => Tier)
 export class TierResolver {
@@ -67,7 +68,7 @@ export class TierResolver {
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => TierInputType) input: TierInputType,
-    @Arg('version', () => Int, { nullable: true, description: '读取时的版本号 / the version you read' }) version?: number | null,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
   ) {
     return services.tiers.updateTier(ctx, toId(id, 'id'), input, version);
   }
@@ -84,7 +85,7 @@ export class TierResolver {
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => ManagementLevelInputType) input: ManagementLevelInputType,
-    @Arg('version', () => Int, { nullable: true }) version?: number | null,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
   ) {
     return services.tiers.updateManagementLevel(ctx, toId(id, 'id'), input, version);
   }

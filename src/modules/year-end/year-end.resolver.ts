@@ -7,6 +7,7 @@ import { CreditEvaluation } from '../credit/credit-evaluation.entity';
 import { YearEndRule } from './year-end-rule.entity';
 import { ConfirmYearEndDecisionInput, YearEndAssessmentConnection, YearEndAssessmentType, YearEndFilterInput, YearEndProposalRunType, YearEndRuleInputType } from './year-end.inputs';
 import { toId } from '../../common/ids';
+import { VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
 
 /** 年度评价: the rules (data), the committee's queue and its confirmations. */
 @Authorized()
@@ -15,6 +16,11 @@ export class YearEndResolver {
   @Query(() => [YearEndRule], { description: '年度评价规则（按顺序，首个命中者生效）/ year-end rules, in the order they are tried' })
   yearEndRules(@Ctx() { ctx, services }: GraphQLContext) {
     return services.yearEnd.listRules(ctx);
+  }
+
+  @Query(() => YearEndRule, { nullable: true, description: '按 id 取一条年度评价规则 / one year-end rule by id' })
+  yearEndRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.yearEnd.getRule(ctx, id).catch(nullIfNotFound);
   }
 
   @Authorized(Role.ADMIN)
@@ -29,15 +35,19 @@ export class YearEndResolver {
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => YearEndRuleInputType) input: YearEndRuleInputType,
-    @Arg('version', () => Int, { nullable: true }) version?: number | null,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
   ) {
     return services.yearEnd.updateRule(ctx, toId(id, 'id'), input, version);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => YearEndRule, { description: '删除年度评价规则（管理员）/ delete a year-end rule (ADMIN)' })
-  deleteYearEndRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
-    return services.yearEnd.deleteRule(ctx, toId(id, 'id'));
+  deleteYearEndRule(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int, { description: VERSION_DESCRIPTION }) version: number,
+  ) {
+    return services.yearEnd.deleteRule(ctx, toId(id, 'id'), version);
   }
 
   @Query(() => YearEndAssessmentConnection, { description: '年度评价：评价、年度数据、拜访达标与建议结论 / the year\'s evaluations with figures, compliance and proposed decision' })

@@ -7,7 +7,8 @@ import { paginate, type Connection, type PageArgs } from '../../common/paginatio
 import { cleanText, optionalText, requiredText } from '../../common/text';
 import { assertNotFuture, assertYearNotFuture, type Clock } from '../../common/clock';
 import { isDecided } from '../credit/credit.rules';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
+import type { Id } from '../../common/ids';
 import type { AuditEntry, AuditService } from '../audit/audit.service';
 import { Account } from '../accounts/account.entity';
 import { CreditEvaluation } from '../credit/credit-evaluation.entity';
@@ -18,7 +19,7 @@ import { acquirePolicyLock } from '../../db/policy-lock';
 import { dateOrToday } from '../../common/dates';
 import { pick } from '../../common/objects';
 import { assertRole } from '../auth/access.rules';
-import { updateVersioned } from '../../db/versioned';
+import { deleteVersioned, updateVersioned } from '../../db/versioned';
 
 /** A rule as an ADMIN gives it; money in 元, compliance in percent. Absent fields stay as they are. */
 export interface YearEndRuleInput {
@@ -113,6 +114,10 @@ export class YearEndService {
     return managerFor(this.ds, ctx).find(YearEndRule, { order: { position: 'ASC', id: 'ASC' } });
   }
 
+  getRule(ctx: RequestContext, id: Id): Promise<YearEndRule> {
+    return findByIdOrFail(this.ds, ctx, YearEndRule, id);
+  }
+
   async createRule(ctx: RequestContext, input: YearEndRuleInput): Promise<YearEndRule> {
     assertRole(ctx, [], 'createYearEndRule');
     const values = normalizeRule(input, true);
@@ -139,13 +144,13 @@ export class YearEndService {
     });
   }
 
-  async deleteRule(ctx: RequestContext, id: number): Promise<YearEndRule> {
+  async deleteRule(ctx: RequestContext, id: number, expectedVersion: number): Promise<YearEndRule> {
     assertRole(ctx, [], 'deleteYearEndRule');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const rule = await em.findOneBy(YearEndRule, { id });
       if (!rule) throw notFound('YearEndRule', id);
-      await em.delete(YearEndRule, { id });
+      await deleteVersioned(em, YearEndRule, rule, expectedVersion, `year-end rule ${rule.name}`);
       await this.audit.record(tx, { action: 'yearEndRule.delete', entity: 'YearEndRule', entityId: id, before: { ...rule } });
       return rule;
     });
