@@ -30,7 +30,6 @@ import { AccountPlansResolver, FollowUpResolver, PlanResolver } from '../modules
 import { AccountComplaintsResolver, ComplaintDeadlineResolver, ComplaintResolver } from '../modules/complaints/complaint.resolver';
 import { HandoverItemResolver, HandoverResolver, UserHoldingsResolver } from '../modules/handover/handover.resolver';
 import { TierListEntryResolver, TierListResolver } from '../modules/reviews/tier-list.resolver';
-import { VisitComplianceCountResolver } from '../modules/cadence/cadence.resolver';
 
 /** The policy rules' resolvers: tiers, ownership, reviews, cadence, year end, consent. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -47,7 +46,6 @@ export const POLICY_RESOLVERS: Function[] = [
   YearEndResolver,
   ConsentResolver,
   // The policies, complete (issue 19)
-  VisitComplianceCountResolver,
   TierListResolver,
   TierListEntryResolver,
   ServiceTeamResolver,

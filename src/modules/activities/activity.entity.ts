@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import { DateColumn, MoneyColumn, VersionedRecord } from '../../db/columns';
+import { DateColumn, MoneyColumn, VersionedRecord, ListColumn } from '../../db/columns';
 import { ActivityType, IntelTag, RecordSource } from '../../common/enums';
 import { LocalDateScalar } from '../../common/scalars';
 import { fenToYuan } from '../../common/money';
@@ -49,7 +49,7 @@ export class Activity extends VersionedRecord {
    * visit rules read — a technical exchange counts for the account's technical owner only if they were there.
    */
   @Field(() => [ID], { description: '我方参与人员（用户）/ our participants as users (the per-role visit rules count them)' })
-  @Column({ type: 'simple-array', nullable: true })
+  @ListColumn()
   participantIds!: string[];
 
   @Field(() => Channel, { nullable: true, description: '沟通方式（面谈、电话、邮件…）/ how it took place' })

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { VersionedRecord } from '../../db/columns';
+import { VersionedRecord, ListColumn } from '../../db/columns';
 import { ActivityType } from '../../common/enums';
 import { Tier } from '../tiers/tier.entity';
 import { TeamRole } from '../service-team/team-role.entity';
@@ -39,11 +39,11 @@ export class CadenceRule extends VersionedRecord {
   name!: string;
 
   @Field(() => [ActivityType], { description: '计入的活动类型（空为任何类型）/ activity types that count (empty: any)' })
-  @Column({ type: 'simple-array', nullable: true })
+  @ListColumn()
   activityTypes!: ActivityType[];
 
   @Field(() => [Channel], { description: '计入的沟通方式（空为任何方式）/ channels that count (empty: any)' })
-  @Column({ type: 'simple-array', nullable: true })
+  @ListColumn()
   channels!: Channel[];
 
   @Field(() => ID, { nullable: true, description: '须由该团队角色参加（空为不限）/ the team role whose holder must take part (null: anyone)' })

@@ -168,7 +168,7 @@ export class VisitComplianceItem {
   overdue!: boolean;
 }
 
-@ObjectType({ description: '拜访达标汇总 / items per rule shape (types, channels, role) and status' })
+@ObjectType({ description: '拜访达标汇总 / items per activity types, channels and status' })
 export class VisitComplianceCount {
   @Field(() => ActivityType, { nullable: true, description: '活动类型（只计一种时）/ the activity type, when exactly one' })
   activityType!: ActivityType | null;
@@ -178,8 +178,6 @@ export class VisitComplianceCount {
 
   @Field(() => [Channel])
   channels!: Channel[];
-
-  teamRoleId!: number | null;
 
   @Field(() => CadenceStatus)
   status!: CadenceStatus;

@@ -135,12 +135,3 @@ export class VisitComplianceResolver {
     return loaders.one(TeamRole, i.teamRoleId);
   }
 }
-
-@Authorized()
-@Resolver(() => VisitComplianceCount)
-export class VisitComplianceCountResolver {
-  @FieldResolver(() => TeamRole, { nullable: true, description: '须参加的团队角色 / team role' })
-  teamRole(@Root() c: VisitComplianceCount, @Ctx() { loaders }: GraphQLContext) {
-    return loaders.one(TeamRole, c.teamRoleId);
-  }
-}

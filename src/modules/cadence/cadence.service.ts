@@ -107,7 +107,6 @@ export interface ComplianceCount {
   activityType: ActivityType | null;
   activityTypes: ActivityType[];
   channels: Channel[];
-  teamRoleId: number | null;
   status: CadenceStatus;
   count: number;
 }
@@ -318,7 +317,7 @@ export class CadenceService {
     );
   }
 
-  /** Items per rule shape (types, channels, role) and status: the dashboard figure. */
+  /** Items per activity types and channels (whoever must take part) and status: the dashboard figure. */
   async summary(ctx: RequestContext, asOfInput: LocalDate, filter: ComplianceFilter = {}): Promise<ComplianceCount[]> {
     const asOf = assertLocalDate(asOfInput, 'asOf');
     const em = managerFor(this.ds, ctx);
@@ -326,13 +325,13 @@ export class CadenceService {
     if (!q) return [];
     const rows = await run(
       em,
-      `SELECT s.type_key AS type_key, s.channel_key AS channel_key, s.role_key AS role_key, s.status AS status, COUNT(*) AS n FROM (${q.sql}) s
-       GROUP BY s.type_key, s.channel_key, s.role_key, s.status ORDER BY s.type_key, s.channel_key, s.role_key, s.status`,
+      `SELECT s.type_key AS type_key, s.channel_key AS channel_key, s.status AS status, COUNT(*) AS n FROM (${q.sql}) s
+       GROUP BY s.type_key, s.channel_key, s.status ORDER BY s.type_key, s.channel_key, s.status`,
       q.params,
     );
     return rows.map((r) => {
       const types = splitKey(r.type_key) as ActivityType[];
-      return { activityType: types.length === 1 ? types[0] : null, activityTypes: types, channels: splitKey(r.channel_key) as Channel[], teamRoleId: Number(r.role_key) || null, status: r.status as CadenceStatus, count: Number(r.n) };
+      return { activityType: types.length === 1 ? types[0] : null, activityTypes: types, channels: splitKey(r.channel_key) as Channel[], status: r.status as CadenceStatus, count: Number(r.n) };
     });
   }
 }

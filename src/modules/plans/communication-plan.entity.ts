@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { DateColumn, VersionedRecord } from '../../db/columns';
+import { DateColumn, VersionedRecord, ListColumn } from '../../db/columns';
 import { ActivityType } from '../../common/enums';
 import { LocalDateScalar } from '../../common/scalars';
 import { Account } from '../accounts/account.entity';
@@ -53,7 +53,7 @@ export class CommunicationPlan extends VersionedRecord {
   agenda!: string;
 
   @Field(() => [ID], { description: '我方参加人员（用户）/ our participants (users)' })
-  @Column({ type: 'simple-array', nullable: true })
+  @ListColumn()
   ourParticipantIds!: string[];
 
   @Field(() => String, { nullable: true, description: '客户方人员 / the customer\'s participants' })
