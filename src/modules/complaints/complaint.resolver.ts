@@ -40,13 +40,13 @@ export class ComplaintResolver {
     return services.complaints.listDeadlines(ctx);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => Complaint, { description: '登记投诉、质量问题或服务请求（ADMIN 或该客户的 MANAGER）/ record an item (ADMIN or the account\'s MANAGER)' })
   createComplaint(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CreateComplaintInput) input: CreateComplaintInput) {
     return services.complaints.create(ctx, input);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => Complaint, { description: '修改投诉事项 / change an item' })
   updateComplaint(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -57,13 +57,13 @@ export class ComplaintResolver {
     return services.complaints.update(ctx, toId(id, 'id'), input, version);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => Complaint, { description: '登记处理结果（责任人、该客户的 MANAGER 或 ADMIN）/ resolve (the owner, the account\'s MANAGER or an ADMIN)' })
   resolveComplaint(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('resolution') resolution: string, @Arg('resolvedOn', () => LocalDateScalar, { nullable: true }) resolvedOn?: string | null) {
     return services.complaints.resolve(ctx, toId(id, 'id'), resolution, resolvedOn);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => Complaint, { description: '验证处理结果（非解决人；不通过则退回处理中）/ verify the fix (not by its resolver; failing sends it back)' })
   verifyComplaint(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -75,7 +75,7 @@ export class ComplaintResolver {
     return services.complaints.verify(ctx, toId(id, 'id'), passed, note, verifiedOn);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => Complaint, { description: '答复客户并关闭 / answer the customer and close' })
   replyComplaint(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('reply') reply: string, @Arg('repliedOn', () => LocalDateScalar, { nullable: true }) repliedOn?: string | null) {
     return services.complaints.reply(ctx, toId(id, 'id'), reply, repliedOn);

@@ -58,6 +58,9 @@ export interface ComplaintFilter {
   overdue?: boolean | null;
 }
 
+/** Roles that may act on items at all (then: ADMIN, a MANAGER of the account, the owner; the committee verifies). */
+const WRITERS = [Role.MANAGER, Role.COMMITTEE];
+
 const OPEN_STATUSES = [ComplaintStatus.OPEN, ComplaintStatus.RESOLVED, ComplaintStatus.VERIFIED];
 
 export class ComplaintService implements ActivityEffect {
@@ -108,6 +111,7 @@ export class ComplaintService implements ActivityEffect {
   }
 
   async create(ctx: RequestContext, input: ComplaintInput): Promise<Complaint> {
+    assertRole(ctx, WRITERS, 'record complaints');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.account(tx, input.accountId);
@@ -130,6 +134,7 @@ export class ComplaintService implements ActivityEffect {
 
   /** Changes the facts of an item; a new severity sets a new due date (not once answered). */
   async update(ctx: RequestContext, id: number, patch: ComplaintPatch, expectedVersion?: number | null): Promise<Complaint> {
+    assertRole(ctx, WRITERS, 'change complaints');
     return inTransaction(this.ds, ctx, async (tx) => {
       const row = await this.get(tx, id);
       const account = await this.account(tx, row.accountId);
@@ -186,6 +191,7 @@ export class ComplaintService implements ActivityEffect {
   }
 
   private async step(ctx: RequestContext, id: number, to: ComplaintStatus, verb: string, decide: (c: Complaint, account: Account, manages: boolean) => Promise<Partial<Complaint>>): Promise<Complaint> {
+    assertRole(ctx, WRITERS, `${verb} complaints`);
     return inTransaction(this.ds, ctx, async (tx) => {
       const row = await this.get(tx, id);
       const account = await this.account(tx, row.accountId);

@@ -18,6 +18,7 @@ import { updateVersioned } from '../../db/versioned';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
 import { assertRole } from '../auth/access.rules';
+import { Role } from '../../common/enums';
 import { Account } from '../accounts/account.entity';
 import { Activity } from '../activities/activity.entity';
 import type { ActivityEffect } from '../activities/activity.service';
@@ -50,6 +51,9 @@ export interface FollowUpFilter {
   dueBefore?: LocalDate | null;
 }
 
+/** Roles that may act on follow-ups at all (then: ADMIN, a MANAGER of the account, or the owner). */
+const WRITERS = [Role.MANAGER, Role.COMMITTEE];
+
 export class FollowUpService implements ActivityEffect {
   constructor(
     private readonly ds: DataSource,
@@ -78,6 +82,7 @@ export class FollowUpService implements ActivityEffect {
   }
 
   async create(ctx: RequestContext, input: FollowUpInput): Promise<FollowUpAction> {
+    assertRole(ctx, WRITERS, 'add follow-up actions');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.access.accountForWrite(tx, input.accountId, 'accountId', 'add follow-up actions to this account');
@@ -95,6 +100,7 @@ export class FollowUpService implements ActivityEffect {
 
   /** Changes what, who or when (ADMIN or a MANAGER of the account). */
   async update(ctx: RequestContext, id: number, patch: FollowUpPatch, expectedVersion?: number | null): Promise<FollowUpAction> {
+    assertRole(ctx, WRITERS, 'change follow-up actions');
     return inTransaction(this.ds, ctx, async (tx) => {
       const row = await this.get(tx, id);
       await this.access.accountForWrite(tx, row.accountId, 'accountId', 'change follow-up actions of this account');
@@ -123,6 +129,7 @@ export class FollowUpService implements ActivityEffect {
   }
 
   private async move(ctx: RequestContext, id: number, to: FollowUpStatus, values: Partial<FollowUpAction>, verb: string): Promise<FollowUpAction> {
+    assertRole(ctx, WRITERS, `${verb} follow-up actions`);
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const row = await this.get(tx, id);

@@ -36,13 +36,13 @@ export class PlanResolver {
     });
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => CommunicationPlan, { description: '新增沟通计划（ADMIN 或该客户的 MANAGER）/ plan a communication (ADMIN or the account\'s MANAGER)' })
   createCommunicationPlan(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CreatePlanInput) input: CreatePlanInput) {
     return services.plans.create(ctx, input);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => CommunicationPlan, { description: '修改沟通计划 / change a planned communication' })
   updateCommunicationPlan(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -53,13 +53,13 @@ export class PlanResolver {
     return services.plans.update(ctx, toId(id, 'id'), input, version);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => CommunicationPlan, { description: '取消沟通计划（须说明原因）/ cancel a planned communication (with a reason)' })
   cancelCommunicationPlan(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('reason') reason: string) {
     return services.plans.cancel(ctx, toId(id, 'id'), reason);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => CommunicationPlan, { description: '指定完成该计划的经营档案记录 / link the activity that fulfilled a plan' })
   fulfilCommunicationPlan(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('activityId', () => ID) activityId: string) {
     return services.plans.fulfil(ctx, toId(id, 'id'), toId(activityId, 'activityId'));
@@ -100,13 +100,13 @@ export class FollowUpResolver {
     return services.followUps.list(ctx, filter ?? {}, page);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => FollowUpAction, { description: '新增跟进事项（ADMIN 或该客户的 MANAGER）/ add a follow-up action' })
   createFollowUpAction(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CreateFollowUpInput) input: CreateFollowUpInput) {
     return services.followUps.create(ctx, input);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => FollowUpAction, { description: '修改跟进事项（事项、负责人、期限）/ change what, who or when' })
   updateFollowUpAction(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -117,7 +117,7 @@ export class FollowUpResolver {
     return services.followUps.update(ctx, toId(id, 'id'), input, version);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => FollowUpAction, { description: '完成跟进事项（负责人、该客户的 MANAGER 或 ADMIN）/ mark done (the owner, the account\'s MANAGER or an ADMIN)' })
   completeFollowUpAction(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -128,13 +128,13 @@ export class FollowUpResolver {
     return services.followUps.complete(ctx, toId(id, 'id'), doneOn, result);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => FollowUpAction, { description: '取消跟进事项（须说明原因）/ drop a follow-up action (with a reason)' })
   cancelFollowUpAction(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('reason') reason: string) {
     return services.followUps.cancel(ctx, toId(id, 'id'), reason);
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => FollowUpAction, { description: '重新打开跟进事项 / reopen a follow-up action' })
   reopenFollowUpAction(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
     return services.followUps.reopen(ctx, toId(id, 'id'));

@@ -17,6 +17,8 @@ import { inTransaction, managerFor } from '../../db/transaction';
 import { mergePatch, updateVersioned } from '../../db/versioned';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
+import { assertRole } from '../auth/access.rules';
+import { Role } from '../../common/enums';
 import { Account } from '../accounts/account.entity';
 import { Activity } from '../activities/activity.entity';
 import type { ActivityEffect } from '../activities/activity.service';
@@ -68,6 +70,9 @@ export interface PlanComplianceRow {
   rate: number | null;
 }
 
+/** Roles that may write plans at all (a MANAGER only for the accounts it manages; the committee reads). */
+const WRITERS = [Role.MANAGER, Role.COMMITTEE];
+
 export class PlanService implements ActivityEffect {
   constructor(
     private readonly ds: DataSource,
@@ -97,6 +102,7 @@ export class PlanService implements ActivityEffect {
   }
 
   async create(ctx: RequestContext, input: PlanInput): Promise<CommunicationPlan> {
+    assertRole(ctx, WRITERS, 'plan communication');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const account = await this.access.accountForWrite(tx, input.accountId, 'accountId', 'plan communication with this account');
@@ -110,6 +116,7 @@ export class PlanService implements ActivityEffect {
 
   /** Changes a planned communication (only while planned). */
   async update(ctx: RequestContext, id: number, patch: PlanPatch, expectedVersion?: number | null): Promise<CommunicationPlan> {
+    assertRole(ctx, WRITERS, 'change plans');
     return inTransaction(this.ds, ctx, async (tx) => {
       const plan = await this.get(tx, id);
       const account = await this.access.accountForWrite(tx, plan.accountId, 'accountId', 'change the plans of this account');
@@ -125,6 +132,7 @@ export class PlanService implements ActivityEffect {
   }
 
   async cancel(ctx: RequestContext, id: number, reasonInput: string | null): Promise<CommunicationPlan> {
+    assertRole(ctx, WRITERS, 'cancel plans');
     const reason = requiredText(reasonInput, 'reason', '取消原因 / why it is cancelled', 500);
     return inTransaction(this.ds, ctx, async (tx) => {
       const plan = await this.get(tx, id);
@@ -138,6 +146,7 @@ export class PlanService implements ActivityEffect {
 
   /** Links the activity that fulfilled a plan by hand (when it was held outside the matching window). */
   async fulfil(ctx: RequestContext, id: number, activityId: number): Promise<CommunicationPlan> {
+    assertRole(ctx, WRITERS, 'change plans');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const plan = await this.get(tx, id);

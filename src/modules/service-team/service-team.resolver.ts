@@ -47,13 +47,13 @@ export class ServiceTeamResolver {
     });
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => TeamMember, { description: '指派服务团队成员（ADMIN、委员会或该客户的 MANAGER）/ seat someone in a role (ADMIN, COMMITTEE or the account\'s MANAGER)' })
   assignTeamMember(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => AssignTeamMemberInput) input: AssignTeamMemberInput) {
     return services.team.assign(ctx, { ...input, accountId: toId(input.accountId, 'accountId'), userId: toId(input.userId, 'userId') });
   }
 
-  @Authorized()
+  @Authorized(Role.MANAGER, Role.COMMITTEE)
   @Mutation(() => TeamMember, { description: '结束服务团队任职 / end a seat' })
   endTeamMember(
     @Ctx() { ctx, services }: GraphQLContext,

@@ -287,6 +287,7 @@ export class AccountTeamService {
   }
 
   private async decide(ctx: RequestContext, accountId: number, roleLabel: string): Promise<{ account: Account; role: TeamRole }> {
+    assertRole(ctx, [Role.MANAGER, Role.COMMITTEE], 'change service teams');
     const account = await managerFor(this.ds, ctx).findOneBy(Account, { id: accountId });
     if (!account) throw new DomainError(ErrorCode.NOT_FOUND, `accountId: account ${accountId} not found`, { field: 'accountId' });
     const role = await this.resolveRole(ctx, roleLabel);
