@@ -102,4 +102,13 @@ describeEachDb('complaints and service requests', (t) => {
     const d = await w.gql('hdManager').data<Created>(CREATE, { input: { accountId: String(strategic.id), kind: 'SERVICE_REQUEST', severity: 'MINOR', subject: '申请培训', reportedOn: '2026-12-01' } });
     expect(d.createComplaint.dueOn).toBe('2026-12-11');
   });
+
+  it('lets an ADMIN close what imported history left open, without claiming it was answered on time', async () => {
+    const CLOSE = 'mutation { closeComplaintsReportedBefore(reportedBefore: "2026-11-15", note: "历史记录已处理") }';
+    expect(errorOf(await w.gql('committee').request(CLOSE)).code).toBe('FORBIDDEN');
+    // Open and reported before 11-15: the general account's 一般 item of 11-01 (the strategic one was answered already).
+    expect((await w.gql('admin').data<{ closeComplaintsReportedBefore: number }>(CLOSE)).closeComplaintsReportedBefore).toBe(1);
+    const closed = await t().ds.getRepository(Complaint).findOneByOrFail({ id: Number(ids.gNormal) });
+    expect([closed.status, closed.repliedOn, closed.reply]).toEqual(['CLOSED', null, '历史记录已处理']);
+  });
 });

@@ -180,6 +180,7 @@ describeEachDb('consent to personal information, and the audit trail', (t) => {
         'mutation { verifyComplaint(id: "1", passed: true, note: "x") { id } }',
         'mutation { replyComplaint(id: "1", reply: "x") { id } }',
         'mutation { setComplaintDeadline(severity: NORMAL, days: 3) { id } }',
+        'mutation { closeComplaintsReportedBefore(reportedBefore: "2026-01-01", note: "x") }',
         'mutation { startHandover(input: { userId: "1", reason: RESIGNED }) { id } }',
         'mutation { setHandoverSuccessors(id: "1", everyoneTo: "1") { id } }',
         'mutation { approveHandover(id: "1") { id } }',

@@ -92,6 +92,12 @@ export class ComplaintResolver {
     return services.complaints.setDeadline(ctx, severity, tier, days);
   }
 
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Int, { description: '批量关闭某日前受理的未结事项（导入历史经营档案后，管理员）/ close every open item reported before a day (after importing ledger history; ADMIN)' })
+  closeComplaintsReportedBefore(@Ctx() { ctx, services }: GraphQLContext, @Arg('reportedBefore', () => LocalDateScalar) reportedBefore: string, @Arg('note') note: string) {
+    return services.complaints.closeReportedBefore(ctx, reportedBefore, note);
+  }
+
   @FieldResolver({ description: '逾期未答复 / past its due date and not answered' })
   overdue(@Root() c: Complaint, @Ctx() { services }: GraphQLContext): boolean {
     return complaintOverdue(c, services.clock.today());

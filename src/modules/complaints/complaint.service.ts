@@ -203,6 +203,26 @@ export class ComplaintService implements ActivityEffect {
     });
   }
 
+  /**
+   * Closes every open item reported before `reportedBefore` (ADMIN): after importing years of ledger
+   * history, its complaint rows were handled long ago. They are closed with the note as resolution and
+   * answer, without an answer date (so they count neither as answered on time nor as late). One audit event.
+   */
+  async closeReportedBefore(ctx: RequestContext, reportedBeforeInput: LocalDate, noteInput: string | null): Promise<number> {
+    assertRole(ctx, [], 'closeComplaintsReportedBefore');
+    const before = assertLocalDate(reportedBeforeInput, 'reportedBefore');
+    const note = requiredText(noteInput, 'note', '说明 / why they are closed', 500);
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const ids = (await em.createQueryBuilder(Complaint, 'c').select(['c.id']).where('c.status IN (:...open) AND c.reportedOn < :before', { open: OPEN_STATUSES, before }).getMany()).map((c) => c.id);
+      for (let i = 0; i < ids.length; i += 1000) {
+        await em.createQueryBuilder().update(Complaint).set({ status: ComplaintStatus.CLOSED, resolution: note, reply: note, repliedOn: null, version: () => 'version + 1' }).where('id IN (:...ids)', { ids: ids.slice(i, i + 1000) }).execute();
+      }
+      await this.audit.record(tx, { action: 'complaint.closeMany', entity: 'Complaint', entityId: before, recordIds: ids, after: { reportedBefore: before, closed: ids.length, note } });
+      return ids.length;
+    });
+  }
+
   listDeadlines(ctx: RequestContext): Promise<ComplaintDeadline[]> {
     return managerFor(this.ds, ctx).find(ComplaintDeadline, { order: { severity: 'ASC', id: 'ASC' } });
   }
