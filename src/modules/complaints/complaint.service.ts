@@ -13,14 +13,14 @@ import { toIdOrNull, toIds, type Id } from '../../common/ids';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
 import { cleanText, optionalText, requiredText } from '../../common/text';
 import { inTransaction, managerFor } from '../../db/transaction';
-import { updateVersioned } from '../../db/versioned';
+import { transferOwner, updateVersioned } from '../../db/versioned';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
 import { assertRole } from '../auth/access.rules';
 import { Account } from '../accounts/account.entity';
 import { Activity } from '../activities/activity.entity';
 import type { ActivityEffect } from '../activities/activity.service';
-import { User } from '../org/user.entity';
+import { activeUser } from '../org/active-user';
 import type { TierService } from '../tiers/tier.service';
 import { Complaint, ComplaintDeadline } from './complaint.entity';
 import { ComplaintKinds, ComplaintSeverities, ComplaintSeverity, ComplaintStatus, type ComplaintKind } from './complaint-vocabulary';
@@ -312,11 +312,8 @@ export class ComplaintService implements ActivityEffect {
   }
 
   /** Open items of an account owned by `fromUserId` move to `toUserId` (a reassignment or a handover). */
-  async transferOnAccount(ctx: RequestContext, accountId: number, fromUserId: number, toUserId: number): Promise<number[]> {
-    const em = managerFor(this.ds, ctx);
-    const rows = await em.find(Complaint, { select: { id: true }, where: { accountId, ownerId: fromUserId, status: In(OPEN_STATUSES) } });
-    if (rows.length) await em.createQueryBuilder().update(Complaint).set({ ownerId: toUserId, version: () => 'version + 1' }).where('id IN (:...ids)', { ids: rows.map((r) => r.id) }).execute();
-    return rows.map((r) => r.id);
+  transferOnAccount(ctx: RequestContext, accountId: number, fromUserId: number, toUserId: number): Promise<number[]> {
+    return transferOwner(managerFor(this.ds, ctx), Complaint, { accountId, ownerId: fromUserId, status: In(OPEN_STATUSES) }, toUserId);
   }
 
   private deadlines(ctx: RequestContext): Promise<ComplaintDeadline[]> {
@@ -330,11 +327,7 @@ export class ComplaintService implements ActivityEffect {
   }
 
   private async owner(ctx: RequestContext, id: number | null): Promise<number | null> {
-    if (id === null) return null;
-    const user = await managerFor(this.ds, ctx).findOneBy(User, { id });
-    if (!user) throw new DomainError(ErrorCode.NOT_FOUND, `ownerId: user ${id} not found`, { field: 'ownerId' });
-    if (!user.active) throw new DomainError(ErrorCode.VALIDATION_FAILED, `ownerId: ${user.name} is no longer active`, { field: 'ownerId' });
-    return id;
+    return id === null ? null : (await activeUser(managerFor(this.ds, ctx), id, 'ownerId')).id;
   }
 }
 

@@ -15,7 +15,8 @@ import { cleanText, optionalText, requiredText } from '../../common/text';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { acquirePolicyLock } from '../../db/policy-lock';
 import { decidePending, pendingRow } from '../../db/decidable';
-import { updateVersioned } from '../../db/versioned';
+import { transferOwner, updateVersioned } from '../../db/versioned';
+import { activeUser } from '../org/active-user';
 import type { AuditService } from '../audit/audit.service';
 import { Account } from '../accounts/account.entity';
 import { User } from '../org/user.entity';
@@ -150,9 +151,7 @@ export class HandoverService {
       const users = new Map<number, User>();
       const user = async (uid: number) => {
         if (!users.has(uid)) {
-          const u = await em.findOneBy(User, { id: uid });
-          if (!u) throw new DomainError(ErrorCode.NOT_FOUND, `successors: user ${uid} not found`, { field: 'successors' });
-          if (!u.active) throw new DomainError(ErrorCode.VALIDATION_FAILED, `successors: ${u.name} is no longer active`, { field: 'successors' });
+          const u = await activeUser(em, uid, 'successors');
           if (u.id === handover.userId) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'successors: the person leaving cannot succeed themselves', { field: 'successors' });
           users.set(uid, u);
         }
@@ -256,13 +255,13 @@ export class HandoverService {
         await this.team.handOver(ctx, await em.findOneByOrFail(TeamMember, { id: item.refId }), to, on);
         return;
       case HandoverItemKind.FOLLOW_UP:
-        await em.createQueryBuilder().update(FollowUpAction).set({ ownerId: to, version: () => 'version + 1' }).where('id = :id', { id: item.refId }).execute();
+        await transferOwner(em, FollowUpAction, { id: item.refId }, to);
         return;
       case HandoverItemKind.COMPLAINT:
-        await em.createQueryBuilder().update(Complaint).set({ ownerId: to, version: () => 'version + 1' }).where('id = :id', { id: item.refId }).execute();
+        await transferOwner(em, Complaint, { id: item.refId }, to);
         return;
       case HandoverItemKind.PLAN:
-        await em.createQueryBuilder().update(CommunicationPlan).set({ ownerId: to, version: () => 'version + 1' }).where('id = :id', { id: item.refId }).execute();
+        await transferOwner(em, CommunicationPlan, { id: item.refId }, to);
         return;
     }
   }

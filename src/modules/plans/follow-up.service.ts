@@ -7,14 +7,14 @@
  */
 import { In, IsNull, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { DomainError, ErrorCode, notFound } from '../../common/errors';
+import { notFound } from '../../common/errors';
 import { assertLocalDate, type LocalDate } from '../../common/dates';
 import { assertNotFuture, type Clock } from '../../common/clock';
 import { toIdOrNull, toIds, type Id } from '../../common/ids';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
 import { optionalText, requiredText } from '../../common/text';
 import { inTransaction, managerFor } from '../../db/transaction';
-import { updateVersioned } from '../../db/versioned';
+import { transferOwner, updateVersioned } from '../../db/versioned';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
 import { assertRole } from '../auth/access.rules';
@@ -22,7 +22,7 @@ import { Role } from '../../common/enums';
 import { Account } from '../accounts/account.entity';
 import { Activity } from '../activities/activity.entity';
 import type { ActivityEffect } from '../activities/activity.service';
-import { User } from '../org/user.entity';
+import { activeUser } from '../org/active-user';
 import { FollowUpAction } from './follow-up.entity';
 import { FollowUpSource, FollowUpStatus } from './plan-status';
 import { assertFollowUpTransition, decideFollowUpChange } from './plans.rules';
@@ -199,11 +199,8 @@ export class FollowUpService implements ActivityEffect {
   }
 
   /** Open actions of an account owned by `fromUserId` move to `toUserId` (a reassignment or a handover). */
-  async transferOnAccount(ctx: RequestContext, accountId: number, fromUserId: number, toUserId: number): Promise<number[]> {
-    const em = managerFor(this.ds, ctx);
-    const rows = await em.find(FollowUpAction, { select: { id: true }, where: { accountId, ownerId: fromUserId, status: FollowUpStatus.OPEN } });
-    if (rows.length) await em.createQueryBuilder().update(FollowUpAction).set({ ownerId: toUserId, version: () => 'version + 1' }).where('id IN (:...ids)', { ids: rows.map((r) => r.id) }).execute();
-    return rows.map((r) => r.id);
+  transferOnAccount(ctx: RequestContext, accountId: number, fromUserId: number, toUserId: number): Promise<number[]> {
+    return transferOwner(managerFor(this.ds, ctx), FollowUpAction, { accountId, ownerId: fromUserId, status: FollowUpStatus.OPEN }, toUserId);
   }
 
   /** Open actions without an owner (the activity named nobody and the account had no manager). */
@@ -212,10 +209,6 @@ export class FollowUpService implements ActivityEffect {
   }
 
   private async owner(ctx: RequestContext, id: number | null): Promise<number | null> {
-    if (id === null) return null;
-    const user = await managerFor(this.ds, ctx).findOneBy(User, { id });
-    if (!user) throw new DomainError(ErrorCode.NOT_FOUND, `ownerId: user ${id} not found`, { field: 'ownerId' });
-    if (!user.active) throw new DomainError(ErrorCode.VALIDATION_FAILED, `ownerId: ${user.name} is no longer active`, { field: 'ownerId' });
-    return id;
+    return id === null ? null : (await activeUser(managerFor(this.ds, ctx), id, 'ownerId')).id;
   }
 }

@@ -14,7 +14,8 @@ import { toId, toIdOrNull, toIds, type Id } from '../../common/ids';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
 import { cleanText, optionalText, requiredText } from '../../common/text';
 import { inTransaction, managerFor } from '../../db/transaction';
-import { mergePatch, updateVersioned } from '../../db/versioned';
+import { mergePatch, transferOwner, updateVersioned } from '../../db/versioned';
+import { activeUser } from '../org/active-user';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
 import { assertRole } from '../auth/access.rules';
@@ -209,11 +210,8 @@ export class PlanService implements ActivityEffect {
   }
 
   /** Planned communications of an account organised by `fromUserId` move to `toUserId` (a reassignment). */
-  async transferOnAccount(ctx: RequestContext, accountId: number, fromUserId: number, toUserId: number): Promise<number[]> {
-    const em = managerFor(this.ds, ctx);
-    const rows = await em.find(CommunicationPlan, { select: { id: true }, where: { accountId, ownerId: fromUserId, status: PlanStatus.PLANNED } });
-    if (rows.length) await em.createQueryBuilder().update(CommunicationPlan).set({ ownerId: toUserId, version: () => 'version + 1' }).where('id IN (:...ids)', { ids: rows.map((r) => r.id) }).execute();
-    return rows.map((r) => r.id);
+  transferOnAccount(ctx: RequestContext, accountId: number, fromUserId: number, toUserId: number): Promise<number[]> {
+    return transferOwner(managerFor(this.ds, ctx), CommunicationPlan, { accountId, ownerId: fromUserId, status: PlanStatus.PLANNED }, toUserId);
   }
 
   /** Planned communications a user organises (for handovers). */
@@ -232,11 +230,7 @@ export class PlanService implements ActivityEffect {
       if (missing !== undefined) throw new DomainError(ErrorCode.NOT_FOUND, `ourParticipantIds: user ${missing} not found`, { field: 'ourParticipantIds' });
     }
     const ownerId = toIdOrNull(input.ownerId, 'ownerId') ?? account.managerId;
-    if (ownerId !== null) {
-      const owner = await em.findOneBy(User, { id: ownerId });
-      if (!owner) throw new DomainError(ErrorCode.NOT_FOUND, `ownerId: user ${ownerId} not found`, { field: 'ownerId' });
-      if (!owner.active) throw new DomainError(ErrorCode.VALIDATION_FAILED, `ownerId: ${owner.name} is no longer active`, { field: 'ownerId' });
-    }
+    if (ownerId !== null) await activeUser(em, ownerId, 'ownerId');
     return {
       accountId: account.id,
       scheduledOn,

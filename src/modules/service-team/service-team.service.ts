@@ -19,6 +19,7 @@ import type { AccessService } from '../auth/access.service';
 import { assertRole } from '../auth/access.rules';
 import { Account } from '../accounts/account.entity';
 import { User } from '../org/user.entity';
+import { activeUser } from '../org/active-user';
 import { Assignment } from '../ownership/assignment.entity';
 import type { TierService } from '../tiers/tier.service';
 import { matchByLabel } from '../tiers/tier.service';
@@ -183,9 +184,7 @@ export class AccountTeamService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const { account, role } = await this.decide(tx, input.accountId, input.role);
-      const user = await em.findOneBy(User, { id: input.userId });
-      if (!user) throw new DomainError(ErrorCode.NOT_FOUND, `userId: user ${input.userId} not found`, { field: 'userId' });
-      if (!user.active) throw new DomainError(ErrorCode.VALIDATION_FAILED, `userId: ${user.name} is no longer active`, { field: 'userId' });
+      const user = await activeUser(em, input.userId, 'userId');
       const current = await em.findBy(TeamMember, { accountId: account.id, roleId: role.id, toDate: IsNull() });
       if (current.some((m) => m.userId === user.id)) throw new DomainError(ErrorCode.ALREADY_EXISTS, `userId: ${user.name} already is ${role.name} of account ${account.code}`, { field: 'userId' });
       for (const m of current) {
