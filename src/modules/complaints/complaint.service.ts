@@ -5,14 +5,14 @@
  */
 import { In, IsNull, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { DomainError, ErrorCode, notFound } from '../../common/errors';
+import { DomainError, ErrorCode } from '../../common/errors';
 import { RecordSource, Role } from '../../common/enums';
 import { assertLocalDate, type LocalDate } from '../../common/dates';
 import { assertNotFuture, type Clock } from '../../common/clock';
 import { toIdOrNull, toIds, type Id } from '../../common/ids';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
 import { cleanText, optionalText, requiredText } from '../../common/text';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { transferOwner, updateVersioned } from '../../db/versioned';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
@@ -73,10 +73,8 @@ export class ComplaintService implements ActivityEffect {
     private readonly maxPageSize: () => number,
   ) {}
 
-  async get(ctx: RequestContext, id: number): Promise<Complaint> {
-    const c = await managerFor(this.ds, ctx).findOneBy(Complaint, { id });
-    if (!c) throw notFound('Complaint', id);
-    return c;
+  get(ctx: RequestContext, id: number): Promise<Complaint> {
+    return findByIdOrFail(this.ds, ctx, Complaint, id);
   }
 
   list(ctx: RequestContext, filter: ComplaintFilter, page: PageArgs): Promise<Connection<Complaint>> {

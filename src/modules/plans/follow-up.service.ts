@@ -7,13 +7,12 @@
  */
 import { In, IsNull, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { notFound } from '../../common/errors';
 import { assertLocalDate, type LocalDate } from '../../common/dates';
 import { assertNotFuture, type Clock } from '../../common/clock';
 import { toIdOrNull, toIds, type Id } from '../../common/ids';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
 import { optionalText, requiredText } from '../../common/text';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { transferOwner, updateVersioned } from '../../db/versioned';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
@@ -63,10 +62,8 @@ export class FollowUpService implements ActivityEffect {
     private readonly maxPageSize: () => number,
   ) {}
 
-  async get(ctx: RequestContext, id: number): Promise<FollowUpAction> {
-    const f = await managerFor(this.ds, ctx).findOneBy(FollowUpAction, { id });
-    if (!f) throw notFound('FollowUpAction', id);
-    return f;
+  get(ctx: RequestContext, id: number): Promise<FollowUpAction> {
+    return findByIdOrFail(this.ds, ctx, FollowUpAction, id);
   }
 
   list(ctx: RequestContext, filter: FollowUpFilter, page: PageArgs): Promise<Connection<FollowUpAction>> {

@@ -6,14 +6,14 @@
  */
 import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
-import { DomainError, ErrorCode, notFound } from '../../common/errors';
+import { DomainError, ErrorCode } from '../../common/errors';
 import { ActivityTypes, type ActivityType } from '../../common/enums';
 import { addDays, assertLocalDate, type LocalDate } from '../../common/dates';
 import type { Clock } from '../../common/clock';
 import { toId, toIdOrNull, toIds, type Id } from '../../common/ids';
 import { paginate, type Connection, type PageArgs } from '../../common/pagination';
 import { cleanText, optionalText, requiredText } from '../../common/text';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { mergePatch, transferOwner, updateVersioned } from '../../db/versioned';
 import { activeUser } from '../org/active-user';
 import type { AuditService } from '../audit/audit.service';
@@ -83,10 +83,8 @@ export class PlanService implements ActivityEffect {
     private readonly maxPageSize: () => number,
   ) {}
 
-  async get(ctx: RequestContext, id: number): Promise<CommunicationPlan> {
-    const p = await managerFor(this.ds, ctx).findOneBy(CommunicationPlan, { id });
-    if (!p) throw notFound('CommunicationPlan', id);
-    return p;
+  get(ctx: RequestContext, id: number): Promise<CommunicationPlan> {
+    return findByIdOrFail(this.ds, ctx, CommunicationPlan, id);
   }
 
   list(ctx: RequestContext, filter: PlanFilter, page: PageArgs): Promise<Connection<CommunicationPlan>> {
