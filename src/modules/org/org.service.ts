@@ -16,6 +16,8 @@ import { Account } from '../accounts/account.entity';
 import { Project } from '../projects/project.entity';
 import { Activity } from '../activities/activity.entity';
 import { Assignment } from '../ownership/assignment.entity';
+import { TeamMember } from '../service-team/team-member.entity';
+import { ConfidentialityAgreement } from '../agreements/agreement.entity';
 import { OrgUnit } from './org-unit.entity';
 import { User } from './user.entity';
 import { hashPassword } from '../auth/password';
@@ -257,6 +259,8 @@ export class OrgService {
           ['projects', await em.countBy(Project, { managerId: user.id })],
           ['activities', await em.countBy(Activity, { managerId: user.id })],
           ['assignments', await em.countBy(Assignment, { managerId: user.id })],
+          ['service-team seats', await em.countBy(TeamMember, { userId: user.id })],
+          ['confidentiality agreements', await em.countBy(ConfidentialityAgreement, { userId: user.id })],
         ] as [string, number][]
       ).filter(([, n]) => n > 0);
       if (used.length) {
