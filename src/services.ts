@@ -30,6 +30,17 @@ import { LoginThrottleService } from './modules/auth/login-throttle.service';
 import { ReportService } from './modules/reports/report.service';
 import { AnnexExportService } from '../importers/write/annex-export';
 import { heavyReadsFor, type HeavyReads } from './db/heavy-reads';
+import { PolicySettingsService } from './modules/settings/policy-settings.service';
+import { AgreementService } from './modules/agreements/agreement.service';
+import { AccountTeamService } from './modules/service-team/service-team.service';
+import { PlanService } from './modules/plans/plan.service';
+import { FollowUpService } from './modules/plans/follow-up.service';
+import { ComplaintService } from './modules/complaints/complaint.service';
+import { HandoverService } from './modules/handover/handover.service';
+import { TierListService } from './modules/reviews/tier-list.service';
+import type { ReportExtension } from './modules/reports/report.service';
+import { targetText } from './modules/tiers/tier.rules';
+import { TargetStatuses } from './modules/tiers/tier-vocabulary';
 
 export interface Services {
   ds: DataSource;
@@ -67,6 +78,22 @@ export interface Services {
   needToKnow: NeedToKnowService;
   reports: ReportService;
   exports: AnnexExportService;
+  /** Scalar policy settings (the agreement version in force, the tier list's approver). */
+  settings: PolicySettingsService;
+  /** 保密协议: agreements on file and the facts the privacy rule reads. */
+  agreements: AgreementService;
+  /** 服务团队: roles, seats with history, requirements and gaps. */
+  team: AccountTeamService;
+  /** 沟通计划 and how they were kept. */
+  plans: PlanService;
+  /** 跟进事项 with owners and due dates. */
+  followUps: FollowUpService;
+  /** 投诉、质量问题与服务请求. */
+  complaints: ComplaintService;
+  /** 工作交接: nothing orphaned when someone leaves. */
+  handovers: HandoverService;
+  /** 年度大客户名录, approved as one decision. */
+  tierLists: TierListService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
@@ -84,6 +111,27 @@ export function createServices(ds: DataSource, config: Config): Services {
   const ownership = new OwnershipService(ds, audit, tiers, accounts, ownershipStore, clock);
   const cadence = new CadenceService(ds, audit, tiers, maxPageSize, reads);
   const needToKnow = new NeedToKnowService(ds, audit);
+  const settings = new PolicySettingsService(ds, audit);
+  const agreements = new AgreementService(ds, audit, settings, clock);
+  const team = new AccountTeamService(ds, audit, access, tiers, clock);
+  const activities = new ActivityService(ds, access, audit, maxPageSize, clock);
+  const plans = new PlanService(ds, access, audit, clock, maxPageSize);
+  const followUps = new FollowUpService(ds, access, audit, clock, maxPageSize);
+  const complaints = new ComplaintService(ds, access, audit, tiers, clock, maxPageSize);
+  // What follows from a written activity — through the API and the ledger import alike.
+  for (const effect of [followUps, complaints, plans]) activities.addEffect(effect);
+  const handovers = new HandoverService(ds, audit, ownershipStore, team, followUps, complaints, plans, clock);
+  ownership.setManagerChangeHook((ctx, accountId, from, to) => handovers.transferAccountItems(ctx, accountId, from, to));
+  const org = new OrgService(ds, audit, access, maxPageSize);
+  org.setDeactivationGuard((ctx, user) => handovers.assertMayDeactivate(ctx, user));
+  const tierReviews = new TierReviewService(ds, audit, access, tiers, clock, maxPageSize);
+  const reportExtension: ReportExtension = {
+    risks: (ctx, ids, asOf) => complaints.overdueRiskLines(ctx, ids, asOf),
+    notes: async (ctx) => {
+      const rows = (await tiers.targets(ctx)).filter((r) => targetText(r.tier) !== null);
+      return rows.length ? [['目标户数', rows.map((r) => `${r.tier.name} ${r.accounts} 家（目标 ${targetText(r.tier)}，${TargetStatuses.label(r.status)}）`).join('；')]] : [];
+    },
+  };
   return {
     ds,
     config,
@@ -91,19 +139,19 @@ export function createServices(ds: DataSource, config: Config): Services {
     access,
     audit,
     tiers,
-    org: new OrgService(ds, audit, access, maxPageSize),
+    org,
     auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }, new LoginThrottleService(ds)),
     accounts,
-    contacts: new ContactService(ds, access, audit, maxPageSize, clock),
+    contacts: new ContactService(ds, access, audit, maxPageSize, clock, agreements),
     credit: new CreditService(ds, access, audit, maxPageSize, clock),
     projects: new ProjectService(ds, access, audit, maxPageSize, clock),
-    activities: new ActivityService(ds, access, audit, maxPageSize, clock),
+    activities,
     analytics: new AnalyticsService(ds, accounts, needToKnow, reads),
     imports: new ImportService(ds, maxPageSize),
     ownership,
     ownershipStore,
     clock,
-    tierReviews: new TierReviewService(ds, audit, access, tiers, clock, maxPageSize),
+    tierReviews,
     levelReviews: new ManagementLevelReviewService(ds, audit, access, tiers, clock, maxPageSize),
     cadence,
     yearEnd: new YearEndService(ds, audit, cadence, ownership, maxPageSize, clock),
@@ -111,7 +159,15 @@ export function createServices(ds: DataSource, config: Config): Services {
     dataKeys: new DataKeyService(ds, access, audit),
     privacy: new PrivacyService(ds, access, audit),
     needToKnow,
-    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts, needToKnow, reads), tiers, cadence, audit),
+    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts, needToKnow, reads), tiers, cadence, audit, reportExtension),
     exports: new AnnexExportService(ds, accounts, audit, needToKnow),
+    settings,
+    agreements,
+    team,
+    plans,
+    followUps,
+    complaints,
+    handovers,
+    tierLists: new TierListService(ds, audit, tiers, tierReviews, settings, clock),
   };
 }

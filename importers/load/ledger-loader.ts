@@ -18,7 +18,7 @@
  */
 import { In } from 'typeorm';
 import { ActivityType, ProjectStatus, RecordSource, Role } from '../../src/common/enums';
-import { decideActivityManager } from '../../src/modules/activities/activity.rules';
+import { decideActivityManager, defaultChannel } from '../../src/modules/activities/activity.rules';
 import { nameKey } from '../../src/common/text';
 import { bulkWrite } from '../../src/db/bulk';
 import { Activity } from '../../src/modules/activities/activity.entity';
@@ -168,6 +168,24 @@ export class LedgerLoader {
     return { id: null, named: false };
   }
 
+  /** Every user 我方人员 names (the per-role visit rules count them); names that match nobody stay text. */
+  private async participantIds(row: ParsedRow, account: AccountRef): Promise<number[]> {
+    const v = row.values;
+    if (typeof v.participants !== 'string') return [];
+    const ids = new Set<number>();
+    for (const t of v.participants.replace(/[(（][^)）]*[)）]/g, '').split(/[、,，;；/\s和及]+/)) {
+      if (!t) continue;
+      for (const unit of [account.ownerUnitId, null]) {
+        const id = await this.org.manager(row, unit, t, 'participants', false);
+        if (typeof id === 'number' && id > 0) {
+          ids.add(id);
+          break;
+        }
+      }
+    }
+    return [...ids];
+  }
+
   private async plan(row: ParsedRow, account: AccountRef): Promise<Planned | null> {
     const v = row.values;
     const projectId = typeof v.projectName === 'string' ? await this.project(row, account, v.projectName) : null;
@@ -183,6 +201,8 @@ export class LedgerLoader {
       managerId: manager.id,
       occurredOn: v.occurredOn as string,
       type: (v.type as string | null) ?? ActivityType.OTHER,
+      channel: v.channel as string | null,
+      participantIds: await this.participantIds(row, account),
       participants: v.participants as string | null,
       counterparts: v.counterparts as string | null,
       subject: v.subject as string | null,
@@ -209,7 +229,7 @@ export class LedgerLoader {
       return null;
     }
     // Only the columns the sheet has are the record; an absent column keeps the stored value.
-    for (const [key, prop] of [['manager', 'managerId'], ['participants', 'participants'], ['counterparts', 'counterparts'], ['outcome', 'outcome'], ['nextAction', 'nextAction'], ['nextActionDue', 'nextActionDue'], ['projectName', 'projectId'], ['intelTags', 'intelTags'], ['contractAmount', 'contractAmountFen'], ['paymentAmount', 'paymentAmountFen']] as const) {
+    for (const [key, prop] of [['manager', 'managerId'], ['participants', 'participants'], ['participants', 'participantIds'], ['channel', 'channel'], ['counterparts', 'counterparts'], ['outcome', 'outcome'], ['nextAction', 'nextAction'], ['nextActionDue', 'nextActionDue'], ['projectName', 'projectId'], ['intelTags', 'intelTags'], ['contractAmount', 'contractAmountFen'], ['paymentAmount', 'paymentAmountFen']] as const) {
       if (!row.layout.byKey.has(key) && !(key === 'manager' && row.layout.byKey.has('participants'))) delete (values as Record<string, unknown>)[prop];
     }
     const tooLong = lengthIssue(em(this.s), Activity, row, values as Record<string, unknown>, FIELD_TO_KEY);
@@ -229,7 +249,7 @@ export class LedgerLoader {
     const m = em(this.s);
     const now = new Date();
     const fresh = plans.filter((p) => !p.existing);
-    await bulkWrite(m, Activity, fresh.map((p) => ({ managerId: null, participants: null, counterparts: null, outcome: null, nextAction: null, nextActionDue: null, projectId: null, intelTags: [], contractAmountFen: null, paymentAmountFen: null, ...p.values, version: 1, createdAt: now, updatedAt: now })));
+    await bulkWrite(m, Activity, fresh.map((p) => ({ managerId: null, participants: null, participantIds: [], channel: defaultChannel(p.values.type as ActivityType), counterparts: null, outcome: null, nextAction: null, nextActionDue: null, projectId: null, intelTags: [], contractAmountFen: null, paymentAmountFen: null, ...p.values, version: 1, createdAt: now, updatedAt: now })));
     const changed = plans.filter((p) => p.existing && p.changed.length);
     await bulkWrite(m, Activity, changed.map((p) => fullRow(m, Activity, p.existing!, { ...p.values, version: p.existing!.version + 1, updatedAt: now })), {
       upsert: { conflict: ['id'], update: updatableColumns(m, Activity) },
@@ -251,6 +271,8 @@ export class LedgerLoader {
     await bulkWrite(m, Payment, insertPayments);
     await bulkWrite(m, Payment, upserts.filter((u) => u.id !== undefined), { upsert: { conflict: ['id'], update: updatableColumns(m, Payment) } });
     for (const chunk of chunks(removals, 1000)) await m.delete(Payment, { id: In(chunk) });
+    // What follows from the rows — follow-up actions, complaints, fulfilled plans — as for one activity through the API.
+    await this.s.services.activities.applyEffectsByKey(this.s.tx!, plans.map((p) => p.values.naturalKey as string));
   }
 
   async finish(): Promise<void> {}

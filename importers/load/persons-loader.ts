@@ -14,6 +14,8 @@ import { Contact } from '../../src/modules/contacts/contact.entity';
 import type { ContactInput } from '../../src/modules/contacts/contact.service';
 import { mobileLookupHashes } from '../../src/modules/contacts/mobile-hash';
 import { erasedNameKeys, openContactFields, sealContactFields } from '../../src/modules/contacts/contact-privacy';
+import { assertMayWritePersonal } from '../../src/modules/contacts/contact.service';
+import type { ConfidentialityFacts } from '../../src/common/context';
 import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
@@ -38,6 +40,8 @@ export class PersonsLoader {
   }
 
   private readonly managed: ManagedAccounts;
+  /** The caller's confidentiality agreements (保密协议), loaded once for the file. */
+  private facts: Promise<ConfidentialityFacts | undefined> | null = null;
 
   constructor(
     private readonly s: LoadState,
@@ -71,6 +75,8 @@ export class PersonsLoader {
         }
       }
     }
+    this.facts ??= this.s.services.contacts.confidentialityFacts(this.s.base);
+    const facts = await this.facts;
     const outcomes: (RowOutcome | null)[] = [];
     const inserts: Partial<Contact>[] = [];
     const updates: Update[] = [];
@@ -86,6 +92,14 @@ export class PersonsLoader {
       const first = this.keys.seen(`${account.id}|${nameKey(name)}|${mobile ?? ''}`, row.sheet, row.row);
       if (first) {
         row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, `${name}${mobile ? ` (${maskMobile(mobile)})` : ''} of ${account.code} is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
+        outcomes.push(null);
+        return;
+      }
+      try {
+        // Before the stored person is looked at: who may not read personal data learns nothing from a dry run.
+        assertMayWritePersonal(this.s.base.actor, facts, this.s.today, v);
+      } catch (e) {
+        row.errors.push(serviceIssue(row, e));
         outcomes.push(null);
         return;
       }

@@ -471,7 +471,7 @@ export class AnnexExportService {
       for (const x of page) {
         const a = accounts.get(x.accountId)!;
         out.push({ account: a, values: {
-          occurredOn: x.occurredOn, accountCode: a.code, accountCreditCode: a.creditCode, accountName: a.name, type: x.type,
+          occurredOn: x.occurredOn, accountCode: a.code, accountCreditCode: a.creditCode, accountName: a.name, type: x.type, channel: x.channel,
           participants: x.participants, counterparts: x.counterparts, subject: x.subject, summary: x.summary, outcome: x.outcome,
           nextAction: x.nextAction, nextActionDue: x.nextActionDue, projectName: x.projectId === null ? null : projects.get(x.projectId)?.name,
           contractAmount: x.contractAmountFen, paymentAmount: paid.get(x.id) ?? null, intelTags: x.intelTags?.filter(Boolean) ?? [],

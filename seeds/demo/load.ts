@@ -17,6 +17,7 @@ import { inTransaction } from '../../src/db/transaction';
 import { Account } from '../../src/modules/accounts/account.entity';
 import type { Services } from '../../src/services';
 import type { DemoDataset } from './generator';
+import { seedDemoPolicies } from './policies';
 
 export interface DemoLoadResult {
   units: number;
@@ -82,6 +83,7 @@ export async function loadDemoData(services: Services, data: DemoDataset, ctx: R
       receivables += p.receivables.length;
       payments += p.payments.length;
     }
+    await seedDemoPolicies(services, tx, data.asOf);
     return {
       units: data.units.length,
       users: data.users.length,

@@ -108,7 +108,9 @@ export function buildProgram(): Command {
           if ((await rt.ds.getRepository(Account).count()) === 0) await seedDemo(rt);
           const ctx = systemContext('serve --demo');
           await rt.services.auth.revokeApiKeysNamed(ctx, 'demo-admin');
-          const { secret } = await rt.services.auth.createApiKey(ctx, { name: 'demo-admin', role: 'ADMIN' });
+          // The key acts as the demo's ADMIN user, who signed the confidentiality agreement (a key acting as nobody sees personal data masked).
+          const admin = await rt.services.org.findUserByLogin(ctx, 'admin');
+          const { secret } = await rt.services.auth.createApiKey(ctx, { name: 'demo-admin', role: 'ADMIN', userId: admin?.id ?? null });
           out(`Admin API key: ${secret}`);
           out('  (send it as "Authorization: Bearer <key>"; a new one is issued at each --demo start)');
           const signIn = await setDemoPasswords(rt.services);

@@ -28,6 +28,12 @@ export interface RequestContext {
   reads?: SensitiveReadLog;
   /** The request's time budget (GraphQL queries): heavy reads stop at `deadline` (epoch ms) with QUERY_TIMEOUT. */
   budget?: TimeBudget;
+  /**
+   * The caller's confidentiality agreements (保密协议) on file, loaded once per request: the privacy rule
+   * reveals personal data only to someone with a valid one (`agreements/agreement.rules.ts`). Absent =
+   * not loaded, which counts as no agreement (a system context needs none).
+   */
+  confidentiality?: ConfidentialityFacts;
 }
 
 export interface TimeBudget {
@@ -35,6 +41,22 @@ export interface TimeBudget {
   deadline: number;
   /** The whole budget, for messages. */
   seconds: number;
+}
+
+/** One agreement on file, as the confidentiality rule reads it. */
+export interface AgreementFact {
+  documentVersion: string;
+  signedOn: string;
+  expiresOn: string | null;
+  revokedOn: string | null;
+}
+
+/** What the confidentiality rule knows of a caller: their agreements and the version in force. */
+export interface ConfidentialityFacts {
+  userId: number | null;
+  agreements: AgreementFact[];
+  /** Only agreements of this version count; null = any version. */
+  requiredVersion: string | null;
 }
 
 /** Entity → the record ids and field names read in full (never the values). */

@@ -185,6 +185,7 @@ export enum AssignmentReason {
   CONFLICT_OF_INTEREST = 'CONFLICT_OF_INTEREST',
   CROSS_REGION = 'CROSS_REGION',
   TERMINATED = 'TERMINATED',
+  MANAGER_LEFT = 'MANAGER_LEFT',
 }
 export const AssignmentReasons = defineVocabulary(AssignmentReason, 'AssignmentReason', '归属变更原因 / reason for an ownership change', {
   INITIAL: { label: '开发归属', en: 'initial ownership (whoever develops it)', aliases: ['谁开发谁优先', '首次归属'] },
@@ -193,6 +194,7 @@ export const AssignmentReasons = defineVocabulary(AssignmentReason, 'AssignmentR
   CONFLICT_OF_INTEREST: { label: '利益冲突', en: 'proven conflict of interest', aliases: ['存在利益冲突'] },
   CROSS_REGION: { label: '跨区域协同', en: 'second unit for a large cross-region account', aliases: ['跨区域', '增加协同单位'] },
   TERMINATED: { label: '终止合作', en: 'ended with the account', aliases: [] },
+  MANAGER_LEFT: { label: '客户经理离职交接', en: 'the manager left: handed over (工作交接)', aliases: ['离职交接', '工作交接', '调岗交接'] },
 });
 
 export enum ReviewStatus {

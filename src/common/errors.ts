@@ -36,6 +36,8 @@ export const ErrorCode = {
   ALREADY_DECIDED: 'ALREADY_DECIDED',
   /** A proposal no longer matches the record it was made for (e.g. the tier changed since). */
   STALE_PROPOSAL: 'STALE_PROPOSAL',
+  /** A user who still holds accounts, team roles, open actions or complaints leaves without a handover (工作交接). */
+  HANDOVER_REQUIRED: 'HANDOVER_REQUIRED',
   /** A database constraint refused the write (a duplicate or a dangling reference the checks did not catch). */
   CONSTRAINT_VIOLATION: 'CONSTRAINT_VIOLATION',
   // Access
@@ -45,6 +47,8 @@ export const ErrorCode = {
   LOGIN_LOCKED: 'LOGIN_LOCKED',
   /** Too many failed logins or credentials from one client address: wait `retryAfterSeconds`. */
   LOGIN_RATE_LIMITED: 'LOGIN_RATE_LIMITED',
+  /** Personal data read in full, exported or written by someone without a valid confidentiality agreement (保密协议) on file. */
+  AGREEMENT_REQUIRED: 'AGREEMENT_REQUIRED',
   /** Another writing import of the same annex is running (one at a time, across every instance). */
   IMPORT_IN_PROGRESS: 'IMPORT_IN_PROGRESS',
   // Resource limits

@@ -44,3 +44,8 @@ export abstract class VersionedRecord extends BaseRecord {
   @VersionColumn()
   version!: number;
 }
+
+/** A list of codes or ids stored as `A,B` (simple-array); NULL — a column added later, a row written by SQL — reads as []. */
+export function ListColumn(): PropertyDecorator {
+  return Column({ type: 'simple-array', nullable: true, transformer: { to: (v: unknown) => v, from: (v: unknown) => v ?? [] } });
+}

@@ -23,11 +23,25 @@ import { ImportJob } from '../modules/imports/import-job.entity';
 import { ImportIssue } from '../modules/imports/import-issue.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity';
+import { PolicySetting } from '../modules/settings/policy-setting.entity';
+import { ConfidentialityAgreement } from '../modules/agreements/agreement.entity';
+import { TeamRole } from '../modules/service-team/team-role.entity';
+import { TeamMember } from '../modules/service-team/team-member.entity';
+import { TeamRequirement } from '../modules/service-team/team-requirement.entity';
+import { CadenceProfile } from '../modules/cadence/cadence-profile.entity';
+import { CommunicationPlan } from '../modules/plans/communication-plan.entity';
+import { FollowUpAction } from '../modules/plans/follow-up.entity';
+import { IdentificationCriterion } from '../modules/tiers/identification-criterion.entity';
+import { TierList, TierListEntry } from '../modules/reviews/tier-list.entity';
+import { Complaint, ComplaintDeadline } from '../modules/complaints/complaint.entity';
+import { Handover, HandoverItem } from '../modules/handover/handover.entity';
 
 export {
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
   AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle, ManagementLevelReview, DataAccessGrant,
+  PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
+  IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
 };
 
 export const ENTITIES = [
@@ -35,4 +49,7 @@ export const ENTITIES = [
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
   AccountRecommendation, YearEndRule, PolicyLock,
   LoginThrottle, ManagementLevelReview, DataAccessGrant,
+  // The policies, complete (issue 19): agreements, service teams, plans, criteria, tier lists, complaints, handovers.
+  PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
+  IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
 ];

@@ -4,7 +4,7 @@
  * someone else's change. The UPDATE itself also checks the version, so two writers racing between
  * read and write cannot both win.
  */
-import type { EntityManager, EntityTarget } from 'typeorm';
+import type { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DomainError, ErrorCode } from '../common/errors';
 import type { VersionedRecord } from './columns';
@@ -79,4 +79,16 @@ export function changedValues<T extends object>(before: T, after: Partial<T>): P
 /** The fields a patch or input actually gives (for the audit trail: names, never personal values). */
 export function patchFields(input: object): string[] {
   return Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k);
+}
+
+/**
+ * Gives the records of `entity` matching `where` a new owner (`ownerId`), each a new version, and returns
+ * their ids: what a reassignment or a handover does to an account's open follow-ups, complaints and plans.
+ */
+export async function transferOwner<T extends VersionedRecord & { ownerId: number | null }>(em: EntityManager, entity: EntityTarget<T>, where: FindOptionsWhere<T>, toUserId: number): Promise<number[]> {
+  const ids = (await em.find(entity, { select: { id: true } as never, where })).map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 1000) {
+    await em.createQueryBuilder().update(entity).set({ ownerId: toUserId, version: () => 'version + 1' } as never).where('id IN (:...ids)', { ids: ids.slice(i, i + 1000) }).execute();
+  }
+  return ids;
 }

@@ -43,7 +43,10 @@ export async function requestContext(services: Services, req: Request): Promise<
   const requestId = requestIdOf(req);
   const actor = await services.auth.authenticate(req.headers.authorization, origin(req));
   if (!actor) return anonymousContext(origin(req), requestId);
-  return { actor, requestId, origin: origin(req), userAgent: req.headers['user-agent'], reads: new Map() };
+  const ctx: RequestContext = { actor, requestId, origin: origin(req), userAgent: req.headers['user-agent'], reads: new Map() };
+  // The confidentiality agreement facts the privacy rule reads, once per request (agreements module).
+  ctx.confidentiality = await services.agreements.factsFor(ctx, actor);
+  return ctx;
 }
 
 /** The request's id: the caller's `x-request-id` when it is a plain token, else a fresh one (kept on the request). */

@@ -45,12 +45,14 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
     case ErrorCode.STALE_PROPOSAL:
     case ErrorCode.CONSTRAINT_VIOLATION:
     case ErrorCode.IMPORT_IN_PROGRESS:
+    case ErrorCode.HANDOVER_REQUIRED:
       return 'CONFLICT';
     case ErrorCode.UNAUTHENTICATED:
     case ErrorCode.LOGIN_LOCKED:
     case ErrorCode.LOGIN_RATE_LIMITED:
       return 'UNAUTHENTICATED';
     case ErrorCode.FORBIDDEN:
+    case ErrorCode.AGREEMENT_REQUIRED:
       return 'FORBIDDEN';
     case ErrorCode.TOO_MANY_REQUESTS:
       return 'TOO_MANY_REQUESTS';

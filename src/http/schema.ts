@@ -26,6 +26,12 @@ import { PrivacyResolver } from '../modules/privacy/privacy.resolver';
 import { NeedToKnowResolver } from '../modules/privacy/need-to-know.resolver';
 import { AccountStatsRowResolver, ActivityStatsRowResolver, AnalyticsResolver, ProjectStatsRowResolver } from '../modules/analytics/analytics.resolver';
 import { ReportResolver } from '../modules/reports/report.resolver';
+import { AgreementResolver, ContactPrivacyNoticeResolver, ViewerConfidentialityResolver } from '../modules/agreements/agreement.resolver';
+import { AccountTeamResolver, ServiceTeamGapResolver, ServiceTeamResolver, ServiceTeamSeatResolver, TeamRequirementResolver } from '../modules/service-team/service-team.resolver';
+import { AccountPlansResolver, FollowUpResolver, PlanResolver } from '../modules/plans/plan.resolver';
+import { AccountComplaintsResolver, ComplaintDeadlineResolver, ComplaintResolver } from '../modules/complaints/complaint.resolver';
+import { HandoverItemResolver, HandoverResolver, UserHoldingsResolver } from '../modules/handover/handover.resolver';
+import { TierListEntryResolver, TierListResolver } from '../modules/reviews/tier-list.resolver';
 
 /** The policy rules' resolvers: tiers, ownership, reviews, cadence, year end, consent. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -41,6 +47,26 @@ export const POLICY_RESOLVERS: Function[] = [
   VisitComplianceResolver,
   YearEndResolver,
   ConsentResolver,
+  // The policies, complete (issue 19)
+  TierListResolver,
+  TierListEntryResolver,
+  ServiceTeamResolver,
+  ServiceTeamSeatResolver,
+  ServiceTeamGapResolver,
+  TeamRequirementResolver,
+  AccountTeamResolver,
+  PlanResolver,
+  FollowUpResolver,
+  AccountPlansResolver,
+  ComplaintResolver,
+  ComplaintDeadlineResolver,
+  AccountComplaintsResolver,
+  HandoverResolver,
+  HandoverItemResolver,
+  UserHoldingsResolver,
+  AgreementResolver,
+  ViewerConfidentialityResolver,
+  ContactPrivacyNoticeResolver,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

@@ -190,7 +190,7 @@ describeEachDb('annex exports', (t) => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
     const lines = text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('序号,日期,客户编号,统一社会信用代码,客户名称,活动类型,我方人员,客户方人员,主题,内容摘要,结果,下一步工作,完成期限,项目名称,合同金额（万元）,回款金额（万元）,情报类别,客户经理');
+    expect(lines[0]).toBe('序号,日期,客户编号,统一社会信用代码,客户名称,活动类型,沟通方式,我方人员,客户方人员,主题,内容摘要,结果,下一步工作,完成期限,项目名称,合同金额（万元）,回款金额（万元）,情报类别,客户经理');
     expect(lines).toHaveLength(4);
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
     expect(text).toContain("'+1 内容");

@@ -2,6 +2,8 @@ import { pendingSchemaChanges } from '../../src/db/migrations';
 import { Tier } from '../../src/modules/tiers/tier.entity';
 import { CadenceRule } from '../../src/modules/cadence/cadence-rule.entity';
 import { ManagementLevel } from '../../src/modules/tiers/management-level.entity';
+import { CadenceProfile } from '../../src/modules/cadence/cadence-profile.entity';
+import { TeamRole } from '../../src/modules/service-team/team-role.entity';
 import { describeEachDb } from '../support/db';
 
 describeEachDb('migrations', (t) => {
@@ -31,14 +33,21 @@ describeEachDb('migrations', (t) => {
     expect(tiers.find((x) => x.code === 'MAJOR')?.minAnnualSalesFen).toBe(5_000_000 * 100);
   });
 
-  it('seed management levels and the strategic visit cadence', async () => {
+  it('seed management levels, and the strategic cadence of policy 003 (in force, by team role) and of policy 002 beside it', async () => {
     const levels = await t().ds.getRepository(ManagementLevel).find({ order: { rank: 'ASC' } });
     expect(levels.map((l) => [l.name, l.minExpectedContractFen])).toEqual([['公司级', 200_000_000 * 100], ['分公司级', 100_000_000 * 100]]);
     const strategic = await t().ds.getRepository(Tier).findOneByOrFail({ code: 'STRATEGIC' });
-    const rules = await t().ds.getRepository(CadenceRule).findBy({ tierId: strategic.id });
-    expect(Object.fromEntries(rules.map((r) => [r.activityType, r.intervalMonths]))).toEqual({
-      EXECUTIVE_VISIT: 6, MANAGER_VISIT: 1, TECHNICAL_EXCHANGE: 6, QUALITY_EXCHANGE: 3,
+    const profiles = await t().ds.getRepository(CadenceProfile).find({ order: { id: 'ASC' } });
+    expect(profiles.map((p) => [p.code, p.active])).toEqual([['POLICY_003', true], ['POLICY_002', false]]);
+    const roles = new Map((await t().ds.getRepository(TeamRole).find()).map((r) => [r.id, r.code]));
+    const rules = await t().ds.getRepository(CadenceRule).findBy({ tierId: strategic.id, profileId: profiles[0].id });
+    expect(Object.fromEntries(rules.map((r) => [r.activityType, [r.intervalMonths, r.teamRoleId === null ? null : roles.get(r.teamRoleId)]]))).toEqual({
+      EXECUTIVE_VISIT: [6, null], MANAGER_VISIT: [1, 'ACCOUNT_MANAGER'], TECHNICAL_EXCHANGE: [6, 'TECHNICAL'], QUALITY_EXCHANGE: [3, 'QUALITY'],
     });
+    const key = await t().ds.getRepository(Tier).findOneByOrFail({ code: 'KEY' });
+    const of002 = await t().ds.getRepository(CadenceRule).findBy({ tierId: key.id, profileId: profiles[1].id });
+    expect(of002.map((r) => [r.name, r.channels, r.intervalCount, r.intervalUnit]).sort()).toEqual([['电话或邮件跟进', ['EMAIL', 'PHONE'], 2, 'WEEK'], ['面谈', ['FACE_TO_FACE'], 1, 'MONTH']]);
+    expect(strategic).toMatchObject({ targetMin: 3, targetMax: 5 });
   });
 
   it('enforce unique account codes and credit codes, and foreign keys, in the database itself', async () => {

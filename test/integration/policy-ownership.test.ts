@@ -95,8 +95,8 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
       expect(d.approveRecommendation).toMatchObject({
         status: 'APPROVED',
         decidedBy: { name: '王委员' },
-        // No tier given: the one its 3000万 annual sales call for.
-        account: { status: 'ACTIVE', tier: { code: 'KEY' }, registeredOn: '2026-03-01' },
+        // No tier given: the one its recorded sales call for — none yet, so 一般; the manager's 3000万 estimate decides nothing.
+        account: { status: 'ACTIVE', tier: { code: 'GENERAL' }, registeredOn: '2026-03-01' },
       });
       expect(d.approveRecommendation.account.assignments).toEqual([
         { unit: { name: '华东分公司' }, manager: { name: '周浩然' }, isPrimary: true, fromDate: '2026-03-01', toDate: null, reason: 'INITIAL' },

@@ -128,29 +128,35 @@ describeEachDb('tier reviews: sales proposes, the committee decides', (t) => {
     const accounts: Record<string, Account> = {};
 
     beforeAll(async () => {
-      const mk = async (key: string, tierCode: string, annualSales: number | null) => {
-        accounts[key] = await ownedAccount(t().services, w, w.units.hb, w.users.hbManager, { tierCode, annualSales });
+      // Recorded business decides (signings in projects and the ledger); the manager's 年合作销售额 estimate never does.
+      const mk = async (key: string, tierCode: string, signedIn2025: number | null, estimate: number | null = null) => {
+        accounts[key] = await ownedAccount(t().services, w, w.units.hb, w.users.hbManager, { tierCode, annualSales: estimate });
+        if (signedIn2025 !== null) await t().services.projects.createProject(w.system, { accountId: accounts[key].id, name: `${key}项目`, status: 'IN_PROGRESS', contractAmount: signedIn2025, signedOn: '2025-05-01' });
       };
       await mk('up', 'MAJOR', 3000 * 万);
-      await mk('down', 'KEY', 100 * 万);
+      await mk('down', 'KEY', 100 * 万, 5000 * 万);
       await mk('same', 'MAJOR', 800 * 万);
       await mk('strategic', 'STRATEGIC', 1 * 万);
-      await mk('unknown', 'GENERAL', null);
+      await mk('unknown', 'GENERAL', null, 9000 * 万);
     });
 
-    it('proposes every active account whose suggested tier differs, with a reason built from the figures', async () => {
+    it('proposes every active account whose recorded sales call for another tier, with a reason built from the figures', async () => {
       const d = await w.gql('committee').data<{ startTierReview: { period: string; proposed: number; reviewIds: string[]; withoutSuggestion: number } }>(START, { p: '2026h1' });
       expect(d.startTierReview.period).toBe('2026H1');
       const reviews = await t().ds.getRepository(TierReview).findBy({ period: '2026H1' });
       const byAccount = new Map(reviews.map((r) => [r.accountId, r]));
-      expect(byAccount.get(accounts.up.id)?.reason).toContain('3,000万元');
+      // 2026H1 judges the calendar year 2025.
+      expect(byAccount.get(accounts.up.id)?.reason).toContain('年合作销售额（记录，2025-01-01 至 2025-12-31）3,000万元');
       const tierCode = async (id: number) => (await t().ds.getRepository(Tier).findOneByOrFail({ id })).code;
       expect(await tierCode(byAccount.get(accounts.up.id)!.toTierId)).toBe('KEY');
+      // An estimate of 5000万 does not keep a KEY account whose recorded sales are 100万.
       expect(await tierCode(byAccount.get(accounts.down.id)!.toTierId)).toBe('GENERAL');
+      // Nothing recorded is 0 signed — already 一般 — whatever the 9000万 estimate says.
       for (const key of ['same', 'strategic', 'unknown']) expect(byAccount.has(accounts[key].id)).toBe(false);
       expect(d.startTierReview.proposed).toBe(reviews.length);
       expect(d.startTierReview.reviewIds.map(Number).sort((a, b) => a - b)).toEqual(reviews.map((r) => r.id).sort((a, b) => a - b));
-      expect(d.startTierReview.withoutSuggestion).toBeGreaterThanOrEqual(1);
+      // Recorded sales always suggest a tier (0 signed is 一般); only a committee-designated tier stands without thresholds.
+      expect(d.startTierReview.withoutSuggestion).toBe(0);
       expect(reviews.every((r) => r.status === ReviewStatus.PENDING)).toBe(true);
     });
 

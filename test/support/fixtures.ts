@@ -35,6 +35,8 @@ export async function createActors(services: Services, tag = `t${++seq}`): Promi
   const actor = async (role: Role, name: string, unitId: number | null): Promise<TestActor> => {
     const user = await services.org.createUser(ctx, { login: `${tag}.${role.toLowerCase()}.${unitId ?? 0}`, name, role, unitId });
     const { secret } = await services.auth.createApiKey(ctx, { name: `${tag}-${role}-${name}`, role, userId: user.id });
+    // Everyone who handles key-account information has signed the confidentiality agreement (保密协议).
+    await services.agreements.record(ctx, { userId: user.id, documentVersion: '2024版', signedOn: '2024-01-01' });
     return { key: secret, role, user };
   };
   return {

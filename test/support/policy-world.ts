@@ -15,7 +15,7 @@ import type { AccountInput } from '../../src/modules/accounts/account.service';
 import type { Account } from '../../src/modules/accounts/account.entity';
 import { GqlClient, startTestServer } from './graphql-client';
 
-export type Who = 'admin' | 'committee' | 'hdManager' | 'hdManager2' | 'hnManager' | 'hbManager' | 'finance' | 'analyst';
+export type Who = 'admin' | 'committee' | 'hdManager' | 'hdManager2' | 'hnManager' | 'hbManager' | 'finance' | 'analyst' | 'newcomer';
 
 export interface PolicyWorld {
   units: { hq: OrgUnit; hd: OrgUnit; hn: OrgUnit; hb: OrgUnit };
@@ -34,8 +34,11 @@ export interface PolicyWorld {
 
 const ROLE: Record<Who, Role> = {
   admin: Role.ADMIN, committee: Role.COMMITTEE, hdManager: Role.MANAGER, hdManager2: Role.MANAGER, hnManager: Role.MANAGER,
-  hbManager: Role.MANAGER, finance: Role.FINANCE, analyst: Role.ANALYST,
+  hbManager: Role.MANAGER, finance: Role.FINANCE, analyst: Role.ANALYST, newcomer: Role.MANAGER,
 };
+
+/** Everyone signed the confidentiality agreement (保密协议) — except the newcomer, whose agreement is not on file yet. */
+const WITHOUT_AGREEMENT: readonly Who[] = ['newcomer'];
 
 export async function createPolicyWorld(services: Services): Promise<PolicyWorld> {
   const system = systemContext('test', 'test');
@@ -46,13 +49,14 @@ export async function createPolicyWorld(services: Services): Promise<PolicyWorld
   const spec: Record<Who, { name: string; unit: OrgUnit | null }> = {
     admin: { name: '系统管理员', unit: hq }, committee: { name: '王委员', unit: hq }, hdManager: { name: '周浩然', unit: hd },
     hdManager2: { name: '陈静', unit: hd }, hnManager: { name: '李晓峰', unit: hn }, hbManager: { name: '赵磊', unit: hb },
-    finance: { name: '钱会计', unit: hq }, analyst: { name: '孙分析', unit: null },
+    finance: { name: '钱会计', unit: hq }, analyst: { name: '孙分析', unit: null }, newcomer: { name: '吴新人', unit: hd },
   };
   const users = {} as Record<Who, User>;
   const keys = {} as Record<Who, string>;
   for (const who of Object.keys(spec) as Who[]) {
     users[who] = await services.org.createUser(system, { login: who, name: spec[who].name, role: ROLE[who], unitId: spec[who].unit?.id ?? null });
     keys[who] = (await services.auth.createApiKey(system, { name: `key-${who}`, role: ROLE[who], userId: users[who].id })).secret;
+    if (!WITHOUT_AGREEMENT.includes(who)) await services.agreements.record(system, { userId: users[who].id, documentVersion: '2024版', signedOn: '2024-01-01' });
   }
   const server = await startTestServer(services);
   const client = new GqlClient(server.url);
@@ -63,6 +67,7 @@ export async function createPolicyWorld(services: Services): Promise<PolicyWorld
       actor: { kind: 'user', name: who, role: ROLE[who], userId: users[who].id, unitId: users[who].unitId },
       requestId: randomUUID(),
       origin: 'test',
+      confidentiality: WITHOUT_AGREEMENT.includes(who) ? { userId: users[who].id, agreements: [], requiredVersion: null } : { userId: users[who].id, agreements: [{ documentVersion: '2024版', signedOn: '2024-01-01', expiresOn: null, revokedOn: null }], requiredVersion: null },
     }),
     gql: (who) => client.as(keys[who]),
     key: (who) => keys[who],

@@ -11,13 +11,17 @@ import { YearEndRule } from '../../src/modules/year-end/year-end-rule.entity';
 const 万 = 10_000 * 100; // in 分
 
 function tier(id: number, code: string, rank: number, min: number | null, sumOverGroup = false, active = true): Tier {
-  return Object.assign(new Tier(), { id, code, name: code, rank, aliases: [], minAnnualSalesFen: min, sumOverGroup, active, inMonthlyReport: false, description: null });
+  return Object.assign(new Tier(), { id, code, name: code, rank, aliases: [], minAnnualSalesFen: min, minScore: null, targetMin: null, targetMax: null, sumOverGroup, active, inMonthlyReport: false, description: null });
 }
 
 const TIERS = [tier(1, 'STRATEGIC', 1, null), tier(2, 'KEY', 2, 2000 * 万, true), tier(3, 'MAJOR', 3, 500 * 万), tier(4, 'GENERAL', 4, 0)];
 
+/** Recorded sales (and, for the levels, the follow-up contract value) of an account and its group; the manager's estimate says otherwise and decides nothing. */
 function figures(own: number | null, group: number | null, tierId: number | null = 4): AccountFigures {
-  return { accountId: 1, tierId, annualSalesFen: own, expectedContractValueFen: own, groupAnnualSalesFen: group, groupExpectedContractValueFen: group, groupSize: 2 };
+  return {
+    accountId: 1, tierId, annualSalesFen: 999_999 * 万, expectedContractValueFen: own, groupAnnualSalesFen: 999_999 * 万, groupExpectedContractValueFen: group, groupSize: 2,
+    recordedSalesFen: own ?? 0, groupRecordedSalesFen: group ?? 0, salesFrom: '2025-01-01', salesTo: '2025-12-31', registeredOn: null, creditScore: null, creditRating: null, scale: null, reputation: null,
+  };
 }
 
 describe('suggestTier', () => {
@@ -27,7 +31,8 @@ describe('suggestTier', () => {
     expect(suggestTier(figures(1999 * 万, 1999 * 万), TIERS)?.code).toBe('MAJOR');
     expect(suggestTier(figures(300 * 万, 3000 * 万), TIERS)?.code).toBe('KEY'); // the group reaches KEY
     expect(suggestTier(figures(0, 0), TIERS)?.code).toBe('GENERAL');
-    expect(suggestTier(figures(null, null), TIERS)).toBeNull();
+    // Nothing recorded is 0 signed: 一般, however large the manager's estimate (999,999万 in these figures).
+    expect(suggestTier(figures(null, null), TIERS)?.code).toBe('GENERAL');
   });
 
   it('keeps a committee-designated tier, never suggests one, and skips inactive tiers', () => {

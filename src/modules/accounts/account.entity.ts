@@ -150,7 +150,7 @@ export class Account extends VersionedRecord {
   @MoneyColumn()
   annualSalesFen!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '年合作销售额（元）/ annual sales with us (yuan)' })
+  @Field(() => Float, { nullable: true, description: '年合作销售额（客户经理估计，元；定级按 recordedAnnualSales）/ annual sales as the manager estimates them (yuan); tiers follow recordedAnnualSales' })
   get annualSales(): number | null {
     return fenToYuan(this.annualSalesFen);
   }

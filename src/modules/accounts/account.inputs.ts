@@ -136,7 +136,7 @@ abstract class AccountFields implements AccountInput {
   @Field(() => Float, { nullable: true, description: '后续合同成交额（元）/ expected follow-up contract value (yuan)' })
   expectedContractValue?: number | null;
 
-  @Field(() => Float, { nullable: true, description: '年合作销售额（元）/ annual sales (yuan)' })
+  @Field(() => Float, { nullable: true, description: '年合作销售额估计（元）：仅供参考，定级按项目与经营档案记录的签约额 / the manager\'s estimate of annual sales (yuan): shown beside the recorded figure, never decides the tier' })
   annualSales?: number | null;
 
   @Field(() => String, { nullable: true, description: '备注 / notes' })

@@ -1,12 +1,13 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
-import { DateColumn, MoneyColumn, VersionedRecord } from '../../db/columns';
+import { DateColumn, MoneyColumn, VersionedRecord, ListColumn } from '../../db/columns';
 import { ActivityType, IntelTag, RecordSource } from '../../common/enums';
 import { LocalDateScalar } from '../../common/scalars';
 import { fenToYuan } from '../../common/money';
 import { Account } from '../accounts/account.entity';
 import { User } from '../org/user.entity';
 import { Project } from '../projects/project.entity';
+import { Channel } from './channel';
 
 /** 经营档案 / 重要记录: a visit, exchange, meeting… logged by an account manager. */
 @ObjectType({ simpleResolvers: true, description: '经营档案记录 / activity: a visit, exchange or other event with an account' })
@@ -42,6 +43,18 @@ export class Activity extends VersionedRecord {
   @Field(() => String, { nullable: true, description: '我方人员 / our participants' })
   @Column({ type: 'varchar', length: 300, nullable: true })
   participants!: string | null;
+
+  /**
+   * The users who took part on our side (ids; the activity's manager counts too): what the per-role
+   * visit rules read — a technical exchange counts for the account's technical owner only if they were there.
+   */
+  @Field(() => [ID], { description: '我方参与人员（用户）/ our participants as users (the per-role visit rules count them)' })
+  @ListColumn()
+  participantIds!: string[];
+
+  @Field(() => Channel, { nullable: true, description: '沟通方式（面谈、电话、邮件…）/ how it took place' })
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  channel!: Channel | null;
 
   @Field(() => String, { nullable: true, description: '客户方人员 / counterparts at the account' })
   @Column({ type: 'varchar', length: 300, nullable: true })

@@ -4,6 +4,7 @@ import { ActivityType, IntelTag } from '../../common/enums';
 import { LocalDateScalar } from '../../common/scalars';
 import { OrderInputType } from '../../common/pagination';
 import { ActivitySortField, type ActivityFilter, type ActivityInput } from './activity.service';
+import { Channel } from './channel';
 
 registerEnumType(ActivitySortField, {
   name: 'ActivityOrderField',
@@ -36,6 +37,9 @@ export class ActivityFilterInput implements ActivityFilter {
   @Field(() => [IntelTag], { nullable: true, description: '带有任一情报标签 / carrying any of these tags' })
   intelTags?: IntelTag[] | null;
 
+  @Field(() => [Channel], { nullable: true, description: '沟通方式 / channels' })
+  channels?: Channel[] | null;
+
   @Field(() => Date, { nullable: true, description: '此时间后更新过 / updated at or after' })
   updatedSince?: Date | null;
 }
@@ -47,6 +51,12 @@ abstract class ActivityFields implements Partial<ActivityInput> {
 
   @Field(() => String, { nullable: true, description: '我方人员 / our participants' })
   participants?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: '我方参与人员（用户；客户经理本人不必列出）/ our participants as users (the manager counts anyway)' })
+  participantIds?: string[] | null;
+
+  @Field(() => Channel, { nullable: true, description: '沟通方式（缺省按类型：拜访为面谈、电话沟通为电话）/ channel (default from the type)' })
+  channel?: Channel | null;
 
   @Field(() => String, { nullable: true, description: '客户方人员 / counterparts' })
   counterparts?: string | null;

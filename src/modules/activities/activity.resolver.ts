@@ -70,6 +70,12 @@ export class ActivityResolver {
     return a.managerId == null ? null : loaders.byId(User).load(a.managerId);
   }
 
+  @FieldResolver(() => [User], { description: '我方参与人员（用户）/ our participants as users' })
+  async participantUsers(@Root() a: Activity, @Ctx() { loaders }: GraphQLContext) {
+    const users = await Promise.all((a.participantIds ?? []).filter(Boolean).map((id) => loaders.byId(User).load(Number(id))));
+    return users.filter((u): u is User => u !== null);
+  }
+
   @FieldResolver(() => Project, { nullable: true, description: '项目 / project' })
   project(@Root() a: Activity, @Ctx() { loaders }: GraphQLContext) {
     return a.projectId == null ? null : loaders.byId(Project).load(a.projectId);

@@ -22,10 +22,16 @@ import { User } from '../org/user.entity';
 import { Project } from '../projects/project.entity';
 import { Payment } from '../projects/payment.entity';
 import { Activity } from './activity.entity';
+import { Channels, type Channel } from './channel';
+import { assertNextActionDue, decideChannel } from './activity.rules';
 
 export interface ActivityInput {
   accountId: Id;
   managerId?: Id | null;
+  /** Our participants as users (besides the manager); the per-role visit rules read them. */
+  participantIds?: Id[] | null;
+  /** 沟通方式; the activity type's when absent (a visit is 面谈, a phone call 电话). */
+  channel?: Channel | string | null;
   occurredOn: string;
   type: string;
   participants?: string | null;
@@ -45,6 +51,16 @@ export interface ActivityInput {
 /** A change to an activity: the fields given (null clears). An activity stays with its account. */
 export type ActivityPatch = Partial<Omit<ActivityInput, 'accountId' | 'source'>>;
 
+/**
+ * What follows from activities once they are written — the follow-up action a 下一步 agreed, the
+ * complaint a 投诉 row records, the planned communication it fulfils. Registered by those modules
+ * (activities do not depend on them); run for one write by the service and for a whole ledger batch by
+ * the importer, over the same rules.
+ */
+export interface ActivityEffect {
+  afterWrite(ctx: RequestContext, activityIds: readonly number[]): Promise<void>;
+}
+
 export interface ActivityFilter {
   accountIds?: Id[] | null;
   managerIds?: Id[] | null;
@@ -55,6 +71,8 @@ export interface ActivityFilter {
   projectIds?: Id[] | null;
   /** Activities carrying any of these intelligence tags. */
   intelTags?: (IntelTag | string)[] | null;
+  /** 沟通方式 */
+  channels?: (Channel | string)[] | null;
   updatedSince?: Date | null;
 }
 
@@ -85,6 +103,8 @@ export function activityNaturalKey(accountId: number, occurredOn: string, type: 
  * activity), so collections are counted once, wherever they were recorded.
  */
 export class ActivityService {
+  private readonly effects: ActivityEffect[] = [];
+
   constructor(
     private readonly ds: DataSource,
     private readonly access: AccessService,
@@ -93,12 +113,36 @@ export class ActivityService {
     private readonly clock: Clock,
   ) {}
 
+  /** Registers what follows from written activities (follow-ups, complaints, fulfilled plans). */
+  addEffect(effect: ActivityEffect): void {
+    this.effects.push(effect);
+  }
+
+  /** Runs the effects for activities just written (by id). */
+  async applyEffects(ctx: RequestContext, activityIds: readonly number[]): Promise<void> {
+    if (activityIds.length === 0) return;
+    for (const e of this.effects) await e.afterWrite(ctx, activityIds);
+  }
+
+  /** Runs the effects for activities written in bulk (the ledger importer), found by natural key. */
+  async applyEffectsByKey(ctx: RequestContext, naturalKeys: readonly string[]): Promise<void> {
+    if (this.effects.length === 0) return;
+    const em = managerFor(this.ds, ctx);
+    for (let i = 0; i < naturalKeys.length; i += 1000) {
+      const rows = await em.find(Activity, { select: { id: true }, where: { naturalKey: In(naturalKeys.slice(i, i + 1000)) } });
+      await this.applyEffects(ctx, rows.map((r) => r.id));
+    }
+  }
+
   normalize(input: ActivityInput): Partial<Activity> {
     const accountId = toId(input.accountId, 'accountId');
     if (!cleanText(input.occurredOn)) throw new DomainError(ErrorCode.REQUIRED, 'occurredOn: 日期 is required', { field: 'occurredOn' });
     const occurredOn = assertNotFuture(this.clock, assertLocalDate(input.occurredOn, 'occurredOn'), 'occurredOn', 'an activity is logged once it took place (plan what is ahead as 下一步 nextAction)');
     if (!cleanText(input.type)) throw new DomainError(ErrorCode.REQUIRED, 'type: 类型 is required', { field: 'type' });
     const type = ActivityTypes.parse(input.type, 'type');
+    const channel = decideChannel(type, cleanText(input.channel as string | null | undefined) ? Channels.parse(String(input.channel), 'channel') : null);
+    const nextActionDue = input.nextActionDue ? assertLocalDate(input.nextActionDue, 'nextActionDue') : null;
+    assertNextActionDue(occurredOn, nextActionDue);
     const subject = cleanText(input.subject);
     const summary = cleanText(input.summary);
     if (!subject && !summary) throw new DomainError(ErrorCode.REQUIRED, 'summary: an activity needs a subject or a summary', { field: 'summary' });
@@ -113,13 +157,15 @@ export class ActivityService {
       managerId: toIdOrNull(input.managerId, 'managerId'),
       occurredOn,
       type,
+      channel,
       participants: cleanText(input.participants),
+      participantIds: [...new Set(toIds(input.participantIds, 'participantIds') ?? [])].sort((a, b) => a - b).map(String),
       counterparts: cleanText(input.counterparts),
       subject,
       summary,
       outcome: cleanText(input.outcome),
       nextAction: cleanText(input.nextAction),
-      nextActionDue: input.nextActionDue ? assertLocalDate(input.nextActionDue, 'nextActionDue') : null,
+      nextActionDue,
       projectId: toIdOrNull(input.projectId, 'projectId'),
       intelTags: [...new Set((input.intelTags ?? []).map((t) => IntelTags.parse(t, 'intelTags')))],
       contractAmountFen: money(input.contractAmount, 'contractAmount'),
@@ -142,6 +188,7 @@ export class ActivityService {
       .in('type', f.types?.map((t) => ActivityTypes.parse(String(t), 'filter.types')))
       .range('occurredOn', f.from ? assertLocalDate(f.from, 'filter.from') : null, f.to ? assertLocalDate(f.to, 'filter.to') : null)
       .in('projectId', toIds(f.projectIds, 'filter.projectIds'))
+      .in('channel', f.channels?.map((c) => Channels.parse(String(c), 'filter.channels')))
       .range('updatedAt', f.updatedSince, null);
     if (f.intelTags) {
       const tags = f.intelTags.map((t) => IntelTags.parse(String(t), 'filter.intelTags'));
@@ -163,6 +210,7 @@ export class ActivityService {
       const activity = em.create(Activity, values);
       await em.save(activity);
       await this.syncLedgerPayment(tx, activity);
+      await this.applyEffects(tx, [activity.id]);
       await this.audit.record(tx, { action: 'activity.create', entity: 'Activity', entityId: activity.id, after: { accountId: account.id, type: activity.type, occurredOn: activity.occurredOn } });
       return activity;
     });
@@ -172,12 +220,15 @@ export class ActivityService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const activity = await this.get(tx, id);
       await this.access.accountForWrite(tx, activity.accountId, 'accountId', 'change activities of this account');
-      const { source: _source, ...values } = this.normalize(mergePatch(activityInput(activity), patch));
+      // A new type without a channel takes the new type's (a visit turned phone call is 电话, not 面谈).
+      const change = patch.type !== undefined && patch.channel === undefined ? { ...patch, channel: null } : patch;
+      const { source: _source, ...values } = this.normalize(mergePatch(activityInput(activity), change));
       if (patch.managerId !== undefined && values.managerId !== activity.managerId) decideActivityManager(tx.actor, values.managerId);
       await this.checkLinks(tx, values, activity.id);
       await updateVersioned(managerFor(this.ds, tx), Activity, activity, values, expectedVersion, `activity ${activity.id}`);
       const updated = await this.get(tx, activity.id);
       await this.syncLedgerPayment(tx, updated);
+      await this.applyEffects(tx, [updated.id]);
       await this.audit.record(tx, { action: 'activity.update', entity: 'Activity', entityId: activity.id, fields: patchFields(patch) });
       return updated;
     });
@@ -204,6 +255,7 @@ export class ActivityService {
     const em = managerFor(this.ds, ctx);
     const rows = inputs.map((i) => ({ ...this.normalize(i), version: 1 }));
     await bulkInsert(em, Activity, rows);
+    await this.applyEffectsByKey(ctx, rows.map((r) => r.naturalKey as string));
     const withMoney = rows.filter((r) => (r.paymentAmountFen ?? 0) > 0);
     if (withMoney.length === 0) return;
     // Multi-row INSERTs do not report ids portably (see bulkInsert): find the rows by natural key.
@@ -219,6 +271,12 @@ export class ActivityService {
   private async checkLinks(ctx: RequestContext, v: Partial<Activity>, selfId: number | null): Promise<void> {
     const em = managerFor(this.ds, ctx);
     if (v.managerId != null && !(await em.existsBy(User, { id: v.managerId }))) throw new DomainError(ErrorCode.NOT_FOUND, `managerId: user ${v.managerId} not found`, { field: 'managerId' });
+    const participants = (v.participantIds ?? []).map(Number);
+    if (participants.length) {
+      const found = new Set((await em.find(User, { select: { id: true }, where: { id: In(participants) } })).map((u) => u.id));
+      const missing = participants.find((id) => !found.has(id));
+      if (missing !== undefined) throw new DomainError(ErrorCode.NOT_FOUND, `participantIds: user ${missing} not found`, { field: 'participantIds' });
+    }
     if (v.projectId != null) {
       const project = await em.findOneBy(Project, { id: v.projectId });
       if (!project) throw new DomainError(ErrorCode.NOT_FOUND, `projectId: project ${v.projectId} not found`, { field: 'projectId' });
@@ -251,7 +309,7 @@ function ledgerPayment(a: Pick<Activity, 'id' | 'accountId' | 'projectId' | 'occ
 
 function activityInput(a: Activity): ActivityInput {
   return {
-    accountId: a.accountId, managerId: a.managerId, occurredOn: a.occurredOn, type: a.type, participants: a.participants, counterparts: a.counterparts,
+    accountId: a.accountId, managerId: a.managerId, occurredOn: a.occurredOn, type: a.type, channel: a.channel, participantIds: a.participantIds ?? [], participants: a.participants, counterparts: a.counterparts,
     subject: a.subject, summary: a.summary, outcome: a.outcome, nextAction: a.nextAction, nextActionDue: a.nextActionDue, projectId: a.projectId,
     intelTags: a.intelTags, contractAmount: a.contractAmount, paymentAmount: a.paymentAmount, source: a.source,
   };

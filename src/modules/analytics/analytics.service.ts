@@ -36,6 +36,7 @@ import type { HeavyReads } from '../../db/heavy-reads';
 import { Where } from '../../db/filters';
 import { Account } from '../accounts/account.entity';
 import { applyAccountFilter, type AccountFilter, type AccountService } from '../accounts/account.service';
+import { signedRowsSql } from './signed-sql';
 
 export enum AccountStatsDimension {
   TIER = 'TIER',
@@ -249,11 +250,7 @@ export class AnalyticsService {
     // Signings in the period: projects by signing date, plus ledger signings not linked to a project.
     qb.leftJoin(
       `(SELECT x.account_id${months ? `, ${ym} AS ym` : ''}, SUM(x.fen) AS fen FROM (` +
-        'SELECT p.account_id AS account_id, p.signed_on AS d, p.contract_amount_fen AS fen FROM projects p ' +
-        'WHERE p.contract_amount_fen IS NOT NULL AND p.signed_on >= :from AND p.signed_on <= :to ' +
-        'UNION ALL SELECT act.account_id, act.occurred_on, act.contract_amount_fen FROM activities act ' +
-        'WHERE act.contract_amount_fen IS NOT NULL AND act.occurred_on >= :from AND act.occurred_on <= :to AND (act.project_id IS NULL OR NOT EXISTS (' +
-        'SELECT 1 FROM projects pc WHERE pc.id = act.project_id AND pc.contract_amount_fen IS NOT NULL AND pc.signed_on IS NOT NULL))' +
+        signedRowsSql(':from', ':to') +
         `) x GROUP BY x.account_id${months ? `, ${ym}` : ''})`,
       's',
       onMonth('s'),

@@ -15,3 +15,15 @@ export const CadenceStatuses = defineVocabulary(CadenceStatus, 'CadenceStatus', 
   NEVER: { label: '从未', en: 'none since the account became active', aliases: ['无记录'] },
 });
 
+
+/** The unit of a cadence rule's interval: 每 N 天 / 周 / 月. */
+export enum IntervalUnit {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+}
+export const IntervalUnits = defineVocabulary(IntervalUnit, 'IntervalUnit', '间隔单位 / interval unit', {
+  DAY: { label: '天', en: 'days', aliases: ['日'] },
+  WEEK: { label: '周', en: 'weeks', aliases: ['星期', '礼拜'] },
+  MONTH: { label: '月', en: 'calendar months', aliases: ['个月'] },
+});

@@ -8,7 +8,9 @@ import { Account } from '../accounts/account.entity';
 import { Tier } from '../tiers/tier.entity';
 import { CadenceRule } from './cadence-rule.entity';
 import type { ComplianceFilter } from './cadence.service';
-import { CadenceRuleConnection, CadenceRuleFilterInput, CadenceRuleInput, VisitComplianceConnection, VisitComplianceCount, VisitComplianceFilterInput, VisitComplianceItem } from './cadence.inputs';
+import { CadenceRuleConnection, CadenceRuleFilterInput, CadenceRuleInput, CreateCadenceProfileInput, SaveCadenceRuleInput, VisitComplianceConnection, VisitComplianceCount, VisitComplianceFilterInput, VisitComplianceItem } from './cadence.inputs';
+import { CadenceProfile } from './cadence-profile.entity';
+import { TeamRole } from '../service-team/team-role.entity';
 import { toId, toIdOrNull } from '../../common/ids';
 
 async function complianceFilter({ services }: GraphQLContext, f: VisitComplianceFilterInput | null | undefined): Promise<ComplianceFilter> {
@@ -36,7 +38,30 @@ export class CadenceResolver {
     @Arg('filter', () => CadenceRuleFilterInput, { nullable: true }) filter?: CadenceRuleFilterInput | null,
   ) {
     const tierId = filter?.tier ? (await gctx.services.tiers.lookupOrFail(filter.tier, 'filter.tier')).id : null;
-    return gctx.services.cadence.listRules(gctx.ctx, { tierId, activityTypes: filter?.activityTypes }, page);
+    return gctx.services.cadence.listRules(gctx.ctx, { tierId, activityTypes: filter?.activityTypes, profile: filter?.profile }, page);
+  }
+
+  @Query(() => [CadenceProfile], { description: '沟通频次方案（制度003、制度002…，一个现行）/ cadence schemes (one in force)' })
+  cadenceProfiles(@Ctx() { ctx, services }: GraphQLContext) {
+    return services.cadence.profiles(ctx);
+  }
+
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => CadenceProfile, { description: '切换现行沟通频次方案（委员会）/ put a cadence scheme in force (committee)' })
+  activateCadenceProfile(@Ctx() { ctx, services }: GraphQLContext, @Arg('code') code: string) {
+    return services.cadence.activateProfile(ctx, code);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CadenceProfile, { description: '新建沟通频次方案（复制现有规则，管理员）/ create a scheme as a copy of another (ADMIN)' })
+  createCadenceProfile(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => CreateCadenceProfileInput) input: CreateCadenceProfileInput) {
+    return services.cadence.createProfile(ctx, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CadenceRule, { description: '保存沟通频次规则（完整形式，管理员）/ create or change a cadence rule in full (ADMIN)' })
+  saveCadenceRule(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => SaveCadenceRuleInput) input: SaveCadenceRuleInput) {
+    return services.cadence.saveRule(ctx, { ...input, id: toIdOrNull(input.id, 'id') });
   }
 
   @Query(() => CadenceRule, { nullable: true, description: '按 id 取一条拜访频次规则 / one cadence rule by id' })
@@ -85,6 +110,16 @@ export class CadenceResolver {
   tier(@Root() r: CadenceRule, @Ctx() { loaders }: GraphQLContext) {
     return loaders.one(Tier, r.tierId);
   }
+
+  @FieldResolver(() => TeamRole, { nullable: true, description: '须参加的团队角色 / the team role whose holder must take part' })
+  teamRole(@Root() r: CadenceRule, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.one(TeamRole, r.teamRoleId);
+  }
+
+  @FieldResolver(() => CadenceProfile, { nullable: true, description: '所属方案 / scheme' })
+  profile(@Root() r: CadenceRule, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.one(CadenceProfile, r.profileId);
+  }
 }
 
 @Authorized()
@@ -98,5 +133,15 @@ export class VisitComplianceResolver {
   @FieldResolver(() => Tier, { nullable: true })
   tier(@Root() i: VisitComplianceItem, @Ctx() { loaders }: GraphQLContext) {
     return loaders.one(Tier, i.tierId);
+  }
+
+  @FieldResolver(() => CadenceRule, { nullable: true, description: '频次规则 / the rule' })
+  rule(@Root() i: VisitComplianceItem, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.one(CadenceRule, i.ruleId);
+  }
+
+  @FieldResolver(() => TeamRole, { nullable: true, description: '须参加的团队角色 / the team role whose holder must take part' })
+  teamRole(@Root() i: VisitComplianceItem, @Ctx() { loaders }: GraphQLContext) {
+    return loaders.one(TeamRole, i.teamRoleId);
   }
 }

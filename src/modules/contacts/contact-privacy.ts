@@ -20,6 +20,8 @@ import { maskMobile } from '../../common/validation';
 import type { Account } from '../accounts/account.entity';
 import { noteSensitiveRead } from '../audit/read-log';
 import { mayReadPersonal } from '../privacy/need-to-know.rules';
+import { hasValidAgreement } from '../agreements/agreement.rules';
+import { today } from '../../common/dates';
 import type { Contact } from './contact.entity';
 
 export const PRIVATE_CONTACT_FIELDS = ['mobile', 'familyInfo', 'homeAddress', 'hobbies'] as const;
@@ -120,7 +122,8 @@ export function mayReadPrivate(actor: Actor, account: Pick<Account, 'managerId'>
 export function revealContactField(ctx: RequestContext, contact: Contact, field: PrivateContactField, account: Pick<Account, 'managerId'> | null): string | null {
   if (contact.erasedAt) return null;
   if (contact[field] === null || contact[field] === undefined) return null;
-  if (mayReadPrivate(ctx.actor, account)) {
+  // Need-to-know by role, and a confidentiality agreement on file (保密协议, agreements/agreement.rules.ts).
+  if (mayReadPrivate(ctx.actor, account) && hasValidAgreement(ctx.actor, ctx.confidentiality, today())) {
     const value = openContactField(contact, field);
     noteSensitiveRead(ctx, 'Contact', contact.id, field);
     return value;

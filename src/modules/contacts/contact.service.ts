@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { RequestContext } from '../../common/context';
+import type { Actor, ConfidentialityFacts, RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { Closenesses, ContactRoles, Genders, RecordSource, type ContactRole } from '../../common/enums';
-import { assertLocalDate, toLocalDate } from '../../common/dates';
+import { assertLocalDate, toLocalDate, type LocalDate } from '../../common/dates';
 import { assertNotFuture, type Clock } from '../../common/clock';
 import { toId, toIds, type Id } from '../../common/ids';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
@@ -18,7 +18,8 @@ import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
 import { Contact } from './contact.entity';
 import { mobileLookupHash } from './mobile-hash';
-import { openContactFields, sealContactFields } from './contact-privacy';
+import { PRIVATE_CONTACT_FIELDS, openContactFields, sealContactFields, type PrivateContactField } from './contact-privacy';
+import { assertAgreement } from '../agreements/agreement.rules';
 
 export interface ContactInput {
   accountId: Id;
@@ -71,6 +72,21 @@ const CONTACT_SORTS: SortColumns<ContactSortField> = {
 /** The 🔒 fields: stored only with a consent record. */
 export const SENSITIVE_CONTACT_FIELDS = ['familyInfo', 'homeAddress', 'hobbies'] as const;
 
+/**
+ * Personal data (手机 and the 🔒 fields) is written only by someone with a valid confidentiality
+ * agreement (保密协议, policy 002) — who may not read it may not write it either, and an import may
+ * not compare it. Pure: the facts come loaded (per request, or once per import).
+ */
+export function assertMayWritePersonal(actor: Actor, facts: ConfidentialityFacts | undefined, today: LocalDate, values: Partial<Record<PrivateContactField, unknown>>): void {
+  const field = PRIVATE_CONTACT_FIELDS.find((f) => values[f] !== undefined && values[f] !== null && String(values[f]).trim() !== '');
+  if (field) assertAgreement(actor, facts, today, 'write personal data (手机、家庭成员情况、家庭住址、兴趣爱好)', field);
+}
+
+/** Loads a caller's confidentiality facts (the agreements module). */
+export interface ConfidentialityFactsSource {
+  factsFor(ctx: RequestContext, actor: Actor): Promise<ConfidentialityFacts>;
+}
+
 /** 大客户相关人员: the people at an account. Writes: ADMIN, or the MANAGER of the account. */
 export class ContactService {
   constructor(
@@ -79,7 +95,18 @@ export class ContactService {
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
     private readonly clock: Clock,
+    private readonly agreements?: ConfidentialityFactsSource,
   ) {}
+
+  /** The caller's confidentiality facts: the request's, else loaded now (a CLI import acting as a user). */
+  async confidentialityFacts(ctx: RequestContext): Promise<ConfidentialityFacts | undefined> {
+    return ctx.confidentiality ?? (await this.agreements?.factsFor(ctx, ctx.actor));
+  }
+
+  private async assertMayWritePersonal(ctx: RequestContext, values: Partial<Record<PrivateContactField, unknown>>): Promise<void> {
+    if (!PRIVATE_CONTACT_FIELDS.some((f) => values[f] != null)) return;
+    assertMayWritePersonal(ctx.actor, await this.confidentialityFacts(ctx), this.clock.today(), values);
+  }
 
   list(ctx: RequestContext, filter: ContactFilter | null | undefined, page: PageArgs, order?: SortOrder<ContactSortField> | null, columns?: readonly string[]): Promise<Connection<Contact>> {
     const f = filter ?? {};
@@ -143,6 +170,7 @@ export class ContactService {
   async create(ctx: RequestContext, input: ContactInput): Promise<Contact> {
     const em = managerFor(this.ds, ctx);
     const account = await this.access.accountForWrite(ctx, input.accountId, 'accountId', 'add people to this account');
+    await this.assertMayWritePersonal(ctx, input);
     const uid = randomUUID();
     const contact = em.create(Contact, { ...sealContactFields(uid, this.normalize({ ...input, accountId: account.id })), uid });
     await em.save(contact);
@@ -156,6 +184,7 @@ export class ContactService {
       const em = managerFor(this.ds, tx);
       const contact = await this.get(tx, toId(id, 'id'));
       await this.access.accountForWrite(tx, contact.accountId, 'accountId', 'change people of this account');
+      await this.assertMayWritePersonal(tx, patch);
       const clear = openContactFields(contact);
       const merged = mergePatch(contactInput({ ...contact, ...clear }), patch);
       // Giving a 离职 date without saying otherwise means the person has left.
@@ -181,6 +210,7 @@ export class ContactService {
 
   /** Validates every row first, then writes them in batches: all or nothing within the caller's transaction. */
   async createMany(ctx: RequestContext, inputs: ContactInput[]): Promise<void> {
+    for (const i of inputs) await this.assertMayWritePersonal(ctx, i);
     const rows = inputs.map((i) => {
       const uid = randomUUID();
       return { ...sealContactFields(uid, this.normalize(i)), uid, version: 1 };

@@ -16,6 +16,8 @@ import { Account } from '../accounts/account.entity';
 import { Project } from '../projects/project.entity';
 import { Activity } from '../activities/activity.entity';
 import { Assignment } from '../ownership/assignment.entity';
+import { TeamMember } from '../service-team/team-member.entity';
+import { ConfidentialityAgreement } from '../agreements/agreement.entity';
 import { OrgUnit } from './org-unit.entity';
 import { User } from './user.entity';
 import { hashPassword } from '../auth/password';
@@ -92,14 +94,24 @@ export interface CreateUserInput {
   active?: boolean;
 }
 
+/** Asked before a user is deactivated: refuses (HANDOVER_REQUIRED) while they still hold anything. */
+export type DeactivationGuard = (ctx: RequestContext, user: User) => Promise<void>;
+
 /** 单位与用户: units (公司/分公司/部门) and the people who use KAM Hub, managers among them. Writes: ADMIN. */
 export class OrgService {
+  private deactivationGuard: DeactivationGuard | null = null;
+
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
     private readonly access: AccessService,
     private readonly maxPageSize: () => number,
   ) {}
+
+  /** The handover rule (policy 002): nobody leaves with accounts, seats, actions or complaints left behind. */
+  setDeactivationGuard(guard: DeactivationGuard): void {
+    this.deactivationGuard = guard;
+  }
 
   pageUnits(ctx: RequestContext, filter: UnitFilter | null | undefined, page: PageArgs, order?: SortOrder<UnitSortField> | null, columns?: readonly string[]): Promise<Connection<OrgUnit>> {
     const f = filter ?? {};
@@ -224,6 +236,7 @@ export class OrgService {
       if (input.phone !== undefined) v.phone = cleanText(input.phone) ? normalizePhone(input.phone as string, 'phone') : null;
       if (input.email !== undefined) v.email = cleanText(input.email) ? normalizeEmail(input.email as string, 'email') : null;
       if (input.active !== undefined && input.active !== null) v.active = input.active;
+      if (v.active === false && user.active) await this.deactivationGuard?.(tx, user);
       await updateVersioned(em, User, user, v, expectedVersion, `user ${user.name}`);
       await this.audit.record(tx, { action: 'user.update', entity: 'User', entityId: user.id, fields: patchFields(input) });
       return this.getUser(tx, user.id);
@@ -246,6 +259,8 @@ export class OrgService {
           ['projects', await em.countBy(Project, { managerId: user.id })],
           ['activities', await em.countBy(Activity, { managerId: user.id })],
           ['assignments', await em.countBy(Assignment, { managerId: user.id })],
+          ['service-team seats', await em.countBy(TeamMember, { userId: user.id })],
+          ['confidentiality agreements', await em.countBy(ConfidentialityAgreement, { userId: user.id })],
         ] as [string, number][]
       ).filter(([, n]) => n > 0);
       if (used.length) {

@@ -97,7 +97,12 @@ export interface RecommendationFilter {
  * lock row, so two units recommending the same company at once are served one after the other and
  * the second sees the first's candidate.
  */
+/** Called when an account's manager changes by the committee's hand: their open items go with the account. */
+export type ManagerChangeHook = (ctx: RequestContext, accountId: number, fromUserId: number, toUserId: number | null) => Promise<void>;
+
 export class OwnershipService {
+  private managerChanged: ManagerChangeHook | null = null;
+
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
@@ -106,6 +111,11 @@ export class OwnershipService {
     private readonly store: OwnershipStore,
     private readonly clock: Clock,
   ) {}
+
+  /** The handover rule: open follow-ups, complaints and plans follow their account to its new manager. */
+  setManagerChangeHook(hook: ManagerChangeHook): void {
+    this.managerChanged = hook;
+  }
 
   // ---------------------------------------------------------------- recommendation and approval
 
@@ -243,6 +253,7 @@ export class OwnershipService {
       const assignment = await this.store.openAssignment(tx, { accountId: account.id, unitId, managerId: input.managerId, isPrimary: true, fromDate: effectiveOn, reason, note });
       const values: Partial<Account> = { ownerUnitId: unitId, managerId: input.managerId };
       await updateVersioned(em, Account, account, values, null, `account ${account.code}`);
+      if (account.managerId !== null) await this.managerChanged?.(tx, account.id, account.managerId, input.managerId);
       await this.audit.record(tx, {
         action: 'account.reassign', entity: 'Account', entityId: account.id, fields: ['ownerUnitId', 'managerId'],
         before: { ownerUnitId: account.ownerUnitId, managerId: account.managerId }, after: { ...values, reason, note, effectiveOn, assignmentId: assignment.id },
@@ -291,6 +302,8 @@ export class OwnershipService {
       if (a.toDate !== null) throw new DomainError(ErrorCode.ALREADY_DECIDED, `assignmentId: the assignment already ended on ${a.toDate}`, { field: 'assignmentId' });
       if (effectiveOn < a.fromDate) throw new DomainError(ErrorCode.VALIDATION_FAILED, `effectiveOn: before the assignment began (${a.fromDate})`, { field: 'effectiveOn' });
       await this.store.closeAssignment(em, a, effectiveOn);
+      // The second unit's manager's open items on the account go to the account's manager.
+      if (a.managerId !== null) await this.managerChanged?.(tx, a.accountId, a.managerId, (await em.findOneByOrFail(Account, { id: a.accountId })).managerId);
       await this.audit.record(tx, {
         action: 'account.endUnit', entity: 'Account', entityId: a.accountId, fields: ['assignments'],
         before: { assignmentId: a.id, unitId: a.unitId, toDate: null }, after: { toDate: effectiveOn, note },

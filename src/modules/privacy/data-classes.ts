@@ -36,7 +36,7 @@ const CREDIT_FIELDS = ['performance', 'paymentRecord', 'contractMode', 'biddingM
  */
 export const CLASSIFICATION: Readonly<Record<string, Readonly<Record<string, DataClass>>>> = {
   Account: {
-    notes: C, annualSales: C, annualSalesFen: C, expectedContractValue: C, expectedContractValueFen: C,
+    notes: C, annualSales: C, annualSalesFen: C, expectedContractValue: C, expectedContractValueFen: C, recordedAnnualSales: C,
     groupAnnualSales: C, groupExpectedContractValue: C,
   },
   CreditEvaluation: Object.fromEntries(CREDIT_FIELDS.map((f) => [f, C])),

@@ -23,6 +23,8 @@ export interface ReadFacts {
   grantedRoles: ReadonlySet<Role>;
   /** The unit and every unit above it (parent chain), for an account's owning unit. */
   unitsAbove(unitId: number): readonly number[];
+  /** The caller has a valid confidentiality agreement (保密协议) on file, or needs none (agreement.rules). */
+  agreementValid: boolean;
 }
 
 export interface AccountFacts {
@@ -61,7 +63,8 @@ export function mayRead(actor: Actor, cls: DataClass, account: AccountFacts | nu
     }
     case DataClass.PERSONAL:
     case DataClass.SENSITIVE:
-      return mayReadPersonal(actor, account);
+      // Personal data in full also needs a confidentiality agreement on file (policy 002).
+      return facts.agreementValid && mayReadPersonal(actor, account);
   }
 }
 

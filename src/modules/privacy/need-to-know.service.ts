@@ -16,6 +16,8 @@ import { Assignment } from '../ownership/assignment.entity';
 import { DataAccessGrant } from './data-access-grant.entity';
 import { DataClass } from './data-classes';
 import type { AccountFacts, ReadFacts } from './need-to-know.rules';
+import { hasValidAgreement } from '../agreements/agreement.rules';
+import { today } from '../../common/dates';
 
 /** Classes whose scope an ADMIN may grant a role (personal data never: PIPL). */
 const GRANTABLE: readonly DataClass[] = [DataClass.CONFIDENTIAL];
@@ -47,6 +49,7 @@ export class NeedToKnowService {
     const parent = new Map(units.map((u) => [u.id, u.parentId]));
     const above = new Map<number, number[]>();
     return {
+      agreementValid: hasValidAgreement(ctx.actor, ctx.confidentiality, today()),
       grantedRoles: new Set(grants.map((g) => g.role)),
       unitsAbove(unitId: number): readonly number[] {
         let chain = above.get(unitId);

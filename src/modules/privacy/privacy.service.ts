@@ -10,6 +10,8 @@ import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { cleanText } from '../../common/text';
+import { today } from '../../common/dates';
+import { assertAgreement } from '../agreements/agreement.rules';
 import { inTransaction, managerFor, findByIdOrFail } from '../../db/transaction';
 import { Account } from '../accounts/account.entity';
 import { Activity } from '../activities/activity.entity';
@@ -60,6 +62,7 @@ export class PrivacyService {
   /** Everything held on a person (decrypted), their consent history, the activities naming them and who read their data. */
   async exportPersonData(ctx: RequestContext, contactId: number): Promise<PersonDataExport> {
     this.access.assertAdmin(ctx, 'export a person\'s data (PIPL)');
+    assertAgreement(ctx.actor, ctx.confidentiality, today(), 'export a person\'s data in full (PIPL)');
     const em = managerFor(this.ds, ctx);
     const stored = await findByIdOrFail(this.ds, ctx, Contact, contactId);
     const person = openedContact(Object.assign(new Contact(), stored, openContactFields(stored)));

@@ -11,7 +11,6 @@
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { ActivityTypes } from '../../common/enums';
 import { columnLetter } from '../../../importers/read/issues';
 import { DATE_FORMAT, PERCENT_FORMAT, WAN_FORMAT, beijingTime, dateCell, fenToWan, headerFooterText, textCell } from './cell-values';
 import type { MonthlyReport, ReportMoney, ReportTierRow } from './report.service';
@@ -168,7 +167,7 @@ const COMPLIANCE_COLS: Col[] = [
   { header: '级别', width: 8, kind: 'text' },
   { header: '客户经理', width: 10, kind: 'text' },
   { header: '拜访类型', width: 14, kind: 'text' },
-  { header: '规定间隔（月）', width: 10, kind: 'int' },
+  { header: '规定间隔', width: 10, kind: 'text' },
   { header: '最近一次', width: 12, kind: 'date' },
   { header: '应完成日期（自该日起逾期）', width: 16, kind: 'date' },
   { header: '逾期天数', width: 10, kind: 'int' },
@@ -274,8 +273,8 @@ async function writeCompliance(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: Monthl
       textCell(c.name),
       textCell(c.tierName),
       textCell(c.managerName),
-      ActivityTypes.label(c.activityType),
-      c.intervalMonths,
+      textCell(c.ruleName),
+      c.intervalText,
       c.lastOn ? dateCell(c.lastOn) : '从未',
       dateCell(c.dueOn),
       c.daysOverdue,
@@ -308,7 +307,8 @@ function writeNotes(wb: ExcelJS.stream.xlsx.WorkbookWriter, r: MonthlyReport): v
     ['同比', '（本年累计签约 − 上年同期累计）/ 上年同期累计；上年同期为 0 时不计算。'],
     ['本月拜访次数', '本月内高层拜访与客户经理拜访的次数。'],
     ['拜访合规', '按客户级别规定的拜访频次，截至数据截至日没有逾期的拜访义务为“合规”；逾期项见“拜访合规”工作表。'],
-    ['风险提示', '逾期应收、拜访逾期、信用等级下调（较上一次评价）、关键人员（决策者、影响者）本月离职。'],
+    ['风险提示', '逾期应收、拜访逾期、信用等级下调（较上一次评价）、关键人员（决策者、影响者）本月离职、投诉与质量问题逾期未答复。'],
+    ...r.notes,
   ];
   lines.forEach(([k, v], i) => {
     const row = ws.getRow(i + 1);

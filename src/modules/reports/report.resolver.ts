@@ -113,11 +113,17 @@ export class MonthlyReportComplianceRowType {
   @Field(() => String, { nullable: true, description: '客户经理 / account manager' })
   managerName!: string | null;
 
-  @Field(() => ActivityType, { description: '逾期的拜访类型 / activity type overdue' })
-  activityType!: ActivityType;
+  @Field(() => ActivityType, { nullable: true, description: '逾期的拜访类型（规则只计一种时）/ activity type overdue (when the rule counts one)' })
+  activityType!: ActivityType | null;
 
-  @Field(() => Int, { description: '规定间隔（月）/ required interval in months' })
-  intervalMonths!: number;
+  @Field({ description: '频次规则 / the cadence rule' })
+  ruleName!: string;
+
+  @Field(() => Int, { nullable: true, description: '规定间隔（月；按月计的规则）/ required interval in months (rules counted in months)' })
+  intervalMonths!: number | null;
+
+  @Field({ description: '规定间隔，如 每月、每2周 / the interval as text' })
+  intervalText!: string;
 
   @Field(() => LocalDateScalar, { nullable: true, description: '最近一次（从未为空）/ the last one (null when never)' })
   lastOn!: string | null;
@@ -151,6 +157,9 @@ export class MonthlyReportType {
 
   @Field(() => [MonthlyReportComplianceRowType], { description: '拜访合规：逾期项 / overdue visit obligations' })
   compliance!: MonthlyReportComplianceRowType[];
+
+  @Field(() => [[String]], { description: '说明页的制度附注（如各级别客户数与目标户数）：[项目, 内容] / policy notes on the 说明 sheet (e.g. accounts per tier against the target): [label, text]' })
+  notes!: string[][];
 }
 
 function money(r: ReportMoney & { signedYoy: number | null }) {
@@ -185,6 +194,7 @@ export function toGraphQL(r: MonthlyReport): MonthlyReportType {
     total: tierRow(r.total),
     rows: r.rows.map(accountRow),
     compliance: r.compliance.map((c: ReportComplianceRow) => Object.assign(new MonthlyReportComplianceRowType(), c)),
+    notes: r.notes,
   });
 }
 

@@ -39,6 +39,17 @@ import type { CadenceService } from '../cadence/cadence.service';
 import type { TierService } from '../tiers/tier.service';
 import { reportPeriod, type ReportPeriod } from './report-month';
 import { writeMonthlyWorkbook } from './monthly-workbook';
+import { intervalText } from '../cadence/cadence.rules';
+
+/**
+ * What the policy modules add to the report, kept apart from its own figures: 风险提示 lines per account
+ * (complaints not answered by their due date) and lines for the 说明 sheet (accounts per tier against
+ * the target count). Registered by createServices.
+ */
+export interface ReportExtension {
+  risks(ctx: RequestContext, accountIds: readonly number[], asOf: LocalDate): Promise<Map<number, string[]>>;
+  notes(ctx: RequestContext, period: ReportPeriod): Promise<[string, string][]>;
+}
 
 /** Roles that may read the monthly report (ADMIN always). */
 export const REPORT_ROLES: readonly Role[] = [Role.FINANCE, Role.COMMITTEE];
@@ -108,8 +119,14 @@ export interface ReportComplianceRow {
   name: string;
   tierName: string;
   managerName: string | null;
-  activityType: ActivityType;
-  intervalMonths: number;
+  /** The rule's activity type when it counts one (see ruleName). */
+  activityType: ActivityType | null;
+  /** The rule's interval in months, for rules counted in months. */
+  intervalMonths: number | null;
+  /** The cadence rule: 客户经理拜访, 电话或邮件跟进… */
+  ruleName: string;
+  /** `每月`, `每2周`. */
+  intervalText: string;
   /** The last one, null when never since the account became active. */
   lastOn: LocalDate | null;
   /** Overdue since this date (last + interval, or first due date when never). */
@@ -127,6 +144,8 @@ export interface MonthlyReport {
   total: ReportTierRow;
   rows: ReportAccountRow[];
   compliance: ReportComplianceRow[];
+  /** Lines the policy modules add to the 说明 sheet (label, text). */
+  notes: [string, string][];
 }
 
 const ZERO: ReportMoney = { signedMonthFen: 0, signedYtdFen: 0, signedPrevYtdFen: 0, receivedMonthFen: 0, receivedYtdFen: 0, receivableFen: 0, overdueFen: 0 };
@@ -161,6 +180,7 @@ export class ReportService {
     private readonly tiers: TierService,
     private readonly cadence: CadenceService,
     private readonly audit: AuditService,
+    private readonly extension?: ReportExtension,
   ) {}
 
   /**
@@ -188,7 +208,8 @@ export class ReportService {
     const period = reportPeriod(month, 'month', now);
     const generatedAt = new Date();
     const tiers = (await this.tiers.list()).filter((t) => t.inMonthlyReport && t.active !== false);
-    const empty = (): MonthlyReport => ({ period, generatedAt, generatedBy: ctx.actor.name, tiers: [], total: tierTotal([]), rows: [], compliance: [] });
+    const notes = (await this.extension?.notes(ctx, period)) ?? [];
+    const empty = (): MonthlyReport => ({ period, generatedAt, generatedBy: ctx.actor.name, tiers: [], total: tierTotal([]), rows: [], compliance: [], notes });
     if (!tiers.length) return empty();
     const tierIds = tiers.map((t) => t.id);
     const em = managerFor(this.ds, ctx);
@@ -222,6 +243,7 @@ export class ReportService {
       await this.keyContactsLeft(em, tierIds, period),
       await this.cadence.compliance(ctx, period.asOf, { tierIds, overdueOnly: true }),
     ];
+    const extraRisks = (await this.extension?.risks(ctx, ids, period.asOf)) ?? new Map<number, string[]>();
     const overdueByAccount = new Map<number, typeof compliance>();
     for (const c of compliance) overdueByAccount.set(c.accountId, [...(overdueByAccount.get(c.accountId) ?? []), c]);
     const tierName = new Map(tiers.map((t) => [t.id, t.name]));
@@ -243,11 +265,12 @@ export class ReportService {
       const cr = credit.get(a.id);
       const risks: string[] = [];
       if (money.overdueFen > 0) risks.push(`逾期应收 ${fenToWanText(money.overdueFen)} 万元`);
-      if (overdue.length) risks.push(`拜访逾期：${overdue.map((o) => ActivityTypes.label(o.activityType)).join('、')}`);
+      if (overdue.length) risks.push(`拜访逾期：${overdue.map((o) => o.ruleName).join('、')}`);
       if (cr?.previous && cr.latest.rating && RATING_ORDER.indexOf(cr.latest.rating) > RATING_ORDER.indexOf(cr.previous)) {
         risks.push(`信用等级下调：${cr.previous}→${cr.latest.rating}（${cr.latest.year}年）`);
       }
       for (const c of leavers.get(a.id) ?? []) risks.push(`关键人员离职：${c}`);
+      risks.push(...(extraRisks.get(a.id) ?? []));
       return {
         seq: i + 1,
         accountId: a.id,
@@ -262,7 +285,7 @@ export class ReportService {
         visits: visits.get(a.id) ?? 0,
         lastExecutiveVisitOn: execVisits.get(a.id) ?? null,
         cadenceCompliant: overdue.length === 0,
-        cadenceOverdue: overdue.map((o) => ActivityTypes.label(o.activityType)),
+        cadenceOverdue: overdue.map((o) => o.ruleName),
         creditRating: cr?.latest.rating ?? null,
         creditYear: cr?.latest.year ?? null,
         events: events.get(a.id) ?? [],
@@ -277,7 +300,7 @@ export class ReportService {
     const byId = new Map(accounts.map((a) => [a.id, a]));
     const complianceRows: ReportComplianceRow[] = compliance
       .filter((c) => byId.has(c.accountId))
-      .sort((x, y) => rank.get(x.tierId)! - rank.get(y.tierId)! || (byId.get(x.accountId)!.code < byId.get(y.accountId)!.code ? -1 : 1) || (x.activityType < y.activityType ? -1 : 1))
+      .sort((x, y) => rank.get(x.tierId)! - rank.get(y.tierId)! || (byId.get(x.accountId)!.code < byId.get(y.accountId)!.code ? -1 : 1) || (x.ruleName < y.ruleName ? -1 : x.ruleName > y.ruleName ? 1 : x.ruleId - y.ruleId))
       .map((c) => {
         const a = byId.get(c.accountId)!;
         return {
@@ -288,12 +311,14 @@ export class ReportService {
           managerName: a.managerId === null ? null : (users.get(a.managerId) ?? null),
           activityType: c.activityType,
           intervalMonths: c.intervalMonths,
+          ruleName: c.ruleName,
+          intervalText: intervalText(c.interval, c.intervalUnit),
           lastOn: c.lastOn,
           dueOn: c.nextDueOn,
           daysOverdue: c.daysUntilDue === null ? null : Math.max(0, -c.daysUntilDue),
         };
       });
-    return { period, generatedAt, generatedBy: ctx.actor.name, tiers: byTier, total: tierTotal(rows), rows, compliance: complianceRows };
+    return { period, generatedAt, generatedBy: ctx.actor.name, tiers: byTier, total: tierTotal(rows), rows, compliance: complianceRows, notes };
   }
 
   private async names(em: ReturnType<typeof managerFor>, entity: typeof OrgUnit | typeof User, ids: (number | null)[]): Promise<Map<number, string>> {

@@ -114,12 +114,13 @@ export class ReviewEngine<R extends AccountReview> {
     const qb = managerFor(this.ds, ctx).createQueryBuilder(this.d.entity, 'r');
     if (filter.accountId != null) qb.andWhere('r.accountId = :accountId', { accountId: filter.accountId });
     if (filter.statuses?.length) qb.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
-    if (filter.period) qb.andWhere('r.period = :period', { period: parsePeriod(filter.period).period });
+    // A half-year of the half-yearly reviews, or a year of the yearly tier list.
+    if (filter.period) qb.andWhere('r.period = :period', { period: /^\s*\d{4}\s*$/.test(filter.period) ? filter.period.trim() : parsePeriod(filter.period).period });
     return paginate(qb, page, { column: 'id', property: 'id', direction: 'ASC' }, this.maxPageSize());
   }
 
   /** A manager (for an account it manages) or the committee proposes a change, with a reason. */
-  protected async proposeChange(ctx: RequestContext, input: { accountId: number; to: string; reason: string | null }): Promise<R> {
+  protected async proposeChange(ctx: RequestContext, input: { accountId: number; to: string; reason: string | null; period?: string | null }): Promise<R> {
     const { d } = this;
     assertRole(ctx, [Role.MANAGER, Role.COMMITTEE], d.proposeMutation);
     const reason = requiredText(input.reason, 'reason', `理由 / why the ${d.label} should change`);
@@ -135,7 +136,7 @@ export class ReviewEngine<R extends AccountReview> {
       const to = await d.resolve(input.to, d.field);
       if (to.id === account[d.accountColumn]) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${d.field}: account ${account.code} is already ${to.name}`, { field: d.field });
       await this.assertNonePending(tx, account);
-      const review = em.create(d.entity, this.newRow(tx, account, to.id, reason, null) as never);
+      const review = em.create(d.entity, this.newRow(tx, account, to.id, reason, input.period ?? null) as never);
       await em.save(review);
       await this.audit.record(tx, {
         action: `${d.auditPrefix}.propose`, entity: d.entity.name, entityId: review.id, fields: [d.accountColumn],
@@ -239,6 +240,37 @@ export class ReviewEngine<R extends AccountReview> {
       });
       return run;
     });
+  }
+
+  /**
+   * Opens proposals in bulk for one period (the yearly tier list): one per account without a pending
+   * review; an account that has one keeps it. Returns the pending review of every account given.
+   * The caller decided who may (the committee) and holds the transaction.
+   */
+  async openProposals(ctx: RequestContext, period: string, proposals: readonly { account: Pick<Account, 'id' | 'tierId' | 'managementLevelId'>; to: number; reason: string }[]): Promise<Map<number, number>> {
+    const { d } = this;
+    const em = managerFor(this.ds, ctx);
+    await acquirePolicyLock(em, d.lock);
+    const ids = proposals.map((p) => p.account.id);
+    const pendingOf = async () => {
+      const out = new Map<number, number>();
+      for (let i = 0; i < ids.length; i += 1000) {
+        const rows = await em.find(d.entity, { where: { status: ReviewStatus.PENDING, accountId: In(ids.slice(i, i + 1000)) } as never, select: { id: true, accountId: true } as never });
+        for (const r of rows) out.set(r.accountId, r.id);
+      }
+      return out;
+    };
+    const before = await pendingOf();
+    const rows: Row[] = proposals.filter((p) => !before.has(p.account.id)).map((p) => ({ ...this.newRow(ctx, p.account, p.to, p.reason, period), version: 1 }));
+    await bulkInsert(em, d.entity, rows as never[]);
+    const after = await pendingOf();
+    if (rows.length) {
+      await this.audit.record(ctx, {
+        action: `${d.auditPrefix}.propose`, entity: d.entity.name, entityId: period, recordIds: rows.map((r) => after.get(r.accountId as number)!).filter(Boolean),
+        after: { period, proposed: rows.length },
+      });
+    }
+    return after;
   }
 
   private newRow(ctx: RequestContext, account: Pick<Account, 'id' | 'tierId' | 'managementLevelId'>, to: number, reason: string, period: string | null): Row {

@@ -7,6 +7,7 @@ import type { AccessService } from '../auth/access.service';
 import type { Tier } from '../tiers/tier.entity';
 import type { ManagementLevel } from '../tiers/management-level.entity';
 import type { AccountFigures, TierService } from '../tiers/tier.service';
+import type { LocalDate } from '../../common/dates';
 import { ReviewEngine } from './review-engine';
 import { TierReview } from './tier-review.entity';
 import { ManagementLevelReview } from './management-level-review.entity';
@@ -41,7 +42,7 @@ export class TierReviewService extends ReviewEngine<TierReview> {
       resolve: (input, field) => tiers.resolve(input, field),
       get: (ctx, id) => tiers.get(ctx, id),
       suggest: async (ctx, accounts, period) => {
-        const [suggestions, all] = await Promise.all([tiers.suggestions(ctx, accounts.map((a) => a.id)), tiers.list()]);
+        const [suggestions, all] = await Promise.all([tiers.suggestions(ctx, accounts.map((a) => a.id), periodSalesWindow(period)), tiers.list()]);
         return new Map(accounts.map((a) => {
           const s = suggestions.get(a.id);
           return [a.id, s?.tier ? { target: s.tier, reason: tierReason(period, s.figures, all, a.tierId, s.tier) } : null];
@@ -51,9 +52,21 @@ export class TierReviewService extends ReviewEngine<TierReview> {
   }
 
   /** A manager (for an account it manages) or the committee proposes a tier change, with a reason. */
-  propose(ctx: RequestContext, input: ProposeTierChangeInput): Promise<TierReview> {
-    return this.proposeChange(ctx, { accountId: input.accountId, to: input.toTier, reason: input.reason });
+  propose(ctx: RequestContext, input: ProposeTierChangeInput & { period?: string | null }): Promise<TierReview> {
+    return this.proposeChange(ctx, { accountId: input.accountId, to: input.toTier, reason: input.reason, period: input.period });
   }
+}
+
+/**
+ * The sales a review period judges: for 2026H1 the calendar year 2025; for 2026H2 the 12 months to
+ * 2026-06-30; for a yearly list (2026) the calendar year 2025 — whole periods that have ended, so running
+ * a review again gives the same proposals.
+ */
+export function periodSalesWindow(period: string): { from: LocalDate; to: LocalDate } {
+  const m = /^(\d{4})(H([12]))?$/.exec(period);
+  if (!m) throw new Error(`not a review period: ${period}`);
+  const y = Number(m[1]);
+  return m[3] === '2' ? { from: `${y - 1}-07-01`, to: `${y}-06-30` } : { from: `${y - 1}-01-01`, to: `${y - 1}-12-31` };
 }
 
 /**
@@ -84,10 +97,11 @@ export class ManagementLevelReviewService extends ReviewEngine<ManagementLevelRe
   }
 }
 
-function tierReason(period: string, f: AccountFigures, tiers: Tier[], fromId: number | null, to: Tier): string {
+export function tierReason(period: string, f: AccountFigures, tiers: Tier[], fromId: number | null, to: Tier): string {
   const from = tiers.find((t) => t.id === fromId);
-  const basis = to.sumOverGroup && f.groupSize > 1 ? `集团合计年合作销售额 ${wan(f.groupAnnualSalesFen)}` : `年合作销售额 ${wan(f.annualSalesFen)}`;
-  return `${period} 级别复核：${basis}，按门槛建议由「${from?.name ?? '未定级'}」调整为「${to.name}」/ half-yearly review: the figures call for ${to.code}`;
+  const span = `${f.salesFrom} 至 ${f.salesTo}`;
+  const basis = to.sumOverGroup && f.groupSize > 1 ? `集团合计年合作销售额（记录，${span}）${wan(f.groupRecordedSalesFen)}` : `年合作销售额（记录，${span}）${wan(f.recordedSalesFen)}`;
+  return `${period} 级别复核：${basis}，按门槛建议由「${from?.name ?? '未定级'}」调整为「${to.name}」/ review: the recorded figures call for ${to.code}`;
 }
 
 function levelReason(period: string, f: AccountFigures, levels: ManagementLevel[], fromId: number | null, to: ManagementLevel): string {

@@ -44,7 +44,7 @@ function unitTree({ services, ctx, loaders }: GraphQLContext): Promise<Map<numbe
 export class AccountPolicyResolver {
   @FieldResolver(() => Tier, {
     nullable: true,
-    description: '建议级别：按年合作销售额（按规则合并集团）；委员会认定的级别保持不变 / tier the figures call for (group totals where the tier says so; a committee-designated tier stays)',
+    description: '建议级别：按记录的年合作销售额（近 12 个月签约，按规则合并集团）与认定评分；委员会认定的级别保持不变 / tier the recorded figures call for (signings of the last 12 months, group totals where the tier says so, and the identification score); a committee-designated tier stays',
   })
   async suggestedTier(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
     return (await suggestions(gctx).load(a.id))?.tier ?? null;
@@ -55,7 +55,22 @@ export class AccountPolicyResolver {
     return (await suggestions(gctx).load(a.id))?.level ?? null;
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: '集团合计年合作销售额（元）/ annual sales summed over the whole group (yuan)' })
+  @FieldResolver(() => Float, { nullable: true, description: '年合作销售额（记录，元）：近 12 个月项目与经营档案的签约额 / recorded annual sales (yuan): signings in projects and the ledger over the last 12 months' })
+  async recordedAnnualSales(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
+    return fenToYuan((await suggestions(gctx).load(a.id))?.figures.recordedSalesFen ?? null);
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: '集团合计年合作销售额（记录，元）/ recorded annual sales summed over the group (yuan)' })
+  async groupRecordedAnnualSales(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
+    return fenToYuan((await suggestions(gctx).load(a.id))?.figures.groupRecordedSalesFen ?? null);
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: '认定评分（0–100，按加权认定标准）/ identification score (0–100, weighted criteria)' })
+  async identificationScore(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
+    return (await suggestions(gctx).load(a.id))?.score ?? null;
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: '集团合计年合作销售额估计（元）/ the managers\' estimates summed over the whole group (yuan)' })
   async groupAnnualSales(@Root() a: Account, @Ctx() gctx: GraphQLContext) {
     return fenToYuan((await suggestions(gctx).load(a.id))?.figures.groupAnnualSalesFen ?? null);
   }

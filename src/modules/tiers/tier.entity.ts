@@ -28,10 +28,23 @@ export class Tier extends VersionedRecord {
   @MoneyColumn()
   minAnnualSalesFen!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '年合作销售额门槛（元）/ annual-sales threshold (yuan)' })
+  @Field(() => Float, { nullable: true, description: '年合作销售额（记录）门槛（元）/ recorded annual-sales threshold (yuan)' })
   get minAnnualSales(): number | null {
     return fenToYuan(this.minAnnualSalesFen);
   }
+
+  /** Minimum identification score (0–100, the weighted criteria); null = the score does not decide. */
+  @Field(() => Int, { nullable: true, description: '认定评分门槛（0–100，按加权认定标准）/ minimum identification score (weighted criteria)' })
+  @Column({ type: 'int', nullable: true })
+  minScore!: number | null;
+
+  @Field(() => Int, { nullable: true, description: '目标户数下限（如战略伙伴 3 家）/ target number of accounts, at least' })
+  @Column({ type: 'int', nullable: true })
+  targetMin!: number | null;
+
+  @Field(() => Int, { nullable: true, description: '目标户数上限（如战略伙伴 5 家）/ target number of accounts, at most' })
+  @Column({ type: 'int', nullable: true })
+  targetMax!: number | null;
 
   @Field({ description: '门槛按集团合并计算 / threshold applies to the sum over the group hierarchy' })
   @Column({ type: 'boolean', default: false })

@@ -5,7 +5,8 @@ import { Tier } from './tier.entity';
 import { OrgUnit } from '../org/org-unit.entity';
 import { ManagementLevel } from './management-level.entity';
 import { CadenceRule } from '../cadence/cadence-rule.entity';
-import { ManagementLevelInputType, ManagementLevelListItemType, TierInputType } from './tier.inputs';
+import { IdentificationCriterionInput, ManagementLevelInputType, ManagementLevelListItemType, TierInputType, TierTargetRowType } from './tier.inputs';
+import { IdentificationCriterion } from './identification-criterion.entity';
 import { toId } from '../../common/ids';
 import { VERSION_DESCRIPTION } from '../../common/graphql-types';
 
@@ -51,19 +52,37 @@ export class TierResolver {
     return /^\d+$/.test(id) ? loaders.byId(ManagementLevel).load(Number(id)) : null;
   }
 
-  @FieldResolver(() => [CadenceRule], { description: '拜访频次规则 / visit cadence rules of the tier' })
+  @FieldResolver(() => [CadenceRule], { description: '拜访频次规则（所有方案）/ cadence rules of the tier (every scheme)' })
   cadenceRules(@Root() tier: Tier, @Ctx() { loaders }: GraphQLContext) {
     return loaders.manyBy(CadenceRule, 'tierId').load(tier.id);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => Tier, { description: '新建客户级别（管理员）/ create a tier (ADMIN)' })
+  @Authorized()
+  @Query(() => [IdentificationCriterion], { description: '大客户认定标准（加权指标）/ the identification standard: weighted criteria' })
+  identificationCriteria(@Ctx() { ctx, services }: GraphQLContext) {
+    return services.tiers.listCriteria(ctx);
+  }
+
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => IdentificationCriterion, { description: '新建或修改认定标准（委员会，审计）/ create or change a criterion (the committee; audited)' })
+  saveIdentificationCriterion(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => IdentificationCriterionInput) input: IdentificationCriterionInput) {
+    return services.tiers.saveCriterion(ctx, input);
+  }
+
+  @Authorized()
+  @Query(() => [TierTargetRowType], { description: '各级别客户数与目标户数（如战略伙伴 3–5 家）/ accounts per tier against the target count' })
+  tierTargets(@Ctx() { ctx, services }: GraphQLContext) {
+    return services.tiers.targets(ctx);
+  }
+
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => Tier, { description: '新建客户级别（委员会，审计）/ create a tier (the committee; audited)' })
   createTier(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => TierInputType) input: TierInputType) {
     return services.tiers.createTier(ctx, input);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => Tier, { description: '修改或停用客户级别（管理员）/ change or deactivate a tier (ADMIN)' })
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => Tier, { description: '修改或停用客户级别：门槛、评分门槛、目标户数（委员会，审计）/ change a tier: thresholds, score, target count (the committee; audited)' })
   updateTier(
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,
@@ -73,14 +92,14 @@ export class TierResolver {
     return services.tiers.updateTier(ctx, toId(id, 'id'), input, version);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => ManagementLevel, { description: '新建管理层级（管理员）/ create a management level (ADMIN)' })
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => ManagementLevel, { description: '新建管理层级（委员会）/ create a management level (the committee)' })
   createManagementLevel(@Ctx() { ctx, services }: GraphQLContext, @Arg('input', () => ManagementLevelInputType) input: ManagementLevelInputType) {
     return services.tiers.createManagementLevel(ctx, input);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => ManagementLevel, { description: '修改或停用管理层级（管理员）/ change or deactivate a management level (ADMIN)' })
+  @Authorized(Role.COMMITTEE)
+  @Mutation(() => ManagementLevel, { description: '修改或停用管理层级（委员会）/ change or deactivate a management level (the committee)' })
   updateManagementLevel(
     @Ctx() { ctx, services }: GraphQLContext,
     @Arg('id', () => ID) id: string,

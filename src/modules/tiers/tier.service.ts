@@ -1,5 +1,5 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { AccountStatus, OrgUnitKind, OrgUnitKinds } from '../../common/enums';
+import { AccountStatus, OrgUnitKind, OrgUnitKinds, Role, type CompanyScale, type CreditRating, type Reputation } from '../../common/enums';
 import type { RequestContext } from '../../common/context';
 import { Account } from '../accounts/account.entity';
 import { OrgUnit } from '../org/org-unit.entity';
@@ -7,6 +7,11 @@ import { leadUnitOf } from './management-level.rules';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 
 import { yuanToFen } from '../../common/money';
+import { addDays, addMonths, assertLocalDate, today, type LocalDate } from '../../common/dates';
+import { signedRowsSql } from '../analytics/signed-sql';
+import { IdentificationCriterion, type CriterionBand } from './identification-criterion.entity';
+import { IdentificationMetrics, TargetStatus, type IdentificationMetric } from './tier-vocabulary';
+import { identificationScore, suggestLevel, suggestTier, targetStatus, type AccountFigures } from './tier.rules';
 import { cleanText, nameKey } from '../../common/text';
 import { inTransaction, managerFor } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
@@ -22,8 +27,13 @@ export interface TierInput {
   name?: string | null;
   rank?: number | null;
   aliases?: string[] | null;
-  /** Annual-sales threshold in 元; null = no threshold (the tier is designated by the committee). */
+  /** Recorded annual-sales threshold in 元; null = no sales threshold. */
   minAnnualSales?: number | null;
+  /** Minimum identification score (0–100); null = the score does not decide. */
+  minScore?: number | null;
+  /** Target number of accounts (3–5 strategic partners). */
+  targetMin?: number | null;
+  targetMax?: number | null;
   sumOverGroup?: boolean | null;
   inMonthlyReport?: boolean | null;
   description?: string | null;
@@ -51,23 +61,28 @@ export interface ManagementLevelListItem {
   leadUnitId: number | null;
 }
 
-/** An account's own figures and the sums over its whole group (the top-level parent and everything under it). */
-export interface AccountFigures {
-  accountId: number;
-  tierId: number | null;
-  annualSalesFen: number | null;
-  expectedContractValueFen: number | null;
-  /** Sum over the group's members that are not terminated or rejected; null when none has a figure. */
-  groupAnnualSalesFen: number | null;
-  groupExpectedContractValueFen: number | null;
-  /** Accounts in the group, the account included. */
-  groupSize: number;
-}
+export type { AccountFigures } from './tier.rules';
+export { suggestLevel, suggestTier } from './tier.rules';
 
 export interface AccountSuggestion {
   figures: AccountFigures;
+  /** The identification score (weighted criteria, 0–100); null without active criteria. */
+  score: number | null;
   tier: Tier | null;
   level: ManagementLevel | null;
+}
+
+/** The window recorded annual sales are summed over: the 12 months up to `asOf`. */
+export function salesWindow(asOf: LocalDate): { from: LocalDate; to: LocalDate } {
+  return { from: addDays(addMonths(asOf, -12), 1), to: asOf };
+}
+
+/** Where the accounts of a tier stand against its target count. */
+export interface TierTargetRow {
+  tier: Tier;
+  /** Live (active or suspended) accounts of the tier. */
+  accounts: number;
+  status: TargetStatus;
 }
 
 type Labelled = { id: number; code: string; name: string; aliases: string[] };
@@ -140,15 +155,15 @@ export class TierService {
     return level;
   }
 
-  // ---------------------------------------------------------------- ADMIN: tiers and levels as data
+  // ---------------------------------------------------------------- the committee: tiers and levels as data (ADMIN too)
 
   async createTier(ctx: RequestContext, input: TierInput): Promise<Tier> {
-    assertRole(ctx, [], 'createTier');
+    assertRole(ctx, [Role.COMMITTEE], 'createTier');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const values = normalizeTier(input, true);
       await assertLabelsFree(em, Tier, values, null, '客户级别 / tier');
-      const tier = em.create(Tier, { sumOverGroup: false, inMonthlyReport: false, description: null, active: true, minAnnualSalesFen: null, ...values });
+      const tier = em.create(Tier, { sumOverGroup: false, inMonthlyReport: false, description: null, active: true, minAnnualSalesFen: null, minScore: null, targetMin: null, targetMax: null, ...values });
       await em.save(tier);
       await this.audit.record(tx, { action: 'tier.create', entity: 'Tier', entityId: tier.id, after: values });
       return tier;
@@ -157,7 +172,7 @@ export class TierService {
 
   /** Changes a tier (deactivate with `active: false`); with `expectedVersion`, refuses when someone else saved first. */
   async updateTier(ctx: RequestContext, id: number, input: TierInput, expectedVersion?: number | null): Promise<Tier> {
-    assertRole(ctx, [], 'updateTier');
+    assertRole(ctx, [Role.COMMITTEE], 'updateTier');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const tier = await this.get(tx, id);
@@ -170,7 +185,7 @@ export class TierService {
   }
 
   async createManagementLevel(ctx: RequestContext, input: ManagementLevelInput): Promise<ManagementLevel> {
-    assertRole(ctx, [], 'createManagementLevel');
+    assertRole(ctx, [Role.COMMITTEE], 'createManagementLevel');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const values = normalizeLevel(input, true);
@@ -183,7 +198,7 @@ export class TierService {
   }
 
   async updateManagementLevel(ctx: RequestContext, id: number, input: ManagementLevelInput, expectedVersion?: number | null): Promise<ManagementLevel> {
-    assertRole(ctx, [], 'updateManagementLevel');
+    assertRole(ctx, [Role.COMMITTEE], 'updateManagementLevel');
     return inTransaction(this.ds, ctx, async (tx) => {
       const em = managerFor(this.ds, tx);
       const level = await em.findOneBy(ManagementLevel, { id });
@@ -205,14 +220,17 @@ export class TierService {
    * top-level parent and every account under it (walked with recursive CTEs, which MySQL 8,
    * MariaDB 10.2+, TiDB 5.1+ and SQLite all run).
    */
-  async figures(ctx: RequestContext, ids: readonly number[]): Promise<Map<number, AccountFigures>> {
+  async figures(ctx: RequestContext, ids: readonly number[], window: { from: LocalDate; to: LocalDate } = salesWindow(today())): Promise<Map<number, AccountFigures>> {
     const em = managerFor(this.ds, ctx);
     const out = new Map<number, AccountFigures>();
     const unique = [...new Set(ids)];
+    const from = assertLocalDate(window.from, 'from');
+    const to = assertLocalDate(window.to, 'to');
     for (let i = 0; i < unique.length; i += FIGURES_CHUNK) {
       const chunk = unique.slice(i, i + FIGURES_CHUNK);
-      for (const row of await em.query(figuresSql(em, chunk.length), [...chunk, ...chunk])) {
-        const f = figuresRow(row as Record<string, unknown>);
+      // Placeholders in order: the recorded signings (from, to; twice), the chain's start, the credit evaluations' year (twice), the final IN list.
+      for (const row of await em.query(figuresSql(em, chunk.length), [from, to, from, to, ...chunk, Number(to.slice(0, 4)), Number(to.slice(0, 4)), ...chunk])) {
+        const f = figuresRow(row as Record<string, unknown>, from, to);
         out.set(f.accountId, f);
       }
     }
@@ -242,39 +260,99 @@ export class TierService {
       .sort((a, b) => a.level.rank - b.level.rank || a.level.id - b.level.id);
   }
 
-  /** Suggested tier and level for each account (absent ids are left out). */
-  async suggestions(ctx: RequestContext, ids: readonly number[]): Promise<Map<number, AccountSuggestion>> {
-    const [figures, tiers, levels] = await Promise.all([this.figures(ctx, ids), this.list(), this.listManagementLevels()]);
+  /**
+   * Suggested tier and level for each account (absent ids are left out), from recorded sales over the
+   * 12 months up to `asOf` (default today) and the identification score.
+   */
+  async suggestions(ctx: RequestContext, ids: readonly number[], window?: { from: LocalDate; to: LocalDate }): Promise<Map<number, AccountSuggestion>> {
+    const [figures, tiers, levels, criteria] = await Promise.all([this.figures(ctx, ids, window), this.list(), this.listManagementLevels(), this.listCriteria(ctx)]);
     const out = new Map<number, AccountSuggestion>();
-    for (const [id, f] of figures) out.set(id, { figures: f, tier: suggestTier(f, tiers), level: suggestLevel(f, levels) });
+    for (const [id, f] of figures) {
+      const score = identificationScore(criteria, f);
+      out.set(id, { figures: f, score, tier: suggestTier(f, tiers, score), level: suggestLevel(f, levels) });
+    }
     return out;
   }
-}
 
-/**
- * The tier an account's figures call for: the highest-ranked active tier whose annual-sales threshold
- * the account (or, for a tier that sums over the group, its group) reaches. A tier without a threshold
- * is designated by the committee: an account in it keeps it whatever its figures, and no account is
- * ever moved into it by figures. Unknown figures suggest nothing.
- */
-export function suggestTier(f: AccountFigures, tiers: Tier[]): Tier | null {
-  const current = tiers.find((t) => t.id === f.tierId);
-  if (current && current.active && current.minAnnualSalesFen === null) return current;
-  return firstReached(tiers, (t) => t.minAnnualSalesFen, (t) => (t.sumOverGroup ? f.groupAnnualSalesFen : f.annualSalesFen));
-}
+  // ---------------------------------------------------------------- policy 000: the identification standard
 
-/** The management level the follow-up contract value (own or group) reaches; null below every threshold. */
-export function suggestLevel(f: AccountFigures, levels: ManagementLevel[]): ManagementLevel | null {
-  return firstReached(levels, (l) => l.minExpectedContractFen, (l) => (l.sumOverGroup ? f.groupExpectedContractValueFen : f.expectedContractValueFen));
-}
-
-function firstReached<T extends { active: boolean; rank: number; id: number }>(rows: T[], threshold: (r: T) => number | null, value: (r: T) => number | null): T | null {
-  const ordered = rows.filter((r) => r.active && threshold(r) !== null).sort((a, b) => a.rank - b.rank || a.id - b.id);
-  for (const r of ordered) {
-    const v = value(r);
-    if (v !== null && v >= (threshold(r) as number)) return r;
+  listCriteria(ctx: RequestContext): Promise<IdentificationCriterion[]> {
+    return managerFor(this.ds, ctx).find(IdentificationCriterion, { order: { id: 'ASC' } });
   }
-  return null;
+
+  /** Creates or changes a criterion by code (the committee): metric, weight, bands. Audited before → after. */
+  async saveCriterion(ctx: RequestContext, input: CriterionInput): Promise<IdentificationCriterion> {
+    assertRole(ctx, [Role.COMMITTEE], 'saveIdentificationCriterion');
+    const code = cleanText(input.code)?.toUpperCase().replace(/\s+/g, '_');
+    if (!code || !/^[A-Z][A-Z0-9_]{0,31}$/.test(code)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'code: letters, digits and _ (at most 32, starting with a letter)', { field: 'code' });
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const existing = await em.findOneBy(IdentificationCriterion, { code });
+      const values: Partial<IdentificationCriterion> = {};
+      if (has(input, 'name') || !existing) {
+        const name = cleanText(input.name);
+        if (!name) throw new DomainError(ErrorCode.REQUIRED, 'name: 名称 is required', { field: 'name' });
+        values.name = name;
+      }
+      if (has(input, 'metric') || !existing) {
+        if (!cleanText(input.metric as string | null)) throw new DomainError(ErrorCode.REQUIRED, 'metric: 指标 is required', { field: 'metric' });
+        values.metric = IdentificationMetrics.parse(String(input.metric), 'metric');
+      }
+      if (has(input, 'weight') || !existing) {
+        const w = input.weight;
+        if (w == null || !Number.isInteger(w) || w < 0 || w > 100) throw new DomainError(ErrorCode.VALIDATION_FAILED, `weight: ${w} must be a whole number from 0 to 100`, { field: 'weight' });
+        values.weight = w;
+      }
+      if (has(input, 'bands') || !existing) values.bands = normalizeBands(input.bands ?? []);
+      if (has(input, 'sumOverGroup')) values.sumOverGroup = !!input.sumOverGroup;
+      if (has(input, 'description')) values.description = cleanText(input.description);
+      if (has(input, 'active')) values.active = input.active !== false;
+      if (existing) await updateVersioned(em, IdentificationCriterion, existing, values, input.version, `criterion ${code}`);
+      else await em.insert(IdentificationCriterion, { code, sumOverGroup: false, description: null, active: true, ...values, version: 1 });
+      const row = await em.findOneByOrFail(IdentificationCriterion, { code });
+      await this.audit.record(tx, {
+        action: existing ? 'criterion.update' : 'criterion.create', entity: 'IdentificationCriterion', entityId: row.id, fields: Object.keys(values),
+        before: existing ? pick(existing, Object.keys(values)) : null, after: values,
+      });
+      return row;
+    });
+  }
+
+  /** Live accounts per active tier against the tier's target count (the committee's view; the monthly report). */
+  async targets(ctx: RequestContext): Promise<TierTargetRow[]> {
+    const tiers = (await this.list()).filter((t) => t.active);
+    const raw = await managerFor(this.ds, ctx)
+      .createQueryBuilder(Account, 'a')
+      .select('a.tierId', 'tierId')
+      .addSelect('COUNT(*)', 'n')
+      .where('a.status IN (:...live)', { live: [AccountStatus.ACTIVE, AccountStatus.SUSPENDED] })
+      .groupBy('a.tierId')
+      .getRawMany<{ tierId: number | string | null; n: number | string }>();
+    const counts = new Map(raw.map((r) => [Number(r.tierId), Number(r.n)]));
+    return tiers.map((tier) => ({ tier, accounts: counts.get(tier.id) ?? 0, status: targetStatus(counts.get(tier.id) ?? 0, tier) }));
+  }
+}
+
+/** A criterion as the committee gives it (money bands in 元). */
+export interface CriterionInput {
+  code: string;
+  name?: string | null;
+  metric?: IdentificationMetric | string | null;
+  weight?: number | null;
+  bands?: CriterionBand[] | null;
+  sumOverGroup?: boolean | null;
+  description?: string | null;
+  active?: boolean | null;
+  version?: number | null;
+}
+
+function normalizeBands(input: readonly CriterionBand[]): CriterionBand[] {
+  if (input.length > 20) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'bands: at most 20', { field: 'bands' });
+  for (const b of input) {
+    if (!Number.isFinite(b.atLeast)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'bands: atLeast must be a number', { field: 'bands' });
+    if (!Number.isInteger(b.points) || b.points < 0 || b.points > 100) throw new DomainError(ErrorCode.VALIDATION_FAILED, `bands: points ${b.points} must be a whole number from 0 to 100`, { field: 'bands' });
+  }
+  return [...input].map((b) => ({ atLeast: b.atLeast, points: b.points })).sort((x, y) => y.atLeast - x.atLeast);
 }
 
 function figuresSql(em: EntityManager, n: number): string {
@@ -283,7 +361,10 @@ function figuresSql(em: EntityManager, n: number): string {
   const [id, parent, status] = [e('id'), e('parent_id'), e('status')];
   const [sales, expected] = [e('annual_sales_fen'), e('expected_contract_value_fen')];
   const accounts = e('accounts');
-  return `WITH RECURSIVE up_chain (start_id, cur_id, up_id, depth) AS (
+  return `WITH RECURSIVE recorded (account_id, fen) AS (
+      SELECT x.account_id, SUM(x.fen) FROM (${signedRowsSql('?', '?')}) x GROUP BY x.account_id
+    ),
+    up_chain (start_id, cur_id, up_id, depth) AS (
       SELECT a.${id}, a.${id}, a.${parent}, 0 FROM ${accounts} a WHERE a.${id} IN (${list})
       UNION ALL
       SELECT u.start_id, p.${id}, p.${parent}, u.depth + 1 FROM up_chain u JOIN ${accounts} p ON p.${id} = u.up_id WHERE u.depth < 32
@@ -294,25 +375,30 @@ function figuresSql(em: EntityManager, n: number): string {
       UNION ALL
       SELECT m.root_id, c.${id}, m.depth + 1 FROM members m JOIN ${accounts} c ON c.${parent} = m.member_id WHERE m.depth < 32
     ),
-    sums (root_id, group_sales, group_expected, group_size) AS (
+    sums (root_id, group_sales, group_expected, group_recorded, group_size) AS (
       SELECT m.root_id,
         SUM(CASE WHEN g.${status} IN ('TERMINATED', 'REJECTED') THEN NULL ELSE g.${sales} END),
         SUM(CASE WHEN g.${status} IN ('TERMINATED', 'REJECTED') THEN NULL ELSE g.${expected} END),
+        SUM(CASE WHEN g.${status} IN ('TERMINATED', 'REJECTED') THEN 0 ELSE COALESCE(rg.fen, 0) END),
         COUNT(*)
-      FROM members m JOIN ${accounts} g ON g.${id} = m.member_id GROUP BY m.root_id
+      FROM members m JOIN ${accounts} g ON g.${id} = m.member_id LEFT JOIN recorded rg ON rg.account_id = g.${id} GROUP BY m.root_id
     )
     SELECT a.${id} AS account_id, a.${e('tier_id')} AS tier_id, a.${sales} AS sales, a.${expected} AS expected,
-      s.group_sales AS group_sales, s.group_expected AS group_expected, s.group_size AS group_size
-    FROM ${accounts} a LEFT JOIN roots r ON r.start_id = a.${id} LEFT JOIN sums s ON s.root_id = r.root_id
+      s.group_sales AS group_sales, s.group_expected AS group_expected, s.group_recorded AS group_recorded, s.group_size AS group_size,
+      COALESCE(ro.fen, 0) AS recorded, a.${e('registered_on')} AS registered_on, a.${e('scale')} AS scale, a.${e('reputation')} AS reputation,
+      (SELECT ce.${e('score')} FROM ${e('credit_evaluations')} ce WHERE ce.${e('account_id')} = a.${id} AND ce.${e('year')} <= ? ORDER BY ce.${e('year')} DESC LIMIT 1) AS credit_score,
+      (SELECT ce.${e('rating')} FROM ${e('credit_evaluations')} ce WHERE ce.${e('account_id')} = a.${id} AND ce.${e('year')} <= ? ORDER BY ce.${e('year')} DESC LIMIT 1) AS credit_rating
+    FROM ${accounts} a LEFT JOIN roots r ON r.start_id = a.${id} LEFT JOIN sums s ON s.root_id = r.root_id LEFT JOIN recorded ro ON ro.account_id = a.${id}
     WHERE a.${id} IN (${list})`;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function figuresRow(row: Record<string, unknown>): AccountFigures {
-  const own = { sales: num(row.sales), expected: num(row.expected) };
+function figuresRow(row: Record<string, unknown>, salesFrom: LocalDate, salesTo: LocalDate): AccountFigures {
+  const own = { sales: num(row.sales), expected: num(row.expected), recorded: Number(row.recorded ?? 0) };
   // A broken hierarchy (a cycle put in by hand) has no root: the account then stands alone.
   const grouped = row.group_size !== null && row.group_size !== undefined;
+  const registered = row.registered_on instanceof Date ? row.registered_on.toISOString().slice(0, 10) : row.registered_on ? String(row.registered_on).slice(0, 10) : null;
   return {
     accountId: Number(row.account_id),
     tierId: num(row.tier_id),
@@ -321,6 +407,15 @@ function figuresRow(row: Record<string, unknown>): AccountFigures {
     groupAnnualSalesFen: grouped ? num(row.group_sales) : own.sales,
     groupExpectedContractValueFen: grouped ? num(row.group_expected) : own.expected,
     groupSize: grouped ? Number(row.group_size) : 1,
+    recordedSalesFen: own.recorded,
+    groupRecordedSalesFen: grouped ? Number(row.group_recorded ?? 0) : own.recorded,
+    salesFrom,
+    salesTo,
+    registeredOn: registered,
+    creditScore: num(row.credit_score),
+    creditRating: (row.credit_rating as CreditRating | null) ?? null,
+    scale: (row.scale as CompanyScale | null) ?? null,
+    reputation: (row.reputation as Reputation | null) ?? null,
   };
 }
 
@@ -383,6 +478,12 @@ function thresholdFen(yuan: number | null | undefined, field: string): number | 
 function normalizeTier(input: TierInput, creating: boolean): Partial<Tier> {
   const v: Partial<Tier> = { ...normalizeLabels(input, creating) };
   if (has(input, 'minAnnualSales')) v.minAnnualSalesFen = thresholdFen(input.minAnnualSales, 'minAnnualSales');
+  if (has(input, 'minScore')) v.minScore = wholeOrNull(input.minScore, 'minScore', 0, 100);
+  if (has(input, 'targetMin')) v.targetMin = wholeOrNull(input.targetMin, 'targetMin', 0, 100_000);
+  if (has(input, 'targetMax')) v.targetMax = wholeOrNull(input.targetMax, 'targetMax', 0, 100_000);
+  if (v.targetMin != null && v.targetMax != null && v.targetMin > v.targetMax) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `targetMax: ${v.targetMax} is below targetMin ${v.targetMin}`, { field: 'targetMax' });
+  }
   for (const key of ['sumOverGroup', 'inMonthlyReport', 'active'] as const) {
     if (has(input, key)) {
       if (input[key] === null) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${key}: must be true or false`, { field: key });
@@ -391,6 +492,12 @@ function normalizeTier(input: TierInput, creating: boolean): Partial<Tier> {
   }
   if (has(input, 'description')) v.description = cleanText(input.description);
   return v;
+}
+
+function wholeOrNull(value: number | null | undefined, field: string, min: number, max: number): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isInteger(value) || value < min || value > max) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: ${value} must be a whole number from ${min} to ${max}`, { field });
+  return value;
 }
 
 function normalizeLevel(input: ManagementLevelInput, creating: boolean): Partial<ManagementLevel> {

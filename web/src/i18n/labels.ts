@@ -76,6 +76,7 @@ export const ASSIGNMENT_REASON: Labels<AssignmentReason> = {
   CONFLICT_OF_INTEREST: ['利益冲突', 'Conflict of interest'],
   CROSS_REGION: ['跨区域协同', 'Cross-region unit'],
   TERMINATED: ['终止合作', 'Terminated'],
+  MANAGER_LEFT: ['客户经理离职交接', 'Manager left (handover)'],
 };
 
 export const PROJECT_STATUS: Labels<ProjectStatus> = {
