@@ -92,6 +92,8 @@ export class LedgerLoader {
       p.existingPayment = p.existing ? (payments.get(p.existing.id) ?? null) : null;
       if (p.existing) {
         if (p.managerGuessed && 'managerId' in p.values) p.values.managerId = p.existing.managerId;
+        // 我方人员 as the export wrote it: the people recorded on the activity stay (names are read only when the text changed).
+        if ('participantIds' in p.values && (p.values.participants ?? null) === (p.existing.participants ?? null)) p.values.participantIds = p.existing.participantIds;
         delete p.values.source;
         if (p.payment && p.existingPayment) delete p.payment.source;
         else if (p.payment) p.payment.source = p.existing.source;

@@ -36,7 +36,7 @@ describeEachDb('lists over GraphQL', (t) => {
     const { secret } = await services.auth.createApiKey(ctx, { name: 'lists', role: Role.ADMIN });
     server = await startTestServer(services);
     client = new GqlClient(server.url, secret);
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await server?.close();

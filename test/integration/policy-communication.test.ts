@@ -51,7 +51,7 @@ describeEachDb('communication: rhythms by channel and role, plans and follow-ups
     });
 
     it('counts the account manager\'s visits from the ownership, not a colleague\'s', async () => {
-      await t().services.activities.create(w.as('hdManager'), { accountId: strategic.id, occurredOn: '2026-06-20', type: 'MANAGER_VISIT', subject: '同事代为拜访', managerId: w.users.hdManager2.id });
+      await t().services.activities.create(w.as('admin'), { accountId: strategic.id, occurredOn: '2026-06-20', type: 'MANAGER_VISIT', subject: '同事代为拜访', managerId: w.users.hdManager2.id });
       expect((await compliance(strategic))['客户经理拜访']).toMatchObject({ status: 'NEVER', teamRole: { code: 'ACCOUNT_MANAGER' } });
       await log(strategic, '2026-06-22', ActivityType.MANAGER_VISIT);
       expect((await compliance(strategic))['客户经理拜访']).toMatchObject({ status: 'OK', lastOn: '2026-06-22' });

@@ -78,7 +78,8 @@ describeEachDb('tiers and management levels as data; suggested tier and level', 
     });
 
     it('lets the committee own the scheme too (audited), and refuses every other role', async () => {
-      const byCommittee = await w.gql('committee').data<{ updateTier: { minAnnualSales: number } }>(UPDATE_TIER, { id: platinumId, input: { minAnnualSales: 300 * 万 } });
+      const { version } = await t().ds.getRepository(Tier).findOneByOrFail({ id: Number(platinumId) });
+      const byCommittee = await w.gql('committee').data<{ updateTier: { minAnnualSales: number } }>(UPDATE_TIER, { id: platinumId, input: { minAnnualSales: 300 * 万 }, version });
       expect(byCommittee.updateTier.minAnnualSales).toBe(3_000_000);
       const trail = await w.gql('committee').data<{ auditEvents: { nodes: { action: string; actor: string }[] } }>(
         'query($id: String) { auditEvents(first: 1, filter: { entity: "Tier", entityId: $id }) { nodes { action actor } } }',

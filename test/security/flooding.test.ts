@@ -8,7 +8,7 @@
  *   normal dashboard over the same company is not;
  * - a bigger flood (several keys, dozens of concurrent requests, each under the cost limit) is refused
  *   (429) or bounded (answered, or stopped at the time budget), while /healthz — timed by a separate
- *   process — keeps answering within a second and the server's event loop is never blocked long;
+ *   process — keeps answering within two seconds and the server's event loop is never blocked long;
  * - a query past its time budget answers TIMEOUT / QUERY_TIMEOUT and its statement really stops
  *   (MariaDB: gone from the process list; SQLite: its worker exits).
  *
@@ -160,7 +160,7 @@ describeEachDb('security: aggregate flooding', (t) => {
     expect(cost(ATTACK)).toBeGreaterThan(t().config.maxQueryCost);
   });
 
-  it('keeps /healthz answering within a second while three keys flood it with aggregates; the flood is refused or bounded', async () => {
+  it('keeps /healthz answering within two seconds while three keys flood it with aggregates; the flood is refused or bounded', async () => {
     // A running server has met its queries before: compile them once (graphql-jit, Apollo's document cache) untimed.
     await Promise.all([new GqlClient(server.url, keys[0]).request(FLOOD_REQUEST), new GqlClient(server.url, keys[1]).request(ATTACK)]);
     const probe = new HealthProbe(healthz);
@@ -191,11 +191,12 @@ describeEachDb('security: aggregate flooding', (t) => {
     expect(refused.status).toBe(429);
     expect(refused.errors?.[0].extensions).toMatchObject({ reason: 'TOO_MANY_REQUESTS' });
 
-    // The server stayed responsive: every health check answered, none waited a second.
+    // The server stayed responsive: every health check answered, none waited two seconds (a bound a loaded
+    // 2-core machine keeps; unprotected, /healthz waited 3.7 s on SQLite and 111 s on MariaDB under this flood).
     expect(latencies.length).toBeGreaterThan(5);
     expect(answered.length).toBe(latencies.length);
-    expect(Math.max(...answered)).toBeLessThan(1000);
-    expect(worstLoopMs).toBeLessThan(1000);
+    expect(Math.max(...answered)).toBeLessThan(2000);
+    expect(worstLoopMs).toBeLessThan(2000);
 
     // And once the flood is over, the dashboard's figures come back as before.
     const after = await new GqlClient(server.url, keys[0]).request<{ accountStats: { total: { accounts: number } } }>(`{ accountStats { ${ALL_MONEY} } }`);

@@ -397,7 +397,7 @@ const CASES: Case[] = [
   {
     name: 'a MANAGER changes a tier\'s target count (the committee\'s scheme)',
     who: 'hdManager', given: async () => ({}), expect: ErrorCode.FORBIDDEN,
-    gql: () => ({ query: 'mutation { updateTier(id: "1", input: { targetMax: 9 }) { id } }', variables: {} }),
+    gql: () => ({ query: 'mutation { updateTier(id: "1", version: 1, input: { targetMax: 9 }) { id } }', variables: {} }),
     after: async (s) => expect((await s.ds.getRepository(Tier).findOneByOrFail({ code: 'STRATEGIC' })).targetMax).toBe(5),
   },
   {

@@ -41,6 +41,11 @@ export class CadenceResolver {
     return gctx.services.cadence.listRules(gctx.ctx, { tierId, activityTypes: filter?.activityTypes, profile: filter?.profile }, page);
   }
 
+  @Query(() => CadenceProfile, { nullable: true, description: '按 id 取一个沟通频次方案 / one cadence scheme by id' })
+  cadenceProfile(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.cadence.getProfile(ctx, toId(id, 'id')).catch(nullIfNotFound);
+  }
+
   @Query(() => [CadenceProfile], { description: '沟通频次方案（制度003、制度002…，一个现行）/ cadence schemes (one in force)' })
   cadenceProfiles(@Ctx() { ctx, services }: GraphQLContext) {
     return services.cadence.profiles(ctx);

@@ -137,6 +137,10 @@ export class CadenceService {
     private readonly reads: HeavyReads,
   ) {}
 
+  getProfile(ctx: RequestContext, id: Id): Promise<CadenceProfile> {
+    return findByIdOrFail(this.ds, ctx, CadenceProfile, id);
+  }
+
   profiles(ctx: RequestContext): Promise<CadenceProfile[]> {
     return managerFor(this.ds, ctx).find(CadenceProfile, { order: { id: 'ASC' } });
   }

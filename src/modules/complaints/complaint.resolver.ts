@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nullIfNotFound } from '../../common/graphql-types';
 import { Role } from '../../common/enums';
 import { toId } from '../../common/ids';
 import { LocalDateScalar } from '../../common/scalars';
@@ -23,6 +24,12 @@ export class ComplaintResolver {
   }
 
   @Authorized()
+  @Query(() => Complaint, { nullable: true, description: '按 id 取一条投诉或服务请求 / one complaint or service request by id' })
+  complaint(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.complaints.get(ctx, toId(id, 'id')).catch(nullIfNotFound);
+  }
+
+  @Authorized()
   @Query(() => [Complaint], { description: '待办队列：战略客户优先，再按严重程度与期限 / the open queue: strategic accounts first, then severity, then due date' })
   complaintQueue(
     @Ctx() { ctx, services }: GraphQLContext,
@@ -38,6 +45,12 @@ export class ComplaintResolver {
   @Query(() => [ComplaintDeadline], { description: '答复时限（严重程度 × 客户级别）/ days to answer, by severity and tier' })
   complaintDeadlines(@Ctx() { ctx, services }: GraphQLContext) {
     return services.complaints.listDeadlines(ctx);
+  }
+
+  @Authorized()
+  @Query(() => ComplaintDeadline, { nullable: true, description: '按 id 取一条答复时限 / one answer deadline by id' })
+  complaintDeadline(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.complaints.getDeadline(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized(Role.MANAGER, Role.COMMITTEE)

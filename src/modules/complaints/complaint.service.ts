@@ -221,6 +221,10 @@ export class ComplaintService implements ActivityEffect {
     });
   }
 
+  getDeadline(ctx: RequestContext, id: number): Promise<ComplaintDeadline> {
+    return findByIdOrFail(this.ds, ctx, ComplaintDeadline, id);
+  }
+
   listDeadlines(ctx: RequestContext): Promise<ComplaintDeadline[]> {
     return managerFor(this.ds, ctx).find(ComplaintDeadline, { order: { severity: 'ASC', id: 'ASC' } });
   }

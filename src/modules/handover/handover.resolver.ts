@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nullIfNotFound } from '../../common/graphql-types';
 import { ReviewStatus, Role } from '../../common/enums';
 import { toId, toIdOrNull } from '../../common/ids';
 import { LocalDateScalar } from '../../common/scalars';
@@ -45,6 +46,12 @@ export class HandoverResolver {
     @Arg('statuses', () => [ReviewStatus], { nullable: true }) statuses?: ReviewStatus[] | null,
   ) {
     return services.handovers.list(ctx, { userId: toIdOrNull(userId, 'userId'), statuses });
+  }
+
+  @Authorized(Role.COMMITTEE)
+  @Query(() => Handover, { nullable: true, description: '按 id 取一条工作交接（委员会）/ one handover by id (the committee)' })
+  handover(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.handovers.get(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized(Role.COMMITTEE)

@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nullIfNotFound } from '../../common/graphql-types';
 import { Role } from '../../common/enums';
 import { toId, toIdOrNull } from '../../common/ids';
 import { LocalDateScalar } from '../../common/scalars';
@@ -19,6 +20,12 @@ export class PlanResolver {
   @Query(() => PlanConnection, { description: '沟通计划 / planned communications' })
   communicationPlans(@Ctx() { ctx, services }: GraphQLContext, @Args() page: PageArgsType, @Arg('filter', () => PlanFilterInput, { nullable: true }) filter?: PlanFilterInput | null) {
     return services.plans.list(ctx, filter ?? {}, page);
+  }
+
+  @Authorized()
+  @Query(() => CommunicationPlan, { nullable: true, description: '按 id 取一条沟通计划 / one planned communication by id' })
+  communicationPlan(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.plans.get(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized()
@@ -98,6 +105,12 @@ export class FollowUpResolver {
   @Query(() => FollowUpConnection, { description: '跟进事项 / follow-up actions' })
   followUpActions(@Ctx() { ctx, services }: GraphQLContext, @Args() page: PageArgsType, @Arg('filter', () => FollowUpFilterInput, { nullable: true }) filter?: FollowUpFilterInput | null) {
     return services.followUps.list(ctx, filter ?? {}, page);
+  }
+
+  @Authorized()
+  @Query(() => FollowUpAction, { nullable: true, description: '按 id 取一条跟进事项 / one follow-up action by id' })
+  followUpAction(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.followUps.get(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized(Role.MANAGER, Role.COMMITTEE)

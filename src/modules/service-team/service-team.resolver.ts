@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nullIfNotFound } from '../../common/graphql-types';
 import type DataLoader from 'dataloader';
 import { Role } from '../../common/enums';
 import { toId, toIdOrNull } from '../../common/ids';
@@ -33,6 +34,18 @@ export class ServiceTeamResolver {
   @Query(() => [TeamRequirement], { description: '团队配置要求 / which roles each tier must have filled' })
   teamRequirements(@Ctx() { ctx, services }: GraphQLContext) {
     return services.team.listRequirements(ctx);
+  }
+
+  @Authorized()
+  @Query(() => TeamRole, { nullable: true, description: '按 id 取一个服务团队角色 / one team role by id' })
+  teamRole(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.team.getRole(ctx, toId(id, 'id')).catch(nullIfNotFound);
+  }
+
+  @Authorized()
+  @Query(() => TeamRequirement, { nullable: true, description: '按 id 取一条团队配置要求 / one team requirement by id' })
+  teamRequirement(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.team.getRequirement(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized()

@@ -12,7 +12,7 @@ import { dateOrToday, type LocalDate } from '../../common/dates';
 import { assertNotFuture, type Clock } from '../../common/clock';
 import { cleanText, nameKey, optionalText } from '../../common/text';
 import { yuanToFen } from '../../common/money';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { updateVersioned } from '../../db/versioned';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
@@ -83,6 +83,14 @@ export class AccountTeamService {
     private readonly tiers: TierService,
     private readonly clock: Clock,
   ) {}
+
+  getRole(ctx: RequestContext, id: number): Promise<TeamRole> {
+    return findByIdOrFail(this.ds, ctx, TeamRole, id);
+  }
+
+  getRequirement(ctx: RequestContext, id: number): Promise<TeamRequirement> {
+    return findByIdOrFail(this.ds, ctx, TeamRequirement, id);
+  }
 
   listRoles(ctx: RequestContext): Promise<TeamRole[]> {
     return managerFor(this.ds, ctx).find(TeamRole, { order: { rank: 'ASC', id: 'ASC' } });

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { nullIfNotFound } from '../../common/graphql-types';
 import { Role } from '../../common/enums';
 import type { GraphQLContext } from '../../http/graphql-context';
 import { Tier } from './tier.entity';
@@ -61,6 +62,12 @@ export class TierResolver {
   @Query(() => [IdentificationCriterion], { description: '大客户认定标准（加权指标）/ the identification standard: weighted criteria' })
   identificationCriteria(@Ctx() { ctx, services }: GraphQLContext) {
     return services.tiers.listCriteria(ctx);
+  }
+
+  @Authorized()
+  @Query(() => IdentificationCriterion, { nullable: true, description: '按 id 取一条认定标准 / one identification criterion by id' })
+  identificationCriterion(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.tiers.getCriterion(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized(Role.COMMITTEE)

@@ -13,7 +13,7 @@ import { IdentificationCriterion, type CriterionBand } from './identification-cr
 import { IdentificationMetrics, TargetStatus, type IdentificationMetric } from './tier-vocabulary';
 import { identificationScore, suggestLevel, suggestTier, targetStatus, type AccountFigures } from './tier.rules';
 import { cleanText, nameKey } from '../../common/text';
-import { inTransaction, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import { Tier } from './tier.entity';
 import { ManagementLevel } from './management-level.entity';
@@ -275,6 +275,10 @@ export class TierService {
   }
 
   // ---------------------------------------------------------------- policy 000: the identification standard
+
+  getCriterion(ctx: RequestContext, id: number): Promise<IdentificationCriterion> {
+    return findByIdOrFail(this.ds, ctx, IdentificationCriterion, id);
+  }
 
   listCriteria(ctx: RequestContext): Promise<IdentificationCriterion[]> {
     return managerFor(this.ds, ctx).find(IdentificationCriterion, { order: { id: 'ASC' } });
