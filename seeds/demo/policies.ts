@@ -38,6 +38,8 @@ export async function seedDemoPolicies(services: Services, tx: RequestContext, a
       await services.team.assign(tx, { accountId: a.id, role: 'QUALITY', userId: a.managerId, fromDate: from });
       const colleague = (byUnit.get(a.ownerUnitId) ?? []).find((u) => u.id !== a.managerId && u.role === 'MANAGER');
       if (colleague) await services.team.assign(tx, { accountId: a.id, role: 'AFTER_SALES', userId: colleague.id, fromDate: from });
+      // Each strategic account's manager has next month's high-level visit on the plan (policy 002: 沟通计划).
+      await services.plans.create(tx, { accountId: a.id, scheduledOn: addDays(asOf, 14), activityType: 'EXECUTIVE_VISIT', agenda: '季度高层拜访：回顾合作、商定下季度重点 / quarterly executive visit' });
     }
   }
   // Complaints reported more than a month before the demo's day were handled then.

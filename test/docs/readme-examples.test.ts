@@ -481,11 +481,17 @@ describe('README.md claims no example shows, on the same demo server', () => {
     const committee = await tokenFor('committee');
     const period = `${new Date().getUTCFullYear()}H1`;
     await graphql(session, `mutation { startTierReview(period: "${period}") { proposed } startManagementLevelReview(period: "${period}") { proposed } }`, committee);
+    const drafted = await graphql(session, `mutation { draftTierList(year: ${new Date().getUTCFullYear() + 1}, note: "README 测试") { id } }`, committee);
+    expect(drafted.body.errors).toBeUndefined();
     const recommended = await graphql(session, 'mutation { recommendAccount(input: { account: { code: "DOC001", name: "文档测试推荐有限公司" }, reason: "README 测试" }) { id } }', await tokenFor('mgr04'));
     expect(recommended.body.errors).toBeUndefined();
     // …and a data access grant (an ADMIN's; the demo key is the admin's).
     const granted = await graphql(session, 'mutation { grantDataAccess(role: ANALYST, dataClass: CONFIDENTIAL, note: "README 测试") { id } }');
     expect(granted.body.errors).toBeUndefined();
+    // …and a handover (a manager's long leave, opened and left pending).
+    const leaving = await graphql(session, '{ user(login: "mgr05") { id } }');
+    const handover = await graphql(session, 'mutation($id: ID!) { startHandover(input: { userId: $id, reason: LONG_LEAVE, deactivate: false }) { id } }', undefined, { id: (leaving.body.data?.user as { id: string }).id });
+    expect(handover.body.errors).toBeUndefined();
 
     for (const p of pairs) {
       const list = await graphql(session, p.connection ? `{ x: ${p.list}(first: 1) { nodes { id } } }` : `{ x: ${p.list} { id } }`);

@@ -24,7 +24,7 @@ describeEachDb('the console’s account filters and routes', (t) => {
     server = await startTestServer(services);
     client = new GqlClient(server.url, secret);
     base = server.url.replace(/\/graphql$/, '');
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await server?.close();

@@ -64,5 +64,5 @@ describeEachDb('demo data loaded through the services', (t) => {
     const [{ r }] = await t().ds.query('SELECT SUM(amount_fen) AS r FROM receivables');
     expect(Number(r)).toBe(Number(c));
     await expect(loadDemoData(t().services, data)).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
-  });
+  }, 240_000);
 });

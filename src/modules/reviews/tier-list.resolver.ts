@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { nullIfNotFound } from '../../common/graphql-types';
 import { Role } from '../../common/enums';
 import { toId, toIdOrNull } from '../../common/ids';
 import type { GraphQLContext } from '../../http/graphql-context';
@@ -34,9 +35,9 @@ export class TierListResolver {
   }
 
   @Authorized()
-  @Query(() => TierList, { description: '一份年度名录 / one tier list' })
+  @Query(() => TierList, { nullable: true, description: '按 id 取一份年度名录 / one tier list by id' })
   tierList(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
-    return services.tierLists.get(ctx, toId(id, 'id'));
+    return services.tierLists.get(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized()
