@@ -9,8 +9,9 @@ import type { RunningServer } from '../../src/http/server';
 import { DB_KINDS, describeEachDb, testDatabaseConfig } from '../support/db';
 import { GqlClient, startTestServer } from '../support/graphql-client';
 import { exceljsWorkbook, tmpFile, zipEntry } from '../support/workbooks';
+import { builtCli } from '../support/built-cli';
 
-const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const KAM = builtCli();
 
 function kam(args: string[], env: Record<string, string>) {
   const r = spawnSync(process.execPath, [KAM, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, timeout: 120_000 });
