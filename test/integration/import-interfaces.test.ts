@@ -70,7 +70,8 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(text);
       expect(r.stderr).not.toMatch(/\s+at /);
-      expect(Date.now() - started).toBeLessThan(15_000);
+      // No hang (a loaded 2-core machine starts node in seconds, not a minute).
+      expect(Date.now() - started).toBeLessThan(45_000);
     }
     expect(kam(['import', 'annex9', xls], env).stderr).toContain('unknown annex');
   });
