@@ -6,7 +6,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { systemContext, type RequestContext } from '../../src/common/context';
 import { ImportAnnex, ImportMode, Role } from '../../src/common/enums';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { systemContext, type RequestContext } from '../../src/common/context';
 import { ImportMode, Role } from '../../src/common/enums';
-import { ARCHIVE, LEDGER, PERSONS, SUMMARY, type AnnexSpec } from '../../importers/annexes';
+import { ARCHIVE, LEDGER, SUMMARY, type AnnexSpec } from '../../importers/annexes';
 import { importAnnex, type ImportOptions } from '../../importers/load/importer';
 import { ImportCode, type IssueData } from '../../importers/read/issues';
 import { MAX_STORED_ISSUES } from '../../src/modules/imports/import.service';

@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { systemContext } from '../../src/common/context';
 import { Role } from '../../src/common/enums';
 import { importAnnex } from '../../importers/load/importer';
