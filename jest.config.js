@@ -9,6 +9,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['reflect-metadata'],
+  // Each test file's temp files live in its own folder, removed when the file ends.
+  setupFilesAfterEnv: ['<rootDir>/test/support/temp-dir.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60000,
   maxWorkers: 2,

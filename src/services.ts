@@ -20,8 +20,7 @@ import { systemClock, type Clock } from './common/clock';
 import { CadenceService } from './modules/cadence/cadence.service';
 import { YearEndService } from './modules/year-end/year-end.service';
 import { ConsentService } from './modules/consent/consent.service';
-import { keyRingFor } from './common/field-crypto';
-import { installKeyRing } from './modules/contacts/contact-privacy';
+import { keyRingFor, type KeyRing } from './common/field-crypto';
 import { DataKeyService } from './modules/privacy/data-keys.service';
 import { PrivacyService } from './modules/privacy/privacy.service';
 import { NeedToKnowService } from './modules/privacy/need-to-know.service';
@@ -45,6 +44,8 @@ import { TargetStatuses } from './modules/tiers/tier-vocabulary';
 export interface Services {
   ds: DataSource;
   config: Config;
+  /** The field-encryption keys of this instance (KAM_DATA_KEYS; the development key when none): never shared with another instance. */
+  keyRing: KeyRing;
   /** Expensive SELECTs: within the request's time budget, off the event loop on SQLite, a bounded share of the MySQL pool. */
   reads: HeavyReads;
   access: AccessService;
@@ -99,7 +100,7 @@ export interface Services {
 export function createServices(ds: DataSource, config: Config): Services {
   // Contact fields are sealed and opened with the configured keys (the development key when none).
   // Development without KAM_DATA_KEYS generates a key beside its database; tests use the public one.
-  installKeyRing(!config.dataKeys && config.env === 'development' ? developmentKeyRing(config.database) : keyRingFor(config.dataKeys));
+  const keyRing = !config.dataKeys && config.env === 'development' ? developmentKeyRing(config.database) : keyRingFor(config.dataKeys);
   const maxPageSize = () => config.maxPageSize;
   const reads = heavyReadsFor(ds, { concurrency: config.heavyQueryConcurrency });
   const access = new AccessService(ds);
@@ -135,6 +136,7 @@ export function createServices(ds: DataSource, config: Config): Services {
   return {
     ds,
     config,
+    keyRing,
     reads,
     access,
     audit,
@@ -142,7 +144,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     org,
     auth: new AuthService(ds, audit, access, { tokenSecret: config.tokenSecret, tokenTtlSeconds: config.tokenTtlSeconds }, new LoginThrottleService(ds)),
     accounts,
-    contacts: new ContactService(ds, access, audit, maxPageSize, clock, agreements),
+    contacts: new ContactService(ds, keyRing, access, audit, maxPageSize, clock, agreements),
     credit: new CreditService(ds, access, audit, maxPageSize, clock),
     projects: new ProjectService(ds, access, audit, maxPageSize, clock),
     activities,
@@ -156,11 +158,11 @@ export function createServices(ds: DataSource, config: Config): Services {
     cadence,
     yearEnd: new YearEndService(ds, audit, cadence, ownership, maxPageSize, clock),
     consent: new ConsentService(ds, audit, access, clock),
-    dataKeys: new DataKeyService(ds, access, audit),
-    privacy: new PrivacyService(ds, access, audit),
+    dataKeys: new DataKeyService(ds, keyRing, access, audit),
+    privacy: new PrivacyService(ds, keyRing, access, audit),
     needToKnow,
     reports: new ReportService(ds, access, new AnalyticsService(ds, accounts, needToKnow, reads), tiers, cadence, audit, reportExtension),
-    exports: new AnnexExportService(ds, accounts, audit, needToKnow),
+    exports: new AnnexExportService(ds, accounts, audit, needToKnow, keyRing),
     settings,
     agreements,
     team,

@@ -66,7 +66,7 @@ export class PersonsLoader {
     }
     // Persons erased at their request keep only a keyed hash of their name as a tombstone (see erasedNameKeys).
     const tombstones = new Map<string, string>();
-    for (const n of nameKeys) for (const t of erasedNameKeys(n)) tombstones.set(t, n);
+    for (const n of nameKeys) for (const t of erasedNameKeys(this.s.services.contacts.keyRing, n)) tombstones.set(t, n);
     const erased = new Set<string>();
     for (const ids of chunks(accountIds, 500)) {
       for (const keys of chunks([...tombstones.keys()], 500)) {
@@ -104,7 +104,7 @@ export class PersonsLoader {
         return;
       }
       const candidates = existingBy.get(`${account.id}|${nameKey(name)}`) ?? [];
-      const hashes = mobile ? mobileLookupHashes(mobile) : [];
+      const hashes = mobile ? mobileLookupHashes(this.s.services.contacts.keyRing, mobile) : [];
       const existing = candidates.find((c) => (mobile ? c.mobileHash !== null && hashes.includes(c.mobileHash) : c.mobileHash === null)) ?? (mobile ? candidates.find((c) => c.mobileHash === null) : undefined) ?? null;
       if (!existing && erased.has(`${account.id}|${nameKey(name)}`)) {
         row.errors.push(cellIssue(row, 'name', ImportCode.ERASED_PERSON, `${name} of ${account.code}: this person's personal data was erased at their request (PIPL) and is not stored again; remove the row, or add the person by hand if it is someone else`));
@@ -113,7 +113,7 @@ export class PersonsLoader {
       }
       let clear: (Contact & ReturnType<typeof openContactFields>) | null;
       try {
-        clear = existing ? { ...existing, ...openContactFields(existing) } : null;
+        clear = existing ? { ...existing, ...openContactFields(this.s.services.contacts.keyRing, existing) } : null;
       } catch (e) {
         // The stored person failed its integrity check (DATA_INTEGRITY): this row is refused, not the file.
         row.errors.push(serviceIssue(row, e));
@@ -144,7 +144,7 @@ export class PersonsLoader {
       }
       if (!existing) {
         const uid = randomUUID();
-        inserts.push({ ...sealContactFields(uid, values), uid });
+        inserts.push({ ...sealContactFields(this.s.services.contacts.keyRing, uid, values), uid });
         outcomes.push('created');
         return;
       }
@@ -154,7 +154,7 @@ export class PersonsLoader {
         outcomes.push('unchanged');
         return;
       }
-      updates.push({ existing, values: sealContactFields(existing.uid, values, existing, clear!), changed });
+      updates.push({ existing, values: sealContactFields(this.s.services.contacts.keyRing, existing.uid, values, existing, clear!), changed });
       outcomes.push('updated');
     });
     if (writing(this.s)) await this.writes.push(() => this.write(inserts, updates));

@@ -44,8 +44,6 @@ export const ImportCode = {
   CODE_GENERATED: 'CODE_GENERATED',
   PARENT_NOT_FOUND: 'PARENT_NOT_FOUND',
   YEAR_ASSUMED: 'YEAR_ASSUMED',
-  TIER_NEEDS_REVIEW: 'TIER_NEEDS_REVIEW',
-  STATUS_NEEDS_DECISION: 'STATUS_NEEDS_DECISION',
   TOO_MANY_ISSUES: 'TOO_MANY_ISSUES',
 } as const;
 export type ImportCode = (typeof ImportCode)[keyof typeof ImportCode];

@@ -33,6 +33,7 @@ import { Activity } from '../../src/modules/activities/activity.entity';
 import type { AuditService } from '../../src/modules/audit/audit.service';
 import { Contact } from '../../src/modules/contacts/contact.entity';
 import { PRIVATE_CONTACT_FIELDS, revealContactField } from '../../src/modules/contacts/contact-privacy';
+import type { KeyRing } from '../../src/common/field-crypto';
 import type { NeedToKnowService } from '../../src/modules/privacy/need-to-know.service';
 import { DataClass, classOf } from '../../src/modules/privacy/data-classes';
 import { maskName, mayRead } from '../../src/modules/privacy/need-to-know.rules';
@@ -73,11 +74,11 @@ type EmitPage = (page: { account: Account; values: Values }[]) => Promise<void>;
  * contact-privacy.ts). A stored value failing its integrity check is left blank and counted in
  * `broken`, so one tampered row does not stop everyone's export (the audit event says how many).
  */
-function personalFields(ctx: RequestContext, c: Contact, account: Pick<Account, 'managerId'>, broken: { count: number }): Values {
+function personalFields(ring: KeyRing, ctx: RequestContext, c: Contact, account: Pick<Account, 'managerId'>, broken: { count: number }): Values {
   const out: Values = {};
   for (const f of PRIVATE_CONTACT_FIELDS) {
     try {
-      out[f] = revealContactField(ctx, c, f, account);
+      out[f] = revealContactField(ring, ctx, c, f, account);
     } catch (e) {
       if (!(e instanceof DomainError) || (e.code !== ErrorCode.DATA_INTEGRITY && e.code !== ErrorCode.DATA_KEY_UNKNOWN)) throw e;
       out[f] = null;
@@ -274,6 +275,7 @@ export class AnnexExportService {
     private readonly accounts: AccountService,
     private readonly audit: AuditService,
     private readonly needToKnow: NeedToKnowService,
+    private readonly keyRing: KeyRing,
   ) {}
 
   /**
@@ -440,7 +442,7 @@ export class AnnexExportService {
           name: c.name, gender: c.gender, title: c.title, department: c.department, role: c.role, officePhone: c.officePhone, email: c.email,
           birthday: c.birthday, closeness: c.closeness, consentAt: c.consentAt, consentSource: c.consentSource, consentScope: c.consentScope,
           active: c.active, leftOn: c.leftOn, notes: c.notes,
-          ...personalFields(ctx, c, a, broken),
+          ...personalFields(this.keyRing, ctx, c, a, broken),
         } });
       }
       await emitPage(out);

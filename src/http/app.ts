@@ -22,7 +22,6 @@ import { jitGateway } from './jit-executor';
 import type { GraphQLContext } from './graphql-context';
 import { importRouter } from './import-routes';
 import { readAuditPlugin } from '../modules/audit/read-audit-plugin';
-import { keyRing } from '../modules/contacts/contact-privacy';
 import { reportRouter } from './report-routes';
 import { consoleRouter } from './console-routes';
 import { CallerLimits, budgetFor, budgetPlugin } from './request-limits';
@@ -154,7 +153,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');
   }
 
-  const ring = keyRing();
+  const ring = services.keyRing;
   if (ring.developmentKeyFile) {
     logger.warn(`KAM_DATA_KEYS is not set: personal data is encrypted with a development key generated in ${ring.developmentKeyFile}; keep that file with the database (production refuses to start without KAM_DATA_KEYS; kam keys generate makes one)`);
   } else if (ring.development) {

@@ -11,6 +11,7 @@ import { createServices } from '../../src/services';
 import { silentLogger } from '../../src/common/logger';
 import { startServer } from '../../src/http/server';
 import { startRawBaseline } from './raw-baseline';
+import { keyRingFor } from '../../src/common/field-crypto';
 import { PRODUCTION_ENV } from '../support/production-env';
 
 async function main(): Promise<void> {
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   let queries: () => number;
   let close: () => Promise<void>;
   if (mode === 'kam') {
-    const config = { ...loadConfig(PRODUCTION_ENV), database };
+    // The key the parent wrote the data with (a fresh production key could not read it).
+    const config = { ...loadConfig({ ...PRODUCTION_ENV, KAM_DATA_KEYS: process.env.BENCH_DATA_KEYS ?? PRODUCTION_ENV.KAM_DATA_KEYS }), database };
     const ds = await openDataSource(database);
     const counter = countQueries(ds);
     const server = await startServer(createServices(ds, config), silentLogger, 0, '127.0.0.1');
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
       await ds.destroy();
     };
   } else {
-    const raw = await startRawBaseline(database);
+    const raw = await startRawBaseline(database, keyRingFor(process.env.BENCH_DATA_KEYS));
     port = raw.port;
     queries = raw.queries;
     close = raw.close;

@@ -24,12 +24,15 @@ import { Role } from '../../src/common/enums';
 import { generateDemoData } from '../../seeds/demo/generator';
 import { loadDemoData } from '../../seeds/demo/load';
 import { BENCH_QUERY } from './bench-query';
+import { generateDataKeyLine } from '../../src/common/field-crypto';
 
 const SERVER = (process.env.KAM_TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 400);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** The data key the demo data is written with, and both children read with (BENCH_DATA_KEYS). */
+const DATA_KEYS = generateDataKeyLine('bench');
 
 interface Child {
   name: string;
@@ -41,7 +44,7 @@ interface Child {
 
 function spawnServer(mode: 'kam' | 'raw', url: string): Promise<Child> {
   // NODE_ENV=production as deployed: graphql-js skips its development-only checks.
-  const proc = fork(path.join(__dirname, 'api-server.js'), [mode, url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
+  const proc = fork(path.join(__dirname, 'api-server.js'), [mode, url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production', BENCH_DATA_KEYS: DATA_KEYS } });
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
     proc.once('message', (m: { port: number }) => {
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
   const url = `${SERVER}/${dbName}`;
   const database = parseDatabaseUrl(url);
   if (database.kind !== 'mysql') throw new Error('KAM_TEST_MYSQL_URL must be a mysql:// server URL');
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), database };
+  const config = { ...loadConfig({ NODE_ENV: 'test' }), database, dataKeys: DATA_KEYS };
   const ds = await openDataSource(database, { createDatabase: true });
   const children: Child[] = [];
   try {
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
     );
     console.log(`Load: ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds each, alternating; 3 s warm-up each\n`);
 
+    if (SECONDS <= 0) return; // bench:smoke: the agreement check and the figures above, no load
     for (const c of [raw, kam]) await load(c, secret, 3);
     const results = new Map<Child, Measure[]>([[raw, []], [kam, []]]);
     for (let round = 0; round < ROUNDS; round++) {

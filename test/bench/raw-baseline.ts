@@ -6,7 +6,10 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
 import { maskMobile } from '../../src/common/validation';
+import { maskName } from '../../src/modules/privacy/need-to-know.rules';
 import { encodeCursor } from '../../src/common/pagination';
+import type { KeyRing } from '../../src/common/field-crypto';
+import { contactAad } from '../../src/modules/contacts/contact-privacy';
 
 export interface RawServer {
   port: number;
@@ -16,7 +19,7 @@ export interface RawServer {
 
 const PAGE = 50;
 
-export async function startRawBaseline(db: { host: string; port: number; user: string; password: string; database: string }): Promise<RawServer> {
+export async function startRawBaseline(db: { host: string; port: number; user: string; password: string; database: string }, ring: KeyRing): Promise<RawServer> {
   const { host, port, user, password, database } = db;
   const pool: Pool = mysql.createPool({ host, port, user, password, database, connectionLimit: 10, dateStrings: ['DATE'], supportBigNumbers: true, decimalNumbers: true, timezone: 'Z' });
   let queries = 0;
@@ -45,7 +48,7 @@ export async function startRawBaseline(db: { host: string; port: number; user: s
       q('SELECT COUNT(*) AS n FROM accounts'),
       q('SELECT id, code, name FROM tiers WHERE id IN (?)', [inList(tierIds)]),
       q('SELECT id, name FROM users WHERE id IN (?)', [inList(managerIds)]),
-      q('SELECT id, account_id, name, title, mobile FROM contacts WHERE account_id IN (?) ORDER BY id', [inList(ids)]),
+      q('SELECT id, uid, account_id, name, title, mobile FROM contacts WHERE account_id IN (?) ORDER BY id', [inList(ids)]),
       q('SELECT id, account_id, name, status, contract_amount_fen, signed_on FROM projects WHERE account_id IN (?) ORDER BY id', [inList(ids)]),
     ]);
     const tierById = new Map(tiers.map((t) => [t.id, { code: t.code, name: t.name }]));
@@ -58,7 +61,11 @@ export async function startRawBaseline(db: { host: string; port: number; user: s
     // The masking rule of contact-privacy.ts: full to ADMIN, COMMITTEE and the account's own manager.
     const mobileFor = (mobile: string | null, managerId: number | null) =>
       mobile === null ? null : seesAll || (key.role === 'MANAGER' && key.user_id !== null && key.user_id === managerId) ? mobile : maskMobile(mobile);
-    const byAccountContacts = group(contacts, (c) => ({ id: String(c.id), name: c.name, title: c.title, mobile: c.mobile as string | null }));
+    // Stored encrypted (AES-GCM bound to the row and field): opened with the same keys the API holds.
+    // Need-to-know (privacy/data-classes.ts): confidential fields (销售额, 合同额, a person's name and title) in
+    // full to ADMIN, COMMITTEE and the account's own manager; blank, or the name as 郭**, to anyone else.
+    const full = (managerId: number | null) => seesAll || (key.role === 'MANAGER' && key.user_id !== null && key.user_id === managerId);
+    const byAccountContacts = group(contacts, (c) => ({ id: String(c.id), name: c.name, title: c.title, mobile: c.mobile === null ? null : ring.open(c.mobile as string, contactAad(c.uid as string, 'mobile'), `contact ${c.id} mobile`) }));
     const byAccountProjects = group(projects, (p) => ({
       id: String(p.id), name: p.name, status: p.status, contractAmount: p.contract_amount_fen === null ? null : Number(p.contract_amount_fen) / 100, signedOn: p.signed_on,
     }));
@@ -74,11 +81,13 @@ export async function startRawBaseline(db: { host: string; port: number; user: s
               id: String(a.id),
               code: a.code,
               name: a.name,
-              annualSales: a.annual_sales_fen === null ? null : Number(a.annual_sales_fen) / 100,
+              annualSales: a.annual_sales_fen === null || !full(a.manager_id) ? null : Number(a.annual_sales_fen) / 100,
               tier: a.tier_id === null ? null : (tierById.get(a.tier_id) ?? null),
               manager: a.manager_id === null ? null : (managerById.get(a.manager_id) ?? null),
-              contacts: (byAccountContacts.get(a.id) ?? []).map((c) => ({ ...c, mobile: mobileFor(c.mobile, a.manager_id) })),
-              projects: byAccountProjects.get(a.id) ?? [],
+              contacts: (byAccountContacts.get(a.id) ?? []).map((c) =>
+                full(a.manager_id) ? { ...c, mobile: mobileFor(c.mobile, a.manager_id) } : { ...c, name: maskName(c.name), title: null, mobile: mobileFor(c.mobile, a.manager_id) },
+              ),
+              projects: (byAccountProjects.get(a.id) ?? []).map((p) => (full(a.manager_id) ? p : { ...p, contractAmount: null })),
             })),
           },
         },

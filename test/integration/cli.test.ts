@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DB_KINDS, testDatabaseConfig } from '../support/db';
 import { PRODUCTION_ENV } from '../support/production-env';
+import { builtCli } from '../support/built-cli';
 
-const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const KAM = builtCli();
 
 function kam(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [KAM, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, timeout: 120_000 });
@@ -13,7 +14,6 @@ function kam(args: string[], env: Record<string, string> = {}) {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(KAM)) throw new Error('dist/ is missing: `npm test` builds it first (pretest)');
 });
 
 describe('kam CLI errors', () => {

@@ -6,7 +6,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { systemContext, type RequestContext } from '../../src/common/context';
 import { ImportAnnex, ImportMode, Role } from '../../src/common/enums';
@@ -19,8 +18,9 @@ import { describeEachDb } from '../support/db';
 import { startTestServer } from '../support/graphql-client';
 import { exceljsWorkbook, tmpFile } from '../support/workbooks';
 import { itWithReaders, readWithOpenpyxl } from '../support/report-readers';
+import { builtCli } from '../support/built-cli';
 
-const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const KAM = builtCli();
 const cc = (first17: string) => first17 + creditCodeCheckChar(first17);
 const CC_G1 = cc('91110105MA01ABCD1');
 const CC_A1 = cc('91320100MA1XYW12K');

@@ -8,15 +8,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { systemContext } from '../../src/common/context';
 import { Role } from '../../src/common/enums';
 import { importAnnex } from '../../importers/load/importer';
 import { SUMMARY } from '../../importers/annexes';
 import { describeEachDb } from '../support/db';
 import { tmpFile } from '../support/workbooks';
+import { builtCli } from '../support/built-cli';
 
-const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const KAM = builtCli();
 const ACCOUNTS = 40;
 /** The CLI writes batches of 1,000 rows: 2,600 rows are three batches. */
 const ROWS = 2600;
@@ -165,7 +165,6 @@ describeEachDb('crash-safe imports', (t) => {
   let timedFile: LedgerFile;
 
   beforeAll(async () => {
-    if (!fs.existsSync(KAM)) throw new Error('dist/ is missing: `npm test` builds it first (pretest)');
     const { services } = t();
     const unit = await services.org.createUnit(ctx, { code: 'HN', name: '华南分公司' });
     await services.org.createUser(ctx, { name: '陈静', role: Role.MANAGER, unitId: unit.id });

@@ -9,8 +9,9 @@ import type { RunningServer } from '../../src/http/server';
 import { DB_KINDS, describeEachDb, testDatabaseConfig } from '../support/db';
 import { GqlClient, startTestServer } from '../support/graphql-client';
 import { exceljsWorkbook, tmpFile, zipEntry } from '../support/workbooks';
+import { builtCli } from '../support/built-cli';
 
-const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const KAM = builtCli();
 
 function kam(args: string[], env: Record<string, string>) {
   const r = spawnSync(process.execPath, [KAM, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, timeout: 120_000 });
@@ -69,7 +70,8 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(text);
       expect(r.stderr).not.toMatch(/\s+at /);
-      expect(Date.now() - started).toBeLessThan(15_000);
+      // No hang (a loaded 2-core machine starts node in seconds, not a minute).
+      expect(Date.now() - started).toBeLessThan(45_000);
     }
     expect(kam(['import', 'annex9', xls], env).stderr).toContain('unknown annex');
   });

@@ -196,7 +196,7 @@ describeEachDb('annex import', (t) => {
     expect(first.report.rows).toMatchObject({ total: 4, valid: 2, invalid: 2, created: 2 });
     expect(first.report.errors.map((e) => [e.cell, e.code])).toEqual([['G4', 'CONSENT_REQUIRED'], ['A5', 'UNKNOWN_ACCOUNT']]);
     const zhang = await t().ds.getRepository(Contact).findOneByOrFail({ name: '张建国' });
-    expect({ ...zhang, ...openContactFields(zhang) }).toMatchObject({ mobile: '13800138000', homeAddress: '北京市朝阳区某小区', consentSource: '书面同意书', source: 'IMPORT' });
+    expect({ ...zhang, ...openContactFields(t().services.keyRing, zhang) }).toMatchObject({ mobile: '13800138000', homeAddress: '北京市朝阳区某小区', consentSource: '书面同意书', source: 'IMPORT' });
     // Stored encrypted, bound to the row.
     expect(zhang.mobile).toMatch(/^enc:v1:/);
     // 10:00 China time as typed in the file.

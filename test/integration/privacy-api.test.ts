@@ -3,7 +3,7 @@
  * from a query root to every sensitive field, plain, aliased, through a named and an inline fragment),
  * read-audit events counted per query shape, and the PIPL export and erasure.
  */
-import { getNamedType, isNonNullType, isObjectType, isScalarType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isEnumType, isNonNullType, isObjectType, isScalarType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { systemContext } from '../../src/common/context';
 import { kamSchema } from '../../src/http/schema';
 import type { RunningServer } from '../../src/http/server';
@@ -17,7 +17,8 @@ const ROLES: RoleName[] = ['admin', 'committee', 'manager', 'otherManager', 'fin
 /** Who may see the fixture person in full (the manager manages its account). */
 const FULL: Record<RoleName, boolean> = { admin: true, committee: true, manager: true, otherManager: false, finance: false, analyst: false };
 /** Roots only some roles may call at all (the others are refused, which shows nothing either). */
-const RESTRICTED_ROOTS: Record<string, RoleName[]> = { exportPersonData: ['admin'], confidentialityRegister: ['admin'], handovers: ['admin', 'committee'] };
+// confidentialityAgreements is asked for the manager's own agreements: the manager and ADMIN may read them.
+const RESTRICTED_ROOTS: Record<string, RoleName[]> = { exportPersonData: ['admin'], confidentialityRegister: ['admin'], handovers: ['admin', 'committee'], confidentialityAgreements: ['admin', 'manager'] };
 const mayCall = (root: string, role: RoleName) => !RESTRICTED_ROOTS[root] || RESTRICTED_ROOTS[root].includes(role);
 
 const PERSON = { name: '孙丽', mobile: '13812341234', familyInfo: '配偶、一子', homeAddress: '上海市徐汇区某路1号', hobbies: '网球、书法' } as const;
@@ -75,12 +76,18 @@ describeEachDb('privacy over GraphQL', (t) => {
   beforeAll(async () => {
     const { services } = t();
     actors = await createActors(services);
-    const account = await services.accounts.create(ctx, { code: 'PRIV1', name: '隐私客户一', managerId: actors.manager.user!.id });
+    const account = await services.accounts.create(ctx, { code: 'PRIV1', name: '隐私客户一', ownerUnitId: actors.unit.id, managerId: actors.manager.user!.id });
     accountId = account.id;
     const c = await services.contacts.create(ctx, { accountId, ...PERSON, email: 'sunli@example.com', consentAt: new Date('2025-01-01T00:00:00Z'), consentSource: '书面同意书' });
     contactId = c.id;
     await services.activities.create(ctx, { accountId, occurredOn: '2025-03-01', type: 'MANAGER_VISIT', counterparts: '孙丽', subject: '拜访孙丽' });
-    await services.projects.createProject(ctx, { accountId, name: '隐私项目', status: 'IN_PROGRESS' });
+    const project = await services.projects.createProject(ctx, { accountId, name: '隐私项目', status: 'IN_PROGRESS' });
+    // A record behind every single-record root that leads to the account, so the matrix reaches the person through each.
+    await services.credit.create(ctx, { accountId, year: 2025, score: 70, rating: 'C' });
+    await services.projects.createReceivable(ctx, { accountId, projectId: project.id, dueOn: '2025-06-30', amount: 1000 });
+    await services.projects.createPayment(ctx, { accountId, projectId: project.id, receivedOn: '2025-05-30', amount: 500 });
+    await services.tierReviews.propose(ctx, { accountId, toTier: 'KEY', reason: '年销售额增长' });
+    await services.levelReviews.propose(ctx, { accountId, toLevel: '公司级', reason: '集团统一采购' });
     server = await startTestServer(services);
     client = new GqlClient(server.url);
   });
@@ -94,23 +101,38 @@ describeEachDb('privacy over GraphQL', (t) => {
     // The privacy list is in the schema (a new sensitive field joins the matrix by name or 🔒).
     expect(coords).toEqual(expect.arrayContaining(PRIVATE_CONTACT_FIELDS.map((field) => ({ type: 'Contact', field }))));
     const holders = new Set(coords.map((c) => c.type));
-    const ids: Record<string, number> = {
-      Contact: contactId, Account: accountId, PersonDataExport: contactId,
-      Activity: Number((await t().ds.query('SELECT MIN(id) AS id FROM activities'))[0].id),
-      Project: Number((await t().ds.query('SELECT MIN(id) AS id FROM projects'))[0].id),
+    const firstId = async (table: string) => {
+      const [row] = await t().ds.query(`SELECT MIN(id) AS id FROM ${table}`);
+      return row?.id == null ? undefined : Number(row.id);
     };
+    /** The record each single-record root is asked for: the fixture's own, found by its table. */
+    const TABLES: Record<string, string> = {
+      Activity: 'activities', Project: 'projects', Assignment: 'assignments', CreditEvaluation: 'credit_evaluations', Receivable: 'receivables', Payment: 'payments',
+      TierReview: 'tier_reviews', ManagementLevelReview: 'management_level_reviews', AccountRecommendation: 'account_recommendations', TierList: 'tier_lists',
+    };
+    const ids: Record<string, number | undefined> = { Contact: contactId, Account: accountId, PersonDataExport: contactId };
+    for (const [type, table] of Object.entries(TABLES)) ids[type] = await firstId(table);
     const argsFor = (f: GraphQLField<unknown, unknown>): string | null => {
       const parts: string[] = [];
+      const target = getNamedType(f.type).name;
       for (const a of f.args) {
-        if (!isNonNullType(a.type)) {
-          if (a.name === 'first') parts.push('first: 5');
-          // account(id, code): one of them.
-          if (a.name === 'id' && ids[getNamedType(f.type).name] !== undefined) parts.push(`id: "${ids[getNamedType(f.type).name]}"`);
+        const named = getNamedType(a.type);
+        // Statistics reach accounts only when grouped by account.
+        if (a.name === 'groupBy' && isEnumType(named) && named.getValue('ACCOUNT')) {
+          parts.push('groupBy: [ACCOUNT]');
           continue;
         }
-        const named = getNamedType(a.type).name;
-        if (named === 'ID' && ids[getNamedType(f.type).name] !== undefined) parts.push(`${a.name}: "${ids[getNamedType(f.type).name]}"`);
-        else if (named === 'LocalDate') parts.push(`${a.name}: "2025-06-30"`);
+        if (!isNonNullType(a.type) || a.defaultValue !== undefined) {
+          if (a.name === 'first') parts.push('first: 5');
+          // account(id, code): one of them.
+          if (a.name === 'id' && ids[target] !== undefined) parts.push(`id: "${ids[target]}"`);
+          if (a.name === 'from') parts.push('from: "2025-01-01"');
+          continue;
+        }
+        if (named.name === 'ID' && a.name === 'userId') parts.push(`${a.name}: "${actors.manager.user!.id}"`);
+        else if (named.name === 'ID' && ids[target] !== undefined) parts.push(`${a.name}: "${ids[target]}"`);
+        else if (named.name === 'LocalDate') parts.push(`${a.name}: "2025-06-30"`);
+        else if (named.name === 'Int' && a.name === 'year') parts.push(`${a.name}: 2025`);
         else return null;
       }
       return parts.length ? `(${parts.join(', ')})` : '';
@@ -118,9 +140,17 @@ describeEachDb('privacy over GraphQL', (t) => {
     const covered = new Set<string>();
     const paths = pathsToSensitive(schema, holders);
     let tested = 0;
+    /** Routes this matrix could not query (an argument it cannot generate) or that brought back nobody: each proves nothing, so each fails the test. */
+    const ungenerated: string[] = [];
+    const empty: string[] = [];
+    /** Per route and field, how many masked values the masked roles read (a route no masked role reaches proves no masking). */
+    const maskedValues = new Map<string, number>();
     for (const p of paths) {
       const args = p.steps.map((s) => argsFor(s.field));
-      if (args.some((a) => a === null)) continue;
+      if (args.some((a) => a === null)) {
+        ungenerated.push(p.steps.map((s) => s.field.name).join('.'));
+        continue;
+      }
       const fields = coords.filter((c) => c.type === p.holder.name).map((c) => c.field);
       // The leaf selection four ways: plain-aliased, aliased again, a named fragment, an inline fragment.
       const leaf = fields.map((f) => `p_${f}: ${f} a_${f}: ${f} ...F ... on ${p.holder.name} { i_${f}: ${f} }`).join(' ');
@@ -148,11 +178,19 @@ describeEachDb('privacy over GraphQL', (t) => {
           const label = `${role} ${route}.${f}`;
           if (FULL[role] && mayCall(p.steps[0].field.name, role)) {
             expect([label, r.errors ?? []]).toEqual([label, []]);
-            // A list route that reaches no person here (e.g. no assignments yet) proves nothing: not counted.
-            if (values.length === 0) continue;
+            // A route that reaches no person here proves nothing about masking: the fixture must reach every one.
+            if (values.length === 0) {
+              if (role === 'admin') empty.push(`${route}.${f}`);
+              continue;
+            }
             // The fixture person in clear, four ways.
             expect([label, values.filter((v) => v === clear).length >= 4]).toEqual([label, true]);
           } else {
+            // A masked role's answer came back (not an error that hides everything), unless it may not call the root at all.
+            if (mayCall(p.steps[0].field.name, role)) {
+              expect([label, r.errors ?? []]).toEqual([label, []]);
+              maskedValues.set(`${route}.${f}`, (maskedValues.get(`${route}.${f}`) ?? 0) + values.length);
+            }
             // Never the clear value; the mobile masked, the 🔒 fields null.
             expect([label, values.filter((v) => v === clear)]).toEqual([label, []]);
             for (const v of values) expect([label, v === null || (f === 'mobile' && /^\d{3}\*{4}\d{4}$/.test(String(v)))]).toEqual([label, true]);
@@ -163,6 +201,26 @@ describeEachDb('privacy over GraphQL', (t) => {
       }
       tested++;
     }
+    // Roots whose records this fixture does not make (a recommendation is its own new account; a tier list is
+    // the yearly run over all accounts): named here, so any other route the matrix cannot query fails it.
+    expect(ungenerated.filter((r) => !/^(accountRecommendation|tierList)\./.test(r))).toEqual([]);
+    expect(new Set(ungenerated.map((r) => r.split('.')[0]))).toEqual(new Set(['accountRecommendation', 'tierList']));
+    // Routes through which the fixture person must come back (in clear to ADMIN, masked to the masked roles):
+    // the lists, the single records and every record type the fixture makes, plus statistics by account.
+    const mustReach = [
+      'contact', 'contacts.nodes', 'contacts.edges.node', 'account.contacts', 'accounts.nodes.contacts', 'exportPersonData.person',
+      'assignment.account.contacts', 'creditEvaluation.account.contacts', 'receivable.account.contacts', 'payment.account.contacts',
+      'tierReview.account.contacts', 'managementLevelReview.account.contacts', 'accountStats.rows.account.contacts', 'activity.account.contacts', 'project.account.contacts',
+    ];
+    for (const route of mustReach) {
+      for (const f of PRIVATE_CONTACT_FIELDS) {
+        const key = `${route}.${f}`;
+        if (!paths.some((p) => p.steps.map((s) => s.field.name).join('.') === route)) continue;
+        expect([key, empty.includes(key)]).toEqual([key, false]);
+        if (route !== 'exportPersonData.person') expect([key, (maskedValues.get(key) ?? 0) > 0]).toEqual([key, true]);
+      }
+    }
+    expect(mustReach.filter((r) => !paths.some((p) => p.steps.map((s) => s.field.name).join('.') === r))).toEqual([]);
     // Every sensitive field of the schema was reached by at least one generated query.
     expect([...covered].sort()).toEqual(coords.map((c) => `${c.type}.${c.field}`).sort());
     // Lists, single records and nested relations are all among the routes.

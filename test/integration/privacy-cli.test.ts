@@ -5,8 +5,9 @@ import path from 'node:path';
 import { DEVELOPMENT_KEY } from '../../src/common/field-crypto';
 import { DB_KINDS, testDatabaseConfig } from '../support/db';
 import { PRODUCTION_ENV } from '../support/production-env';
+import { builtCli } from '../support/built-cli';
 
-const KAM = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+const KAM = builtCli();
 
 function kam(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [KAM, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, timeout: 120_000 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { systemContext } from '../../src/common/context';
 import { generateDataKeyLine, keyIdOf } from '../../src/common/field-crypto';
 import { createServices, type Services } from '../../src/services';
-import { keyRing, openContactField, openContactFields } from '../../src/modules/contacts/contact-privacy';
+import { openContactField, openContactFields } from '../../src/modules/contacts/contact-privacy';
 import { Contact } from '../../src/modules/contacts/contact.entity';
 import { PERSONS } from '../../importers/annexes';
 import { importAnnex } from '../../importers/load/importer';
@@ -57,7 +57,7 @@ describeEachDb('field encryption at rest', (t) => {
     const dump = JSON.stringify(rows) + JSON.stringify(await t().ds.query('SELECT * FROM audit_events'));
     for (const p of PEOPLE) for (const v of Object.values(p)) if (v && v !== p.name) expect([v, dump.includes(v)]).toEqual([v, false]);
     for (const r of rows) {
-      for (const col of ['mobile', 'home_address', 'hobbies']) expect(r[col]).toMatch(new RegExp(`^enc:v1:${keyRing().activeKeyId}:[\\w-]{16}:[\\w-]{22}:[\\w-]+$`));
+      for (const col of ['mobile', 'home_address', 'hobbies']) expect(r[col]).toMatch(new RegExp(`^enc:v1:${t().services.keyRing.activeKeyId}:[\\w-]{16}:[\\w-]{22}:[\\w-]+$`));
       expect(r.mobile_hash).toMatch(/^[0-9a-f]{64}$/);
     }
     // Same value, two rows: different ciphertexts (random IV), same lookup hash.
@@ -68,7 +68,7 @@ describeEachDb('field encryption at rest', (t) => {
     await t().services.contacts.delete(ctx, twin.id, twin.version);
     // Read back in clear through the service layer.
     const c = await t().services.contacts.get(ctx, ids[1]);
-    expect(openContactFields(c)).toEqual({ mobile: PEOPLE[1].mobile, familyInfo: PEOPLE[1].familyInfo, homeAddress: PEOPLE[1].homeAddress, hobbies: PEOPLE[1].hobbies });
+    expect(openContactFields(t().services.keyRing, c)).toEqual({ mobile: PEOPLE[1].mobile, familyInfo: PEOPLE[1].familyInfo, homeAddress: PEOPLE[1].homeAddress, hobbies: PEOPLE[1].hobbies });
   });
 
   it('an update re-encrypts only what changed; an unchanged value keeps its ciphertext', async () => {
@@ -79,7 +79,7 @@ describeEachDb('field encryption at rest', (t) => {
     expect(after.mobile).toBe(before.mobile);
     expect(after.home_address).toBe(before.home_address);
     expect(after.hobbies).not.toBe(before.hobbies);
-    expect(openContactField(await t().services.contacts.get(ctx, ids[2]), 'hobbies')).toBe('书法、围棋');
+    expect(openContactField(t().services.keyRing, await t().services.contacts.get(ctx, ids[2]), 'hobbies')).toBe('书法、围棋');
   });
 
   it('refuses a tampered value, and one moved to another row or another field, with DATA_INTEGRITY (over GraphQL too)', async () => {
@@ -88,7 +88,7 @@ describeEachDb('field encryption at rest', (t) => {
     const get = (id: number) => services.contacts.get(ctx, id);
     // Moved to another row.
     await ds.query('UPDATE contacts SET mobile = ? WHERE id = ?', [r0.mobile, ids[1]]);
-    expect(() => openContactField(Object.assign(new Contact(), { id: ids[1], uid: r1.uid, mobile: r0.mobile }), 'mobile')).toThrow(expect.objectContaining({ code: 'DATA_INTEGRITY' }));
+    expect(() => openContactField(t().services.keyRing, Object.assign(new Contact(), { id: ids[1], uid: r1.uid, mobile: r0.mobile }), 'mobile')).toThrow(expect.objectContaining({ code: 'DATA_INTEGRITY' }));
     const server = await startTestServer(services);
     try {
       const res = await new GqlClient(server.url).as(actors.admin.key).request(`{ contact(id: "${ids[1]}") { name mobile } }`);
@@ -102,15 +102,15 @@ describeEachDb('field encryption at rest', (t) => {
     }
     // Moved to another field of the same row.
     await ds.query('UPDATE contacts SET mobile = ?, hobbies = ? WHERE id = ?', [r1.mobile, r1.home_address, ids[1]]);
-    expect(() => openContactField(Object.assign(new Contact(), { id: ids[1], uid: r1.uid, hobbies: r1.home_address }), 'hobbies')).toThrow(expect.objectContaining({ code: 'DATA_INTEGRITY' }));
+    expect(() => openContactField(t().services.keyRing, Object.assign(new Contact(), { id: ids[1], uid: r1.uid, hobbies: r1.home_address }), 'hobbies')).toThrow(expect.objectContaining({ code: 'DATA_INTEGRITY' }));
     // One character of the ciphertext flipped.
     const v = r1.mobile!;
     const flipped = v.slice(0, -2) + (v.at(-2) === 'A' ? 'B' : 'A') + v.at(-1);
     await ds.query('UPDATE contacts SET mobile = ?, hobbies = ? WHERE id = ?', [flipped, r1.hobbies, ids[1]]);
-    await expect(get(ids[1]).then((c) => openContactField(c, 'mobile'))).rejects.toMatchObject({ code: 'DATA_INTEGRITY' });
+    await expect(get(ids[1]).then((c) => openContactField(t().services.keyRing, c, 'mobile'))).rejects.toMatchObject({ code: 'DATA_INTEGRITY' });
     // A key id nobody configured.
     await ds.query('UPDATE contacts SET mobile = ? WHERE id = ?', [v.replace(/^enc:v1:[^:]+:/, 'enc:v1:nokey:'), ids[1]]);
-    await expect(get(ids[1]).then((c) => openContactField(c, 'mobile'))).rejects.toMatchObject({ code: 'DATA_KEY_UNKNOWN' });
+    await expect(get(ids[1]).then((c) => openContactField(t().services.keyRing, c, 'mobile'))).rejects.toMatchObject({ code: 'DATA_KEY_UNKNOWN' });
     // An import meeting the unreadable row refuses that row, not the file (dry run: nothing written).
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kam-enc-')), 'persons.csv');
     fs.writeFileSync(file, PERSONS_CSV(code));
@@ -118,7 +118,7 @@ describeEachDb('field encryption at rest', (t) => {
     expect(dry.report.errors.map((e) => [e.row, e.code])).toEqual([[3, 'DATA_KEY_UNKNOWN']]);
     // Restored, it reads again.
     await ds.query('UPDATE contacts SET mobile = ? WHERE id = ?', [r1.mobile, ids[1]]);
-    expect(openContactField(await get(ids[1]), 'mobile')).toBe(PEOPLE[1].mobile);
+    expect(openContactField(t().services.keyRing, await get(ids[1]), 'mobile')).toBe(PEOPLE[1].mobile);
   });
 
   it('re-importing the same persons file changes nothing (values compared in clear), and matches persons by mobile hash', async () => {
@@ -137,8 +137,10 @@ describeEachDb('field encryption at rest', (t) => {
     const { ds, config } = t();
     const k1 = generateDataKeyLine('k1');
     const k2 = generateDataKeyLine('k2');
+    /** The key the other tests' services (t().services) read and write with. */
+    const dev = `dev:${Buffer.from(t().services.keyRing.keys[0].key).toString('base64')}`;
     // Data written under k1 (after the development key), then k2 added.
-    let services = createServices(ds, { ...config, dataKeys: `dev:${Buffer.from(keyRing().keys[0].key).toString('base64')},${k1}` });
+    let services = createServices(ds, { ...config, dataKeys: `${dev},${k1}` });
     await services.dataKeys.rotate(ctx);
     // A row written before encryption existed: clear text.
     await ds.query("UPDATE contacts SET hobbies = '登山' WHERE id = ?", [ids[0]]);
@@ -163,10 +165,28 @@ describeEachDb('field encryption at rest', (t) => {
     // With the old key gone, everything still reads, and the import still finds every person.
     services = createServices(ds, { ...config, dataKeys: k2 });
     const c0 = await services.contacts.get(ctx, ids[0]);
-    expect(openContactFields(c0)).toMatchObject({ mobile: PEOPLE[0].mobile, hobbies: '登山' });
+    expect(openContactFields(services.keyRing, c0)).toMatchObject({ mobile: PEOPLE[0].mobile, hobbies: '登山' });
     const again = await runImport(services);
     expect(again.report.rows).toMatchObject({ created: 0 });
     expect(await ds.getRepository(Contact).count()).toBe(3);
+    // Rotated back onto the key t().services holds, so no other test depends on this one having run.
+    expect((await createServices(ds, { ...config, dataKeys: `${k2},${dev}` }).dataKeys.rotate(ctx)).failed).toEqual([]);
+    expect(openContactFields(t().services.keyRing, await t().services.contacts.get(ctx, ids[0]))).toMatchObject({ mobile: PEOPLE[0].mobile });
+  });
+
+  it('two services instances in one process keep their own keys: making one never re-keys the other', async () => {
+    const { ds, config, services } = t();
+    const mine = services.keyRing.activeKeyId;
+    const other = createServices(ds, { ...config, dataKeys: generateDataKeyLine('kx') });
+    expect(other.keyRing.activeKeyId).toBe('kx');
+    expect(services.keyRing.activeKeyId).toBe(mine);
+    const c = await services.contacts.create(ctx, { accountId, name: '钱七', mobile: '13600001111' });
+    const [raw] = await ds.query('SELECT mobile FROM contacts WHERE id = ?', [c.id]);
+    expect(keyIdOf(raw.mobile)).toBe(mine);
+    expect(openContactFields(services.keyRing, await services.contacts.get(ctx, c.id)).mobile).toBe('13600001111');
+    // The other instance cannot read it: its keys are its own.
+    await expect(other.contacts.get(ctx, c.id).then((x) => openContactFields(other.keyRing, x))).rejects.toMatchObject({ code: 'DATA_KEY_UNKNOWN' });
+    await services.contacts.delete(ctx, c.id, c.version);
   });
 
   it('an erased person is not brought back by re-importing the old file: the row is refused with ERASED_PERSON', async () => {

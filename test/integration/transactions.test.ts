@@ -25,6 +25,42 @@ describeEachDb('transactions under concurrent requests', (t) => {
     expect(codes).toEqual(['TA', 'TA-2', 'TC', 'TC-2']);
   });
 
+  it('a transaction reading while another is half-written sees none of it (asserted from inside the reader)', async () => {
+    const { ds } = t();
+    const ctx = systemContext('test');
+    let halfWritten!: () => void;
+    const aHalf = new Promise<void>((r) => (halfWritten = r));
+    let readDone!: () => void;
+    const bRead = new Promise<void>((r) => (readDone = r));
+    const seen: string[][] = [];
+    const codes = async (tx: typeof ctx) => (await managerFor(ds, tx).find(OrgUnit, { order: { code: 'ASC' } })).map((u) => u.code).filter((c) => c.startsWith('IS'));
+    const writer = inTransaction(ds, ctx, async (tx) => {
+      await managerFor(ds, tx).insert(OrgUnit, { code: 'ISA', name: 'ISA', nameKey: 'isa', kind: OrgUnitKind.BRANCH, active: true, version: 1 });
+      halfWritten();
+      // Wait for the reader; where the database serialises transactions (SQLite) it cannot start yet.
+      await Promise.race([bRead, sleep(ds.options.type === 'mysql' ? 10_000 : 300)]);
+      await managerFor(ds, tx).insert(OrgUnit, { code: 'ISA-2', name: 'ISA-2', nameKey: 'isa-2', kind: OrgUnitKind.BRANCH, active: true, version: 1 });
+    });
+    const reader = (async () => {
+      await aHalf;
+      await inTransaction(ds, ctx, async (tx) => {
+        seen.push(await codes(tx));
+        readDone();
+        await writer.catch(() => undefined);
+        seen.push(await codes(tx));
+      }).catch(async (e) => {
+        readDone();
+        throw e;
+      });
+    })();
+    await Promise.all([writer, reader]);
+    // Never half: nothing of the writer, or all of it.
+    for (const s of seen) expect([[], ['ISA', 'ISA-2']]).toContainEqual(s);
+    // On MySQL the two really overlap: the reader ran while the writer had written half.
+    if (ds.options.type === 'mysql') expect(seen[0]).toEqual([]);
+    expect(await codes(ctx)).toEqual(['ISA', 'ISA-2']);
+  });
+
   it('join the caller\'s transaction when given its context', async () => {
     const { ds } = t();
     const ctx = systemContext('test');

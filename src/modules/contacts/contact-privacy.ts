@@ -15,7 +15,7 @@
  * end writes it as ONE audit event (`contact.read`: record ids and field names, never values).
  */
 import type { Actor, RequestContext } from '../../common/context';
-import { KeyRing, keyRingFor } from '../../common/field-crypto';
+import type { KeyRing } from '../../common/field-crypto';
 import { maskMobile } from '../../common/validation';
 import type { Account } from '../accounts/account.entity';
 import { noteSensitiveRead } from '../audit/read-log';
@@ -35,17 +35,10 @@ export type PrivateContactField = (typeof PRIVATE_CONTACT_FIELDS)[number];
 /** The table name bound into every contact ciphertext. */
 const TABLE = 'contacts';
 
-let ring: KeyRing = keyRingFor(undefined);
-
-/** Installs the key ring (from KAM_DATA_KEYS) used for every contact field; done by `createServices`. */
-export function installKeyRing(next: KeyRing): void {
-  ring = next;
-}
-
-/** The key ring in use. */
-export function keyRing(): KeyRing {
-  return ring;
-}
+/**
+ * The key ring every function here takes first is the services instance's (`services.keyRing`, made by
+ * `createServices` from KAM_DATA_KEYS): two instances in one process (tests, tools) never share keys.
+ */
 
 /** Additional authenticated data: the table, the row's stable identity and the field. */
 export function contactAad(uid: string, field: PrivateContactField): string {
@@ -59,7 +52,7 @@ type Sealable = Partial<Pick<Contact, PrivateContactField>>;
  * in the database) and `clear` (its decrypted values), a field whose clear value did not change keeps
  * its stored ciphertext, so an unchanged row is written unchanged.
  */
-export function sealContactFields<T extends Sealable>(uid: string, values: T, stored?: Sealable, clear?: Sealable): T {
+export function sealContactFields<T extends Sealable>(ring: KeyRing, uid: string, values: T, stored?: Sealable, clear?: Sealable): T {
   const out = { ...values };
   for (const f of PRIVATE_CONTACT_FIELDS) {
     const v = values[f];
@@ -79,7 +72,7 @@ export function openedContact<T extends object>(contact: T): T {
 }
 
 /** One decrypted private field (DATA_INTEGRITY when it was altered or moved from another row or field). */
-export function openContactField(contact: Pick<Contact, 'id' | 'uid'> & Sealable, field: PrivateContactField, allowClear = false): string | null {
+export function openContactField(ring: KeyRing, contact: Pick<Contact, 'id' | 'uid'> & Sealable, field: PrivateContactField, allowClear = false): string | null {
   const v = contact[field];
   if (v === null || v === undefined) return null;
   if ((contact as { [OPENED]?: boolean })[OPENED]) return v;
@@ -89,8 +82,8 @@ export function openContactField(contact: Pick<Contact, 'id' | 'uid'> & Sealable
 }
 
 /** The private fields of a stored row, decrypted (for services that need the clear values; `allowClear` for key rotation only). */
-export function openContactFields(contact: Pick<Contact, 'id' | 'uid'> & Sealable, allowClear = false): Record<PrivateContactField, string | null> {
-  return Object.fromEntries(PRIVATE_CONTACT_FIELDS.map((f) => [f, openContactField(contact, f, allowClear)])) as Record<PrivateContactField, string | null>;
+export function openContactFields(ring: KeyRing, contact: Pick<Contact, 'id' | 'uid'> & Sealable, allowClear = false): Record<PrivateContactField, string | null> {
+  return Object.fromEntries(PRIVATE_CONTACT_FIELDS.map((f) => [f, openContactField(ring, contact, f, allowClear)])) as Record<PrivateContactField, string | null>;
 }
 
 const ERASED_PREFIX = 'erased:';
@@ -100,12 +93,12 @@ const ERASED_PREFIX = 'erased:';
  * reversible without the data keys and lets an import recognise (and refuse) a row that would bring
  * the person back; after the key it was made under leaves KAM_DATA_KEYS it no longer matches.
  */
-export function erasedNameKey(nameKey: string): string {
+export function erasedNameKey(ring: KeyRing, nameKey: string): string {
   return ERASED_PREFIX + ring.lookupHash(`erased-name|${nameKey}`);
 }
 
 /** The tombstones a name may have been stored under (one per configured key). */
-export function erasedNameKeys(nameKey: string): string[] {
+export function erasedNameKeys(ring: KeyRing, nameKey: string): string[] {
   return ring.lookupHashes(`erased-name|${nameKey}`).map((h) => ERASED_PREFIX + h);
 }
 
@@ -119,14 +112,14 @@ export function mayReadPrivate(actor: Actor, account: Pick<Account, 'managerId'>
  * is noted in the request's read log; callers outside GraphQL (exports) flush it with
  * `services.audit.flushReads(ctx)` when they are done. `contact` needs {@link PRIVACY_CONTACT_COLUMNS}.
  */
-export function revealContactField(ctx: RequestContext, contact: Contact, field: PrivateContactField, account: Pick<Account, 'managerId'> | null): string | null {
+export function revealContactField(ring: KeyRing, ctx: RequestContext, contact: Contact, field: PrivateContactField, account: Pick<Account, 'managerId'> | null): string | null {
   if (contact.erasedAt) return null;
   if (contact[field] === null || contact[field] === undefined) return null;
   // Need-to-know by role, and a confidentiality agreement on file (保密协议, agreements/agreement.rules.ts).
   if (mayReadPrivate(ctx.actor, account) && hasValidAgreement(ctx.actor, ctx.confidentiality, today())) {
-    const value = openContactField(contact, field);
+    const value = openContactField(ring, contact, field);
     noteSensitiveRead(ctx, 'Contact', contact.id, field);
     return value;
   }
-  return field === 'mobile' ? maskMobile(openContactField(contact, field) as string) : null;
+  return field === 'mobile' ? maskMobile(openContactField(ring, contact, field) as string) : null;
 }

@@ -13,11 +13,11 @@ import { PRIVACY_ACCOUNT_COLUMNS, PRIVACY_CONTACT_COLUMNS, revealContactField, t
 export const ContactConnection = ConnectionType(Contact, 'Contact');
 
 /** A private field as this caller may see it; synchronous when the account is already loaded (a page). */
-function reveal({ ctx, loaders }: GraphQLContext, c: Contact, field: PrivateContactField): string | null | Promise<string | null> {
+function reveal({ ctx, loaders, services }: GraphQLContext, c: Contact, field: PrivateContactField): string | null | Promise<string | null> {
   if (c[field] == null) return null;
   const account = loaders.peek(Account, c.accountId, PRIVACY_ACCOUNT_COLUMNS);
-  if (account) return revealContactField(ctx, c, field, account);
-  return loaders.byId(Account, PRIVACY_ACCOUNT_COLUMNS).load(c.accountId).then((a) => revealContactField(ctx, c, field, a));
+  if (account) return revealContactField(services.keyRing, ctx, c, field, account);
+  return loaders.byId(Account, PRIVACY_ACCOUNT_COLUMNS).load(c.accountId).then((a) => revealContactField(services.keyRing, ctx, c, field, a));
 }
 
 @Resolver(() => Contact)

@@ -18,6 +18,7 @@ import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
 import { Contact } from './contact.entity';
 import { mobileLookupHash } from './mobile-hash';
+import type { KeyRing } from '../../common/field-crypto';
 import { PRIVATE_CONTACT_FIELDS, openContactFields, sealContactFields, type PrivateContactField } from './contact-privacy';
 import { assertAgreement } from '../agreements/agreement.rules';
 
@@ -91,6 +92,8 @@ export interface ConfidentialityFactsSource {
 export class ContactService {
   constructor(
     private readonly ds: DataSource,
+    /** This instance's field-encryption keys (KAM_DATA_KEYS). */
+    readonly keyRing: KeyRing,
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly maxPageSize: () => number,
@@ -149,7 +152,7 @@ export class ContactService {
       role: cleanText(input.role) ? ContactRoles.parse(input.role as string, 'role') : null,
       officePhone: cleanText(input.officePhone) ? normalizePhone(input.officePhone as string, 'officePhone') : null,
       mobile,
-      mobileHash: mobile ? mobileLookupHash(mobile) : null,
+      mobileHash: mobile ? mobileLookupHash(this.keyRing, mobile) : null,
       email: cleanText(input.email) ? normalizeEmail(input.email as string, 'email') : null,
       birthday: input.birthday ? assertLocalDate(input.birthday, 'birthday') : null,
       familyInfo: cleanText(input.familyInfo),
@@ -172,7 +175,7 @@ export class ContactService {
     const account = await this.access.accountForWrite(ctx, input.accountId, 'accountId', 'add people to this account');
     await this.assertMayWritePersonal(ctx, input);
     const uid = randomUUID();
-    const contact = em.create(Contact, { ...sealContactFields(uid, this.normalize({ ...input, accountId: account.id })), uid });
+    const contact = em.create(Contact, { ...sealContactFields(this.keyRing, uid, this.normalize({ ...input, accountId: account.id })), uid });
     await em.save(contact);
     await this.audit.record(ctx, { action: 'contact.create', entity: 'Contact', entityId: contact.id, fields: patchFields(input) });
     return contact;
@@ -185,13 +188,13 @@ export class ContactService {
       const contact = await this.get(tx, toId(id, 'id'));
       await this.access.accountForWrite(tx, contact.accountId, 'accountId', 'change people of this account');
       await this.assertMayWritePersonal(tx, patch);
-      const clear = openContactFields(contact);
+      const clear = openContactFields(this.keyRing, contact);
       const merged = mergePatch(contactInput({ ...contact, ...clear }), patch);
       // Giving a 离职 date without saying otherwise means the person has left.
       if (patch.leftOn && patch.active === undefined) merged.active = false;
       const { source: _source, uid: _uid, erasedAt: _erased, ...values } = this.normalize(merged);
       if (contact.erasedAt) assertNothingPersonal(contact, values);
-      await updateVersioned(em, Contact, contact, sealContactFields(contact.uid, values, contact, clear), expectedVersion, `contact ${contact.name}`);
+      await updateVersioned(em, Contact, contact, sealContactFields(this.keyRing, contact.uid, values, contact, clear), expectedVersion, `contact ${contact.name}`);
       // Never the values: personal information stays out of the audit trail.
       await this.audit.record(tx, { action: 'contact.update', entity: 'Contact', entityId: contact.id, fields: patchFields(patch) });
       return this.get(tx, contact.id);
@@ -213,7 +216,7 @@ export class ContactService {
     for (const i of inputs) await this.assertMayWritePersonal(ctx, i);
     const rows = inputs.map((i) => {
       const uid = randomUUID();
-      return { ...sealContactFields(uid, this.normalize(i)), uid, version: 1 };
+      return { ...sealContactFields(this.keyRing, uid, this.normalize(i)), uid, version: 1 };
     });
     await bulkInsert(managerFor(this.ds, ctx), Contact, rows);
   }

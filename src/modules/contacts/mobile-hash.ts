@@ -4,14 +4,14 @@
  * the data keys: the newest key writes, and a lookup tries every configured key, so rows not yet
  * re-encrypted by `kam keys rotate` (which also rewrites their hash) are still found.
  */
-import { keyRing } from './contact-privacy';
+import type { KeyRing } from '../../common/field-crypto';
 
 /** The hash stored with a new or changed mobile. */
-export function mobileLookupHash(normalizedMobile: string): string {
-  return keyRing().lookupHash(normalizedMobile);
+export function mobileLookupHash(ring: KeyRing, normalizedMobile: string): string {
+  return ring.lookupHash(normalizedMobile);
 }
 
 /** Every hash the mobile may be stored under (one per configured key, newest first). */
-export function mobileLookupHashes(normalizedMobile: string): string[] {
-  return keyRing().lookupHashes(normalizedMobile);
+export function mobileLookupHashes(ring: KeyRing, normalizedMobile: string): string[] {
+  return ring.lookupHashes(normalizedMobile);
 }

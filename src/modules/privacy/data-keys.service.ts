@@ -11,7 +11,8 @@ import { inTransaction, managerFor } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
 import { Contact } from '../contacts/contact.entity';
-import { PRIVATE_CONTACT_FIELDS, keyRing, openContactFields, sealContactFields } from '../contacts/contact-privacy';
+import { PRIVATE_CONTACT_FIELDS, openContactFields, sealContactFields } from '../contacts/contact-privacy';
+import type { KeyRing } from '../../common/field-crypto';
 import { mobileLookupHash } from '../contacts/mobile-hash';
 
 export interface KeyStatus {
@@ -49,13 +50,14 @@ const COLUMNS = ['id', 'uid', 'version', 'updatedAt', 'mobileHash', ...PRIVATE_C
 export class DataKeyService {
   constructor(
     private readonly ds: DataSource,
+    private readonly ring: KeyRing,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
 
   async status(ctx: RequestContext): Promise<KeyStatus> {
     this.access.assertAdmin(ctx, 'read the encryption key status');
-    const ring = keyRing();
+    const ring = this.ring;
     const rowsByKey: Record<string, number> = Object.fromEntries(ring.keyIds.map((k) => [k, 0]));
     let clearRows = 0;
     let rowsWithData = 0;
@@ -91,7 +93,7 @@ export class DataKeyService {
   async rotate(ctx: RequestContext, options: { batch?: number; onBatch?: (done: number) => void } = {}): Promise<RotationReport> {
     this.access.assertAdmin(ctx, 'rotate the encryption keys');
     const batch = Math.max(1, Math.min(options.batch ?? 500, 10_000));
-    const activeKeyId = keyRing().activeKeyId;
+    const activeKeyId = this.ring.activeKeyId;
     const active = `${ENCRYPTED_PREFIX}${activeKeyId}:`;
     const stale = PRIVATE_CONTACT_FIELDS.map((f) => `(c.${f} IS NOT NULL AND SUBSTR(c.${f}, 1, :len) <> :active)`).join(' OR ');
     let rotated = 0;
@@ -115,13 +117,13 @@ export class DataKeyService {
           let clear: ReturnType<typeof openContactFields>;
           try {
             // A database from before field encryption holds clear values: this is where they get encrypted.
-            clear = openContactFields(r, true);
+            clear = openContactFields(this.ring, r, true);
           } catch (e) {
             if (!(e instanceof DomainError)) throw e;
             failed.push({ id: r.id, code: e.code });
             continue;
           }
-          const values = { ...sealContactFields(r.uid, clear), mobileHash: clear.mobile ? mobileLookupHash(clear.mobile) : null };
+          const values = { ...sealContactFields(this.ring, r.uid, clear), mobileHash: clear.mobile ? mobileLookupHash(this.ring, clear.mobile) : null };
           // Version and updatedAt stay: the values did not change, only how they are stored.
           const res = await em.createQueryBuilder().update(Contact).set({ ...values, version: r.version, updatedAt: r.updatedAt }).where('id = :id AND version = :version', { id: r.id, version: r.version }).updateEntity(false).callListeners(false).execute();
           if (!res.affected) continue;
@@ -130,7 +132,7 @@ export class DataKeyService {
           keys.delete(activeKeyId);
           for (const k of keys) from[k] = (from[k] ?? 0) + 1;
         }
-        await this.audit.record(tx, { action: 'keys.rotate', entity: 'Contact', recordIds: rows.map((r) => r.id), fields: [...PRIVATE_CONTACT_FIELDS, 'mobileHash'], after: { keyId: keyRing().activeKeyId, rows: n } });
+        await this.audit.record(tx, { action: 'keys.rotate', entity: 'Contact', recordIds: rows.map((r) => r.id), fields: [...PRIVATE_CONTACT_FIELDS, 'mobileHash'], after: { keyId: this.ring.activeKeyId, rows: n } });
         return { n, from, last: rows[rows.length - 1].id };
       });
       if (!done) break;

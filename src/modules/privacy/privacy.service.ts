@@ -20,6 +20,7 @@ import { recordIdsContain, type AuditService } from '../audit/audit.service';
 import type { AccessService } from '../auth/access.service';
 import { Contact } from '../contacts/contact.entity';
 import { PRIVATE_CONTACT_FIELDS, erasedNameKey, openContactFields, openedContact } from '../contacts/contact-privacy';
+import type { KeyRing } from '../../common/field-crypto';
 
 /** A consent event of the person: recorded or withdrawn, when, how, what. */
 export interface ConsentRecord {
@@ -55,6 +56,7 @@ const EVENT_LIMIT = 10_000;
 export class PrivacyService {
   constructor(
     private readonly ds: DataSource,
+    private readonly ring: KeyRing,
     private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
@@ -65,7 +67,7 @@ export class PrivacyService {
     assertAgreement(ctx.actor, ctx.confidentiality, today(), 'export a person\'s data in full (PIPL)');
     const em = managerFor(this.ds, ctx);
     const stored = await findByIdOrFail(this.ds, ctx, Contact, contactId);
-    const person = openedContact(Object.assign(new Contact(), stored, openContactFields(stored)));
+    const person = openedContact(Object.assign(new Contact(), stored, openContactFields(this.ring, stored)));
     const account = await em.findOneByOrFail(Account, { id: stored.accountId });
     const events = await this.eventsAbout(ctx, contactId);
     const reads = events.filter((e) => e.action === 'contact.read');
@@ -114,7 +116,7 @@ export class PrivacyService {
       const contact = await findByIdOrFail(this.ds, tx, Contact, contactId);
       if (contact.erasedAt) return contact;
       const held = ERASED_FIELDS.filter((f) => contact[f] !== null && contact[f] !== undefined);
-      const values: Partial<Contact> = { name: `已删除-${contact.id}`, nameKey: erasedNameKey(contact.nameKey), erasedAt: new Date() };
+      const values: Partial<Contact> = { name: `已删除-${contact.id}`, nameKey: erasedNameKey(this.ring, contact.nameKey), erasedAt: new Date() };
       for (const f of ERASED_FIELDS) (values as Record<string, unknown>)[f] = null;
       const res = await em.createQueryBuilder().update(Contact).set(values).where('id = :id AND version = :version', { id: contact.id, version: contact.version }).execute();
       if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `contact ${contact.id} was changed concurrently; retry`, { field: 'version' });
