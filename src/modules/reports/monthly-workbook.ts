@@ -157,17 +157,18 @@ interface PrintLayout {
 /** The page header (the printed title, once per page) and footer of every sheet. */
 function pageHeaderFooter(r: MonthlyReport, name: string, sig: ReportSignatures): Partial<ExcelJS.HeaderFooter> {
   const [y, m] = r.period.month.split('-');
-  // Size before font: a size code followed by the text's digits (`&102026年`) would read as one number.
+  // Headers and footers scale with the page (Excel's and LibreOffice's default): sized like the body,
+  // they print at ≥ 8 pt too. Size before font: a size code followed by the text's digits (`&102026年`) would read as one number.
   const f = (style: string, size: number) => `&${size}&"${REPORT_FONT},${style}"`;
   return {
     oddHeader:
-      `&L${f('Regular', 10)}${headerFooterText(sig.company ? `编制单位：${sig.company}` : '')}` +
-      `&C${f('Bold', 14)}${headerFooterText(`${REPORT_TITLE}（${name}）`)}` +
-      `&R${f('Regular', 10)}${headerFooterText(`${y}年${Number(m)}月\u3000金额单位：万元`)}`,
+      `&L${f('Regular', BODY_SIZE)}${headerFooterText(sig.company ? `编制单位：${sig.company}` : '')}` +
+      `&C${f('Bold', 18)}${headerFooterText(`${REPORT_TITLE}（${name}）`)}` +
+      `&R${f('Regular', BODY_SIZE)}${headerFooterText(`${y}年${Number(m)}月\u3000金额单位：万元`)}`,
     oddFooter:
-      `&L${f('Regular', 9)}${headerFooterText(`数据截至 ${r.period.asOf}`)}` +
-      `&C${f('Regular', 9)}第 &P 页，共 &N 页` +
-      `&R${f('Regular', 9)}${headerFooterText(`生成于 ${businessTime(r.generatedAt)}`)}`,
+      `&L${f('Regular', BODY_SIZE)}${headerFooterText(`数据截至 ${r.period.asOf}`)}` +
+      `&C${f('Regular', BODY_SIZE)}第 &P 页，共 &N 页` +
+      `&R${f('Regular', BODY_SIZE)}${headerFooterText(`生成于 ${businessTime(r.generatedAt)}`)}`,
   };
 }
 
