@@ -20,7 +20,8 @@ import type { MonthlyReport } from '../../src/modules/reports/report.service';
 import { describeEachDb } from '../support/db';
 import { GqlClient, startTestServer } from '../support/graphql-client';
 import { tmpFile } from '../support/workbooks';
-import { itWithReaders, readWithOpenpyxl, roundTripThroughLibreOffice, type PySheet } from '../support/report-readers';
+import { itWithReaders, readPdf, readWithOpenpyxl, roundTripThroughLibreOffice, type PySheet } from '../support/report-readers';
+import { createServices } from '../../src/services';
 
 const MONTH = '2026-02';
 const EVIL_NAME = '=HYPERLINK("http://evil.example","点我")';
@@ -320,5 +321,33 @@ describeEachDb('monthly report', (t) => {
     expect(await status(`/reports/monthly/${MONTH}.xlsx`, keys.analyst)).toBe(403);
     expect(await status('/reports/monthly/2999-01.xlsx', keys.finance)).toBe(400);
     expect(await status('/reports/monthly/2026-1.xlsx', keys.committee)).toBe(400);
+  });
+
+  itWithReaders(['libreoffice', 'poppler'], 'downloads the same report as PDF (GET /reports/monthly/{month}.pdf), converted by LibreOffice; 501 naming what to install without it', async () => {
+    const base = server.url.replace(/\/graphql$/, '');
+    const res = await fetch(`${base}/reports/monthly/${MONTH}.pdf`, { headers: { authorization: `Bearer ${keys.finance}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain(encodeURIComponent(`战略客户业务状况报告表-${MONTH}.pdf`));
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    const pdf = tmpFile('report.pdf');
+    fs.writeFileSync(pdf, body);
+    const text = readPdf(pdf).texts.map((x) => x.text).join(' ');
+    expect(text).toContain('南京轨道交通建设有限公司');
+    expect(text).toContain('83.23'); // 本月签约 of the strategic tier and the total, in 万元
+    const events = await t().services.audit.list(ctx, { action: 'report.monthly.download' }, { first: 50 });
+    expect(events.nodes.filter((e) => e.actor === 'apikey:k-FINANCE' && /format\\*":\\*"pdf/.test(JSON.stringify(e)))).toHaveLength(1);
+
+    const bare = await startTestServer(createServices(t().ds, { ...t().config, sofficePath: '/nonexistent/soffice' }));
+    try {
+      const r = await fetch(`${bare.url.replace(/\/graphql$/, '')}/reports/monthly/${MONTH}.pdf`, { headers: { authorization: `Bearer ${keys.finance}` } });
+      expect(r.status).toBe(501);
+      const err = (await r.json()) as { error: { code: string; message: string } };
+      expect(err.error.code).toBe('PDF_UNAVAILABLE');
+      expect(err.error.message).toMatch(/LibreOffice.*apt-get install libreoffice-calc-nogui/);
+    } finally {
+      await bare.close();
+    }
   });
 });
