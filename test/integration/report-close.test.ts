@@ -81,7 +81,7 @@ describeEachDb('month-end close', (t) => {
     // The workbook: frozen figures in 明细, the close and the differences on 说明.
     const file = tmpFile('closed.xlsx');
     const out = fs.createWriteStream(file);
-    const closed = new Promise((resolve) => out.once('close', resolve));
+    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
     await s.reports.writeWorkbook(finance, r, out);
     await closed;
     const wb = new ExcelJS.Workbook();

@@ -76,7 +76,7 @@ describe('the printed report (LibreOffice → PDF)', () => {
   itWithReaders(['libreoffice', 'poppler'], 'prints every page on A4 landscape, text at 8 pt or more, in a CJK sans font', async () => {
     const file = tmpFile('print.xlsx');
     const out = fs.createWriteStream(file);
-    const closed = new Promise((resolve) => out.once('close', resolve));
+    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
     await writeMonthlyWorkbook(report, out, signatures);
     await closed;
     pdf = readPdf(pdfThroughLibreOffice(file));
