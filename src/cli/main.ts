@@ -289,10 +289,11 @@ export function buildProgram(): Command {
     .requiredOption('--out <file>', 'the file to write (.xlsx; .pdf with --pdf; .csv for an annex in UTF-8 with BOM)')
     .option('--month <YYYY-MM>', 'monthly-report: the month (not later than the current one)')
     .option('--pdf', 'monthly-report: write the workbook converted to PDF by LibreOffice (also when --out ends in .pdf)')
+    .option('--template <file>', 'monthly-report: fill the company\'s own layout (an .xlsx with placeholders such as {{本月签约}} and an account row of {{客户编号}} {{客户名称}}…)')
     .option('--tier <codes>', 'annexes: only accounts of these tiers (comma separated, e.g. STRATEGIC,KEY)')
     .option('--from <date>', 'ledger: activities on or after YYYY-MM-DD')
     .option('--to <date>', 'ledger: activities on or before YYYY-MM-DD')
-    .action(async (what: string, opts: { out: string; month?: string; pdf?: boolean; tier?: string; from?: string; to?: string }) => {
+    .action(async (what: string, opts: { out: string; month?: string; pdf?: boolean; template?: string; tier?: string; from?: string; to?: string }) => {
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const ctx = systemContext(`export (${os.userInfo().username})`);
@@ -300,6 +301,19 @@ export function buildProgram(): Command {
           if (!opts.month) throw new CliError('export monthly-report needs --month YYYY-MM');
           const pdf = opts.pdf || opts.out.toLowerCase().endsWith('.pdf');
           const report = await rt.services.reports.monthlyReport(ctx, opts.month);
+          if (opts.template) {
+            if (pdf) throw new CliError('--template writes the filled .xlsx; convert it to PDF in the program that prints it');
+            let template: Buffer;
+            try {
+              template = fs.readFileSync(opts.template);
+            } catch (e) {
+              throw new CliError(`--template: cannot read ${opts.template} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+            }
+            const filled = await rt.services.reports.fillTemplate(ctx, report, template);
+            await writeFileAtomically(opts.out, (stream) => new Promise<void>((resolve, reject) => stream.end(filled, () => resolve()).once('error', reject)));
+            out(`wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month} in the layout of ${opts.template}, data as of ${report.period.asOf}: ${report.rows.length} accounts)`);
+            return;
+          }
           const rows = await writeFileAtomically(opts.out, (stream) => (pdf ? rt.services.reports.writePdf(ctx, report, stream) : rt.services.reports.writeWorkbook(ctx, report, stream)));
           const closed = report.close?.status === 'CLOSED' ? `, closed ${report.close.closedBy}${report.close.differences.length ? `; live data differs in ${report.close.differences.length} figures` : ''}` : '';
           out(`wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month}${pdf ? ' as PDF' : ''}, data as of ${report.period.asOf}: ${rows} accounts${closed})`);

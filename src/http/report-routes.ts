@@ -6,6 +6,8 @@
  *   month-end snapshot.
  * - `GET /reports/monthly/{YYYY-MM}.pdf` — the same workbook converted to PDF by LibreOffice; 501
  *   naming what to install when the server has no LibreOffice.
+ * - `POST /reports/monthly/{YYYY-MM}.xlsx` with the company's own layout (.xlsx) as the body — the
+ *   layout filled with the month's figures (placeholders `{{本月签约}}`…, an account row).
  * - `GET /exports/{annex}.xlsx` / `.csv` — an annex in its own layout (any authenticated role; a
  *   person's private fields follow the privacy rule). Query: `tier=STRATEGIC,KEY`, `from`, `to`
  *   (ledger dates). CSV is UTF-8 with a BOM.
@@ -15,7 +17,8 @@
  * response (the client sees a truncated download, never a half-valid file presented as complete).
  */
 import { PassThrough } from 'node:stream';
-import { Router, type Request, type Response } from 'express';
+import { Router, raw, type Request, type Response } from 'express';
+import { MAX_TEMPLATE_BYTES } from '../modules/reports/report-template';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
 import type { RequestContext } from '../common/context';
@@ -82,6 +85,23 @@ export function reportRouter(services: Services, logger: Logger, contextFor: Con
       res.setHeader('Content-Disposition', contentDisposition(name, `monthly-report-${report.period.month}.xlsx`));
       res.setHeader('Cache-Control', 'no-store');
       await services.reports.writeWorkbook(ctx, report, res);
+    }),
+  );
+
+  // The company's own layout: POST the template (.xlsx, raw body), get it back filled.
+  router.post(
+    '/reports/monthly/:file',
+    raw({ type: () => true, limit: MAX_TEMPLATE_BYTES }),
+    download(async (ctx, req, res) => {
+      const m = /^(.*?)(\.xlsx)?$/.exec(String(req.params.file))!;
+      const template = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!template.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'template: send the company\'s report layout (.xlsx) as the request body', { field: 'template' });
+      const report = await services.reports.monthlyReport(ctx, decodeURIComponent(m[1]));
+      const filled = await services.reports.fillTemplate(ctx, report, template);
+      res.setHeader('Content-Type', XLSX);
+      res.setHeader('Content-Disposition', contentDisposition(monthlyReportFileName(report.period.month), `monthly-report-${report.period.month}.xlsx`));
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(filled);
     }),
   );
 

@@ -36,6 +36,7 @@ import { businessTime } from './cell-values';
 import { ReportCloseStatus, ReportMonthClose, ReportSnapshotPart } from './report-close.entity';
 import { decodeSnapshot, encodeSnapshot, reportDifferences, type ReportDifference } from './report-snapshot';
 import { convertToPdf, findSoffice } from './pdf';
+import { fillReportTemplate } from './report-template';
 import { AccountStatus, ActivityType, ActivityTypes, ContactRole, CreditRating, IntelTag, IntelTags, Role } from '../../common/enums';
 import type { LocalDate } from '../../common/dates';
 import { managerFor } from '../../db/transaction';
@@ -147,6 +148,18 @@ export class ReportService {
     } finally {
       await fs.promises.rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The report in the company's own layout: `template` (an .xlsx with placeholders such as
+   * `{{本月签约}}` and an account row) filled with the report's figures (see report-template.ts).
+   * Recorded like a download.
+   */
+  async fillTemplate(ctx: RequestContext, report: MonthlyReport, template: Buffer): Promise<Buffer> {
+    this.assertMayRead(ctx);
+    const filled = await fillReportTemplate(template, report, await this.signatures(ctx));
+    await this.audit.record(ctx, { action: 'report.monthly.download', entity: 'MonthlyReport', entityId: report.period.month, after: { month: report.period.month, asOf: report.period.asOf, rows: report.rows.length, format: 'template', closed: report.close?.status === ReportCloseStatus.CLOSED } });
+    return filled;
   }
 
   /** 编制单位 and the names on the signature line: configured, else the top unit and the person downloading. */
