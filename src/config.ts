@@ -6,6 +6,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { DEVELOPMENT_KEY, parseDataKeys } from './common/field-crypto';
+import { isValidTimeZone } from './common/dates';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string; url: string }
@@ -35,6 +36,17 @@ export interface Config {
   importTimeLimitSeconds: number;
   /** Days a date that describes the past (visit, consent, payment, evaluation) may lie after today. */
   futureDateToleranceDays: number;
+  /** The business calendar's IANA time zone: "today", months, due dates and every date a user reads. */
+  timeZone: string;
+  /** Day of the month (1–28) on which the server closes the previous month's report; 0 = never by itself. */
+  reportCloseDay: number;
+  /** 编制单位 and the names on the report's signature line (制表人 / 审核人 / 负责人). */
+  reportCompany: string | undefined;
+  reportPreparer: string | undefined;
+  reportReviewer: string | undefined;
+  reportPrincipal: string | undefined;
+  /** LibreOffice's `soffice` for PDF conversion; found on PATH when unset. */
+  sofficePath: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Field-encryption keys, `id:base64key` comma separated; the last one encrypts. */
   dataKeys: string | undefined;
@@ -188,6 +200,25 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
     description: 'Days a date that describes the past (a visit, a consent, a payment, an evaluation, a decision taking effect) may lie after today before it is refused as `DATE_IN_FUTURE`, through every door.',
     parse: int('KAM_FUTURE_DATE_TOLERANCE_DAYS', 0, 366),
   },
+  {
+    name: 'KAM_TIMEZONE', key: 'timeZone', default: 'Asia/Shanghai',
+    description: 'The business calendar\'s IANA time zone: it decides "today", the current month, the monthly report\'s 数据截至, due dates, the future-date check and every date a user reads of a point in time. Storage and logs stay UTC.',
+    parse: (r) => {
+      const v = optional(r) ?? 'Asia/Shanghai';
+      if (!isValidTimeZone(v)) throw new ConfigError(`KAM_TIMEZONE must be an IANA time zone such as Asia/Shanghai, got "${r}"`);
+      return v;
+    },
+  },
+  {
+    name: 'KAM_REPORT_CLOSE_DAY', key: 'reportCloseDay', default: '0',
+    description: 'Day of the month (1–28, business calendar) from which the server closes the previous month\'s monthly report by itself (its figures frozen in a snapshot), exactly once across instances; `0` leaves closing to FINANCE/ADMIN (`closeReportMonth`).',
+    parse: int('KAM_REPORT_CLOSE_DAY', 0, 28),
+  },
+  { name: 'KAM_REPORT_COMPANY', key: 'reportCompany', default: undefined, description: 'The monthly report\'s 编制单位 (the company name printed under the title); the top organisation unit\'s name when unset.', parse: (r) => optional(r) },
+  { name: 'KAM_REPORT_PREPARER', key: 'reportPreparer', default: undefined, description: 'Name printed after 制表人 on the report\'s signature line; the person who downloads it when unset.', parse: (r) => optional(r) },
+  { name: 'KAM_REPORT_REVIEWER', key: 'reportReviewer', default: undefined, description: 'Name printed after 审核人 on the signature line; blank (to sign by hand) when unset.', parse: (r) => optional(r) },
+  { name: 'KAM_REPORT_PRINCIPAL', key: 'reportPrincipal', default: undefined, description: 'Name printed after 负责人 on the signature line; blank (to sign by hand) when unset.', parse: (r) => optional(r) },
+  { name: 'KAM_SOFFICE', key: 'sofficePath', default: undefined, description: 'LibreOffice\'s `soffice` used to convert the monthly report to PDF; found on PATH when unset. Without it the PDF download answers 501.', parse: (r) => optional(r) },
   { name: 'KAM_LOG_LEVEL', key: 'logLevel', default: 'info', description: '`debug`, `info`, `warn` or `error`.', parse: (r) => oneOf('KAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const)(r) },
   {
     name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined,

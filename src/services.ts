@@ -17,6 +17,7 @@ import { OwnershipService } from './modules/ownership/ownership.service';
 import { ManagementLevelReviewService, TierReviewService } from './modules/reviews/tier-review.service';
 import { OwnershipStore } from './modules/ownership/ownership.store';
 import { systemClock, type Clock } from './common/clock';
+import { setBusinessTimeZone } from './common/dates';
 import { CadenceService } from './modules/cadence/cadence.service';
 import { YearEndService } from './modules/year-end/year-end.service';
 import { ConsentService } from './modules/consent/consent.service';
@@ -101,6 +102,8 @@ export function createServices(ds: DataSource, config: Config): Services {
   // Contact fields are sealed and opened with the configured keys (the development key when none).
   // Development without KAM_DATA_KEYS generates a key beside its database; tests use the public one.
   const keyRing = !config.dataKeys && config.env === 'development' ? developmentKeyRing(config.database) : keyRingFor(config.dataKeys);
+  // The business calendar: every "today" and every instant's date a user reads is in this zone.
+  setBusinessTimeZone(config.timeZone);
   const maxPageSize = () => config.maxPageSize;
   const reads = heavyReadsFor(ds, { concurrency: config.heavyQueryConcurrency });
   const access = new AccessService(ds);
@@ -161,7 +164,9 @@ export function createServices(ds: DataSource, config: Config): Services {
     dataKeys: new DataKeyService(ds, keyRing, access, audit),
     privacy: new PrivacyService(ds, keyRing, access, audit),
     needToKnow,
-    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts, needToKnow, reads), tiers, cadence, audit, reportExtension),
+    reports: new ReportService(ds, access, new AnalyticsService(ds, accounts, needToKnow, reads), tiers, cadence, audit, reportExtension, {
+      closeDay: config.reportCloseDay, company: config.reportCompany, preparer: config.reportPreparer, reviewer: config.reportReviewer, principal: config.reportPrincipal, sofficePath: config.sofficePath,
+    }),
     exports: new AnnexExportService(ds, accounts, audit, needToKnow, keyRing),
     settings,
     agreements,

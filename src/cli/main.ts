@@ -29,6 +29,7 @@ import os from 'node:os';
 import { generateDataKeyLine } from '../common/field-crypto';
 import type { KeyStatus } from '../modules/privacy/data-keys.service';
 import { startAuditRetention } from '../modules/audit/audit-retention';
+import { startReportCloseSchedule } from '../modules/reports/report-close-schedule';
 import { SingleBar, Presets } from 'cli-progress';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -122,9 +123,11 @@ export function buildProgram(): Command {
         out(`KAM Hub console: ${server.url.replace(/\/graphql$/, '/')}  (GraphiQL: ${server.url.replace(/\/graphql$/, '/graphiql')})`);
         out(`KAM Hub GraphQL API: ${server.url}  (database ${describeDatabase(config)})`);
         const stopRetention = startAuditRetention(rt.services, rt.logger);
+        const stopReportClose = startReportCloseSchedule(rt.services, rt.logger);
         const shutdown = async (signal: string) => {
           rt.logger.info('shutting down', { signal });
           stopRetention();
+          stopReportClose();
           await server.close();
           await rt.close();
           process.exit(0);
@@ -282,21 +285,38 @@ export function buildProgram(): Command {
 
   program
     .command('export <what>')
-    .description(`write a workbook: monthly-report (--month YYYY-MM), or an annex in its own layout: ${ANNEX_CHOICES}`)
-    .requiredOption('--out <file>', 'the file to write (.xlsx; .csv for an annex in UTF-8 with BOM)')
+    .description(`write a workbook: monthly-report (--month YYYY-MM; --pdf for print), or an annex in its own layout: ${ANNEX_CHOICES}`)
+    .requiredOption('--out <file>', 'the file to write (.xlsx; .pdf with --pdf; .csv for an annex in UTF-8 with BOM)')
     .option('--month <YYYY-MM>', 'monthly-report: the month (not later than the current one)')
+    .option('--pdf', 'monthly-report: write the workbook converted to PDF by LibreOffice (also when --out ends in .pdf)')
+    .option('--template <file>', 'monthly-report: fill the company\'s own layout (an .xlsx with placeholders such as {{本月签约}} and an account row of {{客户编号}} {{客户名称}}…)')
     .option('--tier <codes>', 'annexes: only accounts of these tiers (comma separated, e.g. STRATEGIC,KEY)')
     .option('--from <date>', 'ledger: activities on or after YYYY-MM-DD')
     .option('--to <date>', 'ledger: activities on or before YYYY-MM-DD')
-    .action(async (what: string, opts: { out: string; month?: string; tier?: string; from?: string; to?: string }) => {
+    .action(async (what: string, opts: { out: string; month?: string; pdf?: boolean; template?: string; tier?: string; from?: string; to?: string }) => {
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const ctx = systemContext(`export (${os.userInfo().username})`);
         if (what === 'monthly-report') {
           if (!opts.month) throw new CliError('export monthly-report needs --month YYYY-MM');
+          const pdf = opts.pdf || opts.out.toLowerCase().endsWith('.pdf');
           const report = await rt.services.reports.monthlyReport(ctx, opts.month);
-          const rows = await writeFileAtomically(opts.out, (stream) => rt.services.reports.writeWorkbook(ctx, report, stream));
-          out(`wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month}, data as of ${report.period.asOf}: ${rows} accounts)`);
+          if (opts.template) {
+            if (pdf) throw new CliError('--template writes the filled .xlsx; convert it to PDF in the program that prints it');
+            let template: Buffer;
+            try {
+              template = fs.readFileSync(opts.template);
+            } catch (e) {
+              throw new CliError(`--template: cannot read ${opts.template} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+            }
+            const filled = await rt.services.reports.fillTemplate(ctx, report, template);
+            await writeFileAtomically(opts.out, (stream) => new Promise<void>((resolve, reject) => stream.end(filled, () => resolve()).once('error', reject)));
+            out(`wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month} in the layout of ${opts.template}, data as of ${report.period.asOf}: ${report.rows.length} accounts)`);
+            return;
+          }
+          const rows = await writeFileAtomically(opts.out, (stream) => (pdf ? rt.services.reports.writePdf(ctx, report, stream) : rt.services.reports.writeWorkbook(ctx, report, stream)));
+          const closed = report.close?.status === 'CLOSED' ? `, closed ${report.close.closedBy}${report.close.differences.length ? `; live data differs in ${report.close.differences.length} figures` : ''}` : '';
+          out(`wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month}${pdf ? ' as PDF' : ''}, data as of ${report.period.asOf}: ${rows} accounts${closed})`);
           return;
         }
         const annex = findAnnex(what);
@@ -306,6 +326,25 @@ export function buildProgram(): Command {
         const prepared = await rt.services.exports.prepare(ctx, annex.annex, { accounts: tiers ? { tierCodes: tiers } : null, from: opts.from, to: opts.to });
         const rows = await writeFileAtomically(opts.out, (stream) => rt.services.exports.write(ctx, prepared, stream, format));
         out(`wrote ${opts.out} (${annex.title}: ${rows} rows)`);
+      });
+    });
+
+  program
+    .command('report-close <month>')
+    .description('month-end close of the monthly report: freeze YYYY-MM\'s figures (as FINANCE/ADMIN would), or --reopen it with --reason (ADMIN)')
+    .option('--reopen', 'reopen a closed month (its report follows the live data again)')
+    .option('--reason <text>', 'with --reopen: why (kept in the audit trail)')
+    .action(async (month: string, opts: { reopen?: boolean; reason?: string }) => {
+      await withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        const ctx = systemContext(`report-close (${os.userInfo().username})`);
+        if (opts.reopen) {
+          const c = await rt.services.reports.reopenMonth(ctx, month, opts.reason ?? '');
+          out(`reopened ${c.month} (closed by ${c.closedBy}); its report follows the live data until it is closed again`);
+          return;
+        }
+        const c = await rt.services.reports.closeMonth(ctx, month);
+        out(`closed ${c.month}: ${c.rowCount} accounts frozen (by ${c.closedBy})`);
       });
     });
 

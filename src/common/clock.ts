@@ -12,8 +12,9 @@ export interface Clock {
   readonly futureToleranceDays: number;
 }
 
-export function systemClock(futureToleranceDays: number): Clock {
-  return { today, futureToleranceDays };
+/** Today in the business time zone (KAM_TIMEZONE); `now` pins the instant in tests. */
+export function systemClock(futureToleranceDays: number, now: () => Date = () => new Date()): Clock {
+  return { today: () => today(now()), futureToleranceDays };
 }
 
 /**

@@ -56,6 +56,8 @@ export const ErrorCode = {
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   /** A query ran past its time budget (KAM_QUERY_TIME_LIMIT) and was stopped, in the database too. */
   QUERY_TIMEOUT: 'QUERY_TIMEOUT',
+  /** The server lacks an optional program a feature needs (LibreOffice for PDF): the message names what to install. */
+  PDF_UNAVAILABLE: 'PDF_UNAVAILABLE',
   // Data at rest
   /** An encrypted value failed its integrity check: altered, or moved from another record or field. */
   DATA_INTEGRITY: 'DATA_INTEGRITY',

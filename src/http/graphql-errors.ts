@@ -58,6 +58,8 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
       return 'TOO_MANY_REQUESTS';
     case ErrorCode.QUERY_TIMEOUT:
       return 'TIMEOUT';
+    case ErrorCode.PDF_UNAVAILABLE: // PDF is an HTTP download (501) and a CLI option, never a GraphQL field
+      return 'INTERNAL_SERVER_ERROR';
     case ErrorCode.DATA_INTEGRITY:
     case ErrorCode.DATA_KEY_UNKNOWN:
       return 'INTERNAL_SERVER_ERROR';

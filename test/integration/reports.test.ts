@@ -20,7 +20,8 @@ import type { MonthlyReport } from '../../src/modules/reports/report.service';
 import { describeEachDb } from '../support/db';
 import { GqlClient, startTestServer } from '../support/graphql-client';
 import { tmpFile } from '../support/workbooks';
-import { itWithReaders, readWithOpenpyxl, roundTripThroughLibreOffice, type PySheet } from '../support/report-readers';
+import { itWithReaders, readPdf, readWithOpenpyxl, roundTripThroughLibreOffice, type PySheet } from '../support/report-readers';
+import { createServices } from '../../src/services';
 
 const MONTH = '2026-02';
 const EVIL_NAME = '=HYPERLINK("http://evil.example","点我")';
@@ -218,7 +219,9 @@ describeEachDb('monthly report', (t) => {
     expect(summary.getRow(6).getCell(10).value).toEqual({ formula: 'SUM(J4:J5)', result: wan(52_000_000) });
     expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     expect(detail.views[0]).toMatchObject({ state: 'frozen', xSplit: 3, ySplit: 3 });
-    expect(detail.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0 });
+    // Printed in page bands at a fixed scale (≥ 8 pt), not shrunk to one page width.
+    expect(detail.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: false, pageOrder: 'overThenDown', printTitlesColumn: 'A:D', printTitlesRow: '3:3' });
+    expect(detail.pageSetup.scale).toBeGreaterThanOrEqual(73);
     const notes = wb.getWorksheet('说明')!;
     expect(notes.getRow(2).values).toEqual([undefined, '报告月份', MONTH]);
     expect(notes.getRow(4).values).toEqual([undefined, '数据截至', '2026-02-28']);
@@ -245,19 +248,30 @@ describeEachDb('monthly report', (t) => {
     expect(total[12]).toMatchObject({ v: '=SUM(M4:M6)', t: 'f', cached: wan(112_000_000) });
     expect(total[9]).toMatchObject({ v: '=IF(I7=0,"",(H7-I7)/I7)', t: 'f' });
     expect(total[9].cached).toBeCloseTo((83_234_617 - 28_000_000) / 28_000_000, 12);
-    expect(detail).toMatchObject({ freeze: 'D4', autoFilter: 'A3:T6', orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
-    expect(detail.header).toContain('战略客户业务状况报告表');
+    expect(detail).toMatchObject({ freeze: 'D4', autoFilter: 'A3:T6', orientation: 'landscape', pageOrder: 'overThenDown', colBreaks: [14] });
+    expect(detail.fitToPage).toBeFalsy();
+    expect(detail.scale).toBeGreaterThanOrEqual(73);
+    expect(detail.header).toContain('战略客户业务状况报告表（明细）');
     expect(detail.footer).toContain('&P');
     expect(detail.merged).toContain('A1:T1');
     expect(detail.printTitleRows).toBe('$3:$3');
-    expect(detail.widths.C).toBeGreaterThan(20);
+    expect(detail.printTitleCols).toBe('$A:$D');
+    expect(detail.printArea).toEqual(['$A$3:$T$9']); // from the header row to the signature line: the title rows are the screen's
+    expect(detail.widths.C).toBeGreaterThanOrEqual(18);
+    // Every style names the CJK font (no Calibri, whose bold CJK falls back to a serif face).
+    for (const sheet of sheets) expect(sheet.fonts).toEqual(['等线']);
+    // Wrapped 风险提示 lines: the row is as tall as its lines.
+    expect(detail.rows[4][19].v).toBe('逾期应收 38.00 万元\n拜访逾期：高层拜访、客户经理拜访、质量交流、技术交流\n关键人员离职：王总（总经理，02-10）');
+    expect(detail.heights['5']).toBeGreaterThanOrEqual(3 * 16);
     const summary = by('汇总');
-    expect(summary.rows.slice(3).map((r) => [r[0].v, r[1].cached, r[3].cached, r[9].cached])).toEqual([
+    expect(summary.rows.slice(3, 6).map((r) => [r[0].v, r[1].cached, r[3].cached, r[9].cached])).toEqual([
       ['战略', 2, wan(83_234_617), wan(48_000_000)],
       ['重点', 1, 0, wan(4_000_000)],
       ['合计', 3, wan(83_234_617), wan(52_000_000)],
     ]);
     expect(summary.rows[5].slice(1).every((c) => c.t === 'f')).toBe(true);
+    // The signature line under the table: 制表人 / 审核人 / 负责人 (nobody configured, a system caller: blank to sign by hand).
+    expect(summary.rows[7].map((c) => c.v).filter(Boolean)).toEqual(['制表人：', '审核人：', '负责人：']);
     expect(summary.rows[4][5]).toMatchObject({ t: 'f', cached: -1 });
     const compliance = by('拜访合规');
     expect(compliance.rows.slice(3).map((r) => [r[1].v, r[5].v, r[7].v, r[8].v])).toEqual([
@@ -307,5 +321,33 @@ describeEachDb('monthly report', (t) => {
     expect(await status(`/reports/monthly/${MONTH}.xlsx`, keys.analyst)).toBe(403);
     expect(await status('/reports/monthly/2999-01.xlsx', keys.finance)).toBe(400);
     expect(await status('/reports/monthly/2026-1.xlsx', keys.committee)).toBe(400);
+  });
+
+  itWithReaders(['libreoffice', 'poppler'], 'downloads the same report as PDF (GET /reports/monthly/{month}.pdf), converted by LibreOffice; 501 naming what to install without it', async () => {
+    const base = server.url.replace(/\/graphql$/, '');
+    const res = await fetch(`${base}/reports/monthly/${MONTH}.pdf`, { headers: { authorization: `Bearer ${keys.finance}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain(encodeURIComponent(`战略客户业务状况报告表-${MONTH}.pdf`));
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    const pdf = tmpFile('report.pdf');
+    fs.writeFileSync(pdf, body);
+    const text = readPdf(pdf).texts.map((x) => x.text).join(' ');
+    expect(text).toContain('南京轨道交通建设有限公司');
+    expect(text).toContain('83.23'); // 本月签约 of the strategic tier and the total, in 万元
+    const events = await t().services.audit.list(ctx, { action: 'report.monthly.download' }, { first: 50 });
+    expect(events.nodes.filter((e) => e.actor === 'apikey:k-FINANCE' && /format\\*":\\*"pdf/.test(JSON.stringify(e)))).toHaveLength(1);
+
+    const bare = await startTestServer(createServices(t().ds, { ...t().config, sofficePath: '/nonexistent/soffice' }));
+    try {
+      const r = await fetch(`${bare.url.replace(/\/graphql$/, '')}/reports/monthly/${MONTH}.pdf`, { headers: { authorization: `Bearer ${keys.finance}` } });
+      expect(r.status).toBe(501);
+      const err = (await r.json()) as { error: { code: string; message: string } };
+      expect(err.error.code).toBe('PDF_UNAVAILABLE');
+      expect(err.error.message).toMatch(/LibreOffice.*apt-get install libreoffice-calc-nogui/);
+    } finally {
+      await bare.close();
+    }
   });
 });

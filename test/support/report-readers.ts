@@ -37,6 +37,17 @@ export interface PySheet {
   merged: string[];
   /** Rows repeated on every printed page, e.g. `3:3`. */
   printTitleRows: string | null;
+  /** Columns repeated on every printed page, e.g. `A:D`. */
+  printTitleCols: string | null;
+  printArea: string | null;
+  scale: number | null;
+  pageOrder: string | null;
+  /** Manual column page breaks (0-based index of the column a new page starts with). */
+  colBreaks: number[];
+  /** The font name of every non-empty cell's style, deduplicated. */
+  fonts: string[];
+  /** Row heights by row number (rows with a custom height). */
+  heights: Record<string, number | null>;
   widths: Record<string, number | null>;
 }
 
@@ -67,6 +78,11 @@ for ws in wf.worksheets:
         'header': ws.oddHeader.center.text, 'footer': ws.oddFooter.center.text,
         'merged': [str(m) for m in ws.merged_cells.ranges],
         'printTitleRows': ws.print_title_rows,
+        'printTitleCols': ws.print_title_cols, 'printArea': ws.print_area,
+        'scale': ws.page_setup.scale, 'pageOrder': ws.page_setup.pageOrder,
+        'colBreaks': [b.id for b in ws.col_breaks.brk],
+        'fonts': sorted({ws.cell(r, c).font.name for r in range(1, ws.max_row + 1) for c in range(1, ws.max_column + 1) if ws.cell(r, c).value is not None}),
+        'heights': {str(k): v.height for k, v in ws.row_dimensions.items() if v.height is not None},
         'widths': {k: v.width for k, v in ws.column_dimensions.items()},
     })
 json.dump(out, sys.stdout, ensure_ascii=False)
@@ -93,10 +109,62 @@ export function roundTripThroughLibreOffice(file: string): string {
   return converted;
 }
 
-export type Reader = 'openpyxl' | 'libreoffice';
+/** `file` printed to PDF by LibreOffice, as a newcomer would (`soffice --headless --convert-to pdf`): the PDF's path. */
+export function pdfThroughLibreOffice(file: string): string {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kam-lo-'));
+  const profile = `file://${path.join(work, 'profile')}`;
+  const out = path.join(work, 'out');
+  execFileSync('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', out, file], { stdio: 'pipe', timeout: 180_000 });
+  const converted = path.join(out, path.basename(file).replace(/\.[^.]+$/, '') + '.pdf');
+  if (!fs.existsSync(converted)) throw new Error(`LibreOffice did not convert ${file} to PDF`);
+  return converted;
+}
 
-const INSTALL: Record<Reader, string> = { openpyxl: 'python3-openpyxl', libreoffice: 'libreoffice-calc-nogui' };
-const PROBE: Record<Reader, [string, string[]]> = { openpyxl: [SYSTEM_PYTHON, ['-c', 'import openpyxl']], libreoffice: ['soffice', ['--version']] };
+/** One run of text on a PDF page, as poppler's pdftohtml reads it: position and size in points. */
+export interface PdfText {
+  page: number;
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+  /** Font size in points as printed (after the page's scale). */
+  size: number;
+  font: string;
+  text: string;
+}
+
+export interface PdfPages {
+  pages: { number: number; width: number; height: number }[];
+  texts: PdfText[];
+  /** Font names embedded (pdffonts). */
+  fonts: string[];
+}
+
+/** Every text run of the PDF with its printed size and box (pdftohtml -xml), and its fonts (pdffonts). */
+export function readPdf(file: string): PdfPages {
+  const xml = execFileSync('pdftohtml', ['-xml', '-i', '-zoom', '1', '-stdout', '-q', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const specs = new Map<string, { size: number; family: string }>();
+  for (const m of xml.matchAll(/<fontspec id="(\d+)" size="(-?[\d.]+)" family="([^"]*)"/g)) specs.set(m[1], { size: Number(m[2]), family: m[3] });
+  const pages: PdfPages['pages'] = [];
+  const texts: PdfText[] = [];
+  const unescape = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  for (const page of xml.split(/<page /).slice(1)) {
+    const head = /number="(\d+)"[^>]*height="([\d.]+)" width="([\d.]+)"/.exec(page)!;
+    const number = Number(head[1]);
+    pages.push({ number, height: Number(head[2]), width: Number(head[3]) });
+    for (const m of page.matchAll(/<text top="(-?[\d.]+)" left="(-?[\d.]+)" width="([\d.]+)" height="([\d.]+)" font="(\d+)">(.*?)<\/text>/g)) {
+      const spec = specs.get(m[5])!;
+      texts.push({ page: number, top: Number(m[1]), left: Number(m[2]), width: Number(m[3]), height: Number(m[4]), size: spec.size, font: spec.family, text: unescape(m[6]) });
+    }
+  }
+  const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).map((l) => l.split(/\s+/)[0]).filter(Boolean);
+  return { pages, texts, fonts };
+}
+
+export type Reader = 'openpyxl' | 'libreoffice' | 'poppler';
+
+const INSTALL: Record<Reader, string> = { openpyxl: 'python3-openpyxl', libreoffice: 'libreoffice-calc-nogui', poppler: 'poppler-utils' };
+const PROBE: Record<Reader, [string, string[]]> = { openpyxl: [SYSTEM_PYTHON, ['-c', 'import openpyxl']], libreoffice: ['soffice', ['--version']], poppler: ['pdftohtml', ['-v']] };
 const found = new Map<Reader, boolean>();
 
 /** True when the reader is installed (probed once per test file). */

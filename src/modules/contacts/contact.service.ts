@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Actor, ConfidentialityFacts, RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { Closenesses, ContactRoles, Genders, RecordSource, type ContactRole } from '../../common/enums';
-import { assertLocalDate, toLocalDate, type LocalDate } from '../../common/dates';
+import { assertLocalDate, localDateAt, type LocalDate } from '../../common/dates';
 import { assertNotFuture, type Clock } from '../../common/clock';
 import { toId, toIds, type Id } from '../../common/ids';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
@@ -225,7 +225,7 @@ export class ContactService {
 /** A consent is recorded once given: its time cannot lie ahead (DATE_IN_FUTURE), through any door. */
 export function assertConsentNotFuture(clock: Clock, consentAt: Date): void {
   if (Number.isNaN(consentAt.getTime())) throw new DomainError(ErrorCode.INVALID_DATE, 'consentAt: not a date-time', { field: 'consentAt' });
-  assertNotFuture(clock, toLocalDate(consentAt), 'consentAt', 'consent is recorded once it was given');
+  assertNotFuture(clock, localDateAt(consentAt), 'consentAt', 'consent is recorded once it was given');
 }
 
 /** An erased person stays erased: an update may change business fields, never bring personal data back. */

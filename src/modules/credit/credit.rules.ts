@@ -6,6 +6,7 @@
  */
 import type { Actor } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
+import { localDateAt } from '../../common/dates';
 import { ReviewStatus, Role, YearEndDecisions } from '../../common/enums';
 import { assertMayWriteAccountData } from '../auth/access.rules';
 import type { CreditEvaluation } from './credit-evaluation.entity';
@@ -17,7 +18,7 @@ export function isDecided(ev: Pick<CreditEvaluation, 'decisionStatus'>): boolean
 
 function refuseDecided(ev: Pick<CreditEvaluation, 'year' | 'decision' | 'decidedAt'>, accountCode: string): never {
   const what = ev.decision ? `${YearEndDecisions.label(ev.decision)}` : 'a decision';
-  const when = ev.decidedAt ? ` on ${ev.decidedAt.toISOString().slice(0, 10)}` : '';
+  const when = ev.decidedAt ? ` on ${localDateAt(ev.decidedAt)}` : '';
   throw new DomainError(
     ErrorCode.ALREADY_DECIDED,
     `year: 账户 ${accountCode} 的 ${ev.year} 年度评价已由委员会确认（${what}${when}），不可再改；如需变更由委员会重新决定（reviseYearEndDecision）/ the committee confirmed this evaluation; only the committee changes it now`,

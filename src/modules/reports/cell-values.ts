@@ -11,6 +11,7 @@
  * - **Dates** are calendar dates: a `YYYY-MM-DD` becomes that day at 00:00 UTC, which exceljs stores
  *   as the Excel serial of that day.
  */
+import { localDateTimeText } from '../../common/dates';
 
 /** Number format of 万元 amounts: two decimals, thousands separators. */
 export const WAN_FORMAT = '#,##0.00';
@@ -54,9 +55,9 @@ export function dateCell(value: string | null | undefined): Date | null {
   return new Date(`${String(value).slice(0, 10)}T00:00:00Z`);
 }
 
-/** A point in time as Beijing wall-clock text (`2026-11-23 15:04`), for 说明 and page footers. */
-export function beijingTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+/** A point in time as wall-clock text in the business time zone (`2026-11-23 15:04`), for 说明 and page footers. */
+export function businessTime(d: Date): string {
+  return localDateTimeText(d);
 }
 
 /** A CSV line (RFC 4180 quoting); fields are already strings or numbers. */

@@ -1,10 +1,12 @@
 /** GraphQL `monthlyReport(month:)`: the figures of the monthly workbook, from the same ReportService call. Amounts in 元. */
-import { Arg, Authorized, Ctx, Field, Float, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { ReportCloseStatus, ReportMonthClose } from './report-close.entity';
+import type { ReportDifference } from './report-snapshot';
 import { ActivityType, CreditRating, Role } from '../../common/enums';
 import { fenToYuan } from '../../common/money';
 import { LocalDateScalar } from '../../common/scalars';
 import type { GraphQLContext } from '../../http/graphql-context';
-import type { MonthlyReport, ReportAccountRow, ReportComplianceRow, ReportMoney, ReportTierRow } from './report.service';
+import type { MonthlyReport, ReportAccountRow, ReportComplianceRow, ReportMoney, ReportTierRow } from './report-types';
 
 @ObjectType()
 abstract class ReportMoneyType {
@@ -135,6 +137,33 @@ export class MonthlyReportComplianceRowType {
   daysOverdue!: number | null;
 }
 
+@ObjectType('MonthlyReportDifference', { simpleResolvers: true, description: '结账后实时数据与冻结数字的差异 / a figure the live data now gives differently from the closed month' })
+export class MonthlyReportDifferenceType {
+  @Field({ description: '客户编号（合计行为“合计”）/ account code (合计 for the total)' })
+  code!: string;
+
+  @Field({ description: '客户名称 / account name' })
+  name!: string;
+
+  @Field({ description: '数字：signedMonth、receivedYtd…、visits、cadenceCompliant、inReport / the figure' })
+  field!: string;
+
+  @Field({ description: '数字名称：本月签约… / its label' })
+  label!: string;
+
+  @Field(() => Float, { nullable: true, description: '结账时的数值（金额为元；文字项为空）/ the closed value (yuan for money; null for text)' })
+  closedValue!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '现在的数值（金额为元）/ the live value (yuan for money)' })
+  liveValue!: number | null;
+
+  @Field({ description: '结账时（金额为万元）/ the closed value as text (万元 for money)' })
+  closedText!: string;
+
+  @Field({ description: '现在（金额为万元）/ the live value as text' })
+  liveText!: string;
+}
+
 @ObjectType('MonthlyReport', { simpleResolvers: true, description: '战略客户业务状况报告表（附件一）/ the monthly report (amounts in yuan)' })
 export class MonthlyReportType {
   @Field({ description: '月份 YYYY-MM / month' })
@@ -157,6 +186,21 @@ export class MonthlyReportType {
 
   @Field(() => [MonthlyReportComplianceRowType], { description: '拜访合规：逾期项 / overdue visit obligations' })
   compliance!: MonthlyReportComplianceRowType[];
+
+  @Field(() => ReportCloseStatus, { nullable: true, description: '月结状态：CLOSED 时全部数字来自结账快照；从未结账为空 / month-end close status: CLOSED means every figure is the frozen snapshot; null when never closed' })
+  closeStatus!: ReportCloseStatus | null;
+
+  @Field(() => Date, { nullable: true, description: '结账时间 / closed at' })
+  closedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: '结账人 / closed by' })
+  closedBy!: string | null;
+
+  @Field({ description: '已结账且实时数据与冻结数字不同（见 differences）/ closed, and the live data now differs (see differences)' })
+  liveDiffers!: boolean;
+
+  @Field(() => [MonthlyReportDifferenceType], { description: '结账后的差异（未结账为空）/ what the live data says differently since the close (empty when not closed)' })
+  differences!: MonthlyReportDifferenceType[];
 
   @Field(() => [[String]], { description: '说明页的制度附注（如各级别客户数与目标户数）：[项目, 内容] / policy notes on the 说明 sheet (e.g. accounts per tier against the target): [label, text]' })
   notes!: string[][];
@@ -184,6 +228,14 @@ function accountRow(r: ReportAccountRow): MonthlyReportRowType {
   return Object.assign(new MonthlyReportRowType(), { seq, accountId, code, name, tierName, unitName, managerName, visits, lastExecutiveVisitOn, cadenceCompliant, cadenceOverdue, creditRating, creditYear, events, risks }, money(r));
 }
 
+const MONEY_FIELDS: Record<string, string> = { signedMonthFen: 'signedMonth', signedYtdFen: 'signedYtd', signedPrevYtdFen: 'signedPrevYtd', receivedMonthFen: 'receivedMonth', receivedYtdFen: 'receivedYtd', receivableFen: 'receivable', overdueFen: 'overdue' };
+
+function difference(d: ReportDifference): MonthlyReportDifferenceType {
+  const money = MONEY_FIELDS[d.field];
+  const value = (v: number | string | null) => (typeof v !== 'number' ? null : money ? fenToYuan(v) : v);
+  return Object.assign(new MonthlyReportDifferenceType(), { code: d.code, name: d.name, field: money ?? d.field, label: d.label, closedValue: value(d.closed), liveValue: value(d.live), closedText: d.closedText, liveText: d.liveText });
+}
+
 /** The report as GraphQL returns it. */
 export function toGraphQL(r: MonthlyReport): MonthlyReportType {
   return Object.assign(new MonthlyReportType(), {
@@ -195,6 +247,11 @@ export function toGraphQL(r: MonthlyReport): MonthlyReportType {
     rows: r.rows.map(accountRow),
     compliance: r.compliance.map((c: ReportComplianceRow) => Object.assign(new MonthlyReportComplianceRowType(), c)),
     notes: r.notes,
+    closeStatus: r.close?.status ?? null,
+    closedAt: r.close?.closedAt ?? null,
+    closedBy: r.close?.closedBy ?? null,
+    liveDiffers: (r.close?.differences.length ?? 0) > 0,
+    differences: (r.close?.differences ?? []).map(difference),
   });
 }
 
@@ -207,5 +264,30 @@ export class ReportResolver {
     @Arg('month', { description: '月份 YYYY-MM（不可晚于本月）/ month, not later than the current one' }) month: string,
   ): Promise<MonthlyReportType> {
     return toGraphQL(await services.reports.monthlyReport(ctx, month));
+  }
+
+  @Authorized(Role.FINANCE, Role.COMMITTEE)
+  @Query(() => [ReportMonthClose], { description: '月结记录，最近的月份在前（财务、委员会、管理员）/ the month-end closes, newest month first' })
+  async reportMonthCloses(@Ctx() { ctx, services }: GraphQLContext): Promise<ReportMonthClose[]> {
+    return services.reports.closes(ctx);
+  }
+
+  @Authorized(Role.FINANCE)
+  @Mutation(() => ReportMonthClose, { description: '月结：冻结该月报表的全部数字；此后下载、PDF 与 monthlyReport 均为结账时的数字（财务、管理员，审计）/ close a month: its figures are frozen (FINANCE, ADMIN; audited)' })
+  async closeReportMonth(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('month', { description: '已结束的月份 YYYY-MM / a month that has ended' }) month: string,
+  ): Promise<ReportMonthClose> {
+    return services.reports.closeMonth(ctx, month);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ReportMonthClose, { description: '反结账：该月报表恢复为实时数据，须说明原因（仅管理员，审计）/ reopen a closed month, with a reason (ADMIN only; audited)' })
+  async reopenReportMonth(
+    @Ctx() { ctx, services }: GraphQLContext,
+    @Arg('month', { description: '已结账的月份 YYYY-MM / a closed month' }) month: string,
+    @Arg('reason', { description: '原因 / why' }) reason: string,
+  ): Promise<ReportMonthClose> {
+    return services.reports.reopenMonth(ctx, month, reason);
   }
 }

@@ -20,9 +20,23 @@
  * important events (activities with intelligence tags, executive visits, signings, bids, complaints)
  * and risk flags (overdue receivables, missed cadence, credit downgrade, a key contact who left).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { Brackets, In, type DataSource } from 'typeorm';
-import type { RequestContext } from '../../common/context';
+import { finished, pipeline } from 'node:stream/promises';
+import { Brackets, In, IsNull, type DataSource } from 'typeorm';
+import { systemContext, type RequestContext } from '../../common/context';
+import { DomainError, ErrorCode } from '../../common/errors';
+import { addMonths, today } from '../../common/dates';
+import { inTransaction } from '../../db/transaction';
+import { bulkInsert } from '../../db/bulk';
+import { translateConstraintError } from '../../db/constraint-errors';
+import { businessTime } from './cell-values';
+import { ReportCloseStatus, ReportMonthClose, ReportSnapshotPart } from './report-close.entity';
+import { decodeSnapshot, encodeSnapshot, reportDifferences, type ReportDifference } from './report-snapshot';
+import { convertToPdf, findSoffice } from './pdf';
+import { fillReportTemplate } from './report-template';
 import { AccountStatus, ActivityType, ActivityTypes, ContactRole, CreditRating, IntelTag, IntelTags, Role } from '../../common/enums';
 import type { LocalDate } from '../../common/dates';
 import { managerFor } from '../../db/transaction';
@@ -38,7 +52,7 @@ import { User } from '../org/user.entity';
 import type { CadenceService } from '../cadence/cadence.service';
 import type { TierService } from '../tiers/tier.service';
 import { reportPeriod, type ReportPeriod } from './report-month';
-import { writeMonthlyWorkbook } from './monthly-workbook';
+import { writeMonthlyWorkbook, type ReportSignatures } from './monthly-workbook';
 import { intervalText } from '../cadence/cadence.rules';
 
 /**
@@ -65,104 +79,23 @@ export const MAX_EVENTS = 5;
 
 const RATING_ORDER: readonly CreditRating[] = [CreditRating.AAA, CreditRating.AA, CreditRating.A, CreditRating.B, CreditRating.C];
 
-/** The money columns of the report, in 分. */
-export interface ReportMoney {
-  signedMonthFen: number;
-  signedYtdFen: number;
-  signedPrevYtdFen: number;
-  receivedMonthFen: number;
-  receivedYtdFen: number;
-  receivableFen: number;
-  overdueFen: number;
-}
+export type { ReportMoney, ReportTierRow, ReportAccountRow, ReportComplianceRow, MonthlyReport } from './report-types';
+export { yoy, fenToWanText } from './report-types';
+import { yoy, fenToWanText, type ReportMoney, type ReportTierRow, type ReportAccountRow, type ReportComplianceRow, type MonthlyReport, type ReportCloseInfo } from './report-types';
 
-export interface ReportTierRow extends ReportMoney {
-  tierId: number | null;
-  tierCode: string;
-  tierName: string;
-  accounts: number;
-  /** 同比 of 本年累计签约, a ratio (0.25 = +25%); null when 上年同期 is 0. */
-  signedYoy: number | null;
-}
-
-export interface ReportAccountRow extends ReportMoney {
-  /** 序号, from 1. */
-  seq: number;
-  accountId: number;
-  code: string;
-  name: string;
-  tierId: number;
-  tierName: string;
-  unitName: string | null;
-  managerName: string | null;
-  signedYoy: number | null;
-  /** 本月拜访次数 */
-  visits: number;
-  /** 最近高层拜访 (up to the as-of date) */
-  lastExecutiveVisitOn: LocalDate | null;
-  /** 拜访合规: no cadence obligation overdue at the as-of date. */
-  cadenceCompliant: boolean;
-  /** The activity types overdue (labels), when not compliant. */
-  cadenceOverdue: string[];
-  /** Latest credit rating (year ≤ the report's year). */
-  creditRating: CreditRating | null;
-  creditYear: number | null;
-  /** 本月重要事项, one line per event (`10-05 签约：主题`). */
-  events: string[];
-  /** 风险提示 */
-  risks: string[];
-}
-
-export interface ReportComplianceRow {
-  accountId: number;
-  code: string;
-  name: string;
-  tierName: string;
-  managerName: string | null;
-  /** The rule's activity type when it counts one (see ruleName). */
-  activityType: ActivityType | null;
-  /** The rule's interval in months, for rules counted in months. */
-  intervalMonths: number | null;
-  /** The cadence rule: 客户经理拜访, 电话或邮件跟进… */
-  ruleName: string;
-  /** `每月`, `每2周`. */
-  intervalText: string;
-  /** The last one, null when never since the account became active. */
-  lastOn: LocalDate | null;
-  /** Overdue since this date (last + interval, or first due date when never). */
-  dueOn: LocalDate | null;
-  /** Days past due at the as-of date. */
-  daysOverdue: number | null;
-}
-
-export interface MonthlyReport {
-  period: ReportPeriod;
-  generatedAt: Date;
-  /** Who asked (an audit identity). */
-  generatedBy: string;
-  tiers: ReportTierRow[];
-  total: ReportTierRow;
-  rows: ReportAccountRow[];
-  compliance: ReportComplianceRow[];
-  /** Lines the policy modules add to the 说明 sheet (label, text). */
-  notes: [string, string][];
+/** Settings of the report (from the config: KAM_REPORT_*, KAM_SOFFICE). */
+export interface ReportOptions {
+  /** Day of the month from which the server closes the previous month; 0 or absent = never by itself. */
+  closeDay?: number;
+  company?: string;
+  preparer?: string;
+  reviewer?: string;
+  principal?: string;
+  sofficePath?: string;
 }
 
 const ZERO: ReportMoney = { signedMonthFen: 0, signedYtdFen: 0, signedPrevYtdFen: 0, receivedMonthFen: 0, receivedYtdFen: 0, receivableFen: 0, overdueFen: 0 };
 const MONEY_KEYS = Object.keys(ZERO) as (keyof ReportMoney)[];
-
-/** 同比 as a ratio; null when there is nothing to compare with. */
-export function yoy(current: number, previous: number): number | null {
-  return previous === 0 ? null : (current - previous) / previous;
-}
-
-/** 分 → 万元 text with two decimals, exact (integer arithmetic, half away from zero). */
-export function fenToWanText(fen: number): string {
-  const neg = fen < 0;
-  const hundredths = Math.floor((Math.abs(fen) + 5000) / 10000); // 1 万元 = 1,000,000 分; 0.01 万元 = 10,000 分
-  const s = `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
-  return neg && hundredths ? `-${s}` : s;
-}
 
 const IN_CHUNK = 1000;
 function chunks<T>(xs: T[], n = IN_CHUNK): T[][] {
@@ -181,17 +114,67 @@ export class ReportService {
     private readonly cadence: CadenceService,
     private readonly audit: AuditService,
     private readonly extension?: ReportExtension,
+    private readonly options: ReportOptions = {},
   ) {}
 
   /**
    * Records the download (who, which month, how many rows, from where — never figures) and streams
    * the report's workbook into `out`. Resolves with the number of account rows.
    */
-  async writeWorkbook(ctx: RequestContext, report: MonthlyReport, out: Writable): Promise<number> {
+  async writeWorkbook(ctx: RequestContext, report: MonthlyReport, out: Writable, format: 'xlsx' | 'pdf' = 'xlsx'): Promise<number> {
     this.assertMayRead(ctx);
     // Recorded before the first byte: a download the client aborts half-way is still on record.
-    await this.audit.record(ctx, { action: 'report.monthly.download', entity: 'MonthlyReport', entityId: report.period.month, after: { month: report.period.month, asOf: report.period.asOf, rows: report.rows.length, format: 'xlsx' } });
-    return writeMonthlyWorkbook(report, out);
+    await this.audit.record(ctx, { action: 'report.monthly.download', entity: 'MonthlyReport', entityId: report.period.month, after: { month: report.period.month, asOf: report.period.asOf, rows: report.rows.length, format, closed: report.close?.status === ReportCloseStatus.CLOSED } });
+    return writeMonthlyWorkbook(report, out, await this.signatures(ctx));
+  }
+
+  /**
+   * The report as PDF: the same workbook, converted by LibreOffice (`soffice`). PDF_UNAVAILABLE (naming
+   * what to install) when LibreOffice is not installed, before anything is recorded.
+   */
+  async writePdf(ctx: RequestContext, report: MonthlyReport, out: Writable): Promise<number> {
+    this.assertMayRead(ctx);
+    const soffice = findSoffice(this.options.sofficePath);
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'kam-report-'));
+    try {
+      // An ASCII name: soffice names the PDF after it.
+      const xlsx = path.join(dir, `monthly-report-${report.period.month}.xlsx`);
+      const file = fs.createWriteStream(xlsx);
+      const rows = await this.writeWorkbook(ctx, report, file, 'pdf');
+      if (!file.writableFinished) await finished(file);
+      const pdf = await convertToPdf(soffice, xlsx, dir);
+      await pipeline(fs.createReadStream(pdf), out);
+      return rows;
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The report in the company's own layout: `template` (an .xlsx with placeholders such as
+   * `{{本月签约}}` and an account row) filled with the report's figures (see report-template.ts).
+   * Recorded like a download.
+   */
+  async fillTemplate(ctx: RequestContext, report: MonthlyReport, template: Buffer): Promise<Buffer> {
+    this.assertMayRead(ctx);
+    const filled = await fillReportTemplate(template, report, await this.signatures(ctx));
+    await this.audit.record(ctx, { action: 'report.monthly.download', entity: 'MonthlyReport', entityId: report.period.month, after: { month: report.period.month, asOf: report.period.asOf, rows: report.rows.length, format: 'template', closed: report.close?.status === ReportCloseStatus.CLOSED } });
+    return filled;
+  }
+
+  /** 编制单位 and the names on the signature line: configured, else the top unit and the person downloading. */
+  private async signatures(ctx: RequestContext): Promise<ReportSignatures> {
+    const em = managerFor(this.ds, ctx);
+    let company = this.options.company ?? null;
+    if (!company) {
+      const top = await em.find(OrgUnit, { select: { id: true, name: true }, where: { parentId: IsNull() }, order: { id: 'ASC' }, take: 1 });
+      company = top[0]?.name ?? null;
+    }
+    let preparer = this.options.preparer ?? null;
+    if (!preparer && ctx.actor.kind === 'user' && ctx.actor.userId !== null) {
+      preparer = (await em.findOne(User, { select: { id: true, name: true }, where: { id: ctx.actor.userId } }))?.name ?? null;
+    }
+    return { company, preparer, reviewer: this.options.reviewer ?? null, principal: this.options.principal ?? null };
   }
 
   /** FORBIDDEN unless FINANCE, COMMITTEE or ADMIN. */
@@ -201,11 +184,119 @@ export class ReportService {
 
   /**
    * The report for `month` (`YYYY-MM`): FINANCE, COMMITTEE, ADMIN. A malformed or future month is
-   * VALIDATION_FAILED (field `month`). `now` is for tests.
+   * VALIDATION_FAILED (field `month`). A closed month answers with its snapshot — the figures as they
+   * were closed — and the live figures that differ since (`close.differences`). `now` is for tests.
    */
   async monthlyReport(ctx: RequestContext, month: string, now?: LocalDate): Promise<MonthlyReport> {
     this.assertMayRead(ctx);
     const period = reportPeriod(month, 'month', now);
+    const close = await managerFor(this.ds, ctx).findOne(ReportMonthClose, { where: { month: period.month } });
+    if (close?.status === ReportCloseStatus.CLOSED) {
+      const frozen = await this.snapshot(ctx, close);
+      const live = await this.compute(ctx, period);
+      return { ...frozen, close: closeInfo(close, reportDifferences(frozen, live)) };
+    }
+    const live = await this.compute(ctx, period);
+    return close ? { ...live, close: closeInfo(close, []) } : live;
+  }
+
+  /** The month-end closes, newest month first (FINANCE, COMMITTEE, ADMIN). */
+  async closes(ctx: RequestContext): Promise<ReportMonthClose[]> {
+    this.assertMayRead(ctx);
+    return managerFor(this.ds, ctx).find(ReportMonthClose, { order: { month: 'DESC' } });
+  }
+
+  /**
+   * 月结: freezes the month's figures (FINANCE or ADMIN). Only a month that is over; a month already
+   * closed is INVALID_STATE (reopen it first). One row per month, unique: of two closes racing — two
+   * people, or the server's own on two instances — exactly one wins, the other sees INVALID_STATE.
+   */
+  async closeMonth(ctx: RequestContext, month: string, now?: LocalDate): Promise<ReportMonthClose> {
+    this.access.assertRole(ctx, [Role.FINANCE], 'close a month of the monthly report');
+    const period = reportPeriod(month, 'month', now);
+    if (period.asOf < period.monthEnd) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `month: ${period.month} is not over yet (data as of ${period.asOf}); a month is closed once it has ended`, { field: 'month', value: month });
+    }
+    const refuseClosed = (c: ReportMonthClose) => new DomainError(ErrorCode.INVALID_STATE, `month: ${c.month} was already closed at ${businessTime(c.closedAt)} by ${c.closedBy}; an ADMIN reopens it (reopenReportMonth) before it is closed again`, { field: 'month', value: c.month });
+    const existing = await managerFor(this.ds, ctx).findOne(ReportMonthClose, { where: { month: period.month } });
+    if (existing?.status === ReportCloseStatus.CLOSED) throw refuseClosed(existing);
+    const report = await this.compute(ctx, period);
+    const { parts, sha256 } = encodeSnapshot(report);
+    try {
+      return await inTransaction(this.ds, ctx, async (tx) => {
+        const em = managerFor(this.ds, tx);
+        const values = { status: ReportCloseStatus.CLOSED, closedAt: report.generatedAt, closedBy: ctx.actor.name.slice(0, 200), rowCount: report.rows.length, sha256, parts: parts.length };
+        let row = await em.findOne(ReportMonthClose, { where: { month: period.month } });
+        if (row?.status === ReportCloseStatus.CLOSED) throw refuseClosed(row);
+        if (row) {
+          const res = await em.createQueryBuilder().update(ReportMonthClose).set({ ...values, version: row.version + 1 }).where('id = :id AND version = :v', { id: row.id, v: row.version }).execute();
+          if (!res.affected) throw new DomainError(ErrorCode.VERSION_CONFLICT, `month: ${period.month} changed meanwhile; try again`, { field: 'month' });
+          await em.delete(ReportSnapshotPart, { closeId: row.id });
+        } else {
+          row = await em.save(em.create(ReportMonthClose, { month: period.month, ...values, reopenedAt: null, reopenedBy: null, reopenReason: null }));
+        }
+        await bulkInsert(em, ReportSnapshotPart, parts.map((data, seq) => ({ closeId: row.id, seq, data })));
+        await this.audit.record(tx, { action: 'report.month.close', entity: 'MonthlyReport', entityId: period.month, after: { month: period.month, asOf: report.period.asOf, rows: report.rows.length, signedYtdFen: report.total.signedYtdFen, receivedYtdFen: report.total.receivedYtdFen, sha256 } });
+        return (await em.findOneOrFail(ReportMonthClose, { where: { id: row.id } }));
+      });
+    } catch (e) {
+      const constraint = translateConstraintError(e, this.ds);
+      if (constraint) {
+        const winner = await managerFor(this.ds, ctx).findOne(ReportMonthClose, { where: { month: period.month } });
+        if (winner) throw refuseClosed(winner);
+      }
+      throw e;
+    }
+  }
+
+  /** 反结账: ADMIN only, with a reason (audited); the month's report is live again until it is closed again. */
+  async reopenMonth(ctx: RequestContext, month: string, reason: string): Promise<ReportMonthClose> {
+    this.access.assertAdmin(ctx, 'reopen a closed month of the monthly report');
+    const period = reportPeriod(month, 'month');
+    const why = String(reason ?? '').trim();
+    if (why.length < 2) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'reason: say why the closed month is reopened (it is kept in the audit trail)', { field: 'reason' });
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const em = managerFor(this.ds, tx);
+      const row = await em.findOne(ReportMonthClose, { where: { month: period.month } });
+      if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `month: ${period.month} was never closed`, { field: 'month', value: month });
+      if (row.status !== ReportCloseStatus.CLOSED) throw new DomainError(ErrorCode.INVALID_STATE, `month: ${period.month} is not closed (reopened at ${row.reopenedAt ? businessTime(row.reopenedAt) : '?'} by ${row.reopenedBy ?? '?'})`, { field: 'month', value: month });
+      const values = { status: ReportCloseStatus.REOPENED, reopenedAt: new Date(), reopenedBy: ctx.actor.name.slice(0, 200), reopenReason: why.slice(0, 2000), version: row.version + 1 };
+      const res = await em.createQueryBuilder().update(ReportMonthClose).set(values).where('id = :id AND version = :v', { id: row.id, v: row.version }).execute();
+      if (!res.affected) throw new DomainError(ErrorCode.VERSION_CONFLICT, `month: ${period.month} changed meanwhile; try again`, { field: 'month' });
+      await this.audit.record(tx, { action: 'report.month.reopen', entity: 'MonthlyReport', entityId: period.month, before: { status: row.status, closedAt: row.closedAt.toISOString(), closedBy: row.closedBy }, after: { status: ReportCloseStatus.REOPENED, reason: why } });
+      return em.findOneOrFail(ReportMonthClose, { where: { id: row.id } });
+    });
+  }
+
+  /**
+   * The server's own close (KAM_REPORT_CLOSE_DAY): from that day of the month on (business calendar),
+   * closes the previous month unless it was ever closed (a reopened month stays with the people).
+   * Returns the close it made, null when there was nothing to do or another instance won the race.
+   */
+  async autoClose(now: Date = new Date()): Promise<ReportMonthClose | null> {
+    const day = this.options.closeDay ?? 0;
+    if (!day) return null;
+    const t = today(now);
+    if (Number(t.slice(8, 10)) < day) return null;
+    const month = addMonths(`${t.slice(0, 7)}-01`, -1).slice(0, 7);
+    const ctx = systemContext('report-close', 'server');
+    if (await this.ds.manager.findOne(ReportMonthClose, { where: { month } })) return null;
+    try {
+      return await this.closeMonth(ctx, month, t);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === ErrorCode.INVALID_STATE) return null;
+      throw e;
+    }
+  }
+
+  private async snapshot(ctx: RequestContext, close: ReportMonthClose): Promise<MonthlyReport> {
+    const parts = await managerFor(this.ds, ctx).find(ReportSnapshotPart, { where: { closeId: close.id }, order: { seq: 'ASC' } });
+    if (parts.length !== close.parts) throw new Error(`month-end snapshot of ${close.month}: ${parts.length} of ${close.parts} parts`);
+    return decodeSnapshot(parts.map((p) => p.data), close.sha256);
+  }
+
+  /** The live report of a period (no close consulted). */
+  private async compute(ctx: RequestContext, period: ReportPeriod): Promise<MonthlyReport> {
     const generatedAt = new Date();
     const tiers = (await this.tiers.list()).filter((t) => t.inMonthlyReport && t.active !== false);
     const notes = (await this.extension?.notes(ctx, period)) ?? [];
@@ -419,6 +510,10 @@ export class ReportService {
     for (const c of left) out.set(c.accountId, [...(out.get(c.accountId) ?? []), `${c.name}（${c.title ? `${c.title}，` : ''}${String(c.leftOn).slice(5, 10)}）`]);
     return out;
   }
+}
+
+function closeInfo(c: ReportMonthClose, differences: ReportDifference[]): ReportCloseInfo {
+  return { status: c.status, closedAt: c.closedAt, closedBy: c.closedBy, reopenedAt: c.reopenedAt, reopenedBy: c.reopenedBy, reopenReason: c.reopenReason, differences };
 }
 
 function localDateOf(d: Date): LocalDate {
