@@ -35,6 +35,7 @@ import { IdentificationCriterion } from '../modules/tiers/identification-criteri
 import { TierList, TierListEntry } from '../modules/reviews/tier-list.entity';
 import { Complaint, ComplaintDeadline } from '../modules/complaints/complaint.entity';
 import { Handover, HandoverItem } from '../modules/handover/handover.entity';
+import { Tombstone } from '../modules/bi/tombstone.entity';
 
 export {
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
@@ -42,6 +43,7 @@ export {
   AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle, ManagementLevelReview, DataAccessGrant,
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
+  Tombstone,
 };
 
 export const ENTITIES = [
@@ -52,4 +54,6 @@ export const ENTITIES = [
   // The policies, complete (issue 19): agreements, service teams, plans, criteria, tier lists, complaints, handovers.
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
+  // BI (issue 15): deletions leave tombstones.
+  Tombstone,
 ];

@@ -1,0 +1,14 @@
+/** The Chinese label of an enum value, for every door that shows one (GraphQL `…Label` fields, feeds, BI views). */
+import type { GraphQLEnumType } from 'graphql';
+import { vocabularies } from './enums';
+
+/**
+ * The registered vocabulary's label (common/enums.ts) when the enum is a vocabulary; otherwise the
+ * Chinese half of the value's `中文 / English` description; the code itself when neither knows it.
+ */
+export function enumLabel(type: GraphQLEnumType, code: string): string {
+  const vocab = vocabularies().get(type.name);
+  if (vocab?.values.includes(code)) return vocab.label(code);
+  const description = type.getValue(code)?.description;
+  return description ? description.split(' / ')[0].trim() : code;
+}
