@@ -173,6 +173,6 @@ export function createServices(ds: DataSource, config: Config): Services {
     handovers,
     tierLists: new TierListService(ds, audit, tiers, tierReviews, settings, clock),
     // The catalog reads the GraphQL schema's field types and descriptions (loaded when first needed).
-    bi: new BiService(ds, audit, needToKnow, () => import('./http/schema').then((m) => m.kamSchema()), config.tombstoneRetentionDays),
+    bi: new BiService(ds, audit, needToKnow, () => import('./http/schema').then((m) => m.kamSchema()), config.tombstoneRetentionDays, cadence, new AnalyticsService(ds, accounts, needToKnow, reads)),
   };
 }

@@ -12,3 +12,8 @@ export function enumLabel(type: GraphQLEnumType, code: string): string {
   const description = type.getValue(code)?.description;
   return description ? description.split(' / ')[0].trim() : code;
 }
+
+/** The Chinese half of a `中文 / English` description, without its parentheticals: `年合作销售额（元）/ annual sales` → 年合作销售额. */
+export function chineseTitle(description: string): string {
+  return description.split(/\s*\/\s+/)[0].replace(/[（(][^）)]*[）)]/g, '').trim();
+}

@@ -21,7 +21,7 @@ import {
   type GraphQLSchema,
   type GraphQLOutputType,
 } from 'graphql';
-import { enumLabel } from '../common/enum-labels';
+import { chineseTitle, enumLabel } from '../common/enum-labels';
 
 /** The name of the label field beside an enum field. */
 export const labelFieldName = (field: string): string => `${field}Label`;
@@ -55,7 +55,7 @@ export function addEnumLabels(schema: GraphQLSchema): string[] {
       const codeOf: GraphQLFieldResolver<unknown, unknown> = (root, _args, ctx, info) => (field.resolve ?? defaultFieldResolver)(root, {}, ctx, { ...info, fieldName: name });
       fields[labelName] = {
         name: labelName,
-        description: `${(field.description ?? name).split(' / ')[0]}（中文名称）/ Chinese label of ${name}`,
+        description: `${chineseTitle(field.description ?? '') || name}（中文名称）/ Chinese label of ${name}`,
         type: labelType(field.type),
         args: [],
         resolve: (root, args, ctx, info) => {

@@ -7,6 +7,9 @@
  *   references with code and name, amounts in 元 with their 万元 view, `createdAt`, `updatedAt`.
  *   Query: `updatedSince` (ISO 8601; rows changed at or after it), `after` (keyset: ids above it),
  *   `limit` (rows; all when absent), `header=zh` (CSV: Chinese column headers).
+ * - `GET /feeds/visit-compliance.csv?asOf=YYYY-MM-DD` and `GET /feeds/monthly-figures.csv?from=YYYY-MM&to=YYYY-MM`
+ *   — computed figures (拜访达标 per account and rule; signed, collected, receivable and overdue per account
+ *   and month), reloaded in full; `after` pages by account id.
  * - `GET /feeds/{entity}/deleted.csv` / `.jsonl` — the tombstones (entity, id, deletedAt, deletedBy),
  *   `since` as above.
  *
@@ -21,8 +24,8 @@ import { stringify } from 'csv-stringify';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
 import { DomainError, ErrorCode } from '../common/errors';
-import { BI_ENTITY_NAMES, type BiColumn } from '../modules/bi/bi-catalog';
-import { biEntityName, parseMoment, type FlatRow } from '../modules/bi/bi.service';
+import { BI_ENTITY_NAMES, DERIVED_FEED_NAMES, type BiColumn } from '../modules/bi/bi-catalog';
+import { biEntityName, derivedFeedName, parseMoment, type FlatRow } from '../modules/bi/bi.service';
 import { csvText } from '../modules/reports/cell-values';
 import { authorize, fail, type ContextFor } from './route-auth';
 
@@ -33,7 +36,7 @@ const MAX_LIMIT = 10_000_000;
 
 function file(raw: string): { name: string; format: Format } {
   const m = /^(.+?)\.(csv|jsonl)$/.exec(raw);
-  if (!m) throw new DomainError(ErrorCode.NOT_FOUND, `unknown feed "${raw}": use /feeds/{entity}.csv or .jsonl with entity one of ${BI_ENTITY_NAMES.join(', ')}`);
+  if (!m) throw new DomainError(ErrorCode.NOT_FOUND, `unknown feed "${raw}": use /feeds/{entity}.csv or .jsonl with entity one of ${[...BI_ENTITY_NAMES, ...DERIVED_FEED_NAMES].join(', ')}`);
   return { name: decodeURIComponent(m[1]), format: m[2] as Format };
 }
 
@@ -105,12 +108,19 @@ export function feedRouter(services: Services, logger: Logger, contextFor: Conte
         after: positiveInt(q.after, 'after', Number.MAX_SAFE_INTEGER),
         limit: positiveInt(q.limit, 'limit', MAX_LIMIT),
       };
-      const entity = await services.bi.prepareFeed(ctx, biEntityName(name), query);
       const zh = q.header === 'zh';
+      const derived = derivedFeedName(name);
+      const header = (cols: BiColumn[]) => cols.map((c) => ({ key: c.name, header: zh ? c.title : c.name, kind: c.kind }));
       res.setHeader('X-Kam-Until', until.toISOString());
+      if (derived) {
+        const r = await services.bi.prepareDerived(ctx, derived, { asOf: q.asOf, from: q.from, to: q.to, updatedSince: q.updatedSince, after: query.after });
+        res.setHeader('Content-Disposition', `inline; filename="${derived}.${format}"`);
+        await send(res, format, header(r.feed.columns), services.bi.derivedFeed(ctx, r));
+        return;
+      }
+      const entity = await services.bi.prepareFeed(ctx, biEntityName(name), query);
       res.setHeader('Content-Disposition', `inline; filename="${entity.name}.${format}"`);
-      const columns = entity.columns.map((c) => ({ key: c.name, header: zh ? c.title : c.name, kind: c.kind }));
-      await send(res, format, columns, services.bi.feed(ctx, entity, query));
+      await send(res, format, header(entity.columns), services.bi.feed(ctx, entity, query));
     }),
   );
 

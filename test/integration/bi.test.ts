@@ -162,6 +162,23 @@ describeEachDb('BI beyond GraphQL', (t) => {
     expect(rest.map((r) => r.id)).toEqual(all.slice(1));
   });
 
+  it('computed feeds: visit compliance on a day and monthly figures per account, masked like the rest', async () => {
+    const compliance = await jsonl('/feeds/visit-compliance.jsonl?asOf=2026-02-01');
+    const executive = compliance.rows.find((r) => r.accountCode === 'BI001' && r.activityType === 'EXECUTIVE_VISIT')!;
+    expect(executive).toMatchObject({ asOf: '2026-02-01', accountName: '宏达建设集团有限公司', activityTypeLabel: '高层拜访', lastOn: '2026-01-05', tierCode: 'STRATEGIC' });
+    expect(typeof executive.statusLabel).toBe('string');
+    expect(compliance.rows.every((r) => typeof r.status === 'string' && typeof r.statusLabel === 'string' && r.statusLabel !== r.status)).toBe(true);
+    const figures = await jsonl('/feeds/monthly-figures.jsonl?from=2026-01&to=2026-02');
+    const jan = figures.rows.find((r) => r.accountCode === 'BI001' && r.month === '2026-01')!;
+    expect(jan).toMatchObject({ signed: '1234567.89', signedWan: '123.456789', received: '0.00' });
+    expect(figures.rows.filter((r) => r.accountCode === 'BI001').map((r) => r.month)).toEqual(['2026-01', '2026-02']);
+    const analyst = await jsonl('/feeds/monthly-figures.jsonl?from=2026-01&to=2026-01', actors.analyst.key);
+    expect(analyst.rows.find((r) => r.accountCode === 'BI001')).toMatchObject({ signed: null, signedWan: null });
+    const bad = await get('/feeds/monthly-figures.csv?from=2026-13');
+    expect(bad.status).toBe(400);
+    expect((await get('/feeds/visit-compliance.csv?updatedSince=2026-11-01T00:00:00Z')).status).toBe(400);
+  });
+
   it('an incremental refresh sees an update and a delete (feeds and GraphQL changes), with who deleted', async () => {
     const s = t().services;
     const full = await jsonl('/feeds/activities.jsonl');

@@ -22,7 +22,7 @@ import { User } from '../org/user.entity';
 import { Tier } from '../tiers/tier.entity';
 import { ManagementLevel } from '../tiers/management-level.entity';
 import { DataClass, classOf } from '../privacy/data-classes';
-import { enumLabel } from '../../common/enum-labels';
+import { chineseTitle, enumLabel } from '../../common/enum-labels';
 
 /** The stored entities a BI tool refreshes, by the name in the URL and the view. */
 export const BI_ENTITIES = {
@@ -94,8 +94,7 @@ export interface BiEntity {
 
 const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const chinese = (d: string | null | undefined, fallback: string): string => (d ?? fallback).trim() || fallback;
-/** The Chinese half of a `中文 / English` description, without its parentheticals: 年合作销售额. */
-export const chineseTitle = (description: string): string => description.split(/\s*\/\s+/)[0].replace(/[（(][^）)]*[）)]/g, '').trim();
+
 
 function entityColumns(ds: DataSource, schema: GraphQLSchema, meta: EntityMetadata): BiColumn[] {
   const type = schema.getType(meta.name);
@@ -146,6 +145,79 @@ function entityColumns(ds: DataSource, schema: GraphQLSchema, meta: EntityMetada
       out.push({ ...common, name: `${rel}Name`, sqlName: `${snake(rel)}_name`, title: `${zh}名称`, description: `${zh}名称 / ${rel} name`, kind: 'text', reference: { target, table, relation: rel, column: ref.name } });
     }
   }
+  return out;
+}
+
+/**
+ * Figures computed from the records rather than stored (no updatedAt, no deletions): a refresh
+ * reloads them for the date or months asked. Rows are produced per batch of accounts.
+ */
+export const DERIVED_FEEDS = {
+  'visit-compliance': { title: '拜访达标', type: 'VisitComplianceItem' },
+  'monthly-figures': { title: '月度经营数据', type: 'AccountStatsRow' },
+} as const;
+export type DerivedFeedName = keyof typeof DERIVED_FEEDS;
+export const DERIVED_FEED_NAMES = Object.keys(DERIVED_FEEDS) as DerivedFeedName[];
+
+export interface DerivedFeed {
+  name: DerivedFeedName;
+  title: string;
+  typeName: string;
+  columns: BiColumn[];
+}
+
+const ACCOUNT_REFERENCE: BiColumn[] = [
+  { name: 'accountId', sqlName: 'account_id', title: '大客户ID', description: '大客户 / account id', kind: 'id', property: 'accountId', dbColumn: 'account_id', dataClass: DataClass.INTERNAL },
+  { name: 'accountCode', sqlName: 'account_code', title: '大客户编号', description: '客户编号 / account code', kind: 'text', property: 'accountId', dbColumn: 'account_id', dataClass: DataClass.INTERNAL, reference: { target: Account, table: 'accounts', relation: 'account', column: 'code' } },
+  { name: 'accountName', sqlName: 'account_name', title: '大客户名称', description: '单位名称 / account name', kind: 'text', property: 'accountId', dbColumn: 'account_id', dataClass: DataClass.INTERNAL, reference: { target: Account, table: 'accounts', relation: 'account', column: 'name' } },
+];
+const TIER_REFERENCE = (property: string): BiColumn[] => [
+  { name: 'tierCode', sqlName: 'tier_code', title: '客户级别编号', description: '客户级别 / tier code', kind: 'text', property, dbColumn: 'tier_id', dataClass: DataClass.INTERNAL, reference: { target: Tier, table: 'tiers', relation: 'tier', column: 'code' } },
+  { name: 'tierName', sqlName: 'tier_name', title: '客户级别名称', description: '客户级别 / tier name', kind: 'text', property, dbColumn: 'tier_id', dataClass: DataClass.INTERNAL, reference: { target: Tier, table: 'tiers', relation: 'tier', column: 'name' } },
+];
+
+/** The derived feeds' columns: visit compliance from its GraphQL type (every scalar and enum field), monthly figures per account and month. */
+export function buildDerivedFeeds(schema: GraphQLSchema): Map<DerivedFeedName, DerivedFeed> {
+  const out = new Map<DerivedFeedName, DerivedFeed>();
+  const type = schema.getType(DERIVED_FEEDS['visit-compliance'].type);
+  if (!isObjectType(type)) throw new Error('bi catalog: VisitComplianceItem is not in the schema');
+  const compliance: BiColumn[] = [{ name: 'asOf', sqlName: 'as_of', title: '统计日', description: '统计日 / as of', kind: 'date', property: 'asOf', dbColumn: 'as_of', dataClass: DataClass.INTERNAL }, ...ACCOUNT_REFERENCE];
+  for (const [name, field] of Object.entries(type.getFields())) {
+    if (name === 'accountId' || name.endsWith('Label')) continue;
+    const named = getNamedType(field.type);
+    if (isObjectType(named)) continue;
+    const description = chinese(field.description, name);
+    const zh = chineseTitle(description) || name;
+    const common = { property: name, dbColumn: snake(name), dataClass: DataClass.INTERNAL };
+    const inner = isNonNullType(field.type) ? field.type.ofType : field.type;
+    if (isEnumType(named)) {
+      const list = isListType(inner);
+      compliance.push({ ...common, name, sqlName: snake(name), title: `${zh}（代码）`, description, kind: list ? 'list' : 'code', enumType: named, list });
+      compliance.push({ ...common, name: `${name}Label`, sqlName: `${snake(name)}_label`, title: `${zh}（中文）`, description: `${zh}（中文）/ ${name}, Chinese label`, kind: 'label', enumType: named, list });
+      continue;
+    }
+    const kind: BiValueKind = named.name === 'ID' ? 'id' : named.name === 'Int' ? 'int' : named.name === 'Boolean' ? 'bool' : named.name === 'LocalDate' ? 'date' : named.name === 'Float' ? 'number' : 'text';
+    compliance.push({ ...common, name, sqlName: snake(name), title: zh, description, kind });
+    if (name === 'tierId') compliance.push(...TIER_REFERENCE('tierId'));
+  }
+  out.set('visit-compliance', { name: 'visit-compliance', title: DERIVED_FEEDS['visit-compliance'].title, typeName: 'VisitComplianceItem', columns: compliance });
+  const money = (key: string, zh: string, en: string): BiColumn[] => [
+    { name: key, sqlName: `${snake(key)}_yuan`, title: `${zh}（元）`, description: `${zh}（元）/ ${en} (yuan)`, kind: 'yuan', property: `${key}Fen`, dbColumn: `${snake(key)}_fen`, dataClass: DataClass.CONFIDENTIAL },
+    { name: `${key}Wan`, sqlName: `${snake(key)}_wan`, title: `${zh}（万元）`, description: `${zh}（万元）/ ${en} (10,000 yuan)`, kind: 'wan', property: `${key}Fen`, dbColumn: `${snake(key)}_fen`, dataClass: DataClass.CONFIDENTIAL },
+  ];
+  out.set('monthly-figures', {
+    name: 'monthly-figures',
+    title: DERIVED_FEEDS['monthly-figures'].title,
+    typeName: 'AccountStatsRow',
+    columns: [
+      { name: 'month', sqlName: 'month', title: '月份', description: '月份（YYYY-MM）/ month', kind: 'text', property: 'month', dbColumn: 'month', dataClass: DataClass.INTERNAL },
+      ...ACCOUNT_REFERENCE,
+      ...money('signed', '本月签约', 'signed in the month'),
+      ...money('received', '本月回款', 'collected in the month'),
+      ...money('receivable', '月末应收余额', 'receivable at the month\'s end'),
+      ...money('overdue', '月末逾期金额', 'overdue at the month\'s end'),
+    ],
+  });
   return out;
 }
 

@@ -15,7 +15,11 @@ import type { AuditService } from '../audit/audit.service';
 import type { NeedToKnowService } from '../privacy/need-to-know.service';
 import { DataClass } from '../privacy/data-classes';
 import { maskName, mayRead, type AccountFacts } from '../privacy/need-to-know.rules';
-import { BI_ENTITY_NAMES, biValue, buildBiCatalog, type BiEntity, type BiEntityName } from './bi-catalog';
+import { BI_ENTITY_NAMES, DERIVED_FEED_NAMES, biValue, buildBiCatalog, buildDerivedFeeds, type BiColumn, type BiEntity, type BiEntityName, type DerivedFeed, type DerivedFeedName } from './bi-catalog';
+import { Account } from '../accounts/account.entity';
+import type { CadenceService } from '../cadence/cadence.service';
+import { AccountStatsDimension, type AnalyticsService } from '../analytics/analytics.service';
+import { assertLocalDate, today } from '../../common/dates';
 import { Tombstone } from './tombstone.entity';
 
 const DAY_MS = 86_400_000;
@@ -23,6 +27,27 @@ const DAY_MS = 86_400_000;
 export const FEED_PAGE = 1000;
 
 export type FlatRow = Record<string, unknown>;
+
+/** Accounts per batch of a derived feed (each batch is one compliance or statistics query). */
+const DERIVED_BATCH = 500;
+
+export interface DerivedRequest {
+  feed: DerivedFeed;
+  asOf: string | null;
+  from: string | null;
+  to: string | null;
+  after: number;
+}
+
+function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+/** A derived feed's name, or undefined for a stored entity's. */
+export function derivedFeedName(raw: string): DerivedFeedName | undefined {
+  return DERIVED_FEED_NAMES.find((n) => n === raw.toLowerCase());
+}
 
 export interface FeedQuery {
   /** Only rows changed at or after this moment (`updatedAt >= updatedSince`). */
@@ -54,7 +79,7 @@ export function parseMoment(raw: string, field: string): Date {
 export function biEntityName(raw: string): BiEntityName {
   const key = raw.replace(/([a-z])([A-Z])/g, '$1-$2').replace(/_/g, '-').toLowerCase();
   const found = BI_ENTITY_NAMES.find((n) => n === key || n === `${key}s`);
-  if (!found) throw new DomainError(ErrorCode.NOT_FOUND, `unknown entity "${raw}": one of ${BI_ENTITY_NAMES.join(', ')}`, { field: 'entity' });
+  if (!found) throw new DomainError(ErrorCode.NOT_FOUND, `unknown entity "${raw}": one of ${[...BI_ENTITY_NAMES, ...DERIVED_FEED_NAMES].join(', ')}`, { field: 'entity' });
   return found;
 }
 
@@ -67,7 +92,17 @@ export class BiService {
     private readonly needToKnow: NeedToKnowService,
     private readonly schema: () => Promise<GraphQLSchema>,
     private readonly retentionDays: number,
+    private readonly cadence: CadenceService,
+    private readonly analytics: AnalyticsService,
   ) {}
+
+  private derivedFeeds?: Promise<Map<DerivedFeedName, DerivedFeed>>;
+
+  /** The computed feeds (visit compliance, monthly figures). */
+  derived(): Promise<Map<DerivedFeedName, DerivedFeed>> {
+    this.derivedFeeds ??= this.schema().then(buildDerivedFeeds);
+    return this.derivedFeeds;
+  }
 
   /** Every entity's flat columns (built once). */
   catalog(): Promise<Map<BiEntityName, BiEntity>> {
@@ -139,14 +174,10 @@ export class BiService {
    */
   async *feed(ctx: RequestContext, e: BiEntity, q: FeedQuery): AsyncGenerator<FlatRow[]> {
     const em = managerFor(this.ds, ctx);
-    const facts = await this.needToKnow.facts(ctx);
-    const guarded = e.columns.filter((c) => c.dataClass !== DataClass.INTERNAL);
-    const readsAll = guarded.every((c) => mayRead(ctx.actor, c.dataClass, null, facts));
     let after = q.after ?? 0;
     let left = q.limit ?? Number.POSITIVE_INFINITY;
-    let rows = 0;
-    let completed = false;
-    try {
+    yield* this.audited(ctx, e.typeName, e.name, { updatedSince: q.updatedSince?.toISOString() ?? null, after: q.after ?? null, limit: q.limit ?? null }, async function* (this: BiService) {
+      const flatten = await this.flattener(ctx, e.typeName, e.columns, e.accountProperty);
       while (left > 0) {
         const take = Math.min(FEED_PAGE, left);
         const page = await em.find(e.target, {
@@ -155,51 +186,113 @@ export class BiService {
           take,
         });
         if (!page.length) break;
-        const refs = await this.references(em, e, page);
-        const accounts = readsAll || !guarded.length || !e.accountProperty ? new Map<number, AccountFacts>() : await this.needToKnow.accountFacts(ctx, page.map((r) => Number(r[e.accountProperty!])).filter(Number.isFinite));
-        const out: FlatRow[] = [];
-        for (const r of page) {
-          const row: FlatRow = {};
-          const accountId = e.accountProperty ? Number(r[e.accountProperty]) : NaN;
-          const subject = Number.isFinite(accountId) ? (accounts.get(accountId) ?? null) : null;
-          for (const c of e.columns) {
-            let v = biValue(c, r, refs);
-            if (c.dataClass !== DataClass.INTERNAL && v !== null) {
-              if (readsAll || mayRead(ctx.actor, c.dataClass, subject, facts)) noteSensitiveRead(ctx, e.typeName, Number(r.id), c.property);
-              else v = c.maskAs === 'name' && typeof v === 'string' ? maskName(v) : null;
-            }
-            row[c.name] = v;
-          }
-          out.push(row);
-        }
-        rows += out.length;
-        left -= out.length;
+        left -= page.length;
         after = Number(page[page.length - 1].id);
-        await this.audit.flushReads(ctx);
-        yield out;
+        yield await flatten(page);
         if (page.length < take) break;
+      }
+    }.call(this));
+  }
+
+  /** Validates a derived feed's parameters (dates, months) before anything is streamed. */
+  async prepareDerived(ctx: RequestContext, name: DerivedFeedName, params: { asOf?: string | null; from?: string | null; to?: string | null; updatedSince?: unknown; after?: number | null }): Promise<DerivedRequest> {
+    this.assertSignedIn(ctx);
+    if (params.updatedSince) throw new DomainError(ErrorCode.VALIDATION_FAILED, `updatedSince: ${name} is computed, not stored — reload it in full (it has no updates or deletions of its own)`, { field: 'updatedSince' });
+    const feed = (await this.derived()).get(name)!;
+    if (name === 'visit-compliance') return { feed, asOf: params.asOf ? assertLocalDate(params.asOf, 'asOf') : today(), from: null, to: null, after: params.after ?? 0 };
+    const month = (raw: string | null | undefined, field: string, fallback: string) => {
+      const v = raw ?? fallback;
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new DomainError(ErrorCode.INVALID_DATE, `${field}: "${v}" is not a month (YYYY-MM)`, { field });
+      return v;
+    };
+    const now = today();
+    const from = month(params.from, 'from', `${now.slice(0, 4)}-01`);
+    const to = month(params.to, 'to', now.slice(0, 7));
+    if (from > to) throw new DomainError(ErrorCode.VALIDATION_FAILED, `from: ${from} is after to (${to})`, { field: 'from' });
+    return { feed, asOf: null, from, to, after: params.after ?? 0 };
+  }
+
+  /** The rows of a derived feed, per batch of accounts (keyset on the account id), masked like the stored feeds. */
+  async *derivedFeed(ctx: RequestContext, r: DerivedRequest): AsyncGenerator<FlatRow[]> {
+    const em = managerFor(this.ds, ctx);
+    const { feed } = r;
+    yield* this.audited(ctx, feed.typeName, feed.name, { asOf: r.asOf, from: r.from, to: r.to, after: r.after }, async function* (this: BiService) {
+      const flatten = await this.flattener(ctx, feed.typeName, feed.columns, 'accountId');
+      let after = r.after;
+      for (;;) {
+        const ids = (await em.find(Account, { select: { id: true }, where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: DERIVED_BATCH })).map((a) => a.id);
+        if (!ids.length) break;
+        after = ids[ids.length - 1];
+        let rows: ObjectLiteral[];
+        if (feed.name === 'visit-compliance') {
+          rows = (await this.cadence.compliance(ctx, r.asOf!, { accountIds: ids })).map((item) => ({ ...item, asOf: r.asOf }));
+        } else {
+          const to = lastDayOfMonth(r.to!);
+          const stats = await this.analytics.accountStats(ctx, { groupBy: [AccountStatsDimension.ACCOUNT, AccountStatsDimension.MONTH], filter: { ids }, from: `${r.from}-01`, to });
+          rows = stats.rows.sort((a, b) => (a.accountId ?? 0) - (b.accountId ?? 0) || String(a.month).localeCompare(String(b.month)));
+        }
+        if (rows.length) yield await flatten(rows);
+        if (ids.length < DERIVED_BATCH) break;
+      }
+    }.call(this));
+  }
+
+  /** Runs a feed's pages, then records one `feed.read` event (also when the client stopped half-way). */
+  private async *audited(ctx: RequestContext, typeName: string, feed: string, params: Record<string, unknown>, pages: AsyncGenerator<FlatRow[]>): AsyncGenerator<FlatRow[]> {
+    let rows = 0;
+    let completed = false;
+    try {
+      for await (const page of pages) {
+        rows += page.length;
+        await this.audit.flushReads(ctx);
+        yield page;
       }
       completed = true;
     } finally {
-      await this.audit.record(ctx, {
-        action: 'feed.read',
-        entity: e.typeName,
-        entityId: null,
-        after: { feed: e.name, rows, completed, updatedSince: q.updatedSince?.toISOString() ?? null, after: q.after ?? null, limit: q.limit ?? null },
-      });
+      await this.audit.record(ctx, { action: 'feed.read', entity: typeName, entityId: null, after: { feed, rows, completed, ...params } });
     }
   }
 
+  /**
+   * Turns source rows into flat rows for the caller: references looked up, values formatted, and
+   * every classified value passed through need-to-know (masked, or noted on the read audit).
+   */
+  private async flattener(ctx: RequestContext, typeName: string, columns: BiColumn[], accountProperty: string | null): Promise<(page: ObjectLiteral[]) => Promise<FlatRow[]>> {
+    const em = managerFor(this.ds, ctx);
+    const facts = await this.needToKnow.facts(ctx);
+    const guarded = columns.filter((c) => c.dataClass !== DataClass.INTERNAL);
+    const readsAll = guarded.every((c) => mayRead(ctx.actor, c.dataClass, null, facts));
+    return async (page) => {
+      const refs = await this.references(em, columns, page);
+      const accountIds = accountProperty ? page.map((r) => Number(r[accountProperty])).filter(Number.isFinite) : [];
+      const accounts = readsAll || !guarded.length || !accountIds.length ? new Map<number, AccountFacts>() : await this.needToKnow.accountFacts(ctx, accountIds);
+      return page.map((r) => {
+        const row: FlatRow = {};
+        const accountId = accountProperty ? Number(r[accountProperty]) : NaN;
+        const subject = Number.isFinite(accountId) ? (accounts.get(accountId) ?? null) : null;
+        for (const c of columns) {
+          let v = biValue(c, r, refs);
+          if (c.dataClass !== DataClass.INTERNAL && v !== null) {
+            if (readsAll || mayRead(ctx.actor, c.dataClass, subject, facts)) noteSensitiveRead(ctx, typeName, Number(r.id ?? accountId), c.property);
+            else v = c.maskAs === 'name' && typeof v === 'string' ? maskName(v) : null;
+          }
+          row[c.name] = v;
+        }
+        return row;
+      });
+    };
+  }
+
   /** The rows the page's references point to, by relation and id. */
-  private async references(em: EntityManager, e: BiEntity, page: ObjectLiteral[]): Promise<Map<string, Map<number, ObjectLiteral>>> {
+  private async references(em: EntityManager, columns: BiColumn[], page: ObjectLiteral[]): Promise<Map<string, Map<number, ObjectLiteral>>> {
     const out = new Map<string, Map<number, ObjectLiteral>>();
     const seen = new Set<string>();
-    for (const c of e.columns) {
+    for (const c of columns) {
       if (!c.reference || seen.has(c.reference.relation)) continue;
       seen.add(c.reference.relation);
       const ids = [...new Set(page.map((r) => r[c.property]).filter((x): x is number => x !== null && x !== undefined).map(Number))];
-      const columns = e.columns.filter((x) => x.reference?.relation === c.reference!.relation).map((x) => x.reference!.column);
-      const rows = ids.length ? await readWhereIn(em.connection, c.reference.target, 'id', ids, {}, ['id', ...columns]) : [];
+      const wanted = columns.filter((x) => x.reference?.relation === c.reference!.relation).map((x) => x.reference!.column);
+      const rows = ids.length ? await readWhereIn(em.connection, c.reference.target, 'id', ids, {}, ['id', ...wanted]) : [];
       out.set(c.reference.relation, new Map(rows.map((r) => [Number(r.id), r])));
     }
     return out;
