@@ -10,6 +10,7 @@ import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { managerFor } from '../../db/transaction';
 import { readWhereIn } from '../../db/hydrate';
+import { ListQuery } from '../../db/list-query';
 import { noteSensitiveRead } from '../audit/read-log';
 import type { AuditService } from '../audit/audit.service';
 import type { NeedToKnowService } from '../privacy/need-to-know.service';
@@ -180,11 +181,10 @@ export class BiService {
       const flatten = await this.flattener(ctx, e.typeName, e.columns, e.accountProperty);
       while (left > 0) {
         const take = Math.min(FEED_PAGE, left);
-        const page = await em.find(e.target, {
-          where: { id: MoreThan(after), ...(q.updatedSince ? { updatedAt: MoreThanOrEqual(q.updatedSince) } : {}) },
-          order: { id: 'ASC' },
-          take,
-        });
+        // The lean reader (hand-built SELECT, metadata-driven hydration): TypeORM's find spent most of a feed's time hydrating.
+        const qb = new ListQuery(em, e.target, 'f').andWhere('f.id > :after', { after }).orderBy('f.id', 'ASC').limit(take);
+        if (q.updatedSince) qb.andWhere('f.updatedAt >= :since', { since: q.updatedSince });
+        const page = await qb.getMany();
         if (!page.length) break;
         left -= page.length;
         after = Number(page[page.length - 1].id);
