@@ -53,6 +53,8 @@ export interface Config {
   /** Express `trust proxy`: false (clients connect directly), a hop count, or the proxies' addresses. */
   trustProxy: TrustProxy;
   auditRetentionDays: number;
+  /** Days tombstones (deleted records) are kept: an incremental refresh from longer ago must reload in full. */
+  tombstoneRetentionDays: number;
   /** MySQL server for the test suite and the migration generator (no database in the path). */
   testMysqlUrl: string | undefined;
   /** Browser origins allowed to call the API (CORS); empty = no cross-origin access. */
@@ -247,6 +249,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   },
   { name: 'KAM_TEST_MYSQL_URL', key: 'testMysqlUrl', default: undefined, description: 'Development only: MySQL server (e.g. `mysql://root@127.0.0.1:3306`) on which `npm test` also runs the MySQL suite, each test file in its own database.', parse: optional },
   { name: 'KAM_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', default: '1096', description: 'How long audit events are kept (default 3 years).', parse: int('KAM_AUDIT_RETENTION_DAYS', 1, 36500) },
+  { name: 'KAM_TOMBSTONE_RETENTION_DAYS', key: 'tombstoneRetentionDays', default: '400', description: 'How long tombstones of deleted records are kept for incremental BI refreshes (default 400 days); a `changes` or feed `updatedSince` older than that is refused with CHANGES_EXPIRED (reload in full).', parse: int('KAM_TOMBSTONE_RETENTION_DAYS', 1, 36500) },
   { name: 'KAM_CORS_ORIGINS', key: 'corsOrigins', default: undefined, description: 'Browser origins allowed to call the API, comma separated (e.g. `https://bi.example.com`); unset = no cross-origin access.', parse: parseCorsOrigins },
   {
     name: 'KAM_TEST_IMPORT_PAUSE_AT_BATCH', key: 'testImportPauseAtBatch', default: undefined,

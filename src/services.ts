@@ -41,6 +41,7 @@ import { TierListService } from './modules/reviews/tier-list.service';
 import type { ReportExtension } from './modules/reports/report.service';
 import { targetText } from './modules/tiers/tier.rules';
 import { TargetStatuses } from './modules/tiers/tier-vocabulary';
+import { BiService } from './modules/bi/bi.service';
 
 export interface Services {
   ds: DataSource;
@@ -96,6 +97,8 @@ export interface Services {
   handovers: HandoverService;
   /** 年度大客户名录, approved as one decision. */
   tierLists: TierListService;
+  /** BI beyond GraphQL: change sets with tombstones, flat feeds, the catalog the SQL views are made from. */
+  bi: BiService;
 }
 
 export function createServices(ds: DataSource, config: Config): Services {
@@ -176,5 +179,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     complaints,
     handovers,
     tierLists: new TierListService(ds, audit, tiers, tierReviews, settings, clock),
+    // The catalog reads the GraphQL schema's field types and descriptions (loaded when first needed).
+    bi: new BiService(ds, audit, needToKnow, () => import('./http/schema').then((m) => m.kamSchema()), config.tombstoneRetentionDays, cadence, new AnalyticsService(ds, accounts, needToKnow, reads)),
   };
 }

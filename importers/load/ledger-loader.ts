@@ -16,6 +16,7 @@
  * `source` says how a record was first entered (MANUAL, IMPORT, DEMO): an import that finds an activity
  * (or its collection) on file never rewrites it, as an update through the API does not.
  */
+import { deleteWhere } from '../../src/db/deletions';
 import { In } from 'typeorm';
 import { ActivityType, ProjectStatus, RecordSource, Role } from '../../src/common/enums';
 import { decideActivityManager, defaultChannel } from '../../src/modules/activities/activity.rules';
@@ -272,7 +273,7 @@ export class LedgerLoader {
     const insertPayments = upserts.filter((u) => u.id === undefined);
     await bulkWrite(m, Payment, insertPayments);
     await bulkWrite(m, Payment, upserts.filter((u) => u.id !== undefined), { upsert: { conflict: ['id'], update: updatableColumns(m, Payment) } });
-    for (const chunk of chunks(removals, 1000)) await m.delete(Payment, { id: In(chunk) });
+    for (const chunk of chunks(removals, 1000)) await deleteWhere(m, Payment, { id: In(chunk) });
     // What follows from the rows — follow-up actions, complaints, fulfilled plans — as for one activity through the API.
     await this.s.services.activities.applyEffectsByKey(this.s.tx!, plans.map((p) => p.values.naturalKey as string));
   }

@@ -31,6 +31,7 @@ import type { KeyStatus } from '../modules/privacy/data-keys.service';
 import { startAuditRetention } from '../modules/audit/audit-retention';
 import { startReportCloseSchedule } from '../modules/reports/report-close-schedule';
 import { SingleBar, Presets } from 'cli-progress';
+import { removeBi, setupBi } from '../modules/bi/bi-views';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -448,6 +449,36 @@ export function buildProgram(): Command {
       }),
     );
   // --- end privacy ---
+
+  const bi = program.command('bi').description('the read-only SQL layer for BI tools (MySQL/MariaDB): views in a schema of their own and a user that reads only them');
+  bi
+    .command('setup')
+    .description('create or refresh the BI views (one per entity, labels joined, amounts in 元, no personal data) and a MySQL user that can read them and nothing else')
+    .option('--schema <name>', 'schema for the views', 'kam_bi')
+    .option('--user <name>', 'read-only MySQL user', 'kam_bi')
+    .option('--password <password>', 'its password (default: a generated one, printed once)')
+    .option('--host <pattern>', 'hosts the user may connect from (MySQL host pattern)', '%')
+    .action((opts: { schema: string; user: string; password?: string; host: string }) =>
+      withRuntime(program, async (rt) => {
+        await assertMigrated(rt);
+        const r = await setupBi(rt.ds, await rt.services.bi.catalog(), opts);
+        out(`BI schema ${r.schema}: ${r.views.length} views (${r.views.sort().join(', ')})`);
+        out(`Read-only user ${r.user}@${r.host}: SELECT on ${r.schema}.* and nothing else`);
+        if (r.generatedPassword) out(`Password (shown once): ${r.generatedPassword}`);
+      }),
+    );
+  bi
+    .command('remove')
+    .description('drop the BI schema and its user')
+    .option('--schema <name>', 'schema of the views', 'kam_bi')
+    .option('--user <name>', 'read-only MySQL user', 'kam_bi')
+    .option('--host <pattern>', 'its host pattern', '%')
+    .action((opts: { schema: string; user: string; host: string }) =>
+      withRuntime(program, async (rt) => {
+        await removeBi(rt.ds, opts);
+        out(`Dropped schema ${opts.schema} and user ${opts.user}@${opts.host}`);
+      }),
+    );
 
   return program;
 }

@@ -21,6 +21,8 @@ export const ErrorCode = {
   INVALID_AMOUNT: 'INVALID_AMOUNT',
   INVALID_CURSOR: 'INVALID_CURSOR',
   PAGE_SIZE_TOO_LARGE: 'PAGE_SIZE_TOO_LARGE',
+  /** An incremental read (`changes`, a feed's `updatedSince`) from before the oldest tombstone kept: reload in full. */
+  CHANGES_EXPIRED: 'CHANGES_EXPIRED',
   UNKNOWN_TIER: 'UNKNOWN_TIER',
   /** Sensitive personal information (家庭成员情况, 家庭住址, 兴趣爱好) without a consent record. */
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',

@@ -36,6 +36,7 @@ import { TierList, TierListEntry } from '../modules/reviews/tier-list.entity';
 import { Complaint, ComplaintDeadline } from '../modules/complaints/complaint.entity';
 import { Handover, HandoverItem } from '../modules/handover/handover.entity';
 import { ReportMonthClose, ReportSnapshotPart } from '../modules/reports/report-close.entity';
+import { Tombstone } from '../modules/bi/tombstone.entity';
 
 export {
   OrgUnit, User, ApiKey, Tier, ManagementLevel, CadenceRule, Assignment, TierReview, Account, Contact,
@@ -44,6 +45,7 @@ export {
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
   ReportMonthClose, ReportSnapshotPart,
+  Tombstone,
 };
 
 export const ENTITIES = [
@@ -56,4 +58,6 @@ export const ENTITIES = [
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
   // Month-end close of the monthly report (issue 14).
   ReportMonthClose, ReportSnapshotPart,
+  // BI (issue 15): deletions leave tombstones.
+  Tombstone,
 ];

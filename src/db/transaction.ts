@@ -3,6 +3,7 @@ import type { DataSource, EntityManager, EntityTarget, FindOptionsWhere, ObjectL
 import type { RequestContext } from '../common/context';
 import { notFound } from '../common/errors';
 import { toId, type Id } from '../common/ids';
+import { markActor } from './deletions';
 
 /** The manager to use for a context: its transaction when inside one. */
 export function managerFor(ds: DataSource, ctx: RequestContext): EntityManager {
@@ -27,7 +28,11 @@ const holding = new AsyncLocalStorage<DataSource>();
  */
 export async function inTransaction<T>(ds: DataSource, ctx: RequestContext, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
   if (ctx.em?.queryRunner?.isTransactionActive) return fn(ctx);
-  const run = () => ds.transaction((em) => fn({ ...ctx, em }));
+  const run = () =>
+    ds.transaction((em) => {
+      markActor(em, ctx);
+      return fn({ ...ctx, em });
+    });
   if (ds.options.type !== 'better-sqlite3') return run();
   if (holding.getStore() === ds) {
     // Waiting for our own queue would hang forever: the caller dropped the transaction's context.

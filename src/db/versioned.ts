@@ -8,6 +8,7 @@ import type { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DomainError, ErrorCode } from '../common/errors';
 import type { VersionedRecord } from './columns';
+import { planDeletion, recordTombstones } from './deletions';
 
 /** VERSION_CONFLICT when the caller's version is not the current one (no check without one). */
 export function assertVersion(row: VersionedRecord, expectedVersion: number | null | undefined, label: string): void {
@@ -41,8 +42,11 @@ export async function updateVersioned<T extends VersionedRecord>(
 /** Deletes `row` if nobody changed it since it was read (`expectedVersion`: the version the caller read; required, so a delete never skips the check). */
 export async function deleteVersioned<T extends VersionedRecord>(em: EntityManager, entity: EntityTarget<T>, row: T, expectedVersion: number, label: string): Promise<void> {
   assertVersion(row, expectedVersion, label);
+  const plan = await planDeletion(em, entity, [row.id]);
   const res = await em.createQueryBuilder().delete().from(entity).where('id = :id AND version = :version', { id: row.id, version: row.version }).execute();
   if (res.affected === 0) throw new DomainError(ErrorCode.VERSION_CONFLICT, `${label} was changed or deleted concurrently; reload and retry`, { field: 'version' });
+  // A deletion leaves a tombstone (and one per row it cascaded to), for incremental refreshes.
+  await recordTombstones(em, plan);
 }
 
 /** `base` with the fields `patch` gives (undefined = keep, null = clear). */

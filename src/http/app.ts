@@ -23,6 +23,7 @@ import type { GraphQLContext } from './graphql-context';
 import { importRouter } from './import-routes';
 import { readAuditPlugin } from '../modules/audit/read-audit-plugin';
 import { reportRouter } from './report-routes';
+import { feedRouter } from './feed-routes';
 import { consoleRouter } from './console-routes';
 import { CallerLimits, budgetFor, budgetPlugin } from './request-limits';
 import { TableSizes } from '../db/table-sizes';
@@ -148,6 +149,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   };
   app.use(importRouter(services, logger, (req) => limited(req, req.res as Response)));
   app.use(reportRouter(services, logger, (req) => limited(req, req.res as Response)));
+  app.use(feedRouter(services, logger, (req) => limited(req, req.res as Response)));
   app.use(consoleRouter());
   if (services.auth.ephemeralTokenSecret) {
     logger.warn('KAM_TOKEN_SECRET is not set: login tokens are signed with a random key made for this process; they stop working at restart and are not accepted by other instances');

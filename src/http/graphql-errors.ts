@@ -31,6 +31,7 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
     case ErrorCode.INVALID_AMOUNT:
     case ErrorCode.INVALID_CURSOR:
     case ErrorCode.PAGE_SIZE_TOO_LARGE:
+    case ErrorCode.CHANGES_EXPIRED:
     case ErrorCode.UNKNOWN_TIER:
     case ErrorCode.CONSENT_REQUIRED:
       return 'BAD_USER_INPUT';

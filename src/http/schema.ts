@@ -4,6 +4,7 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { bindSimpleFieldResolvers } from './bound-field-resolvers';
 import { applyNeedToKnow } from './need-to-know';
+import { addEnumLabels } from './enum-labels';
 import { ENTITIES } from '../db/entities';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { ManagementLevelListItemResolver, TierResolver } from '../modules/tiers/tier.resolver';
@@ -32,6 +33,7 @@ import { AccountPlansResolver, FollowUpResolver, PlanResolver } from '../modules
 import { AccountComplaintsResolver, ComplaintDeadlineResolver, ComplaintResolver } from '../modules/complaints/complaint.resolver';
 import { HandoverItemResolver, HandoverResolver, UserHoldingsResolver } from '../modules/handover/handover.resolver';
 import { TierListEntryResolver, TierListResolver } from '../modules/reviews/tier-list.resolver';
+import { BiResolver } from '../modules/bi/bi.resolver';
 
 /** The policy rules' resolvers: tiers, ownership, reviews, cadence, year end, consent. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -95,6 +97,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NeedToKnowResolver,
   // Reports
   ReportResolver,
+  // BI beyond GraphQL: incremental change sets with deletions
+  BiResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -104,6 +108,8 @@ export function kamSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false }).then((schema) => {
     bindSimpleFieldResolvers(schema, RESOLVERS, ENTITIES);
     applyNeedToKnow(schema);
+    // After need-to-know: a label reads its code through the code's (guarded) resolver.
+    addEnumLabels(schema);
     return schema;
   });
   return built;

@@ -1,3 +1,4 @@
+import { deleteWhere } from '../../db/deletions';
 import { createHash } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
@@ -240,7 +241,7 @@ export class ActivityService {
       const em = managerFor(this.ds, tx);
       const activity = await this.get(tx, id);
       await this.access.accountForWrite(tx, activity.accountId, 'accountId', 'delete activities of this account');
-      await em.delete(Payment, { activityId: activity.id });
+      await deleteWhere(em, Payment, { activityId: activity.id });
       await deleteVersioned(em, Activity, activity, expectedVersion, `activity ${activity.id}`);
       await this.audit.record(tx, { action: 'activity.delete', entity: 'Activity', entityId: activity.id, before: { accountId: activity.accountId, type: activity.type, occurredOn: activity.occurredOn } });
       return activity;
@@ -294,7 +295,7 @@ export class ActivityService {
     const existing = await em.findOneBy(Payment, { activityId: activity.id });
     const amount = activity.paymentAmountFen ?? 0;
     if (amount <= 0) {
-      if (existing) await em.delete(Payment, { id: existing.id });
+      if (existing) await deleteWhere(em, Payment, { id: existing.id });
       return;
     }
     const values = ledgerPayment(activity);

@@ -1,4 +1,4 @@
-/** The server keeps the audit trail within KAM_AUDIT_RETENTION_DAYS: it prunes at start and every 24 hours. */
+/** The server keeps the audit trail within KAM_AUDIT_RETENTION_DAYS and tombstones within KAM_TOMBSTONE_RETENTION_DAYS: it prunes at start and every 24 hours. */
 import { systemContext } from '../../common/context';
 import type { Logger } from '../../common/logger';
 import type { Services } from '../../services';
@@ -11,6 +11,8 @@ export function startAuditRetention(services: Services, logger: Logger): () => v
     try {
       const { deleted, before } = await services.audit.prune(systemContext('audit-retention', 'server'), services.config.auditRetentionDays);
       logger.info('audit trail pruned', { deleted, before: before.toISOString(), retentionDays: services.config.auditRetentionDays });
+      const tombstones = await services.bi.pruneTombstones(systemContext('tombstone-retention', 'server'));
+      logger.info('tombstones pruned', { deleted: tombstones.deleted, before: tombstones.before.toISOString(), retentionDays: services.config.tombstoneRetentionDays });
     } catch (e) {
       logger.error('audit trail prune failed', { error: e });
     }

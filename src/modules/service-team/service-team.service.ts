@@ -4,6 +4,7 @@
  * and after-sales, design, legal… Roles and the requirements per tier are data; every seat is kept
  * with its dates, so the per-role visit rules count only the visits the role's holder took part in.
  */
+import { deleteWhere } from '../../db/deletions';
 import { In, IsNull, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
@@ -179,7 +180,7 @@ export class AccountTeamService {
       const em = managerFor(this.ds, tx);
       const row = await em.findOneBy(TeamRequirement, { id });
       if (!row) throw notFound('TeamRequirement', id);
-      await em.delete(TeamRequirement, { id });
+      await deleteWhere(em, TeamRequirement, { id });
       await this.audit.record(tx, { action: 'teamRequirement.delete', entity: 'TeamRequirement', entityId: id, before: { tierId: row.tierId, roleId: row.roleId, minAnnualSalesFen: row.minAnnualSalesFen } });
       return row;
     });
