@@ -488,6 +488,12 @@ describe('README.md claims no example shows, on the same demo server', () => {
     // …and a data access grant (an ADMIN's; the demo key is the admin's).
     const granted = await graphql(session, 'mutation { grantDataAccess(role: ANALYST, dataClass: CONFIDENTIAL, note: "README 测试") { id } }');
     expect(granted.body.errors).toBeUndefined();
+    // …and a month-end close (finance closes the month before last).
+    const before = new Date();
+    before.setUTCDate(1);
+    before.setUTCMonth(before.getUTCMonth() - 2);
+    const closed = await graphql(session, `mutation { closeReportMonth(month: "${before.toISOString().slice(0, 7)}") { id } }`, await tokenFor('finance'));
+    expect(closed.body.errors).toBeUndefined();
     // …and a handover (a manager's long leave, opened and left pending).
     const leaving = await graphql(session, '{ user(login: "mgr05") { id } }');
     const handover = await graphql(session, 'mutation($id: ID!) { startHandover(input: { userId: $id, reason: LONG_LEAVE, deactivate: false }) { id } }', undefined, { id: (leaving.body.data?.user as { id: string }).id });

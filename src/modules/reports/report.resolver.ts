@@ -5,6 +5,8 @@ import type { ReportDifference } from './report-snapshot';
 import { ActivityType, CreditRating, Role } from '../../common/enums';
 import { fenToYuan } from '../../common/money';
 import { LocalDateScalar } from '../../common/scalars';
+import { nullIfNotFound } from '../../common/graphql-types';
+import { toId } from '../../common/ids';
 import type { GraphQLContext } from '../../http/graphql-context';
 import type { MonthlyReport, ReportAccountRow, ReportComplianceRow, ReportMoney, ReportTierRow } from './report-types';
 
@@ -270,6 +272,12 @@ export class ReportResolver {
   @Query(() => [ReportMonthClose], { description: '月结记录，最近的月份在前（财务、委员会、管理员）/ the month-end closes, newest month first' })
   async reportMonthCloses(@Ctx() { ctx, services }: GraphQLContext): Promise<ReportMonthClose[]> {
     return services.reports.closes(ctx);
+  }
+
+  @Authorized(Role.FINANCE, Role.COMMITTEE)
+  @Query(() => ReportMonthClose, { nullable: true, description: '按 id 取一条月结记录（财务、委员会、管理员）/ one month-end close by id' })
+  reportMonthClose(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.reports.closeById(ctx, toId(id, 'id')).catch(nullIfNotFound);
   }
 
   @Authorized(Role.FINANCE)

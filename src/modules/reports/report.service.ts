@@ -29,7 +29,7 @@ import { Brackets, In, IsNull, type DataSource } from 'typeorm';
 import { systemContext, type RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { addMonths, today } from '../../common/dates';
-import { inTransaction } from '../../db/transaction';
+import { inTransaction, findByIdOrFail } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
 import { translateConstraintError } from '../../db/constraint-errors';
 import { businessTime } from './cell-values';
@@ -198,6 +198,12 @@ export class ReportService {
     }
     const live = await this.compute(ctx, period);
     return close ? { ...live, close: closeInfo(close, []) } : live;
+  }
+
+  /** One month-end close by id (FINANCE, COMMITTEE, ADMIN). */
+  async closeById(ctx: RequestContext, id: number): Promise<ReportMonthClose> {
+    this.assertMayRead(ctx);
+    return findByIdOrFail(this.ds, ctx, ReportMonthClose, id);
   }
 
   /** The month-end closes, newest month first (FINANCE, COMMITTEE, ADMIN). */
