@@ -21,6 +21,9 @@ import { Payment } from '../modules/projects/payment.entity';
 import { Activity } from '../modules/activities/activity.entity';
 import { ImportJob } from '../modules/imports/import-job.entity';
 import { ImportIssue } from '../modules/imports/import-issue.entity';
+import { ImportJobFile } from '../modules/imports/import-job-file.entity';
+import { ImportJobRow } from '../modules/imports/import-row.entity';
+import { ImportJobChange } from '../modules/imports/import-change.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 import { PolicySetting } from '../modules/settings/policy-setting.entity';
@@ -42,6 +45,7 @@ export {
   AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle, ManagementLevelReview, DataAccessGrant,
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
+  ImportJobFile, ImportJobRow, ImportJobChange,
 };
 
 export const ENTITIES = [
@@ -52,4 +56,6 @@ export const ENTITIES = [
   // The policies, complete (issue 19): agreements, service teams, plans, criteria, tier lists, complaints, handovers.
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
+  // Import jobs reviewed before commit and undone after (issue 12).
+  ImportJobFile, ImportJobRow, ImportJobChange,
 ];

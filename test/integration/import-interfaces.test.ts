@@ -126,7 +126,7 @@ describeEachDb('POST /imports, GET /templates, GraphQL importJobs', (t) => {
 
   it('imports a multipart upload and returns the report; the job is visible in GraphQL with its issues', async () => {
     const file = await exceljsWorkbook(tmpFile('汇总表.xlsx'), [{ rows: [['客户编号', '客户名称', '客户级别', '推荐单位', '客户经理'], ['KA0001', '北京宏达建设集团有限公司', '战略', '华北分公司', '赵敏'], ['KA0002', '上海华建置业有限公司', '重点', '华北分公司', '王伟'], ['KA0003', '某公司', '钻石级', null, null]] }]);
-    const res = await upload('summary', file, admin, '?mode=skip-invalid');
+    const res = await upload('summary', file, admin, '?wait=true&mode=skip-invalid');
     expect(res.status).toBe(200);
     const report = (await res.json()) as { file: string; mode: string; rows: Record<string, number>; errors: { cell: string }[] };
     expect(report).toMatchObject({ file: '汇总表.xlsx', mode: 'skip-invalid', rows: { total: 3, valid: 2, invalid: 1, created: 2 } });
@@ -157,7 +157,7 @@ describeEachDb('POST /imports, GET /templates, GraphQL importJobs', (t) => {
 
   it('lets a manager import only for accounts of their own unit', async () => {
     const file = await exceljsWorkbook(tmpFile('ledger.xlsx'), [{ rows: [['日期', '客户编号', '内容摘要'], ['2025-01-02', 'KA0100', '拜访']] }]);
-    const res = await upload('4', file, manager, '?dryRun=true');
+    const res = await upload('4', file, manager, '?wait=true&dryRun=true');
     const report = (await res.json()) as { errors: { code: string; cell: string }[] };
     expect(report.errors).toEqual([expect.objectContaining({ code: 'FORBIDDEN', cell: 'B2' })]);
   });
