@@ -151,7 +151,7 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     const back = await t().services.ds.manager.findOneByOrFail(Contact, { id: stored.id });
     expect([back.title, openContactFields(back).hobbies, back.version]).toEqual(['总经理', null, stored.version + 1]);
     const audit = await t().services.audit.list(w.system, { action: 'import.undo', entityId: String(job) }, { first: 5 });
-    expect(audit.totalCount).toBe(1);
+    expect(await audit.totalCount).toBe(1);
     expect(errorOf(await gql.request('mutation($job: ID!) { undoImport(job: $job) { removed } }', { job: String(job) })).code).toBe('CONFLICT');
   });
 
