@@ -1,6 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { BaseRecord } from '../../db/columns';
-import { ImportJob } from './import-job.entity';
 
 /** What an import did to one stored record. */
 export type ImportChangeAction = 'created' | 'updated' | 'deleted';
@@ -14,12 +13,13 @@ export type ImportChangeAction = 'created' | 'updated' | 'deleted';
 @Entity('import_job_changes')
 @Index(['jobId', 'seq'], { unique: true })
 export class ImportJobChange extends BaseRecord {
+  /**
+   * The import job. No foreign key on purpose: these rows are written inside the import's transaction,
+   * and on MySQL a foreign key check would hold a shared lock on the job row, which the run's heartbeat
+   * and end (written outside the transaction) then wait for.
+   */
   @Column({ type: 'int' })
   jobId!: number;
-
-  @ManyToOne(() => ImportJob, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'job_id' })
-  job?: Relation<ImportJob>;
 
   /** Order of writing: an undo runs it backwards (children before parents). */
   @Column({ type: 'int' })

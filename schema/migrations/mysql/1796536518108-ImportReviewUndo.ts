@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ImportReviewUndo1796533369406 implements MigrationInterface {
-  name = 'ImportReviewUndo1796533369406';
+export class ImportReviewUndo1796536518108 implements MigrationInterface {
+  name = 'ImportReviewUndo1796536518108';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE \`import_job_files\` (\`id\` int NOT NULL AUTO_INCREMENT, \`created_at\` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), \`updated_at\` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3), \`job_id\` int NOT NULL, \`kind\` varchar(8) NOT NULL, \`seq\` int NOT NULL, \`data\` blob NOT NULL, UNIQUE INDEX \`IDX_b4f05bf3efdef770a45a996e84\` (\`job_id\`, \`kind\`, \`seq\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
@@ -17,11 +17,9 @@ export class ImportReviewUndo1796533369406 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`import_jobs\` ADD \`undone_by\` varchar(200) NULL`);
     await queryRunner.query(`ALTER TABLE \`import_job_files\` ADD CONSTRAINT \`FK_49871401b2107bd4d7c03ebd0c2\` FOREIGN KEY (\`job_id\`) REFERENCES \`import_jobs\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE \`import_job_rows\` ADD CONSTRAINT \`FK_0f675c2998d04ab0dc6293420e0\` FOREIGN KEY (\`job_id\`) REFERENCES \`import_jobs\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE \`import_job_changes\` ADD CONSTRAINT \`FK_09e6a2e5580e5ae15393cf24d20\` FOREIGN KEY (\`job_id\`) REFERENCES \`import_jobs\`(\`id\`) ON DELETE CASCADE ON UPDATE NO ACTION`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE \`import_job_changes\` DROP FOREIGN KEY \`FK_09e6a2e5580e5ae15393cf24d20\``);
     await queryRunner.query(`ALTER TABLE \`import_job_rows\` DROP FOREIGN KEY \`FK_0f675c2998d04ab0dc6293420e0\``);
     await queryRunner.query(`ALTER TABLE \`import_job_files\` DROP FOREIGN KEY \`FK_49871401b2107bd4d7c03ebd0c2\``);
     await queryRunner.query(`ALTER TABLE \`import_jobs\` DROP COLUMN \`undone_by\``);

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ImportReviewUndo1796533369406 implements MigrationInterface {
-  name = 'ImportReviewUndo1796533369406';
+export class ImportReviewUndo1796536518108 implements MigrationInterface {
+  name = 'ImportReviewUndo1796536518108';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "import_job_files" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "created_at" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "updated_at" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "job_id" integer NOT NULL, "kind" varchar(8) NOT NULL, "seq" integer NOT NULL, "data" blob NOT NULL)`);
@@ -32,21 +32,9 @@ export class ImportReviewUndo1796533369406 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "import_job_rows"`);
     await queryRunner.query(`ALTER TABLE "temporary_import_job_rows" RENAME TO "import_job_rows"`);
     await queryRunner.query(`CREATE UNIQUE INDEX "IDX_e7f70f3f600efa15bc81893ede" ON "import_job_rows" ("job_id", "seq") `);
-    await queryRunner.query(`DROP INDEX "IDX_40b55e337f0eeb0c22cccff1f5"`);
-    await queryRunner.query(`CREATE TABLE "temporary_import_job_changes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "created_at" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "updated_at" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "job_id" integer NOT NULL, "seq" integer NOT NULL, "entity" varchar(40) NOT NULL, "entity_id" integer NOT NULL, "action" varchar(8) NOT NULL, "before" text, "version_after" integer, CONSTRAINT "FK_09e6a2e5580e5ae15393cf24d20" FOREIGN KEY ("job_id") REFERENCES "import_jobs" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
-    await queryRunner.query(`INSERT INTO "temporary_import_job_changes"("id", "created_at", "updated_at", "job_id", "seq", "entity", "entity_id", "action", "before", "version_after") SELECT "id", "created_at", "updated_at", "job_id", "seq", "entity", "entity_id", "action", "before", "version_after" FROM "import_job_changes"`);
-    await queryRunner.query(`DROP TABLE "import_job_changes"`);
-    await queryRunner.query(`ALTER TABLE "temporary_import_job_changes" RENAME TO "import_job_changes"`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_40b55e337f0eeb0c22cccff1f5" ON "import_job_changes" ("job_id", "seq") `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX "IDX_40b55e337f0eeb0c22cccff1f5"`);
-    await queryRunner.query(`ALTER TABLE "import_job_changes" RENAME TO "temporary_import_job_changes"`);
-    await queryRunner.query(`CREATE TABLE "import_job_changes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "created_at" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "updated_at" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "job_id" integer NOT NULL, "seq" integer NOT NULL, "entity" varchar(40) NOT NULL, "entity_id" integer NOT NULL, "action" varchar(8) NOT NULL, "before" text, "version_after" integer)`);
-    await queryRunner.query(`INSERT INTO "import_job_changes"("id", "created_at", "updated_at", "job_id", "seq", "entity", "entity_id", "action", "before", "version_after") SELECT "id", "created_at", "updated_at", "job_id", "seq", "entity", "entity_id", "action", "before", "version_after" FROM "temporary_import_job_changes"`);
-    await queryRunner.query(`DROP TABLE "temporary_import_job_changes"`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_40b55e337f0eeb0c22cccff1f5" ON "import_job_changes" ("job_id", "seq") `);
     await queryRunner.query(`DROP INDEX "IDX_e7f70f3f600efa15bc81893ede"`);
     await queryRunner.query(`ALTER TABLE "import_job_rows" RENAME TO "temporary_import_job_rows"`);
     await queryRunner.query(`CREATE TABLE "import_job_rows" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "created_at" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "updated_at" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "job_id" integer NOT NULL, "seq" integer NOT NULL, "sheet" varchar(100) NOT NULL, "row" integer NOT NULL, "outcome" varchar(12) NOT NULL, "account_id" integer, "label" varchar(200), "changes" text)`);
