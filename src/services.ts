@@ -13,6 +13,7 @@ import { ProjectService } from './modules/projects/project.service';
 import { ActivityService } from './modules/activities/activity.service';
 import { AnalyticsService } from './modules/analytics/analytics.service';
 import { ImportService } from './modules/imports/import.service';
+import { ImportReviewService } from './modules/imports/import-review.service';
 import { OwnershipService } from './modules/ownership/ownership.service';
 import { ManagementLevelReviewService, TierReviewService } from './modules/reviews/tier-review.service';
 import { OwnershipStore } from './modules/ownership/ownership.store';
@@ -62,6 +63,7 @@ export interface Services {
   activities: ActivityService;
   analytics: AnalyticsService;
   imports: ImportService;
+  importReview: ImportReviewService;
   ownership: OwnershipService;
   tierReviews: TierReviewService;
   /** 管理层级复核: 公司级 / 分公司级 decided by the committee. */
@@ -118,6 +120,7 @@ export function createServices(ds: DataSource, config: Config): Services {
   const ownership = new OwnershipService(ds, audit, tiers, accounts, ownershipStore, clock);
   const cadence = new CadenceService(ds, audit, tiers, maxPageSize, reads);
   const needToKnow = new NeedToKnowService(ds, audit);
+  const imports = new ImportService(ds, maxPageSize, () => config.importPreviewHours);
   const settings = new PolicySettingsService(ds, audit);
   const agreements = new AgreementService(ds, audit, settings, clock);
   const team = new AccountTeamService(ds, audit, access, tiers, clock);
@@ -155,7 +158,8 @@ export function createServices(ds: DataSource, config: Config): Services {
     projects: new ProjectService(ds, access, audit, maxPageSize, clock),
     activities,
     analytics: new AnalyticsService(ds, accounts, needToKnow, reads),
-    imports: new ImportService(ds, maxPageSize),
+    imports,
+    importReview: new ImportReviewService(ds, imports, audit, needToKnow, () => ({ undoDays: config.importUndoDays }), keyRing),
     ownership,
     ownershipStore,
     clock,

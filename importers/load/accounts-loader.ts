@@ -33,7 +33,7 @@ import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import {
-  accountKeyColumn, changedKeys, chunks, em, fullRow, lengthIssue, ManagedAccounts, readCtx, serviceIssue, updatableColumns, writing,
+  accountKeyColumn, cellChanges, changedKeys, chunks, em, fullRow, idsBy, storedColumns, type CellChange, type WrittenRecord, lengthIssue, ManagedAccounts, readCtx, serviceIssue, updatableColumns, writing,
   WriteQueue, type LoadState, type OrgDirectory, type RowOutcome,
 } from './context';
 
@@ -130,6 +130,7 @@ export class AccountsLoader {
         continue;
       }
       let outcome: RowOutcome = p.existing ? (p.changed.length ? 'updated' : 'unchanged') : 'created';
+      const cells: CellChange[] = this.s.record?.describe ? cellChanges('Account', p.existing, p.values, p.existing ? p.changed : undefined) : [];
       if (p.credit) {
         const write = this.planCredit(p, p.existing ? (evals.get(`${p.existing.id}:${p.credit.input.year}`) ?? null) : null);
         if (write === 'error') {
@@ -139,8 +140,10 @@ export class AccountsLoader {
         if (write) {
           creditWrites.push(write);
           if (outcome === 'unchanged') outcome = 'updated';
+          if (this.s.record?.describe) cells.push(...cellChanges('CreditEvaluation', write.existing, write.values, write.existing ? changedKeys(write.existing, write.values) : undefined));
         }
       }
+      this.s.record?.describe?.(p.row, { accountId: p.existing?.id ?? null, label: (p.existing?.code ?? p.values.code ?? null) as string | null, changes: cells });
       if (!p.existing) newAccounts.push(p);
       else if (p.changed.length) updates.push(p);
       outcomes.push(outcome);
@@ -375,6 +378,29 @@ export class AccountsLoader {
         upsert: { conflict: ['id'], update: updatableColumns(m, CreditEvaluation) },
       });
     }
+    if (this.s.record?.written) await this.recordWritten(newAccounts, updates, newEvals as Partial<CreditEvaluation>[], changedEvals);
+  }
+
+  /** The undo log of one batch: new accounts and evaluations (ids found again), updated ones with their columns before. */
+  private async recordWritten(newAccounts: Planned[], updates: Planned[], newEvals: Partial<CreditEvaluation>[], changedEvals: CreditWrite[]): Promise<void> {
+    const m = em(this.s);
+    const out: WrittenRecord[] = [];
+    const created = await idsBy(m, Account, 'code', newAccounts.map((p) => p.values.code));
+    for (const p of newAccounts) {
+      const r = created.get(p.values.code);
+      if (r) out.push({ entity: 'Account', id: r.id, action: 'created', versionAfter: r.version });
+    }
+    for (const p of updates) out.push({ entity: 'Account', id: p.existing!.id, action: 'updated', before: storedColumns(m, Account, p.existing!), versionAfter: p.existing!.version + 1 });
+    const accountIds = [...new Set(newEvals.map((e) => e.accountId as number))];
+    for (const chunk of chunks(accountIds, 1000)) {
+      const years = [...new Set(newEvals.map((e) => e.year as number))];
+      const wanted = new Set(newEvals.map((e) => `${e.accountId}:${e.year}`));
+      for (const e of await m.find(CreditEvaluation, { select: { id: true, accountId: true, year: true, version: true }, where: { accountId: In(chunk), year: In(years) } })) {
+        if (wanted.has(`${e.accountId}:${e.year}`)) out.push({ entity: 'CreditEvaluation', id: e.id, action: 'created', versionAfter: e.version });
+      }
+    }
+    for (const c of changedEvals) out.push({ entity: 'CreditEvaluation', id: c.existing!.id, action: 'updated', before: storedColumns(m, CreditEvaluation, c.existing!), versionAfter: c.existing!.version + 1 });
+    await this.s.record!.written!(out);
   }
 
   /** Links 上级集团 once every row is in: the parent may come later in the file. */
@@ -383,7 +409,7 @@ export class AccountsLoader {
     const m = em(this.s);
     for (const chunk of chunks(this.pendingParents, 500)) {
       const codes = chunk.map((p) => p.code);
-      const children = new Map((await m.find(Account, { select: { id: true, code: true, parentId: true }, where: { code: In(codes) } })).map((a) => [a.code, a]));
+      const children = new Map((await m.find(Account, { select: { id: true, code: true, parentId: true, version: true }, where: { code: In(codes) } })).map((a) => [a.code, a]));
       const refs = [...new Set(chunk.map((p) => p.parent))];
       const candidates = await m.find(Account, {
         select: { id: true, code: true, creditCode: true, nameKey: true },
@@ -401,6 +427,7 @@ export class AccountsLoader {
         }
         if (!child || parent.id === child.id || child.parentId === parent.id || !writing(this.s)) continue;
         await m.update(Account, { id: child.id }, { parentId: parent.id, updatedAt: new Date() });
+        await this.s.record?.written?.([{ entity: 'Account', id: child.id, action: 'updated', before: { parentId: child.parentId }, versionAfter: child.version }]);
       }
     }
   }

@@ -67,10 +67,51 @@ export interface AnnexLoader {
  */
 export type ImportServices = Pick<
   Services,
-  'ds' | 'config' | 'org' | 'tiers' | 'accounts' | 'contacts' | 'credit' | 'projects' | 'activities' | 'audit' | 'imports' | 'ownershipStore'
+  'ds' | 'config' | 'keyRing' | 'org' | 'tiers' | 'accounts' | 'contacts' | 'credit' | 'projects' | 'activities' | 'audit' | 'imports' | 'ownershipStore'
 >;
 
+/** One cell of a previewed row: the entity field, its value before (null for a new record) and after. */
+export interface CellChange {
+  entity: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** What a row would do, as a loader describes it for the preview (review before commit). */
+export interface RowDescription {
+  /** The account the row writes or hangs off (null: a new account). */
+  accountId: number | null;
+  /** The record's key as users know it (客户编号…), never personal data. */
+  label: string | null;
+  changes: CellChange[];
+}
+
+/** One stored record an import wrote (for undo): ids, and the stored columns before. */
+export interface WrittenRecord {
+  entity: string;
+  id: number;
+  action: 'created' | 'updated' | 'deleted';
+  /** The stored columns before the import (updated, deleted). */
+  before?: Record<string, unknown> | null;
+  /** The record's version right after the write. */
+  versionAfter?: number | null;
+}
+
+/**
+ * Where loaders report what they plan and what they wrote: the preview of a reviewed import, and the
+ * before-values an undo needs. Absent on runs that need neither.
+ */
+export interface ChangeRecorder {
+  /** Preview: what `row` would do (called while planning, in a dry run). */
+  describe?(row: ParsedRow, description: RowDescription): void;
+  /** Written records, inside the import's transaction, in the order written. */
+  written?(records: WrittenRecord[]): Promise<void>;
+}
+
 export interface LoadState {
+  /** The preview and undo log of this run, when it keeps them. */
+  record?: ChangeRecorder;
   services: ImportServices;
   /** The caller's context; `tx` is set while this run writes inside its transaction. */
   base: RequestContext;
@@ -189,6 +230,7 @@ export class OrgDirectory {
       const unit = await this.s.services.org.createUnit(this.s.tx!, { code, name });
       id = unit.id;
       how = `created (unit code ${code})`;
+      await this.s.record?.written?.([{ entity: 'OrgUnit', id: unit.id, action: 'created', versionAfter: unit.version }]);
     } else {
       id = this.virtualId--;
       how = 'would be created';
@@ -229,6 +271,7 @@ export class OrgDirectory {
       const user = await this.s.services.org.createUser(this.s.tx!, { name, role: Role.MANAGER, unitId });
       id = user.id;
       how = 'created';
+      await this.s.record?.written?.([{ entity: 'User', id: user.id, action: 'created', versionAfter: user.version }]);
     } else {
       id = this.virtualId--;
       how = 'would be created';
@@ -345,6 +388,34 @@ export async function writableAccounts(s: LoadState, accounts: AccountDirectory,
       return null;
     }
   });
+}
+
+/** Fields that are bookkeeping, not cells a user wrote: left out of a preview. */
+const NOT_CELLS = new Set(['id', 'uid', 'nameKey', 'mobileHash', 'naturalKey', 'source', 'version', 'createdAt', 'updatedAt', 'erasedAt', 'participantIds']);
+
+/** The preview's cells of a planned write: the changed fields of an update, the filled ones of a creation. */
+export function cellChanges(entity: string, before: object | null, after: object, fields?: readonly string[]): CellChange[] {
+  const b = before as Record<string, unknown> | null;
+  const a = after as Record<string, unknown>;
+  const keys = fields ?? Object.keys(a).filter((k) => a[k] !== null && a[k] !== undefined && !(Array.isArray(a[k]) && (a[k] as unknown[]).length === 0));
+  return keys.filter((k) => !NOT_CELLS.has(k)).map((field) => ({ entity, field, before: b ? (b[field] ?? null) : null, after: a[field] ?? null }));
+}
+
+/** Ids of records just inserted, found again by a unique column (bulk inserts do not return them). */
+export async function idsBy<T extends { id: number }>(m: EntityManager, target: new () => T, column: keyof T & string, keys: readonly unknown[]): Promise<Map<unknown, { id: number; version: number }>> {
+  const out = new Map<unknown, { id: number; version: number }>();
+  for (const chunk of chunks([...new Set(keys)], 1000)) {
+    const found = await m.find(target, { select: { id: true, version: true, [column]: true } as never, where: { [column]: In(chunk) } as never });
+    for (const r of found as unknown as Record<string, unknown>[]) out.set(r[column], { id: r.id as number, version: r.version as number });
+  }
+  return out;
+}
+
+/** A stored row's columns for the undo log (everything but id and creation time). */
+export function storedColumns(m: EntityManager, target: new () => object, entity: object): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const p of updatableColumns(m, target)) row[p] = (entity as Record<string, unknown>)[p];
+  return row;
 }
 
 export function* chunks<T>(items: T[], size: number): Generator<T[]> {

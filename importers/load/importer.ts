@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { QueryRunner } from 'typeorm';
 import type { RequestContext } from '../../src/common/context';
@@ -31,7 +32,8 @@ import type { WorkbookSource } from '../read/source';
 import { AccountsLoader } from './accounts-loader';
 import { PersonsLoader } from './persons-loader';
 import { LedgerLoader } from './ledger-loader';
-import { AccountDirectory, OrgDirectory, type AnnexLoader, type ImportServices, type LoadState, type RowOutcome } from './context';
+import { AccountDirectory, OrgDirectory, em, type AnnexLoader, type ImportServices, type LoadState, type RowOutcome } from './context';
+import { JobRecorder } from './job-recorder';
 import { ErrorsWorkbook } from '../write/errors-workbook';
 
 export interface ImportOptions {
@@ -50,6 +52,15 @@ export interface ImportOptions {
   /** The day the import runs (for 评价年度 and assignment dates); default today. */
   today?: string;
   batchSize?: number;
+  /**
+   * Run this job (already RUNNING: a preview of an upload, or a confirmed import) instead of starting
+   * a new one; see ImportService.stage and confirm.
+   */
+  job?: ImportJob;
+  /** Keep what each row would do (create / update / unchanged / error, with before → after) for review. */
+  preview?: boolean;
+  /** Keep the rejected rows workbook with the job (served as `GET /imports/{job}/errors.xlsx`). */
+  keepErrors?: boolean;
 }
 
 export interface ImportProgress {
@@ -69,6 +80,8 @@ export interface ImportRows {
 
 /** The report every interface returns (CLI `--json`, HTTP): exactly this shape. */
 export interface ImportReport {
+  /** The import job (`importJob(id)`, `GET /imports/{job}`, `kam import undo <job>`). */
+  job: number;
   annex: string;
   file: string;
   dryRun: boolean;
@@ -76,6 +89,9 @@ export interface ImportReport {
   rows: ImportRows;
   errors: IssueData[];
   warnings: IssueData[];
+  /** The error or warning list stops at 10,000; `counts` has the full numbers. */
+  truncated: boolean;
+  counts: { errors: number; warnings: number };
 }
 
 export interface ImportResult {
@@ -109,7 +125,8 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `cannot open ${fileName}: no such file`);
   }
   const fileHash = await sha256(options.file);
-  const job = await services.imports.start(ctx, { annex: options.annex.annex, fileName: fileName.slice(0, 255), sha256: fileHash, sizeBytes: Math.min(size, 2 ** 31 - 1), mode, dryRun });
+  const job = options.job ?? (await services.imports.start(ctx, { annex: options.annex.annex, fileName: fileName.slice(0, 255), sha256: fileHash, sizeBytes: Math.min(size, 2 ** 31 - 1), mode, dryRun }));
+  const recorder = new JobRecorder(services, job.id, !dryRun, !!options.preview);
   // A sign of life even while one batch waits on the database: other instances judge the job by it.
   const beat = setInterval(() => void services.imports.heartbeat(job.id).catch(() => undefined), HEARTBEAT_MS);
   beat.unref();
@@ -124,6 +141,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
   let source: WorkbookSource | undefined;
   let qr: QueryRunner | undefined;
   let errorsOut: ErrorsWorkbook | undefined;
+  let keptErrors: string | undefined;
   const joined = !!ctx.em?.queryRunner?.isTransactionActive;
   let pending: Promise<void> = Promise.resolve();
   let drainOnError: (() => Promise<void>) | undefined;
@@ -135,6 +153,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     today: options.today ?? todayDate(),
     tiers: [],
     managementLevels: [],
+    record: recorder,
     warn: (w) => {
       warningCount++;
       if (warnings.length < MAX_REPORTED) warnings.push(w);
@@ -148,6 +167,9 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     source = await openWorkbook(options.file, { displayName: fileName, maxBytes: services.config.importMaxBytes });
     state.tiers = await services.tiers.list();
     state.managementLevels = await services.tiers.listManagementLevels();
+    recorder.tiers = state.tiers;
+    recorder.managementLevels = state.managementLevels;
+    recorder.manager = () => em(state);
     if (!dryRun) {
       if (joined) state.tx = ctx;
       else {
@@ -175,7 +197,9 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     };
     // Checked while reading too: a sheet of a million blank rows yields no batch.
     const parser = new AnnexParser(options.annex, { tiers: state.tiers, managementLevels: state.managementLevels, checkpoint: checkDeadline });
-    if (options.errorsOut) errorsOut = new ErrorsWorkbook(options.errorsOut, source.date1904);
+    const errorsFile = options.errorsOut ?? (options.keepErrors ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kam-errors-')), 'errors.xlsx') : undefined);
+    if (errorsFile) errorsOut = new ErrorsWorkbook(errorsFile, source.date1904, options.annex, state.tiers, state.managementLevels);
+    keptErrors = options.errorsOut ? undefined : errorsFile;
     const batchSize = options.batchSize ?? 1000;
     let batch: ParsedRow[] = [];
     let batches = 0;
@@ -186,6 +210,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       // Atomic: the first rejected row decides; the rest of the file is still checked.
       await loader.drain().catch(() => undefined);
       if (qr?.isTransactionActive) await qr.rollbackTransaction();
+      recorder.discardWritten();
       state.tx = null;
       rejected = true;
       await org.load();
@@ -202,17 +227,23 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
           batchRejected = true;
           for (const e of row.errors) addError(e);
           errorsOut?.add(row);
+          recorder.settle(row, 'error');
           return;
         }
         counts.valid++;
         const o = outcomes[i];
         if (o) counts[o]++;
+        recorder.settle(row, o ?? 'unchanged');
       });
+      await recorder.flushPreview();
       if (batchRejected && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
       const now = Date.now();
       if (now - lastBeat > 1000) {
         lastBeat = now;
-        await services.imports.heartbeat(job.id, counts.total);
+        // A confirmed run knows its rows from the preview; any other estimates them from the share of the file read.
+        const fraction = source!.progress();
+        const estimate = options.job && !options.preview ? undefined : fraction > 0 ? Math.max(counts.total, Math.round(counts.total / fraction)) : undefined;
+        await services.imports.heartbeat(job.id, counts.total, estimate);
       }
       options.onProgress?.({ rowsProcessed: counts.total, fraction: source!.progress() });
       if (batchNo === services.config.testImportPauseAtBatch) await pauseForKillTest(loader, batchNo);
@@ -247,6 +278,8 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     await loader.drain();
     await loader.finish();
     if (loader instanceof AccountsLoader) loader.summaryWarnings();
+    if (state.tx) await recorder.flushWritten(em(state));
+    await recorder.flushPreview(true);
     if (qr?.isTransactionActive) await qr.commitTransaction();
     if (joined && rejected && !dryRun) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `${fileName}: ${errorCount} error(s), first: ${errors[0] ? `${errors[0].cell ?? ''} ${errors[0].message}` : ''}`);
@@ -263,12 +296,20 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     if (warningCount > warnings.length + 1) {
       warnings.push({ sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.TOO_MANY_ISSUES, message: `${warningCount} warnings; the first ${MAX_REPORTED} are listed` });
     }
+    const rejectedRows = errorsOut?.rows ?? 0;
     await errorsOut?.close();
     errorsOut = undefined;
-    const status = errorCount > 0 ? ImportStatus.REJECTED : ImportStatus.SUCCEEDED;
-    const finished = await services.imports.finish(job.id, status, jobCounts(counts), [...errors.map((e) => ({ ...e, severity: 'error' as const })), ...warnings.map((w) => ({ ...w, severity: 'warning' as const }))]);
+    if (keptErrors && rejectedRows > 0) await services.imports.storeFile(job.id, 'errors', keptErrors);
+    const status = options.preview ? ImportStatus.PREVIEW : errorCount > 0 ? ImportStatus.REJECTED : ImportStatus.SUCCEEDED;
+    const finished = await services.imports.finish(job.id, status, jobCounts(counts), [...errors.map((e) => ({ ...e, severity: 'error' as const })), ...warnings.map((w) => ({ ...w, severity: 'warning' as const }))], null, { errorCount, warningCount });
     await audit(ctx, status);
-    return { job: finished, report: { annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings } };
+    return {
+      job: finished,
+      report: {
+        job: job.id, annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings,
+        truncated: errorCount > errors.length || warningCount > MAX_REPORTED, counts: { errors: errorCount, warnings: warningCount },
+      },
+    };
   } catch (e) {
     await pending.catch(() => undefined);
     await drainOnError?.().catch(() => undefined);
@@ -286,6 +327,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     await qr?.release();
     await source?.close();
     if (errorsOut) await errorsOut.close().catch(() => undefined);
+    if (keptErrors) fs.rmSync(path.dirname(keptErrors), { recursive: true, force: true });
   }
 }
 

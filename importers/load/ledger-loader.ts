@@ -30,7 +30,7 @@ import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import {
-  AccountDirectory, ManagedAccounts, WriteQueue, changedKeys, writableAccounts, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing,
+  AccountDirectory, ManagedAccounts, WriteQueue, cellChanges, changedKeys, idsBy, storedColumns, type WrittenRecord, writableAccounts, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing,
   type AccountRef, type LoadState, type OrgDirectory, type RowOutcome,
 } from './context';
 
@@ -103,6 +103,11 @@ export class LedgerLoader {
       const pay = p.payment;
       p.paymentChanged = pay ? !p.existingPayment || changedKeys(p.existingPayment, { ...pay, activityId: p.existingPayment.activityId }).length > 0 : !!p.existingPayment;
       outcomes.push(!p.existing ? 'created' : p.changed.length || p.paymentChanged ? 'updated' : 'unchanged');
+      if (this.s.record?.describe) {
+        const cells = cellChanges('Activity', p.existing, p.values, p.existing ? p.changed : undefined);
+        if (p.paymentChanged) cells.push(...cellChanges('Payment', p.existingPayment, p.payment ?? { amountFen: null }, ['amountFen']));
+        this.s.record.describe(p.row, { accountId: p.account.id, label: `${p.account.code} ${p.values.occurredOn ?? ''}`.trim(), changes: cells });
+      }
     }
     if (writing(this.s)) {
       const w = () => this.write(plans.filter((p): p is Planned => !!p && !p.row.errors.length));;
@@ -136,6 +141,7 @@ export class LedgerLoader {
       const p = await this.s.services.projects.createProject(this.s.tx!, { accountId: account.id, name, status, unitId: account.ownerUnitId, managerId: account.managerId, source: RecordSource.IMPORT });
       id = p.id;
       how = 'created';
+      await this.s.record?.written?.([{ entity: 'Project', id: p.id, action: 'created', versionAfter: p.version }]);
     } else {
       id = this.virtualProject--;
       how = 'would be created';
@@ -274,6 +280,24 @@ export class LedgerLoader {
     await bulkWrite(m, Payment, insertPayments);
     await bulkWrite(m, Payment, upserts.filter((u) => u.id !== undefined), { upsert: { conflict: ['id'], update: updatableColumns(m, Payment) } });
     for (const chunk of chunks(removals, 1000)) await deleteWhere(m, Payment, { id: In(chunk) });
+    if (this.s.record?.written) {
+      const out: WrittenRecord[] = [];
+      for (const p of fresh) {
+        const id = ids.get(p.values.naturalKey as string);
+        if (id !== undefined) out.push({ entity: 'Activity', id, action: 'created', versionAfter: 1 });
+      }
+      const freshNoPayment = fresh.filter((p) => !ids.has(p.values.naturalKey as string));
+      for (const [, r] of await idsBy(m, Activity, 'naturalKey', freshNoPayment.map((p) => p.values.naturalKey))) out.push({ entity: 'Activity', id: r.id, action: 'created', versionAfter: r.version });
+      for (const p of changed) out.push({ entity: 'Activity', id: p.existing!.id, action: 'updated', before: storedColumns(m, Activity, p.existing!), versionAfter: p.existing!.version + 1 });
+      for (const [, r] of await idsBy(m, Payment, 'activityId', insertPayments.map((u) => u.activityId))) out.push({ entity: 'Payment', id: r.id, action: 'created', versionAfter: r.version });
+      for (const p of plans) {
+        if (!p.paymentChanged || !p.existingPayment) continue;
+        out.push(p.payment
+          ? { entity: 'Payment', id: p.existingPayment.id, action: 'updated', before: storedColumns(m, Payment, p.existingPayment), versionAfter: p.existingPayment.version + 1 }
+          : { entity: 'Payment', id: p.existingPayment.id, action: 'deleted', before: { id: p.existingPayment.id, createdAt: p.existingPayment.createdAt, ...storedColumns(m, Payment, p.existingPayment) } });
+      }
+      await this.s.record.written(out);
+    }
     // What follows from the rows — follow-up actions, complaints, fulfilled plans — as for one activity through the API.
     await this.s.services.activities.applyEffectsByKey(this.s.tx!, plans.map((p) => p.values.naturalKey as string));
   }

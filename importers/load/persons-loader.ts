@@ -19,7 +19,7 @@ import type { ConfidentialityFacts } from '../../src/common/context';
 import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
-import { AccountDirectory, ManagedAccounts, WriteQueue, writableAccounts, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
+import { AccountDirectory, ManagedAccounts, WriteQueue, writableAccounts, cellChanges, changedKeys, idsBy, storedColumns, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
 
 const FIELDS = ['name', 'gender', 'title', 'department', 'role', 'officePhone', 'mobile', 'email', 'birthday', 'familyInfo', 'homeAddress', 'hobbies', 'closeness', 'consentAt', 'consentSource', 'consentScope', 'active', 'leftOn', 'notes'] as const;
 
@@ -142,7 +142,10 @@ export class PersonsLoader {
         outcomes.push(null);
         return;
       }
+      const describe = (changes: string[] | undefined) =>
+        this.s.record?.describe?.(row, { accountId: account.id, label: account.code, changes: cellChanges('Contact', clear, values, changes).filter((c) => (FIELDS as readonly string[]).includes(c.field)) });
       if (!existing) {
+        describe(undefined);
         const uid = randomUUID();
         inserts.push({ ...sealContactFields(this.s.services.contacts.keyRing, uid, values), uid });
         outcomes.push('created');
@@ -150,6 +153,7 @@ export class PersonsLoader {
       }
       // Compared in clear: the stored values are encrypted with a random IV.
       const changed = changedKeys(clear!, values);
+      describe(changed);
       if (changed.length === 0) {
         outcomes.push('unchanged');
         return;
@@ -172,6 +176,14 @@ export class PersonsLoader {
         });
         // Which fields changed, never their values: these are personal data.
         await this.s.services.audit.recordMany(this.s.tx!, updates.map((u) => ({ action: 'contact.import', entity: 'Contact', entityId: u.existing.id, fields: u.changed })));
+      }
+      if (this.s.record?.written) {
+        // Before-values as stored: personal fields stay sealed in the undo log.
+        const created = await idsBy(m, Contact, 'uid', inserts.map((c) => c.uid));
+        await this.s.record.written([
+          ...inserts.flatMap((c) => (created.has(c.uid) ? [{ entity: 'Contact', id: created.get(c.uid)!.id, action: 'created' as const, versionAfter: created.get(c.uid)!.version }] : [])),
+          ...updates.map((u) => ({ entity: 'Contact', id: u.existing.id, action: 'updated' as const, before: storedColumns(m, Contact, u.existing), versionAfter: u.existing.version + 1 })),
+        ]);
       }
     }
   }

@@ -17,7 +17,8 @@ export function headerText(c: ColumnSpec): string {
   return c.type === 'amount' && c.unit ? `${c.header}（${c.unit}）` : c.header;
 }
 
-function choices(c: ColumnSpec, tiers: readonly Tier[], levels: readonly ManagementLevel[]): string[] | null {
+/** The dropdown of a column (its labels), or null when the column takes free input. */
+export function choices(c: ColumnSpec, tiers: readonly Tier[], levels: readonly ManagementLevel[]): string[] | null {
   switch (c.type) {
     case 'enum':
       return c.vocabulary!.values.map((v) => c.vocabulary!.label(v));

@@ -238,13 +238,17 @@ export function buildProgram(): Command {
 
   program
     .command('import <annex> <file>')
-    .description(`import an annex workbook (.xlsx, or .csv in UTF-8/GBK): ${ANNEX_CHOICES}`)
+    .description(`import an annex workbook (.xlsx, or .csv in UTF-8/GBK): ${ANNEX_CHOICES}; \`kam import undo <job>\` undoes a whole import`)
     .option('--dry-run', 'check everything and report what would be created/updated/unchanged; write nothing')
     .addOption(new Option('--mode <mode>', 'atomic: any rejected row writes nothing; skip-invalid: write the valid rows').choices(['atomic', 'skip-invalid']).default('atomic'))
     .option('--json', 'print the report as one JSON object on stdout')
     .option('--errors-out <file>', 'write the rejected rows, with an added 错误说明 column, to this .xlsx')
     .option('--as <login>', "import as this user: its role and unit decide what each row may do, exactly as for its own upload (default: as ADMIN)")
     .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string }) => {
+      if (annexName === 'undo') {
+        await undoImport(program, file, opts);
+        return;
+      }
       const annex = annexArg(annexName);
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
@@ -514,10 +518,28 @@ function annexArg(name: string): AnnexSpec {
 
 const SHOWN_ISSUES = 50;
 
+/** `kam import undo <job> [--json] [--as <login>]`: one transaction, one audit event (ImportReviewService.undo). */
+async function undoImport(program: Command, job: string, opts: { json?: boolean; as?: string }): Promise<void> {
+  if (!/^\d{1,10}$/.test(job)) throw new CliError(`kam import undo <job>: the job is a number (see importJobs, or the "job" of an import report), got "${job}"`);
+  await withRuntime(program, async (rt) => {
+    await assertMigrated(rt);
+    const system = systemContext(`import undo (${os.userInfo().username})`);
+    const ctx = opts.as ? { ...system, actor: await rt.services.auth.actorForLogin(opts.as) } : system;
+    const r = await rt.services.importReview.undo(ctx, Number(job));
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ job: r.job.id, status: r.job.status, removed: r.removed, restored: r.restored, kept: r.kept }) + '\n');
+      return;
+    }
+    out(`import #${r.job.id} (${r.job.annex} ← ${r.job.fileName}) undone: ${r.removed} record(s) removed, ${r.restored} restored, ${r.kept.length} kept`);
+    for (const k of r.kept.slice(0, SHOWN_ISSUES)) out(`  kept ${k.entity} #${k.id} [${k.reason}]: ${k.message}`);
+    if (r.kept.length > SHOWN_ISSUES) out(`  … and ${r.kept.length - SHOWN_ISSUES} more (--json lists them all)`);
+  });
+}
+
 function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): void {
   const rows = r.rows;
   const verb = r.dryRun ? 'would create' : 'created';
-  out(`${annex.title} ← ${r.file}${r.dryRun ? ' (dry run: nothing written)' : ''}`);
+  out(`${annex.title} ← ${r.file}${r.dryRun ? ' (dry run: nothing written)' : ''} — job #${r.job}`);
   out(`  rows: ${rows.total} read, ${rows.valid} valid, ${rows.invalid} rejected; ${verb} ${rows.created}, ${r.dryRun ? 'would update' : 'updated'} ${rows.updated}, unchanged ${rows.unchanged}`);
   if (!r.dryRun && r.mode === ImportMode.ATOMIC && (rows.invalid || r.errors.length)) out('  atomic mode: rows were rejected, so nothing was written (fix them, or use --mode skip-invalid)');
   const line = (i: ImportReport['errors'][number]) => `  ${[i.sheet, i.cell ?? (i.row ? `row ${i.row}` : null)].filter(Boolean).join('!')}${i.column ? ` ${i.column}` : ''}: ${i.message} [${i.code}]`;
@@ -531,7 +553,9 @@ function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): voi
     r.warnings.slice(0, SHOWN_ISSUES).forEach((w) => out(line(w)));
     if (r.warnings.length > SHOWN_ISSUES) out(`  … and ${r.warnings.length - SHOWN_ISSUES} more (--json prints them all)`);
   }
+  if (r.truncated) out(`  (lists stop at 10,000: ${r.counts.errors} error(s) and ${r.counts.warnings} warning(s) in all)`);
   if (errorsOut) out(`rejected rows written to ${errorsOut}`);
+  if (!r.dryRun && (rows.created || rows.updated)) out(`undo it with: kam import undo ${r.job}`);
 }
 
 function errorLine(e: unknown): string {

@@ -375,6 +375,9 @@ export enum ImportStatus {
   SUCCEEDED = 'SUCCEEDED',
   REJECTED = 'REJECTED',
   FAILED = 'FAILED',
+  PREVIEW = 'PREVIEW',
+  EXPIRED = 'EXPIRED',
+  UNDONE = 'UNDONE',
 }
 export const ImportStatuses = defineVocabulary(ImportStatus, 'ImportStatus', '导入状态 / import status', {
   PENDING: { label: '排队中', en: 'pending' },
@@ -382,4 +385,7 @@ export const ImportStatuses = defineVocabulary(ImportStatus, 'ImportStatus', '�
   SUCCEEDED: { label: '已完成', en: 'succeeded' },
   REJECTED: { label: '有错误行', en: 'finished with rejected rows' },
   FAILED: { label: '失败', en: 'failed (file unreadable or interrupted)' },
+  PREVIEW: { label: '待确认', en: 'previewed, awaiting confirmation' },
+  EXPIRED: { label: '已过期', en: 'preview expired without confirmation' },
+  UNDONE: { label: '已撤销', en: 'undone' },
 });

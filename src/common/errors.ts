@@ -53,6 +53,10 @@ export const ErrorCode = {
   AGREEMENT_REQUIRED: 'AGREEMENT_REQUIRED',
   /** Another writing import of the same annex is running (one at a time, across every instance). */
   IMPORT_IN_PROGRESS: 'IMPORT_IN_PROGRESS',
+  /** An import's preview waited longer than KAM_IMPORT_PREVIEW_HOURS for its confirmation: upload the file again. */
+  IMPORT_EXPIRED: 'IMPORT_EXPIRED',
+  /** The import was already confirmed (or is no longer a preview awaiting confirmation). */
+  IMPORT_ALREADY_CONFIRMED: 'IMPORT_ALREADY_CONFIRMED',
   // Resource limits
   /** The caller (API key, login or address) already has KAM_MAX_CONCURRENT_REQUESTS requests running: retry after `retryAfterSeconds`. */
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',

@@ -21,6 +21,9 @@ import { Payment } from '../modules/projects/payment.entity';
 import { Activity } from '../modules/activities/activity.entity';
 import { ImportJob } from '../modules/imports/import-job.entity';
 import { ImportIssue } from '../modules/imports/import-issue.entity';
+import { ImportJobFile } from '../modules/imports/import-job-file.entity';
+import { ImportJobRow } from '../modules/imports/import-row.entity';
+import { ImportJobChange } from '../modules/imports/import-change.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 import { PolicySetting } from '../modules/settings/policy-setting.entity';
@@ -46,6 +49,7 @@ export {
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
   ReportMonthClose, ReportSnapshotPart,
   Tombstone,
+  ImportJobFile, ImportJobRow, ImportJobChange,
 };
 
 export const ENTITIES = [
@@ -60,4 +64,6 @@ export const ENTITIES = [
   ReportMonthClose, ReportSnapshotPart,
   // BI (issue 15): deletions leave tombstones.
   Tombstone,
+  // Import jobs reviewed before commit and undone after (issue 12).
+  ImportJobFile, ImportJobRow, ImportJobChange,
 ];

@@ -46,6 +46,8 @@ export function graphqlCodeFor(code: ErrorCode): GraphQLErrorCode {
     case ErrorCode.STALE_PROPOSAL:
     case ErrorCode.CONSTRAINT_VIOLATION:
     case ErrorCode.IMPORT_IN_PROGRESS:
+    case ErrorCode.IMPORT_EXPIRED:
+    case ErrorCode.IMPORT_ALREADY_CONFIRMED:
     case ErrorCode.HANDOVER_REQUIRED:
       return 'CONFLICT';
     case ErrorCode.UNAUTHENTICATED:

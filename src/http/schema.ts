@@ -9,6 +9,7 @@ import { ENTITIES } from '../db/entities';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { ManagementLevelListItemResolver, TierResolver } from '../modules/tiers/tier.resolver';
 import { ImportJobResolver } from '../modules/imports/import.resolver';
+import { ImportReviewResolver } from '../modules/imports/import-review.resolver';
 import { AccountPolicyResolver } from '../modules/tiers/account-tier.resolver';
 import { OwnershipResolver, RecommendationResolver } from '../modules/ownership/ownership.resolver';
 import { TierReviewResolver } from '../modules/reviews/tier-review.resolver';
@@ -86,6 +87,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ActivityResolver,
   AuditEventResolver,
   ImportJobResolver,
+  ImportReviewResolver,
   // BI aggregates
   AnalyticsResolver,
   AccountStatsRowResolver,

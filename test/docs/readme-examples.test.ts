@@ -520,7 +520,7 @@ describe('README.md claims no example shows, on the same demo server', () => {
     }
     const form = new FormData();
     form.append('file', new Blob(['\ufeff日期,客户编号,活动类型,主题\n不是日期,KA0001,客户经理拜访,README 测试\n'], { type: 'text/csv' }), 'ledger.csv');
-    const res = await fetch(`${base}/imports/ledger?dryRun=true`, { method: 'POST', body: form, headers: { authorization: `Bearer ${key}` } });
+    const res = await fetch(`${base}/imports/ledger?wait=true&dryRun=true`, { method: 'POST', body: form, headers: { authorization: `Bearer ${key}` } });
     const report = (await res.json()) as { rows: { invalid: number }; errors: { cell: string }[] };
     expect([res.status, report.rows.invalid, report.errors[0]?.cell]).toEqual([200, 1, 'A2']);
   });

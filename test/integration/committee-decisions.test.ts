@@ -162,7 +162,7 @@ describeEachDb('committee decisions are final until the committee acts again', (
       await services.contacts.create(w.system, { accountId: a.id, name: '钱总', mobile: '13812345678' });
       const guesses = ['13812345678', '13812345679', '13900000000', null];
       const file = await exceljsWorkbook(tmpFile('guess.xlsx'), [{ rows: [['客户编号', '姓名', '手机'], ...guesses.map((m) => [a.code, '钱总', m])] }]);
-      const res = await fetch(`${w.server.url.replace(/\/graphql$/, '')}/imports/persons?dryRun=true`, {
+      const res = await fetch(`${w.server.url.replace(/\/graphql$/, '')}/imports/persons?wait=true&dryRun=true`, {
         method: 'POST', headers: { authorization: `Bearer ${w.key('hnManager')}`, 'x-file-name': 'guess.xlsx' }, body: fs.readFileSync(file),
       });
       fs.rmSync(file, { force: true });

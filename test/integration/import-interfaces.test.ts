@@ -42,7 +42,9 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
     const ok = kam(['import', '1', file, '--json'], env);
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout);
-    expect(Object.keys(report)).toEqual(['annex', 'file', 'dryRun', 'mode', 'rows', 'errors', 'warnings']);
+    // Issue 12: the report gains the job (to undo it, download its errors) and says when its lists are capped.
+    expect(Object.keys(report)).toEqual(['job', 'annex', 'file', 'dryRun', 'mode', 'rows', 'errors', 'warnings', 'truncated', 'counts']);
+    expect(report).toMatchObject({ job: expect.any(Number), truncated: false, counts: { errors: 0, warnings: report.warnings.length } });
     expect(Object.keys(report.rows)).toEqual(['total', 'valid', 'invalid', 'created', 'updated', 'unchanged']);
     expect(report).toMatchObject({ annex: 'summary', file: '汇总.xlsx', dryRun: false, mode: 'atomic', rows: { total: 2, created: 2 } });
     expect(report.warnings[0]).toEqual({ sheet: 'Sheet1', row: 3, cell: 'D3', column: '推荐单位', value: '华北分公司', code: 'UNIT_CREATED', message: expect.stringContaining('华北分公司') });
@@ -128,7 +130,7 @@ describeEachDb('POST /imports, GET /templates, GraphQL importJobs', (t) => {
 
   it('imports a multipart upload and returns the report; the job is visible in GraphQL with its issues', async () => {
     const file = await exceljsWorkbook(tmpFile('汇总表.xlsx'), [{ rows: [['客户编号', '客户名称', '客户级别', '推荐单位', '客户经理'], ['KA0001', '北京宏达建设集团有限公司', '战略', '华北分公司', '赵敏'], ['KA0002', '上海华建置业有限公司', '重点', '华北分公司', '王伟'], ['KA0003', '某公司', '钻石级', null, null]] }]);
-    const res = await upload('summary', file, admin, '?mode=skip-invalid');
+    const res = await upload('summary', file, admin, '?wait=true&mode=skip-invalid');
     expect(res.status).toBe(200);
     const report = (await res.json()) as { file: string; mode: string; rows: Record<string, number>; errors: { cell: string }[] };
     expect(report).toMatchObject({ file: '汇总表.xlsx', mode: 'skip-invalid', rows: { total: 3, valid: 2, invalid: 1, created: 2 } });
@@ -159,7 +161,7 @@ describeEachDb('POST /imports, GET /templates, GraphQL importJobs', (t) => {
 
   it('lets a manager import only for accounts of their own unit', async () => {
     const file = await exceljsWorkbook(tmpFile('ledger.xlsx'), [{ rows: [['日期', '客户编号', '内容摘要'], ['2025-01-02', 'KA0100', '拜访']] }]);
-    const res = await upload('4', file, manager, '?dryRun=true');
+    const res = await upload('4', file, manager, '?wait=true&dryRun=true');
     const report = (await res.json()) as { errors: { code: string; cell: string }[] };
     expect(report.errors).toEqual([expect.objectContaining({ code: 'FORBIDDEN', cell: 'B2' })]);
   });

@@ -151,7 +151,7 @@ describeEachDb('production hardening', (t) => {
     const { secret } = await t().services.auth.createApiKey(ctx, { name: 'importer', role: Role.ADMIN });
     const held = await t().services.imports.start(ctx, { annex: ImportAnnex.LEDGER, fileName: 'big-ledger.xlsx', sha256: 'a'.repeat(64), sizeBytes: 1, mode: ImportMode.ATOMIC, dryRun: false });
     try {
-      const res = await fetch(server.url.replace('/graphql', '/imports/ledger'), { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'x-file-name': 'ledger.csv' }, body: '日期,客户编号,主题\n2025-01-02,KC0001,拜访\n' });
+      const res = await fetch(server.url.replace('/graphql', '/imports/ledger?wait=true'), { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'x-file-name': 'ledger.csv' }, body: '日期,客户编号,主题\n2025-01-02,KC0001,拜访\n' });
       expect(res.status).toBe(409);
       expect(await res.json()).toEqual({ error: { code: 'IMPORT_IN_PROGRESS', message: expect.stringContaining(`job #${held.id} (big-ledger.xlsx`) } });
     } finally {

@@ -454,7 +454,7 @@ async function throughDoor(door: Door, c: Case, g: Given, w: PolicyWorld, db: Te
   const file = await annexFile(c.annex!, c.row!(g, w));
   try {
     if (door === 'http') {
-      const res = await fetch(`${w.server.url.replace(/\/graphql$/, '')}/imports/${c.annex}`, {
+      const res = await fetch(`${w.server.url.replace(/\/graphql$/, '')}/imports/${c.annex}?wait=true`, {
         method: 'POST',
         headers: { authorization: `Bearer ${w.key(c.who)}`, 'x-file-name': encodeURIComponent(`${c.annex}.xlsx`), 'content-type': 'application/octet-stream' },
         body: fs.readFileSync(file),

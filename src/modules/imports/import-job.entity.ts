@@ -74,6 +74,38 @@ export class ImportJob extends BaseRecord {
   @Column({ type: 'varchar', length: 200 })
   actor!: string;
 
+  /** The user who uploaded the file (null: the CLI or an API key): may confirm it, and undo it within KAM_IMPORT_UNDO_DAYS. */
+  @Column({ type: 'int', nullable: true })
+  actorUserId!: number | null;
+
+  @Field(() => Int, { description: '错误总数（列表可能截断）/ errors found, even when the list stops at 10,000' })
+  @Column({ type: 'int', default: 0 })
+  errorCount!: number;
+
+  @Field(() => Int, { description: '警告总数 / warnings found' })
+  @Column({ type: 'int', default: 0 })
+  warningCount!: number;
+
+  @Field(() => Date, { nullable: true, description: '预览有效期至（逾期须重新上传）/ the preview awaits confirmation until then' })
+  @TimestampColumn()
+  expiresAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: '确认时间 / confirmed at' })
+  @TimestampColumn()
+  confirmedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: '确认人 / confirmed by' })
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  confirmedBy!: string | null;
+
+  @Field(() => Date, { nullable: true, description: '撤销时间 / undone at' })
+  @TimestampColumn()
+  undoneAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: '撤销人 / undone by' })
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  undoneBy!: string | null;
+
   @Field(() => ID, { nullable: true, description: '填报单位 / unit the file comes from' })
   @Column({ type: 'int', nullable: true })
   unitId!: number | null;

@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
-import type { DataSource } from 'typeorm';
+import { In, LessThan, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { notFound, DomainError, ErrorCode } from '../../common/errors';
 import { ImportAnnex, ImportAnnexes, ImportMode, ImportStatus, ImportStatuses, Role } from '../../common/enums';
@@ -11,6 +12,7 @@ import { Where } from '../../db/filters';
 import { ListQuery, type Filterable } from '../../db/list-query';
 import { ImportJob } from './import-job.entity';
 import { ImportIssue } from './import-issue.entity';
+import { FILE_PIECE_BYTES, ImportJobFile, type ImportFileKind } from './import-job-file.entity';
 
 /** Issues kept per job (the report's counts stay exact; the list stops here). */
 export const MAX_STORED_ISSUES = 10_000;
@@ -78,7 +80,42 @@ export class ImportService {
   constructor(
     private readonly ds: DataSource,
     private readonly maxPageSize: () => number,
+    private readonly previewHours: () => number = () => 24,
   ) {}
+
+  /** Keeps a file with the job, in pieces in the database (any instance can read it back). */
+  async storeFile(jobId: number, kind: ImportFileKind, file: string): Promise<void> {
+    await this.ds.manager.delete(ImportJobFile, { jobId, kind });
+    let seq = 0;
+    let batch: Partial<ImportJobFile>[] = [];
+    for await (const piece of fs.createReadStream(file, { highWaterMark: FILE_PIECE_BYTES })) {
+      batch.push({ jobId, kind, seq: seq++, data: piece as Buffer });
+      // A few pieces per statement: packets stay small on MySQL.
+      if (batch.length >= 16) {
+        await bulkInsert(this.ds.manager, ImportJobFile, batch);
+        batch = [];
+      }
+    }
+    await bulkInsert(this.ds.manager, ImportJobFile, batch);
+  }
+
+  /** Whether the job keeps a file of this kind. */
+  async hasFile(jobId: number, kind: ImportFileKind): Promise<boolean> {
+    return this.ds.manager.existsBy(ImportJobFile, { jobId, kind });
+  }
+
+  /** Writes a stored file of the job to `dest` (or to `dest` as a stream); false when there is none. */
+  async writeFile(jobId: number, kind: ImportFileKind, dest: string | NodeJS.WritableStream): Promise<boolean> {
+    const ids = await this.ds.manager.find(ImportJobFile, { select: { id: true, seq: true }, where: { jobId, kind }, order: { seq: 'ASC' } });
+    if (!ids.length) return false;
+    const out: NodeJS.WritableStream = typeof dest === 'string' ? fs.createWriteStream(dest, { mode: 0o600 }) : dest;
+    for (let i = 0; i < ids.length; i += 16) {
+      const pieces = await this.ds.manager.find(ImportJobFile, { where: { id: In(ids.slice(i, i + 16).map((p) => p.id)) }, order: { seq: 'ASC' } });
+      for (const p of pieces) if (!out.write(Buffer.from(p.data))) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    if (typeof dest === 'string') await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())));
+    return true;
+  }
 
   /**
    * Records a new RUNNING job. A writing run (not a dry run) also takes its annex's lock — the unique
@@ -98,6 +135,7 @@ export class ImportService {
       ...input,
       status: ImportStatus.RUNNING,
       actor: ctx.actor.name,
+      actorUserId: ctx.actor.userId,
       unitId: ctx.actor.unitId,
       startedAt: now,
       heartbeatAt: now,
@@ -116,13 +154,20 @@ export class ImportService {
   }
 
   /** Progress and sign of life. */
-  async heartbeat(jobId: number, rowsProcessed?: number): Promise<void> {
-    await this.ds.manager.update(ImportJob, { id: jobId, status: ImportStatus.RUNNING }, { ...(rowsProcessed !== undefined ? { rowsProcessed } : {}), heartbeatAt: new Date() });
+  async heartbeat(jobId: number, rowsProcessed?: number, rowsTotal?: number): Promise<void> {
+    await this.ds.manager.update(ImportJob, { id: jobId, status: ImportStatus.RUNNING }, { ...(rowsProcessed !== undefined ? { rowsProcessed } : {}), ...(rowsTotal !== undefined ? { rowsTotal } : {}), heartbeatAt: new Date() });
   }
 
-  async finish(jobId: number, status: ImportStatus, counts: JobCounts, issues: IssueRecord[], message: string | null = null): Promise<ImportJob> {
+  async finish(jobId: number, status: ImportStatus, counts: JobCounts, issues: IssueRecord[], message: string | null = null, totals?: { errorCount: number; warningCount: number }): Promise<ImportJob> {
     const now = new Date();
-    await this.ds.manager.update(ImportJob, { id: jobId }, { ...counts, rowsProcessed: counts.rowsTotal, status, message, finishedAt: now, heartbeatAt: now, lockKey: null });
+    // A preview awaits its confirmation for KAM_IMPORT_PREVIEW_HOURS.
+    const expiresAt = status === ImportStatus.PREVIEW ? new Date(now.getTime() + this.previewHours() * 3600_000) : null;
+    await this.ds.manager.update(ImportJob, { id: jobId }, {
+      ...counts, rowsProcessed: counts.rowsTotal, status, message, finishedAt: now, heartbeatAt: now, lockKey: null, expiresAt,
+      errorCount: totals?.errorCount ?? issues.filter((i) => i.severity === 'error').length, warningCount: totals?.warningCount ?? issues.filter((i) => i.severity === 'warning').length,
+    });
+    // A finished writing run needs its upload no more; a failed preview neither.
+    if (status !== ImportStatus.PREVIEW) await this.ds.manager.delete(ImportJobFile, { jobId, kind: 'source' });
     await bulkInsert(this.ds.manager, ImportIssue, issues.slice(0, MAX_STORED_ISSUES).map((i) => ({ ...i, jobId, column: i.column?.slice(0, 200) ?? null, sheet: i.sheet?.slice(0, 100) ?? null })));
     return this.ds.manager.findOneByOrFail(ImportJob, { id: jobId });
   }
@@ -134,6 +179,7 @@ export class ImportService {
    * when jobs are listed; returns the jobs it marked.
    */
   async recoverInterrupted(now = Date.now()): Promise<number[]> {
+    await this.expirePreviews(now);
     const running = await this.ds.manager.find(ImportJob, { select: { id: true, status: true, heartbeatAt: true, runner: true }, where: { status: ImportStatus.RUNNING } });
     const dead = running.filter((j) => isInterrupted(j, now));
     const marked: number[] = [];
@@ -151,6 +197,15 @@ export class ImportService {
       }
     }
     return marked;
+  }
+
+  /** Previews past their time become EXPIRED and give up their upload. */
+  async expirePreviews(now = Date.now()): Promise<void> {
+    const due = await this.ds.manager.find(ImportJob, { select: { id: true }, where: { status: ImportStatus.PREVIEW, expiresAt: LessThan(new Date(now)) } });
+    for (const j of due) {
+      const res = await this.ds.manager.update(ImportJob, { id: j.id, status: ImportStatus.PREVIEW }, { status: ImportStatus.EXPIRED });
+      if (res.affected) await this.ds.manager.delete(ImportJobFile, { jobId: j.id, kind: 'source' });
+    }
   }
 
   /** Jobs the caller may see (all for ADMIN, those of their own unit for a MANAGER), newest first by default. */
@@ -191,7 +246,8 @@ export class ImportService {
   }
 }
 
-function inProgress(annex: string, holder: ImportJob | null): DomainError {
+/** IMPORT_IN_PROGRESS, naming the job that holds the annex's lock when there is one. */
+export function inProgress(annex: string, holder: ImportJob | null): DomainError {
   return new DomainError(
     ErrorCode.IMPORT_IN_PROGRESS,
     holder

@@ -28,6 +28,7 @@ export interface ImportIssue {
 
 /** The JSON report of `POST /imports/{annex}` (the same as `kam import --json`). */
 export interface ImportReport {
+  job: number;
   annex: string;
   file: string;
   dryRun: boolean;
@@ -35,6 +36,8 @@ export interface ImportReport {
   rows: { total: number; valid: number; invalid: number; created: number; updated: number; unchanged: number };
   errors: ImportIssue[];
   warnings: ImportIssue[];
+  truncated: boolean;
+  counts: { errors: number; warnings: number };
 }
 
 export interface ImportRun {
@@ -55,7 +58,8 @@ const MODE_PARAM: Record<ImportMode, string> = { ATOMIC: 'atomic', SKIP_INVALID:
 export function runImport(annex: ImportAnnex, file: File, options: { dryRun: boolean; mode: ImportMode; onUpload?(sent: number, total: number): void; signal?: AbortSignal }): Promise<ImportRun> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const url = `/imports/${ANNEX_PATH[annex]}?mode=${MODE_PARAM[options.mode]}${options.dryRun ? '&dryRun=true' : ''}`;
+    // `wait=true`: the one-shot answer (the console's review step on the 202 job flow is still to come).
+    const url = `/imports/${ANNEX_PATH[annex]}?wait=true&mode=${MODE_PARAM[options.mode]}${options.dryRun ? '&dryRun=true' : ''}`;
     xhr.open('POST', url);
     for (const [k, v] of Object.entries(authHeader())) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => options.onUpload?.(e.loaded, e.lengthComputable ? e.total : file.size);

@@ -1,0 +1,376 @@
+/**
+ * Review before commit, and undo after: the lifecycle of an uploaded import beyond one run.
+ *
+ *   upload → RUNNING (the preview, a dry run) → PREVIEW (awaits confirmation until `expiresAt`)
+ *          → confirm → RUNNING (the import, the same file from the database) → SUCCEEDED / REJECTED
+ *          → undo → UNDONE
+ *   a PREVIEW past its time → EXPIRED (its upload is dropped)
+ *
+ * Every transition is one conditional UPDATE on the job row (`WHERE status = …`), so two instances
+ * confirming the same job, or a confirm racing the expiry, cannot both win. The rows themselves are
+ * checked and written by the importer, through the same rules as every other door.
+ */
+import { In, QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type EntityTarget } from 'typeorm';
+import type { RequestContext } from '../../common/context';
+import { DomainError, ErrorCode } from '../../common/errors';
+import { ImportMode, ImportModes, ImportStatus, Role } from '../../common/enums';
+import { translateConstraintError } from '../../db/constraint-errors';
+import { deleteWhere } from '../../db/deletions';
+import type { AuditService } from '../audit/audit.service';
+import { assertMayImport } from '../auth/access.rules';
+import type { KeyRing } from '../../common/field-crypto';
+import type { NeedToKnowService } from '../privacy/need-to-know.service';
+import { mayRead } from '../privacy/need-to-know.rules';
+import { classOf } from '../privacy/data-classes';
+import { ImportJob } from './import-job.entity';
+import { ImportIssue } from './import-issue.entity';
+import { ImportJobFile } from './import-job-file.entity';
+import { ImportJobRow, type PreviewOutcome, type StoredCellChange } from './import-row.entity';
+import { ImportJobChange } from './import-change.entity';
+import { importLockKey, inProgress, THIS_RUNNER, type ImportService } from './import.service';
+
+/** One cell of a previewed row as a reader sees it. */
+export interface PreviewCell {
+  entity: string;
+  field: string;
+  before: string | null;
+  after: string | null;
+  /** The reader may not read this value (need-to-know): before and after are withheld. */
+  masked: boolean;
+}
+
+export interface PreviewRowView {
+  sheet: string;
+  row: number;
+  outcome: PreviewOutcome;
+  accountId: number | null;
+  label: string | null;
+  changes: PreviewCell[];
+  /** The row's errors (outcome `error`). */
+  errors: ImportIssue[];
+}
+
+export interface PreviewPage {
+  /** Rows of the preview matching the filter (stored rows; see `truncated`). */
+  total: number;
+  /** The preview keeps its first 100,000 rows; the job's counts cover the whole file. */
+  truncated: boolean;
+  rows: PreviewRowView[];
+}
+
+export interface UndoKept {
+  entity: string;
+  id: number;
+  /** CHANGED_SINCE (edited after the import), IN_USE (other records refer to it), GONE (deleted since). */
+  reason: 'CHANGED_SINCE' | 'IN_USE' | 'GONE';
+  message: string;
+}
+
+export interface UndoResult {
+  job: ImportJob;
+  removed: number;
+  restored: number;
+  kept: UndoKept[];
+}
+
+/** Ownership bookkeeping that goes with an account the import created (opened by the import itself). */
+const GOES_WITH_ACCOUNT = new Set(['Assignment', 'AccountRecommendation']);
+
+export class ImportReviewService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly imports: ImportService,
+    private readonly audit: AuditService,
+    private readonly needToKnow: NeedToKnowService,
+    private readonly settings: () => { undoDays: number },
+    private readonly keyRing: KeyRing,
+  ) {}
+
+  /**
+   * Confirms a previewed import: the job becomes RUNNING with its annex's lock, as the caller. Refused
+   * when the preview expired (IMPORT_EXPIRED), when it is no longer awaiting confirmation
+   * (IMPORT_ALREADY_CONFIRMED), when another import of the annex runs (IMPORT_IN_PROGRESS), and in
+   * atomic mode when the preview rejected rows (confirm with skip-invalid to write the valid ones).
+   */
+  async confirm(ctx: RequestContext, id: number, modeInput?: ImportMode | string | null): Promise<ImportJob> {
+    assertMayImport(ctx);
+    const job = await this.imports.get(ctx, id);
+    this.assertOwnJob(ctx, job, 'confirm');
+    const mode = modeInput ? (ImportModes.parse(String(modeInput), 'mode') as ImportMode) : job.mode;
+    this.assertAwaitingConfirmation(job);
+    if (mode === ImportMode.ATOMIC && (job.rowsInvalid > 0 || job.errorCount > 0)) {
+      throw new DomainError(
+        ErrorCode.VALIDATION_FAILED,
+        `the preview of job #${job.id} rejected ${job.rowsInvalid} row(s) (${job.errorCount} error(s)); in atomic mode nothing would be written — fix the file and upload it again (GET /imports/${job.id}/errors.xlsx), or confirm with mode skip-invalid to write the valid rows`,
+        { field: 'mode', jobId: job.id },
+      );
+    }
+    const lockKey = importLockKey(job.annex);
+    const held = await this.ds.manager.findOneBy(ImportJob, { lockKey });
+    if (held) throw inProgress(job.annex, held);
+    const now = new Date();
+    try {
+      const res = await this.ds.manager.createQueryBuilder().update(ImportJob)
+        .set({ status: ImportStatus.RUNNING, dryRun: false, mode, lockKey, runner: THIS_RUNNER, confirmedAt: now, confirmedBy: ctx.actor.name, heartbeatAt: now, rowsProcessed: 0, expiresAt: null, finishedAt: null })
+        .where('id = :id AND status = :preview', { id, preview: ImportStatus.PREVIEW })
+        .execute();
+      if (!res.affected) this.assertAwaitingConfirmation(await this.ds.manager.findOneByOrFail(ImportJob, { id }));
+    } catch (e) {
+      if (translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS) throw e;
+      throw inProgress(job.annex, await this.ds.manager.findOneBy(ImportJob, { lockKey }));
+    }
+    // The run reports its own errors and warnings; the preview's rows stay as what was reviewed.
+    await this.ds.manager.delete(ImportIssue, { jobId: id });
+    await this.ds.manager.delete(ImportJobFile, { jobId: id, kind: 'errors' });
+    await this.audit.record(ctx, { action: 'import.confirm', entity: 'ImportJob', entityId: id, after: { annex: job.annex, file: job.fileName, mode } });
+    return this.ds.manager.findOneByOrFail(ImportJob, { id });
+  }
+
+  /** Runs the preview of a PREVIEW job again (after an administrator saved mappings): the job becomes RUNNING. */
+  async restartPreview(ctx: RequestContext, id: number): Promise<ImportJob> {
+    assertMayImport(ctx);
+    const job = await this.imports.get(ctx, id);
+    this.assertOwnJob(ctx, job, 'preview again');
+    this.assertAwaitingConfirmation(job);
+    const now = new Date();
+    const res = await this.ds.manager.createQueryBuilder().update(ImportJob)
+      .set({ status: ImportStatus.RUNNING, runner: THIS_RUNNER, heartbeatAt: now, startedAt: now, finishedAt: null, rowsProcessed: 0, expiresAt: null })
+      .where('id = :id AND status = :preview', { id, preview: ImportStatus.PREVIEW })
+      .execute();
+    if (!res.affected) this.assertAwaitingConfirmation(await this.ds.manager.findOneByOrFail(ImportJob, { id }));
+    await this.ds.manager.delete(ImportJobRow, { jobId: id });
+    await this.ds.manager.delete(ImportIssue, { jobId: id });
+    await this.ds.manager.delete(ImportJobFile, { jobId: id, kind: 'errors' });
+    return this.ds.manager.findOneByOrFail(ImportJob, { id });
+  }
+
+  /**
+   * A page of the job's preview, each value as the caller may read it (the need-to-know rules of every
+   * other door: confidential figures to those responsible for the account, personal data to its manager,
+   * ADMIN and the committee with an agreement on file).
+   */
+  async preview(ctx: RequestContext, id: number, options: { outcomes?: PreviewOutcome[] | null; offset?: number; first?: number } = {}): Promise<PreviewPage> {
+    const job = await this.imports.get(ctx, id);
+    const where = { jobId: job.id, ...(options.outcomes?.length ? { outcome: In(options.outcomes) } : {}) };
+    const first = Math.min(Math.max(options.first ?? 100, 0), 1000);
+    const [rows, total] = await this.ds.manager.findAndCount(ImportJobRow, { where, order: { seq: 'ASC' }, skip: Math.max(options.offset ?? 0, 0), take: first });
+    const facts = await this.needToKnow.facts(ctx);
+    const accounts = await this.needToKnow.accountFacts(ctx, rows.map((r) => r.accountId).filter((a): a is number => a !== null));
+    const errorRows = rows.filter((r) => r.outcome === 'error');
+    const issues = errorRows.length
+      ? await this.ds.manager.find(ImportIssue, { where: { jobId: job.id, severity: 'error', row: In(errorRows.map((r) => r.row)) }, order: { id: 'ASC' } })
+      : [];
+    const stored = await this.ds.manager.count(ImportJobRow, { where: { jobId: job.id } });
+    return {
+      total,
+      truncated: stored < job.rowsTotal,
+      rows: rows.map((r) => ({
+        sheet: r.sheet,
+        row: r.row,
+        outcome: r.outcome,
+        accountId: r.accountId,
+        label: r.label,
+        errors: issues.filter((i) => i.row === r.row && (i.sheet ?? r.sheet) === r.sheet),
+        changes: (r.changes ? (JSON.parse(r.changes) as StoredCellChange[]) : []).map((c) => {
+          const account = r.accountId !== null ? (accounts.get(r.accountId) ?? null) : null;
+          if (!mayRead(ctx.actor, classOf(c.e, c.f), account, facts)) return { entity: c.e, field: c.f, before: null, after: null, masked: true };
+          const open = (v: string | null) => (v !== null && c.s ? this.keyRing.open(v, `import_job_rows:${job.id}:${c.e}.${c.f}`, `import preview ${c.e}.${c.f}`) : v);
+          return { entity: c.e, field: c.f, before: open(c.b), after: open(c.a), masked: false };
+        }),
+      })),
+    };
+  }
+
+  /**
+   * Undoes a whole import in one transaction and one audit event: records it created are removed,
+   * records it updated get their columns back, collections it cleared come back. A record changed
+   * since (its version moved on), or that other records now refer to, is kept and listed. ADMIN may
+   * undo any import; the user who ran it, within KAM_IMPORT_UNDO_DAYS of its end.
+   */
+  async undo(ctx: RequestContext, id: number): Promise<UndoResult> {
+    assertMayImport(ctx);
+    const job = await this.imports.get(ctx, id);
+    const { undoDays } = this.settings();
+    if (ctx.actor.role !== Role.ADMIN) {
+      if (job.actorUserId === null || job.actorUserId !== ctx.actor.userId) {
+        throw new DomainError(ErrorCode.FORBIDDEN, `import #${job.id} was run by ${job.actor}: only they or an ADMIN may undo it`);
+      }
+      const end = (job.finishedAt ?? job.createdAt).getTime();
+      if (Date.now() - end > undoDays * 86_400_000) {
+        throw new DomainError(ErrorCode.FORBIDDEN, `import #${job.id} ended more than ${undoDays} day(s) ago (KAM_IMPORT_UNDO_DAYS): ask an ADMIN to undo it`);
+      }
+    }
+    if (job.status === ImportStatus.UNDONE) throw new DomainError(ErrorCode.INVALID_STATE, `import #${job.id} was already undone (${job.undoneAt?.toISOString() ?? ''} by ${job.undoneBy ?? '?'})`);
+    if (job.dryRun || (job.status !== ImportStatus.SUCCEEDED && job.status !== ImportStatus.REJECTED)) {
+      throw new DomainError(ErrorCode.INVALID_STATE, `import #${job.id} is ${job.status}${job.dryRun ? ' (a dry run or preview)' : ''}: it wrote nothing to undo`);
+    }
+    const logged = await this.ds.manager.countBy(ImportJobChange, { jobId: id });
+    if (logged === 0 && job.rowsCreated + job.rowsUpdated > 0) {
+      throw new DomainError(ErrorCode.INVALID_STATE, `import #${job.id} ran before imports kept what they wrote; it cannot be undone`);
+    }
+    // The annex's lock, on this job's row: no import of the annex writes while it is undone.
+    const lockKey = importLockKey(job.annex);
+    try {
+      const res = await this.ds.manager.createQueryBuilder().update(ImportJob).set({ lockKey }).where('id = :id AND lock_key IS NULL', { id }).execute();
+      if (!res.affected) throw inProgress(job.annex, null);
+    } catch (e) {
+      if (e instanceof DomainError || translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS) throw e;
+      throw inProgress(job.annex, await this.ds.manager.findOneBy(ImportJob, { lockKey }));
+    }
+    try {
+      return await this.ds.transaction(async (em) => {
+        const tx = { ...ctx, em };
+        const kept: UndoKept[] = [];
+        let removed = 0;
+        let restored = 0;
+        const changes = await em.find(ImportJobChange, { where: { jobId: id }, order: { seq: 'DESC' } });
+        for (const c of changes) {
+          const outcome = await this.undoOne(em, c);
+          if (outcome === 'removed') removed++;
+          else if (outcome === 'restored') restored++;
+          else kept.push(outcome);
+        }
+        const now = new Date();
+        await em.update(ImportJob, { id }, { status: ImportStatus.UNDONE, undoneAt: now, undoneBy: ctx.actor.name, lockKey: null });
+        await this.audit.record(tx, {
+          action: 'import.undo', entity: 'ImportJob', entityId: id,
+          after: { annex: job.annex, file: job.fileName, removed, restored, kept: kept.length, keptRecords: kept.slice(0, 100).map((k) => `${k.entity}#${k.id}:${k.reason}`) },
+        });
+        return { job: await em.findOneByOrFail(ImportJob, { id }), removed, restored, kept };
+      });
+    } finally {
+      await this.ds.manager.update(ImportJob, { id, lockKey }, { lockKey: null });
+    }
+  }
+
+  private async undoOne(em: EntityManager, c: ImportJobChange): Promise<'removed' | 'restored' | UndoKept> {
+    const meta = this.ds.getMetadata(c.entity);
+    const current = await em.findOne(meta.target, { select: { id: true, ...(meta.versionColumn ? { version: true } : {}) } as never, where: { id: c.entityId } as never }) as { id: number; version?: number } | null;
+    const keep = (reason: UndoKept['reason'], message: string): UndoKept => ({ entity: c.entity, id: c.entityId, reason, message });
+    if (c.action === 'deleted') {
+      if (current) return keep('CHANGED_SINCE', `${c.entity} #${c.entityId} exists again`);
+      await em.insert(meta.target, revive(meta, JSON.parse(c.before ?? '{}')));
+      return 'restored';
+    }
+    if (!current) return keep('GONE', `${c.entity} #${c.entityId} was deleted after the import`);
+    if (c.versionAfter !== null && current.version !== undefined && current.version !== c.versionAfter) {
+      return keep('CHANGED_SINCE', `${c.entity} #${c.entityId} was changed after the import (version ${current.version}, the import left ${c.versionAfter})`);
+    }
+    if (c.action === 'updated') {
+      const before = revive(meta, JSON.parse(c.before ?? '{}'));
+      delete before.id;
+      delete before.createdAt;
+      if (meta.versionColumn) before[meta.versionColumn.propertyName] = (current.version ?? 0) + 1;
+      await em.update(meta.target, { id: c.entityId }, before);
+      return 'restored';
+    }
+    const referrers = await this.cascadingReferrers(em, meta, c.entityId);
+    if (referrers.length) return keep('IN_USE', `${c.entity} #${c.entityId} now has ${referrers.join(', ')} the import did not write`);
+    // A savepoint: a reference the database refuses to drop keeps the record instead of failing the undo.
+    const qr = em.queryRunner!;
+    await qr.startTransaction();
+    try {
+      // Through deleteWhere, so the removal leaves its tombstone for BI's incremental refresh (issue 15).
+      await deleteWhere(em, meta.target as EntityTarget<{ id: number }>, { id: c.entityId });
+      await qr.commitTransaction();
+      return 'removed';
+    } catch (e) {
+      await qr.rollbackTransaction();
+      // A DELETE by id fails only on references: foreign keys, or the triggers that guard them on SQLite (SQLITE_CONSTRAINT_TRIGGER).
+      if (!(e instanceof QueryFailedError)) throw e;
+      return keep('IN_USE', `${c.entity} #${c.entityId} is referred to by records written since`);
+    }
+  }
+
+  /** Records that refer to this one and would lose it silently (ON DELETE CASCADE or SET NULL): the record is kept. */
+  private async cascadingReferrers(em: EntityManager, meta: EntityMetadata, id: number): Promise<string[]> {
+    const out: string[] = [];
+    for (const other of this.ds.entityMetadatas) {
+      if (GOES_WITH_ACCOUNT.has(other.name) && meta.name === 'Account') continue;
+      for (const rel of other.manyToOneRelations) {
+        if (rel.inverseEntityMetadata !== meta || (rel.onDelete !== 'CASCADE' && rel.onDelete !== 'SET NULL') || rel.joinColumns.length !== 1) continue;
+        const n = await em.createQueryBuilder(other.target, 'x').where(`x.${rel.joinColumns[0].propertyName} = :id`, { id }).getCount();
+        if (n) out.push(`${n} ${other.name}`);
+      }
+    }
+    return out;
+  }
+
+  private assertOwnJob(ctx: RequestContext, job: ImportJob, what: string): void {
+    if (ctx.actor.role === Role.ADMIN) return;
+    if (job.actorUserId === null || job.actorUserId !== ctx.actor.userId) {
+      throw new DomainError(ErrorCode.FORBIDDEN, `import #${job.id} was uploaded by ${job.actor}: only they or an ADMIN may ${what} it`);
+    }
+  }
+
+  private assertAwaitingConfirmation(job: ImportJob): void {
+    if (job.status === ImportStatus.PREVIEW && job.expiresAt && job.expiresAt.getTime() < Date.now()) {
+      throw new DomainError(ErrorCode.IMPORT_EXPIRED, `the preview of import #${job.id} expired at ${job.expiresAt.toISOString()} (KAM_IMPORT_PREVIEW_HOURS): upload the file again`, { jobId: job.id });
+    }
+    if (job.status === ImportStatus.PREVIEW) return;
+    if (job.status === ImportStatus.EXPIRED) {
+      throw new DomainError(ErrorCode.IMPORT_EXPIRED, `the preview of import #${job.id} expired${job.expiresAt ? ` at ${job.expiresAt.toISOString()}` : ''} (KAM_IMPORT_PREVIEW_HOURS): upload the file again`, { jobId: job.id });
+    }
+    if (job.status === ImportStatus.RUNNING && job.dryRun) {
+      throw new DomainError(ErrorCode.INVALID_STATE, `the preview of import #${job.id} is still running (${job.rowsProcessed} rows so far): confirm it when its status is PREVIEW`, { jobId: job.id });
+    }
+    if (job.status === ImportStatus.FAILED && job.dryRun) {
+      throw new DomainError(ErrorCode.INVALID_STATE, `the preview of import #${job.id} failed: ${job.message ?? ''}`, { jobId: job.id });
+    }
+    throw new DomainError(
+      ErrorCode.IMPORT_ALREADY_CONFIRMED,
+      `import #${job.id} is not awaiting confirmation: it was ${job.confirmedAt ? `confirmed at ${job.confirmedAt.toISOString()} by ${job.confirmedBy ?? '?'}` : 'run without review'} and is ${job.status}`,
+      { jobId: job.id },
+    );
+  }
+}
+
+/** Stored columns (JSON) back to what the entity's columns take: timestamps as Dates. */
+function revive(meta: EntityMetadata, values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    const col = meta.findColumnWithPropertyName(k);
+    if (!col) continue;
+    const type = typeof col.type === 'function' ? col.type.name : String(col.type);
+    out[k] = typeof v === 'string' && /datetime|timestamp|Date/i.test(type) ? new Date(v) : v;
+  }
+  return out;
+}
+
+/** Progress of a running job: share done (null until the rows are known) and seconds left. */
+export function jobProgress(job: ImportJob, now = Date.now()): { progress: number | null; etaSeconds: number | null } {
+  if (job.status !== ImportStatus.RUNNING) return { progress: job.finishedAt ? 1 : null, etaSeconds: job.finishedAt ? 0 : null };
+  if (job.rowsTotal <= 0) return { progress: null, etaSeconds: null };
+  const progress = Math.min(1, job.rowsProcessed / job.rowsTotal);
+  const since = (job.confirmedAt ?? job.startedAt ?? job.createdAt).getTime();
+  const etaSeconds = progress > 0 ? Math.max(0, Math.round(((now - since) / 1000) * ((1 - progress) / progress))) : null;
+  return { progress: Math.round(progress * 1000) / 1000, etaSeconds };
+}
+
+/** The job as the HTTP routes answer it (`GET /imports/{job}`): state, progress, counts and links. */
+export function jobView(job: ImportJob): Record<string, unknown> {
+  const base = `/imports/${job.id}`;
+  return {
+    job: job.id,
+    annex: job.annex,
+    file: job.fileName,
+    status: job.status,
+    dryRun: job.dryRun,
+    mode: job.mode,
+    actor: job.actor,
+    rowsTotal: job.rowsTotal,
+    rowsProcessed: job.rowsProcessed,
+    ...jobProgress(job),
+    rows: { total: job.rowsTotal, valid: job.rowsValid, invalid: job.rowsInvalid, created: job.rowsCreated, updated: job.rowsUpdated, unchanged: job.rowsUnchanged },
+    counts: { errors: job.errorCount, warnings: job.warningCount },
+    message: job.message,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    expiresAt: job.expiresAt,
+    confirmedAt: job.confirmedAt,
+    confirmedBy: job.confirmedBy,
+    undoneAt: job.undoneAt,
+    undoneBy: job.undoneBy,
+    links: { self: base, preview: `${base}/preview`, confirm: `${base}/confirm`, undo: `${base}/undo`, errors: `${base}/errors.xlsx` },
+  };
+}
