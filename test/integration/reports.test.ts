@@ -323,6 +323,30 @@ describeEachDb('monthly report', (t) => {
     expect(await status('/reports/monthly/2026-1.xlsx', keys.committee)).toBe(400);
   });
 
+  it('fills the company\'s own layout posted to /reports/monthly/{month}.xlsx; refuses a bad template with 400', async () => {
+    const tpl = new ExcelJS.Workbook();
+    const ws = tpl.addWorksheet('附件一');
+    ws.getCell('A1').value = '{{报告月份}} 战略客户';
+    ws.getCell('A3').value = '{{客户编号}}';
+    ws.getCell('B3').value = '{{本月签约}}';
+    ws.getCell('A4').value = '合计';
+    ws.getCell('B4').value = '{{本月签约}}';
+    const url = `${server.url.replace(/\/graphql$/, '')}/reports/monthly/${MONTH}.xlsx`;
+    const post = (body: Buffer, key = keys.finance) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
+    const res = await post(Buffer.from(await tpl.xlsx.writeBuffer()));
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const out = wb.getWorksheet('附件一')!;
+    expect(out.getCell('A1').value).toBe('2026年2月 战略客户');
+    expect([3, 4, 5].map((r) => [out.getCell(`A${r}`).value, out.getCell(`B${r}`).value])).toEqual([['S1', wan(26_234_617)], ['S2', wan(57_000_000)], ['K1', 0]]);
+    expect(out.getCell('B6').value).toBe(wan(83_234_617));
+    const bad = await post(Buffer.from('plain text'));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+    expect((await post(Buffer.from(await tpl.xlsx.writeBuffer()), keys.analyst)).status).toBe(403);
+  });
+
   itWithReaders(['libreoffice', 'poppler'], 'downloads the same report as PDF (GET /reports/monthly/{month}.pdf), converted by LibreOffice; 501 naming what to install without it', async () => {
     const base = server.url.replace(/\/graphql$/, '');
     const res = await fetch(`${base}/reports/monthly/${MONTH}.pdf`, { headers: { authorization: `Bearer ${keys.finance}` } });

@@ -44,7 +44,7 @@ export interface PySheet {
   pageOrder: string | null;
   /** Manual column page breaks (0-based index of the column a new page starts with). */
   colBreaks: number[];
-  /** The font name of every non-empty cell's style, deduplicated. */
+  /** The font name of every non-empty cell's style, deduplicated ('' for a style that names none). */
   fonts: string[];
   /** Row heights by row number (rows with a custom height). */
   heights: Record<string, number | null>;
@@ -81,7 +81,7 @@ for ws in wf.worksheets:
         'printTitleCols': ws.print_title_cols, 'printArea': ws.print_area,
         'scale': ws.page_setup.scale, 'pageOrder': ws.page_setup.pageOrder,
         'colBreaks': [b.id for b in ws.col_breaks.brk],
-        'fonts': sorted({ws.cell(r, c).font.name for r in range(1, ws.max_row + 1) for c in range(1, ws.max_column + 1) if ws.cell(r, c).value is not None}),
+        'fonts': sorted({ws.cell(r, c).font.name or '' for r in range(1, ws.max_row + 1) for c in range(1, ws.max_column + 1) if ws.cell(r, c).value is not None}),
         'heights': {str(k): v.height for k, v in ws.row_dimensions.items() if v.height is not None},
         'widths': {k: v.width for k, v in ws.column_dimensions.items()},
     })

@@ -117,6 +117,11 @@ export function printScale(bandWidths: number[][], paper: { width: number } = A4
   return Math.max(Math.ceil((MIN_PRINTED_PT / BODY_SIZE) * 100), Math.min(100, fit));
 }
 
+/** CJK, Hangul and full-width forms: one em wide (a code-point test, not a regex: it runs for every character of every wrapped cell). */
+function isWide(cp: number): boolean {
+  return (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x20000 && cp <= 0x3ffff);
+}
+
 /** Lines `text` takes in a wrapped column `width` characters wide (CJK and full-width characters count 1 em, others ~0.55 em). */
 export function wrappedLines(text: string | null | undefined, width: number): number {
   if (!text) return 1;
@@ -124,7 +129,7 @@ export function wrappedLines(text: string | null | undefined, width: number): nu
   let lines = 0;
   for (const para of String(text).split('\n')) {
     let em = 0;
-    for (const ch of para) em += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\ud840-\ud87f][\udc00-\udfff]/.test(ch) ? 1 : 0.6;
+    for (const ch of para) em += isWide(ch.codePointAt(0)!) ? 1 : 0.6;
     lines += Math.max(1, Math.ceil(em / emPerLine));
   }
   return lines;
