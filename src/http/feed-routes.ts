@@ -20,7 +20,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
 import { DomainError, ErrorCode } from '../common/errors';
@@ -58,23 +58,30 @@ function csvCell(c: Pick<BiColumn, 'kind'>, v: unknown): unknown {
   return v;
 }
 
+/**
+ * Streams the pages as CSV (csv-stringify, one call per page of 1,000 rows: the header and the BOM with
+ * the first) or JSONL; `pipeline` waits for the client to take each chunk, so memory stays flat.
+ */
 async function send(res: Response, format: Format, columns: { key: string; header: string; kind: BiColumn['kind'] }[], rows: AsyncIterable<FlatRow[]>): Promise<void> {
   res.setHeader('Content-Type', CONTENT_TYPE[format]);
   res.setHeader('Cache-Control', 'no-store');
-  async function* lines(): AsyncGenerator<string | FlatRow> {
+  async function* chunks(): AsyncGenerator<string> {
+    let first = true;
     for await (const page of rows) {
-      for (const r of page) {
-        if (format === 'jsonl') yield `${JSON.stringify(r)}\n`;
-        else yield Object.fromEntries(columns.map((c) => [c.key, csvCell(c, r[c.key])]));
+      if (format === 'jsonl') {
+        if (page.length) yield page.map((r) => JSON.stringify(r)).join('\n') + '\n';
+        continue;
       }
+      yield stringify(
+        page.map((r) => columns.map((c) => csvCell(c, r[c.key]))),
+        { bom: first, header: first, columns: columns.map((c) => ({ key: c.key, header: c.header })), cast: { boolean: (b: boolean) => (b ? 'true' : 'false') } },
+      );
+      first = false;
     }
+    // No rows at all: a CSV still has its BOM and header, so the tool sees the columns.
+    if (first && format === 'csv') yield stringify([], { bom: true, header: true, columns: columns.map((c) => ({ key: c.key, header: c.header })) });
   }
-  if (format === 'jsonl') {
-    await pipeline(Readable.from(lines()), res);
-    return;
-  }
-  const csv = stringify({ bom: true, header: true, columns: columns.map((c) => ({ key: c.key, header: c.header })), cast: { boolean: (b) => (b ? 'true' : 'false') } });
-  await pipeline(Readable.from(lines(), { objectMode: true }), csv, res);
+  await pipeline(Readable.from(chunks(), { objectMode: false }), res);
 }
 
 export function feedRouter(services: Services, logger: Logger, contextFor: ContextFor): Router {

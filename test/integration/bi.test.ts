@@ -19,6 +19,7 @@ import type { RunningServer } from '../../src/http/server';
 import type { Account } from '../../src/modules/accounts/account.entity';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import { removeBi, setupBi } from '../../src/modules/bi/bi-views';
+import { Tombstone } from '../../src/modules/bi/tombstone.entity';
 import { describeEachDb, MYSQL_URL } from '../support/db';
 import { createActors, type TestActors } from '../support/fixtures';
 import { GqlClient, startTestServer } from '../support/graphql-client';
@@ -216,6 +217,22 @@ describeEachDb('BI beyond GraphQL', (t) => {
     expect(accounts.created).not.toContain(gone.id);
     const contacts = await s.bi.changes(admin, 'contacts', since);
     expect(contacts.deleted.map((d) => [d.entity, d.entityId])).toEqual([['Contact', person.id]]);
+  });
+
+  it('tombstones are kept KAM_TOMBSTONE_RETENTION_DAYS: older ones are pruned, and an older since is refused (GraphQL)', async () => {
+    const s = t().services;
+    const repo = s.ds.getRepository(Tombstone);
+    const old = await repo.save(repo.create({ entity: 'Activity', entityId: 999_999, deletedAt: new Date(Date.now() - 401 * 86_400_000), deletedBy: 'old' }));
+    const recent = await repo.save(repo.create({ entity: 'Activity', entityId: 999_998, deletedAt: new Date(Date.now() - 399 * 86_400_000), deletedBy: 'recent' }));
+    const { deleted } = await s.bi.pruneTombstones(admin);
+    expect(deleted).toBe(1);
+    expect(await repo.findOneBy({ id: old.id })).toBeNull();
+    expect(await repo.findOneBy({ id: recent.id })).not.toBeNull();
+    const since = new Date(Date.now() - 401 * 86_400_000).toISOString();
+    const r = await gql.request(`query($since: DateTimeISO!) { changes(entity: ACTIVITIES, since: $since) { until } }`, { since });
+    expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CHANGES_EXPIRED', field: 'since' });
+    expect(r.errors?.[0].message).toMatch(/reload in full/);
+    await repo.delete({ id: recent.id });
   });
 
   it('kam bi setup: on SQLite it says it needs MySQL/MariaDB; on MySQL the BI user reads the views and nothing else', async () => {
