@@ -24,6 +24,7 @@ import { ImportIssue } from '../modules/imports/import-issue.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 import { PolicySetting } from '../modules/settings/policy-setting.entity';
+import { ScheduledRun } from './scheduled-runs';
 import { ConfidentialityAgreement } from '../modules/agreements/agreement.entity';
 import { TeamRole } from '../modules/service-team/team-role.entity';
 import { TeamMember } from '../modules/service-team/team-member.entity';
@@ -41,7 +42,7 @@ export {
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
   AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle, ManagementLevelReview, DataAccessGrant,
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
-  IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
+  IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem, ScheduledRun,
 };
 
 export const ENTITIES = [
@@ -52,4 +53,6 @@ export const ENTITIES = [
   // The policies, complete (issue 19): agreements, service teams, plans, criteria, tier lists, complaints, handovers.
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
+  // Many instances on one database (issue 16): scheduled jobs claim their slot.
+  ScheduledRun,
 ];

@@ -12,6 +12,12 @@ import { ListQuery, type Filterable } from '../../db/list-query';
 import { ImportJob } from './import-job.entity';
 import { ImportIssue } from './import-issue.entity';
 
+/** Watches the jobs of this process start and finish. */
+export interface ImportJobObserver {
+  started(job: ImportJob): void;
+  finished(job: ImportJob): void;
+}
+
 /** Issues kept per job (the report's counts stay exact; the list stops here). */
 export const MAX_STORED_ISSUES = 10_000;
 
@@ -75,10 +81,17 @@ const IMPORT_JOB_SORTS: SortColumns<ImportJobSortField> = {
  * record survives a rolled-back import.
  */
 export class ImportService {
+  private readonly observers: ImportJobObserver[] = [];
+
   constructor(
     private readonly ds: DataSource,
     private readonly maxPageSize: () => number,
   ) {}
+
+  /** Told when a job of this process starts and finishes (the server's metrics). */
+  observe(observer: ImportJobObserver): void {
+    this.observers.push(observer);
+  }
 
   /**
    * Records a new RUNNING job. A writing run (not a dry run) also takes its annex's lock — the unique
@@ -112,6 +125,7 @@ export class ImportService {
       if (!lockKey || translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS) throw e;
       throw inProgress(input.annex, await this.ds.manager.findOneBy(ImportJob, { lockKey }));
     }
+    for (const o of this.observers) o.started(job);
     return job;
   }
 
@@ -124,7 +138,9 @@ export class ImportService {
     const now = new Date();
     await this.ds.manager.update(ImportJob, { id: jobId }, { ...counts, rowsProcessed: counts.rowsTotal, status, message, finishedAt: now, heartbeatAt: now, lockKey: null });
     await bulkInsert(this.ds.manager, ImportIssue, issues.slice(0, MAX_STORED_ISSUES).map((i) => ({ ...i, jobId, column: i.column?.slice(0, 200) ?? null, sheet: i.sheet?.slice(0, 100) ?? null })));
-    return this.ds.manager.findOneByOrFail(ImportJob, { id: jobId });
+    const job = await this.ds.manager.findOneByOrFail(ImportJob, { id: jobId });
+    for (const o of this.observers) o.finished(job);
+    return job;
   }
 
   /**
