@@ -448,6 +448,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const FOREIGN_KAM_VARIABLES: ReadonlySet<string> = new Set([
   // Read by the test suite's own helpers and the benchmarks, never by the server.
   'KAM_DOC_STATE', 'KAM_DOC_KEY', 'KAM_TEST_FLOOD_REPORT',
+  // The read-replica test's pair (.ci/replica-pair) and whether CI requires it.
+  'KAM_TEST_REPLICA_PRIMARY_URL', 'KAM_TEST_REPLICA_URL', 'KAM_TEST_REQUIRE_REPLICA',
 ]);
 
 /**

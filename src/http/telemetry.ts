@@ -15,6 +15,7 @@ import type { Actor } from '../common/context';
 import type { Logger } from '../common/logger';
 import type { ImportJobObserver } from '../modules/imports/import.service';
 import { poolStats } from '../db/pool-stats';
+import { replicaRouter } from '../db/replicas';
 
 /** Seconds: from a fast GraphQL read to a large import or report. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -30,6 +31,7 @@ export class Metrics {
 
   constructor(ds: DataSource) {
     client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    this.replicaMetrics(ds);
     const registry = this.registry;
     new client.Gauge({
       name: 'kam_db_pool_connections',
@@ -62,6 +64,41 @@ export class Metrics {
       collect() {
         this.reset();
         for (const p of poolStats(ds)) this.set({ pool: p.pool }, p.max);
+      },
+    });
+  }
+
+  private replicaMetrics(ds: DataSource): void {
+    const registry = this.registry;
+    new client.Gauge({
+      name: 'kam_db_replica_up',
+      help: 'Read replicas: 1 when fit for reads (reachable, replicating, within KAM_REPLICA_MAX_LAG_SECONDS), else 0',
+      labelNames: ['replica'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of replicaRouter(ds)?.states ?? []) this.set({ replica: s.name }, s.inUse ? 1 : 0);
+      },
+    });
+    new client.Gauge({
+      name: 'kam_db_replica_lag_seconds',
+      help: 'Seconds each read replica was behind the primary at its last check (absent when unknown)',
+      labelNames: ['replica'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of replicaRouter(ds)?.states ?? []) if (s.lagSeconds !== null) this.set({ replica: s.name }, s.lagSeconds);
+      },
+    });
+    new client.Gauge({
+      name: 'kam_db_reads_total',
+      help: 'Reads (SELECTs outside transactions) by where they went: replica, primary, or fallback (a replica failed, the primary answered)',
+      labelNames: ['target'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const counts = replicaRouter(ds)?.counts;
+        if (counts) for (const [target, n] of Object.entries(counts)) this.set({ target }, n);
       },
     });
   }

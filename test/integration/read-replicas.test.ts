@@ -26,6 +26,7 @@ import { testConfig } from '../support/db';
 const PRIMARY = process.env.KAM_TEST_REPLICA_PRIMARY_URL;
 const REPLICA = process.env.KAM_TEST_REPLICA_URL;
 const REQUIRED = process.env.KAM_TEST_REQUIRE_REPLICA === '1';
+const METRICS_TOKEN = 'replica-metrics-token-0123456789abcdef';
 
 /** A TCP relay to the replica that the test can cut (the replica "goes down") and restore. */
 class Relay {
@@ -117,7 +118,7 @@ describeWithReplica('read replicas on a real MariaDB replica', () => {
 
     ds = await openDataSource(primaryDb, { replicas: { urls: [replicaDb], maxLagSeconds: 2 } });
     replicaRouter(ds)!.setLogger(createLogger('info', (l) => logLines.push(l)));
-    services = createServices(ds, testConfig(primaryDb, { databaseReplicas: [replicaDb], replicaMaxLagSeconds: 2 }));
+    services = createServices(ds, testConfig(primaryDb, { databaseReplicas: [replicaDb], replicaMaxLagSeconds: 2, metricsToken: METRICS_TOKEN }));
     const unit = await services.org.createUnit(ctx, { code: 'HD', name: '华东分公司' });
     accountId = (await services.accounts.create(ctx, { code: 'KA0001', name: '主库上的名字有限公司', ownerUnitId: unit.id })).id;
     admin = (await services.auth.createApiKey(ctx, { name: 'admin', role: Role.ADMIN })).secret;
@@ -143,6 +144,11 @@ describeWithReplica('read replicas on a real MariaDB replica', () => {
     expect(replicaRouter(ds)!.states[0]).toMatchObject({ up: true, inUse: true, lagSeconds: 0 });
     expect(await nameAs(analyst)).toBe('副本上的名字有限公司');
     expect(await nameAs(admin)).toBe('副本上的名字有限公司');
+    const metrics = await (await fetch(server.url.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(metrics).toMatch(/^kam_db_replica_up\{replica="replica0"\} 1$/m);
+    expect(metrics).toMatch(/^kam_db_replica_lag_seconds\{replica="replica0"\} 0$/m);
+    expect(Number(/^kam_db_reads_total\{target="replica"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(metrics).toMatch(/^kam_db_pool_max_connections\{pool="replica0"\} 10$/m);
     // The primary still has its own.
     const [row] = (await ds.query('SELECT name FROM accounts WHERE id = ?', [accountId])) as { name: string }[];
     expect(row.name).toBe('主库上的名字有限公司');
