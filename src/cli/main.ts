@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, configMarkdown, describeConfig, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
+import { ConfigError, configMarkdown, envExample, describeConfig, loadConfig, parseDatabaseUrl, setConfig, unknownVariableWarnings, type Config } from '../config';
 import { DomainError } from '../common/errors';
 import { Roles } from '../common/enums';
 import { systemContext } from '../common/context';
@@ -34,6 +34,11 @@ import { SingleBar, Presets } from 'cli-progress';
 import { removeBi, setupBi } from '../modules/bi/bi-views';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** The version in package.json (`kam --version`). */
+export function kamVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 interface GlobalOptions {
   debug?: boolean;
@@ -79,6 +84,7 @@ export function buildProgram(): Command {
     .description('KAM Hub — key account management (大客户管理): API server, migrations, demo data, API keys')
     .option('--debug', 'print stack traces on errors')
     .option('--database <url>', 'database URL (overrides KAM_DATABASE_URL): sqlite:<path> or mysql://user:pass@host:port/db')
+    .version(kamVersion(), '-V, --version', 'print the version of KAM Hub')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -86,7 +92,8 @@ export function buildProgram(): Command {
   // exit 2) before it does anything — `kam config` included. Only the generated README table
   // (`kam config --markdown`), which prints the defaults, does not need one.
   program.hook('preAction', (_program, command) => {
-    if (!(command.name() === 'config' && command.opts<{ markdown?: boolean }>().markdown)) configFrom(program);
+    const documentation = command.name() === 'config' && (command.opts<{ markdown?: boolean; envExample?: boolean }>().markdown || command.opts<{ envExample?: boolean }>().envExample);
+    if (!documentation) configFrom(program);
   });
 
   program
@@ -102,7 +109,8 @@ export function buildProgram(): Command {
         config.port = port;
       }
       if (opts.demo && config.env === 'production') throw new CliError('--demo is refused when NODE_ENV=production');
-      const rt = await openRuntime(config, { createDatabase: opts.demo });
+      const rt = await openRuntime(config, { createDatabase: opts.demo, logTo: 'stdout' });
+      for (const w of unknownVariableWarnings()) rt.logger.warn(w);
       try {
         if (opts.demo) {
           const applied = await migrate(rt.ds);
@@ -121,8 +129,9 @@ export function buildProgram(): Command {
           await assertMigrated(rt);
         }
         const server = await startServer(rt.services, rt.logger, config.port, config.host);
-        out(`KAM Hub console: ${server.url.replace(/\/graphql$/, '/')}  (GraphiQL: ${server.url.replace(/\/graphql$/, '/graphiql')})`);
-        out(`KAM Hub GraphQL API: ${server.url}  (database ${describeDatabase(config)})`);
+        // Log lines, like everything the server says from here on (one JSON stream on stdout).
+        rt.logger.info(`KAM Hub console: ${server.url.replace(/\/graphql$/, '/')}  (GraphiQL: ${server.url.replace(/\/graphql$/, '/graphiql')})`, { version: kamVersion() });
+        rt.logger.info(`KAM Hub GraphQL API: ${server.url}  (database ${describeDatabase(config)})`);
         const stopRetention = startAuditRetention(rt.services, rt.logger);
         const stopReportClose = startReportCloseSchedule(rt.services, rt.logger);
         const shutdown = async (signal: string) => {
@@ -367,9 +376,18 @@ export function buildProgram(): Command {
     .command('config')
     .description('list the environment variables KAM Hub reads, with their values here (secrets hidden)')
     .option('--markdown', 'as a Markdown table (for the README)')
-    .action((opts: { markdown?: boolean }) => {
-      if (opts.markdown) {
-        process.stdout.write(configMarkdown());
+    .option('--env-example', 'as the .env.example of a deployment (every variable, commented)')
+    .option('--check', 'only validate, exactly as `kam serve` does: one line per bad variable (exit 2), a warning per unknown KAM_* variable')
+    .action((opts: { markdown?: boolean; check?: boolean; envExample?: boolean }) => {
+      if (opts.markdown || opts.envExample) {
+        process.stdout.write(opts.markdown ? configMarkdown() : envExample());
+        return;
+      }
+      // Invalid values never get here: the preAction hook stopped the command with one line each.
+      for (const w of unknownVariableWarnings()) process.stderr.write(`kam: warning: ${w}\n`);
+      if (opts.check) {
+        const config = configFrom(program);
+        out(`configuration is valid (NODE_ENV=${config.env}, database ${describeDatabase(config)})`);
       } else {
         // The values this environment sets (else the defaults); secrets show only whether they are set.
         for (const v of describeConfig()) out(`${v.name}=${v.value}\t# ${v.description}`);
@@ -559,6 +577,8 @@ function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): voi
 }
 
 function errorLine(e: unknown): string {
+  // One line per bad variable, each with the prefix.
+  if (e instanceof ConfigError) return e.problems.join('\nkam: ');
   if (e instanceof CliError || e instanceof ConfigError || e instanceof DomainError || e instanceof ImportFileError) return e.message;
   if (e instanceof Error) return e.message.split('\n')[0];
   return String(e);

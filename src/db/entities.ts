@@ -27,6 +27,7 @@ import { ImportJobChange } from '../modules/imports/import-change.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 import { PolicySetting } from '../modules/settings/policy-setting.entity';
+import { ScheduledRun } from './scheduled-runs';
 import { ConfidentialityAgreement } from '../modules/agreements/agreement.entity';
 import { TeamRole } from '../modules/service-team/team-role.entity';
 import { TeamMember } from '../modules/service-team/team-member.entity';
@@ -50,6 +51,7 @@ export {
   ReportMonthClose, ReportSnapshotPart,
   Tombstone,
   ImportJobFile, ImportJobRow, ImportJobChange,
+  ScheduledRun,
 };
 
 export const ENTITIES = [
@@ -66,4 +68,6 @@ export const ENTITIES = [
   Tombstone,
   // Import jobs reviewed before commit and undone after (issue 12).
   ImportJobFile, ImportJobRow, ImportJobChange,
+  // Many instances on one database (issue 16): scheduled jobs claim their slot.
+  ScheduledRun,
 ];
