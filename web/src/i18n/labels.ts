@@ -129,6 +129,9 @@ export const IMPORT_STATUS: Labels<ImportStatus> = {
   SUCCEEDED: ['已完成', 'Succeeded'],
   REJECTED: ['有错误行', 'Rejected rows'],
   FAILED: ['失败', 'Failed'],
+  PREVIEW: ['待确认', 'Awaiting confirmation'],
+  EXPIRED: ['已过期', 'Expired'],
+  UNDONE: ['已撤销', 'Undone'],
 };
 
 export const IMPORT_MODE: Labels<ImportMode> = { ATOMIC: ['整体导入（有错误则不写入）', 'Atomic'], SKIP_INVALID: ['跳过错误行', 'Skip invalid rows'] };

@@ -241,7 +241,7 @@ export default function ImportPage() {
             { title: t('附件', 'Annex'), render: (_, j) => label(IMPORT_ANNEX, j.annex, lang) },
             { title: t('文件', 'File'), dataIndex: 'fileName', ellipsis: true },
             { title: t('方式', 'Run'), render: (_, j) => (j.dryRun ? <Tag>{t('预检', 'Preview')}</Tag> : label(IMPORT_MODE, j.mode, lang).split('（')[0]) },
-            { title: t('状态', 'Status'), render: (_, j) => <Tag color={{ SUCCEEDED: 'green', REJECTED: 'orange', FAILED: 'red', RUNNING: 'processing', PENDING: 'default' }[j.status]}>{label(IMPORT_STATUS, j.status, lang)}</Tag> },
+            { title: t('状态', 'Status'), render: (_, j) => <Tag color={{ SUCCEEDED: 'green', REJECTED: 'orange', FAILED: 'red', RUNNING: 'processing', PENDING: 'default', PREVIEW: 'blue', EXPIRED: 'default', UNDONE: 'purple' }[j.status]}>{label(IMPORT_STATUS, j.status, lang)}</Tag> },
             { title: t('行数', 'Rows'), align: 'right', dataIndex: 'rowsTotal' },
             { title: t('新增/更新/未变', 'New/updated/same'), render: (_, j) => `${j.rowsCreated} / ${j.rowsUpdated} / ${j.rowsUnchanged}` },
             { title: t('错误行', 'Rejected'), align: 'right', render: (_, j) => (j.rowsInvalid ? <Typography.Text type="danger">{j.rowsInvalid}</Typography.Text> : 0) },
