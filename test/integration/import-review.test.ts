@@ -158,6 +158,16 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
   it('undo removes what an import created, puts back what it changed, and keeps (and lists) what changed since', async () => {
     const { services, ds } = { services: t().services, ds: t().services.ds };
     const summary = (rows: Cell[][]) => exceljsWorkbook(tmpFile('s.xlsx'), [{ rows: [['客户编号', '客户名称', '客户级别', '推荐单位', '客户经理', '行业类别'], ...rows] }]);
+    // The preview names the new unit and manager as the file writes them (they have no id before the import).
+    const staged = ((await call('admin', 'POST', '/imports/summary', fs.readFileSync(await summary([['RV001', '撤销测试一有限公司', '一般', '撤销测试分公司', '撤销经理', '建筑']])), 's0.xlsx')).body as unknown as JobView).job;
+    await settled('admin', staged);
+    const cells = ((await call('admin', 'GET', `/imports/${staged}/preview`)).body as unknown as PreviewBody).rows[0].changes;
+    expect(cells).toEqual(expect.arrayContaining([
+      { entity: 'Account', field: 'ownerUnit', before: null, after: '撤销测试分公司', masked: false },
+      { entity: 'Account', field: 'manager', before: null, after: '撤销经理', masked: false },
+      { entity: 'Account', field: 'tier', before: null, after: 'GENERAL', masked: false },
+    ]));
+    expect(await ds.manager.countBy(Account, { code: 'RV001' })).toBe(0);
     const first = await call('admin', 'POST', '/imports/summary?wait=true', fs.readFileSync(await summary([['RV001', '撤销测试一有限公司', '一般', '撤销测试分公司', '撤销经理', '建筑'], ['RV002', '撤销测试二有限公司', '一般', '撤销测试分公司', '撤销经理', null]])), 's1.xlsx');
     expect(first.body).toMatchObject({ rows: { created: 2 } });
     const second = await call('admin', 'POST', '/imports/summary?wait=true', fs.readFileSync(await summary([['RV001', '撤销测试一有限公司', '一般', '撤销测试分公司', '撤销经理', '房地产'], ['RV003', '撤销测试三有限公司', '一般', null, null, null]])), 's2.xlsx');
