@@ -8,11 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 
 const previous = process.env.TMPDIR;
-const own = fs.mkdtempSync(path.join(os.tmpdir(), 'kam-jest-'));
+const realTmpdir = os.tmpdir;
+const own = fs.mkdtempSync(path.join(realTmpdir(), 'kam-jest-'));
 process.env.TMPDIR = own;
+// jest gives each test file its own copy of process.env, which node:os does not read: point os.tmpdir itself here.
+os.tmpdir = () => own;
 
 const remove = () => fs.rmSync(own, { recursive: true, force: true });
 afterAll(() => {
+  os.tmpdir = realTmpdir;
   if (previous === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = previous;
   remove();
