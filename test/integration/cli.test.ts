@@ -14,9 +14,6 @@ function kam(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
-});
-
 describe('kam CLI errors', () => {
   it('reports bad configuration as one line on stderr and exits 2', () => {
     const r = kam(['migrate'], { KAM_DATABASE_URL: 'postgres://nope/db' });

@@ -160,8 +160,13 @@ export class ImportService {
     try {
       await this.ds.manager.save(job);
     } catch (e) {
-      if (!lockKey || translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS) throw e;
-      throw inProgress(input.annex, await this.ds.manager.findOneBy(ImportJob, { lockKey }));
+      // SQLite: a run that took the lock between our read and our INSERT holds the write lock in its
+      // transaction longer than busy_timeout; its (committed) job row says who, rather than "database is locked".
+      const busy = (e as { code?: string }).code === 'SQLITE_BUSY';
+      if (!lockKey || (!busy && translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS)) throw e;
+      const holder = await this.ds.manager.findOneBy(ImportJob, { lockKey });
+      if (busy && !holder) throw e;
+      throw inProgress(input.annex, holder);
     }
     for (const o of this.observers) o.started(job);
     return job;
