@@ -13,6 +13,7 @@ import { ProjectService } from './modules/projects/project.service';
 import { ActivityService } from './modules/activities/activity.service';
 import { AnalyticsService } from './modules/analytics/analytics.service';
 import { ImportService } from './modules/imports/import.service';
+import { ImportMappingService } from './modules/imports/import-mapping.service';
 import { OwnershipService } from './modules/ownership/ownership.service';
 import { ManagementLevelReviewService, TierReviewService } from './modules/reviews/tier-review.service';
 import { OwnershipStore } from './modules/ownership/ownership.store';
@@ -59,6 +60,8 @@ export interface Services {
   activities: ActivityService;
   analytics: AnalyticsService;
   imports: ImportService;
+  /** Saved header aliases and value mappings imports apply (issue 12). */
+  importMappings: ImportMappingService;
   ownership: OwnershipService;
   tierReviews: TierReviewService;
   /** 管理层级复核: 公司级 / 分公司级 decided by the committee. */
@@ -148,6 +151,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     activities,
     analytics: new AnalyticsService(ds, accounts, needToKnow, reads),
     imports: new ImportService(ds, maxPageSize),
+    importMappings: new ImportMappingService(ds, audit),
     ownership,
     ownershipStore,
     clock,

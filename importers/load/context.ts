@@ -67,7 +67,7 @@ export interface AnnexLoader {
  */
 export type ImportServices = Pick<
   Services,
-  'ds' | 'config' | 'org' | 'tiers' | 'accounts' | 'contacts' | 'credit' | 'projects' | 'activities' | 'audit' | 'imports' | 'ownershipStore'
+  'ds' | 'config' | 'org' | 'tiers' | 'accounts' | 'contacts' | 'credit' | 'projects' | 'activities' | 'audit' | 'imports' | 'ownershipStore' | 'importMappings'
 >;
 
 export interface LoadState {
@@ -80,6 +80,8 @@ export interface LoadState {
   tiers: Tier[];
   managementLevels: ManagementLevel[];
   warn(issue: IssueData): void;
+  /** The file and its job: what a consent read from the file names as its source. */
+  origin?: { fileName: string; jobId: number };
 }
 
 /** The context to read and write through: the transaction while there is one. */

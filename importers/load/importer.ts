@@ -27,6 +27,7 @@ import type { AnnexSpec } from '../annexes/spec';
 import { ImportCode, ImportFileError, type IssueData } from '../read/issues';
 import { openWorkbook } from '../read/open';
 import { AnnexParser, type ParsedRow } from '../read/parser';
+import { MappingSet, type AppliedMapping, type MappingRule } from '../read/mappings';
 import type { WorkbookSource } from '../read/source';
 import { AccountsLoader } from './accounts-loader';
 import { PersonsLoader } from './persons-loader';
@@ -50,6 +51,10 @@ export interface ImportOptions {
   /** The day the import runs (for 评价年度 and assignment dates); default today. */
   today?: string;
   batchSize?: number;
+  /** Mappings of a `--map` file (validated by parseMappingFile); they win over the saved ones. */
+  mappings?: MappingRule[];
+  /** The unit the file comes from: its saved mappings apply (default: the caller's unit). */
+  unitId?: number | null;
 }
 
 export interface ImportProgress {
@@ -76,6 +81,8 @@ export interface ImportReport {
   rows: ImportRows;
   errors: IssueData[];
   warnings: IssueData[];
+  /** Each mapping that read a header or a word (saved, --map file, built-in scale or yes/no), with its row count. */
+  mappings: AppliedMapping[];
 }
 
 export interface ImportResult {
@@ -119,6 +126,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
   const counts: ImportRows = { total: 0, valid: 0, invalid: 0, created: 0, updated: 0, unchanged: 0 };
   const errors: IssueData[] = [];
   const warnings: IssueData[] = [];
+  const applied: AppliedMapping[] = [];
   let errorCount = 0;
   let warningCount = 0;
   let source: WorkbookSource | undefined;
@@ -135,6 +143,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     today: options.today ?? todayDate(),
     tiers: [],
     managementLevels: [],
+    origin: { fileName, jobId: job.id },
     warn: (w) => {
       warningCount++;
       if (warnings.length < MAX_REPORTED) warnings.push(w);
@@ -148,6 +157,8 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     source = await openWorkbook(options.file, { displayName: fileName, maxBytes: services.config.importMaxBytes });
     state.tiers = await services.tiers.list();
     state.managementLevels = await services.tiers.listManagementLevels();
+    const saved = await services.importMappings.rulesFor(options.annex.annex, options.unitId !== undefined ? options.unitId : ctx.actor.unitId);
+    const mappings = new MappingSet(options.annex.annex, [...(options.mappings ?? []), ...saved]);
     if (!dryRun) {
       if (joined) state.tx = ctx;
       else {
@@ -174,7 +185,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       }
     };
     // Checked while reading too: a sheet of a million blank rows yields no batch.
-    const parser = new AnnexParser(options.annex, { tiers: state.tiers, managementLevels: state.managementLevels, checkpoint: checkDeadline });
+    const parser = new AnnexParser(options.annex, { tiers: state.tiers, managementLevels: state.managementLevels, checkpoint: checkDeadline, mappings });
     if (options.errorsOut) errorsOut = new ErrorsWorkbook(options.errorsOut, source.date1904);
     const batchSize = options.batchSize ?? 1000;
     let batch: ParsedRow[] = [];
@@ -232,6 +243,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
         if (severity === 'error') addError(issue);
         else state.warn(issue);
       },
+      mappings: (a: AppliedMapping[]) => applied.push(...a),
     };
     for await (const row of parser.parse(source, listener)) {
       batch.push(row);
@@ -268,7 +280,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     const status = errorCount > 0 ? ImportStatus.REJECTED : ImportStatus.SUCCEEDED;
     const finished = await services.imports.finish(job.id, status, jobCounts(counts), [...errors.map((e) => ({ ...e, severity: 'error' as const })), ...warnings.map((w) => ({ ...w, severity: 'warning' as const }))]);
     await audit(ctx, status);
-    return { job: finished, report: { annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings } };
+    return { job: finished, report: { annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings, mappings: applied } };
   } catch (e) {
     await pending.catch(() => undefined);
     await drainOnError?.().catch(() => undefined);

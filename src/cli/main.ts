@@ -21,7 +21,8 @@ import { loadDemoData } from '../../seeds/demo/load';
 import { describeLogins, setDemoPasswords } from '../../seeds/demo/passwords';
 import { CliError, describeDatabase, openRuntime, type Runtime } from './runtime';
 import { ImportFileError } from '../../importers/read/issues';
-import { ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
+import { ANNEXES, ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
+import { parseMappingFile, type MappingRule } from '../../importers/read/mappings';
 import { importAnnex, type ImportReport } from '../../importers/load/importer';
 import { buildTemplate } from '../../importers/write/template';
 import { ImportMode, ImportModes } from '../common/enums';
@@ -240,8 +241,10 @@ export function buildProgram(): Command {
     .option('--json', 'print the report as one JSON object on stdout')
     .option('--errors-out <file>', 'write the rejected rows, with an added 错误说明 column, to this .xlsx')
     .option('--as <login>', "import as this user: its role and unit decide what each row may do, exactly as for its own upload (default: as ADMIN)")
-    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string }) => {
+    .option('--map <file>', 'header aliases and value mappings for this run (JSON: {"headers": {"关键人物": "姓名"}, "values": {"角色": {"关键人": "决策者"}}}); they win over the saved ones')
+    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string; map?: string }) => {
       const annex = annexArg(annexName);
+      const mappings = opts.map ? readMappingFile(opts.map, annex) : undefined;
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const system = systemContext(`import (${os.userInfo().username})`);
@@ -256,6 +259,7 @@ export function buildProgram(): Command {
             dryRun: !!opts.dryRun,
             mode: ImportModes.parse(opts.mode, '--mode') as ImportMode,
             errorsOut: opts.errorsOut,
+            mappings,
             onProgress: (p) => bar?.update(Math.round(p.fraction * 100), { rows: p.rowsProcessed }),
           }));
         } finally {
@@ -461,7 +465,26 @@ function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): voi
     r.warnings.slice(0, SHOWN_ISSUES).forEach((w) => out(line(w)));
     if (r.warnings.length > SHOWN_ISSUES) out(`  … and ${r.warnings.length - SHOWN_ISSUES} more (--json prints them all)`);
   }
+  if (r.mappings.length) {
+    out(`mappings applied (${r.mappings.length}):`);
+    r.mappings.forEach((m) => out(`  ${m.column}: "${m.from}" → ${m.to} (${m.scopeLabel}${m.id ? ` #${m.id}` : ''}), ${m.rows} row(s)`));
+  }
   if (errorsOut) out(`rejected rows written to ${errorsOut}`);
+}
+
+/** `--map mappings.json`: read and checked before anything runs (a bad entry is named, exit 2). */
+function readMappingFile(file: string, annex: AnnexSpec): MappingRule[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new CliError(`--map ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
+  }
+  try {
+    return parseMappingFile(json, annex.annex, Object.values(ANNEXES));
+  } catch (e) {
+    throw new CliError(`--map ${file}: ${(e as Error).message}`);
+  }
 }
 
 function errorLine(e: unknown): string {

@@ -21,6 +21,7 @@ import { Payment } from '../modules/projects/payment.entity';
 import { Activity } from '../modules/activities/activity.entity';
 import { ImportJob } from '../modules/imports/import-job.entity';
 import { ImportIssue } from '../modules/imports/import-issue.entity';
+import { ImportMapping } from '../modules/imports/import-mapping.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 import { PolicySetting } from '../modules/settings/policy-setting.entity';
@@ -41,7 +42,7 @@ export {
   CreditEvaluation, Project, Receivable, Payment, Activity, ImportJob, ImportIssue, AuditEvent,
   AccountRecommendation, YearEndRule, PolicyLock, LoginThrottle, ManagementLevelReview, DataAccessGrant,
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
-  IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
+  IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem, ImportMapping,
 };
 
 export const ENTITIES = [
@@ -52,4 +53,6 @@ export const ENTITIES = [
   // The policies, complete (issue 19): agreements, service teams, plans, criteria, tier lists, complaints, handovers.
   PolicySetting, ConfidentialityAgreement, TeamRole, TeamMember, TeamRequirement, CadenceProfile, CommunicationPlan, FollowUpAction,
   IdentificationCriterion, TierList, TierListEntry, Complaint, ComplaintDeadline, Handover, HandoverItem,
+  // Imports in the branches' own words (issue 12): saved header aliases and value mappings.
+  ImportMapping,
 ];

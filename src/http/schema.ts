@@ -8,6 +8,7 @@ import { ENTITIES } from '../db/entities';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { ManagementLevelListItemResolver, TierResolver } from '../modules/tiers/tier.resolver';
 import { ImportJobResolver } from '../modules/imports/import.resolver';
+import { ImportMappingResolver } from '../modules/imports/import-mapping.resolver';
 import { AccountPolicyResolver } from '../modules/tiers/account-tier.resolver';
 import { OwnershipResolver, RecommendationResolver } from '../modules/ownership/ownership.resolver';
 import { TierReviewResolver } from '../modules/reviews/tier-review.resolver';
@@ -84,6 +85,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ActivityResolver,
   AuditEventResolver,
   ImportJobResolver,
+  ImportMappingResolver,
   // BI aggregates
   AnalyticsResolver,
   AccountStatsRowResolver,

@@ -9,5 +9,6 @@ import { AuditAppendOnly1795600000000 } from './1795600000000-AuditAppendOnly';
 import { ManagementLevelGovernance1796521065620 } from './1796521065620-ManagementLevelGovernance';
 import { NeedToKnowGrants1796523042610 } from './1796523042610-NeedToKnowGrants';
 import { PoliciesComplete1796524201647 } from './1796524201647-PoliciesComplete';
+import { OpenVocabularies1796533473874 } from './1796533473874-OpenVocabularies';
 
-export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [Init1763870000000, DefaultPolicy1763870000001, PolicyRules1795407374459, PolicyRuleDefaults1795407374460, SafetyHardening1795500000000, AuditAppendOnly1795600000000, ManagementLevelGovernance1796521065620, NeedToKnowGrants1796523042610, PoliciesComplete1796524201647];
+export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [Init1763870000000, DefaultPolicy1763870000001, PolicyRules1795407374459, PolicyRuleDefaults1795407374460, SafetyHardening1795500000000, AuditAppendOnly1795600000000, ManagementLevelGovernance1796521065620, NeedToKnowGrants1796523042610, PoliciesComplete1796524201647, OpenVocabularies1796533473874];
