@@ -41,7 +41,7 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
     const ok = kam(['import', '1', file, '--json'], env);
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout);
-    expect(Object.keys(report)).toEqual(['annex', 'file', 'dryRun', 'mode', 'rows', 'errors', 'warnings']);
+    expect(Object.keys(report)).toEqual(['annex', 'file', 'dryRun', 'mode', 'rows', 'errors', 'warnings', 'mappings']);
     expect(Object.keys(report.rows)).toEqual(['total', 'valid', 'invalid', 'created', 'updated', 'unchanged']);
     expect(report).toMatchObject({ annex: 'summary', file: '汇总.xlsx', dryRun: false, mode: 'atomic', rows: { total: 2, created: 2 } });
     expect(report.warnings[0]).toEqual({ sheet: 'Sheet1', row: 3, cell: 'D3', column: '推荐单位', value: '华北分公司', code: 'UNIT_CREATED', message: expect.stringContaining('华北分公司') });
