@@ -19,8 +19,6 @@ import type { ConfidentialityFacts } from '../../src/common/context';
 import { ImportCode } from '../read/issues';
 import { ErrorCode } from '../../src/common/errors';
 import { SENSITIVE_CONTACT_FIELDS, consentFromImport, fieldsWithoutConsent, type ConsentRecord, type ConsentStatement } from '../../src/modules/consent/consent.rules';
-import { PERSONS } from '../annexes/persons';
-import { column } from '../annexes/spec';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import { AccountDirectory, ManagedAccounts, WriteQueue, writableAccounts, changedKeys, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
@@ -201,8 +199,8 @@ export class PersonsLoader {
     for (const f of refused) {
       input[f] = stored ? (stored as unknown as Record<string, unknown>)[f] : null;
       this.s.warn(cellIssue(row, f, ErrorCode.CONSENT_REQUIRED, cell && !cell.given
-        ? `${column(PERSONS, f).header}: the row says 不同意 (信息采集同意); this value was not stored, the rest of the row was`
-        : `${column(PERSONS, f).header}: no consent on record (信息采集同意); this value was not stored, the rest of the row was — add 同意, its date or how it was given (书面/口头/邮件) and import again`));
+        ? `the row says 不同意 (信息采集同意); this value was not stored, the rest of the row was`
+        : `no consent on record (信息采集同意); this value was not stored, the rest of the row was — add 同意, its date or how it was given (书面/口头/邮件) and import again`));
     }
   }
 }
