@@ -13,6 +13,7 @@ import { ProjectService } from './modules/projects/project.service';
 import { ActivityService } from './modules/activities/activity.service';
 import { AnalyticsService } from './modules/analytics/analytics.service';
 import { ImportService } from './modules/imports/import.service';
+import { setLanguage } from './common/messages';
 import { ImportMappingService } from './modules/imports/import-mapping.service';
 import { OwnershipService } from './modules/ownership/ownership.service';
 import { ManagementLevelReviewService, TierReviewService } from './modules/reviews/tier-review.service';
@@ -102,6 +103,7 @@ export interface Services {
 export function createServices(ds: DataSource, config: Config): Services {
   // Contact fields are sealed and opened with the configured keys (the development key when none).
   // Development without KAM_DATA_KEYS generates a key beside its database; tests use the public one.
+  setLanguage(config.language);
   installKeyRing(!config.dataKeys && config.env === 'development' ? developmentKeyRing(config.database) : keyRingFor(config.dataKeys));
   const maxPageSize = () => config.maxPageSize;
   const reads = heavyReadsFor(ds, { concurrency: config.heavyQueryConcurrency });

@@ -18,6 +18,7 @@ import { assertMayWritePersonal } from '../../src/modules/contacts/contact.servi
 import type { ConfidentialityFacts } from '../../src/common/context';
 import { ImportCode } from '../read/issues';
 import { ErrorCode } from '../../src/common/errors';
+import { say } from '../../src/common/messages';
 import { SENSITIVE_CONTACT_FIELDS, consentFromImport, fieldsWithoutConsent, type ConsentRecord, type ConsentStatement } from '../../src/modules/consent/consent.rules';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
@@ -199,8 +200,8 @@ export class PersonsLoader {
     for (const f of refused) {
       input[f] = stored ? (stored as unknown as Record<string, unknown>)[f] : null;
       this.s.warn(cellIssue(row, f, ErrorCode.CONSENT_REQUIRED, cell && !cell.given
-        ? `the row says 不同意 (信息采集同意); this value was not stored, the rest of the row was`
-        : `no consent on record (信息采集同意); this value was not stored, the rest of the row was — add 同意, its date or how it was given (书面/口头/邮件) and import again`));
+        ? say('本行信息采集同意为「不同意」：此项个人信息未保存，本行其余内容已导入', 'the row says 不同意 (信息采集同意); this value was not stored, the rest of the row was')
+        : say('无信息采集同意记录：此项个人信息未保存，本行其余内容已导入；填写「同意」、同意日期或方式（书面/口头/邮件）后重新导入', 'no consent on record (信息采集同意); this value was not stored, the rest of the row was — add 同意, its date or how it was given (书面/口头/邮件) and import again')));
     }
   }
 }

@@ -12,6 +12,7 @@ import { nameKey } from '../../src/common/text';
 import type { ColumnSpec } from '../annexes/spec';
 import { ImportCode } from './issues';
 import type { MappingRule, MappingSet } from './mappings';
+import { say } from '../../src/common/messages';
 import { CellError, DateSerial, cellText, numberText, serialTimeMs, serialToIsoDate, type CellValue } from './source';
 
 /** A tier or management level as data: code, name, aliases. */
@@ -175,7 +176,7 @@ function mappedValue(col: ColumnSpec, rule: MappingRule): Coerced {
   if (col.type === 'active') return { ok: true, value: to === 'true', mapping: rule };
   if (col.type === 'consent') return { ok: true, value: { given: to === 'true', at: null, way: null } satisfies ConsentCell, mapping: rule };
   const code = col.vocabulary?.lookup(to);
-  if (!code) return fail(ErrorCode.INVALID_ENUM, `the mapping "${rule.fromText}" → "${to}" (${rule.scopeLabel}) names no value of ${col.header}`);
+  if (!code) return fail(ErrorCode.INVALID_ENUM, say(`映射「${rule.fromText}」→「${to}」（${rule.scopeLabel}）不是${col.header}的取值`, `the mapping "${rule.fromText}" → "${to}" (${rule.scopeLabel}) names no value of ${col.header}`));
   return { ok: true, value: col.type === 'tags' ? [code] : code, mapping: rule };
 }
 
@@ -194,12 +195,12 @@ function consentCell(col: ColumnSpec, raw: CellValue, ctx: CoerceContext): Coerc
     else if (CONSENT_NO.test(part)) out.given = false;
     else {
       const rule = ctx.mappings?.builtInFor(col.key, part);
-      if (!rule) return fail(ErrorCode.INVALID_ENUM, `"${text}" is not a consent: write 同意 or 不同意 (是/否), the date it was given, or how (书面、口头、邮件)`);
+      if (!rule) return fail(ErrorCode.INVALID_ENUM, say(`「${text}」不是信息采集同意：请填写 同意 或 不同意（是/否）、同意日期，或同意方式（书面、口头、邮件）`, `"${text}" is not a consent: write 同意 or 不同意 (是/否), the date it was given, or how (书面、口头、邮件)`));
       out.given = rule.toValue === 'true';
       mapping = rule;
     }
   }
-  if (!out.given && (out.at || out.way)) return fail(ErrorCode.INVALID_ENUM, `"${text}" says both 不同意 and when or how consent was given`);
+  if (!out.given && (out.at || out.way)) return fail(ErrorCode.INVALID_ENUM, say(`「${text}」既写了不同意，又写了同意的日期或方式`, `"${text}" says both 不同意 and when or how consent was given`));
   return { ok: true, value: out, mapping };
 }
 

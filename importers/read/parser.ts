@@ -11,6 +11,7 @@ import { ErrorCode } from '../../src/common/errors';
 import { ImportCode, columnLetter, type IssueData } from './issues';
 import { cellText, type CellValue, type RawRow, type WorkbookSource } from './source';
 import { MappingSet, type AppliedMapping, type MappingRule } from './mappings';
+import { say } from '../../src/common/messages';
 
 export interface SheetLayout extends HeaderLayout {
   sheet: string;
@@ -169,11 +170,14 @@ export class AnnexParser {
       }
     }
     for (const u of this.unknownWords.values()) {
-      const times = u.count > 1 ? `${u.count} rows, first ${u.first.cell}` : `row ${u.first.row}`;
+      const where = u.count > 1 ? say(`共 ${u.count} 行，首见 ${u.first.cell}`, `${u.count} rows, first ${u.first.cell}`) : say(`第 ${u.first.row} 行`, `row ${u.first.row}`);
       listener.issue('warning', {
         ...u.first,
         code: ImportCode.UNKNOWN_VALUE,
-        message: `${u.header} "${u.first.value}" is not in the vocabulary; kept as written (${times}). An admin can map it once (saveImportMapping) and later files read it as mapped`,
+        message: say(
+          `${u.header}「${u.first.value}」不在词表中，已照录（${where}）。管理员可映射一次（saveImportMapping），之后的文件按映射读取`,
+          `${u.header} "${u.first.value}" is not in the vocabulary; kept as written (${where}). An admin can map it once (saveImportMapping) and later files read it as mapped`,
+        ),
         count: u.count,
       });
     }

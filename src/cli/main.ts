@@ -31,6 +31,7 @@ import { generateDataKeyLine } from '../common/field-crypto';
 import type { KeyStatus } from '../modules/privacy/data-keys.service';
 import { startAuditRetention } from '../modules/audit/audit-retention';
 import { SingleBar, Presets } from 'cli-progress';
+import { say } from '../common/messages';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -466,8 +467,8 @@ function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): voi
     if (r.warnings.length > SHOWN_ISSUES) out(`  … and ${r.warnings.length - SHOWN_ISSUES} more (--json prints them all)`);
   }
   if (r.mappings.length) {
-    out(`mappings applied (${r.mappings.length}):`);
-    r.mappings.forEach((m) => out(`  ${m.column}: "${m.from}" → ${m.to} (${m.scopeLabel}${m.id ? ` #${m.id}` : ''}), ${m.rows} row(s)`));
+    out(say(`已应用的映射（${r.mappings.length}）：`, `mappings applied (${r.mappings.length}):`));
+    r.mappings.forEach((m) => out(`  ${m.column}: "${m.from}" → ${m.to} (${m.scopeLabel}${m.id ? ` #${m.id}` : ''}), ${say(`${m.rows} 行`, `${m.rows} row(s)`)}`));
   }
   if (errorsOut) out(`rejected rows written to ${errorsOut}`);
 }

@@ -67,7 +67,8 @@ describeEachDb('imports in the branches\' own words', (t) => {
       ['人员类别', '关键人', 2, 'E5'],
       ['关系亲密度', '很熟', 1, 'G5'],
     ]);
-    expect(unknown[0].message).toContain('2 rows');
+    // Chinese first (KAM_LANG=en for English), the code beside it.
+    expect(unknown[0].message).toContain('不在词表中，已照录（共 2 行，首见 E5）');
     // The policies' own words are in the vocabulary.
     expect(await person('张建国')).toMatchObject({ role: 'HEAD', roleLabel: '企业负责人', gender: 'MALE', genderLabel: '男', closeness: 'CLOSE' });
     expect(await person('李娜')).toMatchObject({ role: 'HANDLER', roleLabel: '经办人', closeness: 'NORMAL', closenessLabel: '一般' });
@@ -206,7 +207,15 @@ describeEachDb('imports in the branches\' own words', (t) => {
     expect(report.mappings.map((m: { from: string; scope: string }) => [m.from, m.scope])).toEqual(expect.arrayContaining([['身份标签', 'FILE'], ['大拿', 'FILE'], ['铁', 'FILE']]));
     expect(await person('周杰')).toMatchObject({ role: 'INFLUENCER', closeness: 'CLOSE' });
     const human = kam(['import', 'persons', file, '--map', map, '--dry-run']);
-    expect(human.stdout).toContain('mappings applied');
+    expect(human.stdout).toContain('已应用的映射（3）');
+    // KAM_LANG=en: the same report in English; codes are the same either way.
+    const nomap = await exceljsWorkbook(tmpFile('nomap.xlsx'), [{ rows: [['客户编号', '姓名', '角色'], ['KA0001', '周杰', '大拿']] }]);
+    const zh = kam(['import', 'persons', nomap, '--dry-run']);
+    expect(zh.stdout).toContain('角色「大拿」不在词表中，已照录（第 2 行）');
+    expect(zh.stdout).toContain('[UNKNOWN_VALUE]');
+    const en = spawnSync(process.execPath, [KAM, 'import', 'persons', nomap, '--dry-run'], { encoding: 'utf8', env: { ...env, KAM_LANG: 'en' }, timeout: 120_000 });
+    expect(en.stdout).toContain('角色 "大拿" is not in the vocabulary; kept as written (row 2)');
+    expect(en.stdout).toContain('[UNKNOWN_VALUE]');
     fs.writeFileSync(map, JSON.stringify({ values: { 角色: { 大拿: '皇帝' } } }));
     const bad = kam(['import', 'persons', file, '--map', map]);
     expect(bad.status).toBe(2);
