@@ -158,7 +158,7 @@ export function parseMappingFile(json: unknown, annex: ImportAnnex, specs: reado
       const v = validateMapping(m, specs);
       rules.push({ ...v, scope: 'FILE', id: null, scopeLabel: '映射文件 / --map file' });
     } catch (e) {
-      throw new Error(`${m.kind === 'HEADER' ? 'headers' : `values.${m.column}`}."${m.fromText}": ${(e as Error).message}`);
+      throw new Error(`${m.kind === 'HEADER' ? 'headers' : `values.${m.column}`}."${m.fromText}": ${(e as Error).message}`, { cause: e });
     }
   };
   const object = (x: unknown, what: string): Record<string, unknown> => {

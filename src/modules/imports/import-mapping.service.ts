@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
-import { ImportAnnex, Role } from '../../common/enums';
+import { ImportAnnex } from '../../common/enums';
 import { nameKey } from '../../common/text';
 import { toIdOrNull, type Id } from '../../common/ids';
 import { managerFor, inTransaction } from '../../db/transaction';
