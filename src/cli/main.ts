@@ -243,13 +243,20 @@ export function buildProgram(): Command {
     .option('--errors-out <file>', 'write the rejected rows, with an added 错误说明 column, to this .xlsx')
     .option('--as <login>', "import as this user: its role and unit decide what each row may do, exactly as for its own upload (default: as ADMIN)")
     .option('--map <file>', 'header aliases and value mappings for this run (JSON: {"headers": {"关键人物": "姓名"}, "values": {"角色": {"关键人": "决策者"}}}); they win over the saved ones')
-    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string; map?: string }) => {
+    .option('--unit <unit>', "the unit (code or name) the file comes from: its saved mappings apply (default: the importing user's unit)")
+    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string; map?: string; unit?: string }) => {
       const annex = annexArg(annexName);
       const mappings = opts.map ? readMappingFile(opts.map, annex) : undefined;
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const system = systemContext(`import (${os.userInfo().username})`);
         const ctx = opts.as ? { ...system, actor: await rt.services.auth.actorForLogin(opts.as) } : system;
+        let unitId: number | undefined;
+        if (opts.unit) {
+          const unit = (await rt.services.org.findUnitByCode(system, opts.unit)) ?? (await rt.services.org.findUnitByName(system, opts.unit));
+          if (!unit) throw new CliError(`--unit ${opts.unit}: no unit has this code or name`);
+          unitId = unit.id;
+        }
         const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '{bar} {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
         bar?.start(100, 0, { rows: 0 });
         let report: ImportReport;
@@ -261,6 +268,7 @@ export function buildProgram(): Command {
             mode: ImportModes.parse(opts.mode, '--mode') as ImportMode,
             errorsOut: opts.errorsOut,
             mappings,
+            unitId,
             onProgress: (p) => bar?.update(Math.round(p.fraction * 100), { rows: p.rowsProcessed }),
           }));
         } finally {

@@ -216,6 +216,11 @@ describeEachDb('imports in the branches\' own words', (t) => {
     const en = spawnSync(process.execPath, [KAM, 'import', 'persons', nomap, '--dry-run'], { encoding: 'utf8', env: { ...env, KAM_LANG: 'en' }, timeout: 120_000 });
     expect(en.stdout).toContain('角色 "大拿" is not in the vocabulary; kept as written (row 2)');
     expect(en.stdout).toContain('[UNKNOWN_VALUE]');
+    // --unit: the unit's saved mappings apply (很熟 → 良好 for 华北分公司).
+    const unitFile = await exceljsWorkbook(tmpFile('unit.xlsx'), [{ rows: [['客户编号', '姓名', '关系亲密度'], ['KA0001', '周杰', '很熟']] }]);
+    const forUnit = JSON.parse(kam(['import', 'persons', unitFile, '--unit', 'HB', '--dry-run', '--json']).stdout);
+    expect(forUnit.mappings).toEqual([expect.objectContaining({ from: '很熟', to: '良好', scope: 'UNIT' })]);
+    expect(kam(['import', 'persons', unitFile, '--unit', '火星分公司']).stderr).toContain('no unit has this code or name');
     fs.writeFileSync(map, JSON.stringify({ values: { 角色: { 大拿: '皇帝' } } }));
     const bad = kam(['import', 'persons', file, '--map', map]);
     expect(bad.status).toBe(2);
