@@ -57,6 +57,8 @@ export interface Config {
   /** LibreOffice's `soffice` for PDF conversion; found on PATH when unset. */
   sofficePath: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Language of the messages admins read (import reports, the CLI): zh (default) or en. Codes and logs stay English. */
+  language: 'zh' | 'en';
   /** Field-encryption keys, `id:base64key` comma separated; the last one encrypts. */
   dataKeys: string | undefined;
   /** Express `trust proxy`: false (clients connect directly), a hop count, or the proxies' addresses. */
@@ -259,6 +261,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_REPORT_PRINCIPAL', key: 'reportPrincipal', default: undefined, description: 'Name printed after 负责人 on the signature line; blank (to sign by hand) when unset.', parse: (r) => optional(r) },
   { name: 'KAM_SOFFICE', key: 'sofficePath', default: undefined, description: 'LibreOffice\'s `soffice` used to convert the monthly report to PDF; found on PATH when unset. Without it the PDF download answers 501.', parse: (r) => optional(r) },
   { name: 'KAM_LOG_LEVEL', key: 'logLevel', default: 'info', description: '`debug`, `info`, `warn` or `error`.', parse: (r) => oneOf('KAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const)(r) },
+  { name: 'KAM_LANG', key: 'language', default: 'zh', description: 'Language of the messages admins read in import reports and the CLI: `zh` (Chinese, default) or `en`. Stable codes and logs stay English.', parse: (r) => oneOf('KAM_LANG', ['zh', 'en'] as const)(r) },
   {
     name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined,
     description: 'Field-encryption keys `id:base64(32 bytes)`, comma separated; the last one encrypts, all decrypt (`kam keys generate`). Required in production; development without it generates a key beside the database and says so.',

@@ -21,7 +21,8 @@ import { loadDemoData } from '../../seeds/demo/load';
 import { describeLogins, setDemoPasswords } from '../../seeds/demo/passwords';
 import { CliError, describeDatabase, openRuntime, type Runtime } from './runtime';
 import { ImportFileError } from '../../importers/read/issues';
-import { ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
+import { ANNEXES, ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
+import { parseMappingFile, type MappingRule } from '../../importers/read/mappings';
 import { importAnnex, type ImportReport } from '../../importers/load/importer';
 import { buildTemplate } from '../../importers/write/template';
 import { ImportMode, ImportModes } from '../common/enums';
@@ -32,6 +33,7 @@ import { startAuditRetention } from '../modules/audit/audit-retention';
 import { startReportCloseSchedule } from '../modules/reports/report-close-schedule';
 import { SingleBar, Presets } from 'cli-progress';
 import { removeBi, setupBi } from '../modules/bi/bi-views';
+import { say } from '../common/messages';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -253,16 +255,25 @@ export function buildProgram(): Command {
     .option('--json', 'print the report as one JSON object on stdout')
     .option('--errors-out <file>', 'write the rejected rows, with an added 错误说明 column, to this .xlsx')
     .option('--as <login>', "import as this user: its role and unit decide what each row may do, exactly as for its own upload (default: as ADMIN)")
-    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string }) => {
+    .option('--map <file>', 'header aliases and value mappings for this run (JSON: {"headers": {"关键人物": "姓名"}, "values": {"角色": {"关键人": "决策者"}}}); they win over the saved ones')
+    .option('--unit <unit>', "the unit (code or name) the file comes from: its saved mappings apply (default: the importing user's unit)")
+    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string; map?: string; unit?: string }) => {
       if (annexName === 'undo') {
         await undoImport(program, file, opts);
         return;
       }
       const annex = annexArg(annexName);
+      const mappings = opts.map ? readMappingFile(opts.map, annex) : undefined;
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const system = systemContext(`import (${os.userInfo().username})`);
         const ctx = opts.as ? { ...system, actor: await rt.services.auth.actorForLogin(opts.as) } : system;
+        let unitId: number | undefined;
+        if (opts.unit) {
+          const unit = (await rt.services.org.findUnitByCode(system, opts.unit)) ?? (await rt.services.org.findUnitByName(system, opts.unit));
+          if (!unit) throw new CliError(`--unit ${opts.unit}: no unit has this code or name`);
+          unitId = unit.id;
+        }
         const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '{bar} {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
         bar?.start(100, 0, { rows: 0 });
         let report: ImportReport;
@@ -273,6 +284,8 @@ export function buildProgram(): Command {
             dryRun: !!opts.dryRun,
             mode: ImportModes.parse(opts.mode, '--mode') as ImportMode,
             errorsOut: opts.errorsOut,
+            mappings,
+            unitId,
             onProgress: (p) => bar?.update(Math.round(p.fraction * 100), { rows: p.rowsProcessed }),
           }));
         } finally {
@@ -572,8 +585,27 @@ function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): voi
     if (r.warnings.length > SHOWN_ISSUES) out(`  … and ${r.warnings.length - SHOWN_ISSUES} more (--json prints them all)`);
   }
   if (r.truncated) out(`  (lists stop at 10,000: ${r.counts.errors} error(s) and ${r.counts.warnings} warning(s) in all)`);
+  if (r.mappings.length) {
+    out(say(`已应用的映射（${r.mappings.length}）：`, `mappings applied (${r.mappings.length}):`));
+    r.mappings.forEach((m) => out(`  ${m.column}: "${m.from}" → ${m.to} (${m.scopeLabel}${m.id ? ` #${m.id}` : ''}), ${say(`${m.rows} 行`, `${m.rows} row(s)`)}`));
+  }
   if (errorsOut) out(`rejected rows written to ${errorsOut}`);
   if (!r.dryRun && (rows.created || rows.updated)) out(`undo it with: kam import undo ${r.job}`);
+}
+
+/** `--map mappings.json`: read and checked before anything runs (a bad entry is named, exit 2). */
+function readMappingFile(file: string, annex: AnnexSpec): MappingRule[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new CliError(`--map ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
+  }
+  try {
+    return parseMappingFile(json, annex.annex, Object.values(ANNEXES));
+  } catch (e) {
+    throw new CliError(`--map ${file}: ${(e as Error).message}`);
+  }
 }
 
 function errorLine(e: unknown): string {

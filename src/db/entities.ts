@@ -24,6 +24,7 @@ import { ImportIssue } from '../modules/imports/import-issue.entity';
 import { ImportJobFile } from '../modules/imports/import-job-file.entity';
 import { ImportJobRow } from '../modules/imports/import-row.entity';
 import { ImportJobChange } from '../modules/imports/import-change.entity';
+import { ImportMapping } from '../modules/imports/import-mapping.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 import { PolicySetting } from '../modules/settings/policy-setting.entity';
@@ -52,6 +53,7 @@ export {
   Tombstone,
   ImportJobFile, ImportJobRow, ImportJobChange,
   ScheduledRun,
+  ImportMapping,
 };
 
 export const ENTITIES = [
@@ -70,4 +72,6 @@ export const ENTITIES = [
   ImportJobFile, ImportJobRow, ImportJobChange,
   // Many instances on one database (issue 16): scheduled jobs claim their slot.
   ScheduledRun,
+  // Imports in the branches' own words (issue 12): saved header aliases and value mappings.
+  ImportMapping,
 ];
