@@ -132,6 +132,13 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     const preview = (await call('hdManager', 'GET', `/imports/${job}/preview`)).body as unknown as PreviewBody;
     expect(preview.rows).toEqual([expect.objectContaining({ outcome: 'updated', label: code, changes: [{ entity: 'Contact', field: 'title', before: '总经理', after: '董事长', masked: false }] })]);
     const gql = w.gql('hdManager');
+    // Only its uploader (or an ADMIN) confirms or previews a job again: a colleague, finance and an analyst are refused, and the job stays a preview.
+    for (const who of ['hdManager2', 'finance', 'analyst'] as const) {
+      for (const m of ['confirmImport(job: $job) { id }', 'previewImportAgain(job: $job) { id }']) {
+        expect([who, m, errorOf(await w.gql(who).request(`mutation($job: ID!) { ${m} }`, { job: String(job) })).code]).toEqual([who, m, 'FORBIDDEN']);
+      }
+    }
+    expect((await settled('hdManager', job)).status).toBe('PREVIEW');
     const confirmed = await gql.data<{ confirmImport: { id: string; status: string; rowsTotal: number } }>('mutation($job: ID!) { confirmImport(job: $job) { id status rowsTotal } }', { job: String(job) });
     expect(confirmed.confirmImport).toMatchObject({ status: 'RUNNING', rowsTotal: 1 });
     type State = { status: string; progress: number | null; etaSeconds: number | null; rowsUpdated: number };
