@@ -19,7 +19,7 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
@@ -27,7 +27,7 @@ import { DomainError, ErrorCode } from '../common/errors';
 import { BI_ENTITY_NAMES, DERIVED_FEED_NAMES, type BiColumn } from '../modules/bi/bi-catalog';
 import { biEntityName, derivedFeedName, parseMoment, type FlatRow } from '../modules/bi/bi.service';
 import { csvText } from '../modules/reports/cell-values';
-import { authorize, fail, type ContextFor } from './route-auth';
+import { downloadRoute, type ContextFor } from './route-auth';
 
 type Format = 'csv' | 'jsonl';
 const CONTENT_TYPE: Record<Format, string> = { csv: 'text/csv; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8' };
@@ -87,22 +87,7 @@ async function send(res: Response, format: Format, columns: { key: string; heade
 export function feedRouter(services: Services, logger: Logger, contextFor: ContextFor): Router {
   const router = Router();
 
-  const handle = (handler: (ctx: NonNullable<Awaited<ReturnType<typeof authorize>>>, req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
-    const ctx = await authorize(contextFor, req, res);
-    if (!ctx) return;
-    try {
-      await handler(ctx, req, res);
-    } catch (e) {
-      if (res.headersSent) {
-        logger.error('feed failed while streaming', { requestId: ctx.requestId, error: e });
-        res.destroy(e as Error);
-      } else if (e instanceof DomainError) fail(res, STATUS[e.code] ?? 400, e.code, e.message);
-      else {
-        logger.error('feed failed', { requestId: ctx.requestId, error: e });
-        fail(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      }
-    }
-  };
+  const handle = downloadRoute(contextFor, logger, 'feed', STATUS);
 
   router.get(
     '/feeds/:file',

@@ -17,17 +17,16 @@
  * response (the client sees a truncated download, never a half-valid file presented as complete).
  */
 import { PassThrough } from 'node:stream';
-import { Router, raw, type Request, type Response } from 'express';
+import { Router, raw } from 'express';
 import { MAX_TEMPLATE_BYTES } from '../modules/reports/report-template';
 import type { Services } from '../services';
 import type { Logger } from '../common/logger';
-import type { RequestContext } from '../common/context';
 import { DomainError, ErrorCode } from '../common/errors';
 import { findAnnex, ANNEX_CHOICES } from '../../importers/annexes';
 import { monthlyReportFileName } from '../modules/reports/monthly-workbook';
 import { annexFileName, type ExportFormat } from '../../importers/write/annex-export';
 import { contentDisposition } from '../modules/reports/cell-values';
-import { authorize, fail, type ContextFor } from './route-auth';
+import { downloadRoute, type ContextFor } from './route-auth';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const PDF = 'application/pdf';
@@ -43,22 +42,7 @@ export function reportRouter(services: Services, logger: Logger, contextFor: Con
   const router = Router();
 
   /** Runs a download: errors before the first byte become JSON, after it abort the response. */
-  const download = (handler: (ctx: RequestContext, req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
-    const ctx = await authorize(contextFor, req, res);
-    if (!ctx) return;
-    try {
-      await handler(ctx, req, res);
-    } catch (e) {
-      if (res.headersSent) {
-        logger.error('download failed while streaming', { requestId: ctx.requestId, error: e });
-        res.destroy(e as Error);
-      } else if (e instanceof DomainError) fail(res, STATUS[e.code] ?? 400, e.code, e.message);
-      else {
-        logger.error('download failed', { requestId: ctx.requestId, error: e });
-        fail(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      }
-    }
-  };
+  const download = downloadRoute(contextFor, logger, 'download', STATUS);
 
   router.get(
     '/reports/monthly/:file',

@@ -7,6 +7,7 @@
 import type { Request, Response } from 'express';
 import type { RequestContext } from '../common/context';
 import { DomainError, ErrorCode } from '../common/errors';
+import type { Logger } from '../common/logger';
 
 export type ContextFor = (req: Request) => Promise<RequestContext>;
 
@@ -36,4 +37,27 @@ export async function authorize(contextFor: ContextFor, req: Request, res: Respo
     return null;
   }
   return ctx;
+}
+
+/**
+ * Wraps a download route: authorizes the caller, runs the handler, and answers its errors — as JSON with
+ * the code's HTTP status (`statusOf`, else 400) before the first byte, by aborting the response after it.
+ */
+export function downloadRoute(contextFor: ContextFor, logger: Logger, what: string, statusOf: Partial<Record<string, number>>) {
+  return (handler: (ctx: RequestContext, req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    const ctx = await authorize(contextFor, req, res);
+    if (!ctx) return;
+    try {
+      await handler(ctx, req, res);
+    } catch (e) {
+      if (res.headersSent) {
+        logger.error(`${what} failed while streaming`, { requestId: ctx.requestId, error: e });
+        res.destroy(e as Error);
+      } else if (e instanceof DomainError) fail(res, statusOf[e.code] ?? 400, e.code, e.message);
+      else {
+        logger.error(`${what} failed`, { requestId: ctx.requestId, error: e });
+        fail(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      }
+    }
+  };
 }
