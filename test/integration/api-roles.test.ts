@@ -13,6 +13,7 @@ import { Role } from '../../src/common/enums';
 import type { RunningServer } from '../../src/http/server';
 import type { Account } from '../../src/modules/accounts/account.entity';
 import { DataClass } from '../../src/modules/privacy/data-classes';
+import { ImportMappingKind } from '../../src/modules/imports/import-mapping.entity';
 import { describeEachDb } from '../support/db';
 import { createActors, type TestActors } from '../support/fixtures';
 import { GqlClient, startTestServer } from '../support/graphql-client';
@@ -43,6 +44,9 @@ describeEachDb('role × mutation matrix', (t) => {
   const next = () => ++n;
 
   const rows = async (sql: string, params: unknown[] = []) => JSON.stringify(await t().ds.query(sql, params));
+  /** Months long past (2000-01, 2000-02…), one per attempt at a month-end close. */
+  let closes = 0;
+  const pastMonth = (i: number) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 
   /** A fresh account managed by `manager`, in its unit. */
   async function ownAccount(): Promise<Account> {
@@ -229,8 +233,33 @@ describeEachDb('role × mutation matrix', (t) => {
       mutation: 'closeReportMonth',
       allowed: ['admin', 'finance'],
       async prepare() {
-        const month = `20${String(10 + Math.floor(next() / 12)).padStart(2, '0')}-${String((n % 12) + 1).padStart(2, '0')}`;
+        const month = pastMonth(closes++);
         return { query: `mutation { closeReportMonth(month: "${month}") { id } }`, state: () => rows('SELECT month, status FROM report_month_closes WHERE month = ?', [month]) };
+      },
+    },
+    {
+      // Saved import mappings (an import's vocabulary) are the administrators'.
+      mutation: 'saveImportMapping',
+      allowed: ['admin'],
+      async prepare() {
+        const word = `关键人${next()}`;
+        return { query: `mutation { saveImportMapping(input: { kind: VALUE, column: "角色", fromText: "${word}", toValue: "决策者" }) { id } }`, state: () => rows('SELECT from_text, to_value FROM import_mappings WHERE from_text = ?', [word]) };
+      },
+    },
+    {
+      mutation: 'updateImportMapping',
+      allowed: ['admin'],
+      async prepare() {
+        const m = await t().services.importMappings.save(ctx, { kind: ImportMappingKind.VALUE, column: '角色', fromText: `联系人${next()}`, toValue: '经办人' });
+        return { query: `mutation { updateImportMapping(id: "${m.id}", version: ${m.version}, input: { kind: VALUE, column: "角色", fromText: "${m.fromText}", toValue: "决策者" }) { id } }`, state: () => rows('SELECT to_value, version FROM import_mappings WHERE id = ?', [m.id]) };
+      },
+    },
+    {
+      mutation: 'deleteImportMapping',
+      allowed: ['admin'],
+      async prepare() {
+        const m = await t().services.importMappings.save(ctx, { kind: ImportMappingKind.VALUE, column: '角色', fromText: `老板${next()}`, toValue: '企业负责人' });
+        return { query: `mutation { deleteImportMapping(id: "${m.id}", version: ${m.version}) }`, state: () => rows('SELECT id FROM import_mappings WHERE id = ?', [m.id]) };
       },
     },
     {
@@ -238,7 +267,7 @@ describeEachDb('role × mutation matrix', (t) => {
       mutation: 'reopenReportMonth',
       allowed: ['admin'],
       async prepare() {
-        const month = `19${String(10 + Math.floor(next() / 12)).padStart(2, '0')}-${String((n % 12) + 1).padStart(2, '0')}`;
+        const month = pastMonth(100 + closes++);
         await t().services.reports.closeMonth(ctx, month);
         return { query: `mutation { reopenReportMonth(month: "${month}", reason: "补录回款") { id } }`, state: () => rows('SELECT month, status FROM report_month_closes WHERE month = ?', [month]) };
       },

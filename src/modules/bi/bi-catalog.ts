@@ -122,7 +122,10 @@ function entityColumns(ds: DataSource, schema: GraphQLSchema, meta: EntityMetada
     if (isEnumType(named)) {
       const list = isListType(inner);
       out.push({ ...common, name: base, sqlName: snake(base), title: `${zh}（代码）`, description: `${zh}（代码）/ ${base} (code) — ${description}`, kind: list ? 'list' : 'code', enumType: named, list });
-      out.push({ ...common, name: `${base}Label`, sqlName: `${snake(base)}_label`, title: `${zh}（中文）`, description: `${zh}（中文）/ ${base}, Chinese label`, kind: 'label', enumType: named, list });
+      // An open-vocabulary field keeps its label as a column of its own (the word as written when it is not in the vocabulary): that column is the label.
+      if (!meta.columns.some((c) => c.propertyName === `${base}Label`)) {
+        out.push({ ...common, name: `${base}Label`, sqlName: `${snake(base)}_label`, title: `${zh}（中文）`, description: `${zh}（中文）/ ${base}, Chinese label`, kind: 'label', enumType: named, list });
+      }
       continue;
     }
     const relation = meta.manyToOneRelations.find((r) => r.joinColumns.length === 1 && r.joinColumns[0].propertyName === property);
