@@ -80,6 +80,7 @@ export default function ImportPage() {
         setJob(j);
         if (j.status === 'RUNNING' || j.status === 'PENDING') return;
         if (phase === 'checking') {
+          void history.refetch();
           if (j.status === 'PREVIEW') setPhase('preview');
           else {
             setError(new Error(j.message ?? label(IMPORT_STATUS, j.status, lang)));
