@@ -150,8 +150,11 @@ describeWithBrowser('console in a browser (demo company)', () => {
     await waitForPath(c.page, '/imports');
     await checkPage(c, '10-import');
 
+    // Three new companies (two with a bad cell) and one account on file whose annual sales change.
+    const admin = await tokenOf('admin');
+    const [known] = (await api<{ accounts: { nodes: { code: string; name: string; annualSales: number | null }[] } }>('query { accounts(first: 1) { nodes { code name annualSales } } }', {}, admin)).accounts.nodes;
     const csv = path.join(tmp, '附件1-测试.csv');
-    fs.writeFileSync(csv, '\uFEFF客户编号,客户名称,客户级别,统一社会信用代码,年合作销售额\nKT0001,浙江测试建设有限公司,重点,,2600\nKT0002,江苏测试安装有限公司,钻石,,800\nKT0003,上海测试装饰有限公司,一般,123,300\n');
+    fs.writeFileSync(csv, `\uFEFF客户编号,客户名称,客户级别,统一社会信用代码,年合作销售额\nKT0001,浙江测试建设有限公司,重点,,2600\nKT0002,江苏测试安装有限公司,钻石,,800\nKT0003,上海测试装饰有限公司,一般,123,300\n${known.code},${known.name},,,98765\n`);
     await c.page.locator('label', { hasText: '附件1 大客户档案汇总表' }).click();
     await c.page.locator('input[type=file]').setInputFiles(csv);
     await c.page.getByRole('button', { name: /上传并预览/ }).click();
@@ -159,8 +162,10 @@ describeWithBrowser('console in a browser (demo company)', () => {
     const grid = c.page.getByTestId('preview-grid');
     await grid.locator('.issue-cell').first().waitFor({ timeout: 30_000 });
     const counts = c.page.getByTestId('import-counts');
-    expect(await counts.textContent()).toMatch(/数据行3有效1错误2将新增1/);
+    expect(await counts.textContent()).toMatch(/数据行4有效2错误2将新增1将更新1/);
     expect(await grid.locator('tbody tr.preview-created').count()).toBe(1);
+    // An update shows each changed cell before → after.
+    expect(await grid.locator('tbody tr.preview-updated').textContent()).toMatch(/annualSales：.*→\s*98765/);
     expect(await grid.locator('tbody tr.preview-error').count()).toBe(2);
     const bad = grid.locator('.issue-cell', { hasText: '钻石' });
     await bad.hover();
@@ -169,13 +174,12 @@ describeWithBrowser('console in a browser (demo company)', () => {
     // Atomic mode refuses to write a file with rejected rows: choose skip-invalid and confirm.
     expect(await c.page.getByRole('button', { name: /确认导入/ }).isDisabled()).toBe(true);
     await c.page.getByRole('radio', { name: '跳过错误行' }).check();
-    await c.page.getByRole('button', { name: /确认导入 1 行/ }).click();
+    await c.page.getByRole('button', { name: /确认导入 2 行/ }).click();
     await c.page.getByText('导入完成，2 行被拒绝').first().waitFor({ timeout: 30_000 });
     await checkPage(c, '12-import-result');
     const history = c.page.getByTestId('import-history');
     await waitForText(history.locator('tbody tr').first(), '附件1-测试.csv');
     expect(await history.locator('tbody tr').first().textContent()).toContain('有错误行');
-    const admin = await tokenOf('admin');
     const imported = await api<{ account: { name: string; tier: { name: string } } }>('query { account(code: "KT0001") { name tier { name } } }', {}, admin);
     expect(imported.account).toEqual({ name: '浙江测试建设有限公司', tier: { name: '重点' } });
 
@@ -197,11 +201,12 @@ describeWithBrowser('console in a browser (demo company)', () => {
     await history.getByRole('button', { name: `撤销导入 #${jobId}`, exact: true }).click();
     await c.page.getByRole('dialog').getByRole('button', { name: /撤销导入/ }).click();
     await waitForText(c.page.getByTestId('undo-result'), `已撤销导入 #${jobId}`);
-    expect(await c.page.getByTestId('undo-result').textContent()).toContain('删除 1 条新增记录');
+    expect(await c.page.getByTestId('undo-result').textContent()).toContain('删除 1 条新增记录，恢复 1 条记录');
     await waitForText(history.locator('tbody tr').first(), '已撤销');
     await checkPage(c, '13-import-undone');
-    const after = await api<{ account: unknown }>('query { account(code: "KT0001") { id } }', {}, admin);
+    const after = await api<{ account: unknown; known: { annualSales: number | null } }>(`query { account(code: "KT0001") { id } known: account(code: "${known.code}") { annualSales } }`, {}, admin);
     expect(after.account).toBeNull();
+    expect(after.known.annualSales).toBe(known.annualSales);
 
     await c.page.getByRole('button', { name: /继续导入/ }).click();
     const [download] = await Promise.all([c.page.waitForEvent('download'), c.page.getByRole('button', { name: /附件2/ }).click()]);
