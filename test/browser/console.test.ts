@@ -165,7 +165,7 @@ describeWithBrowser('console in a browser (demo company)', () => {
     expect(await counts.textContent()).toMatch(/数据行4有效2错误2将新增1将更新1/);
     expect(await grid.locator('tbody tr.preview-created').count()).toBe(1);
     // An update shows each changed cell before → after.
-    expect(await grid.locator('tbody tr.preview-updated').textContent()).toMatch(/annualSales：.*→\s*98765/);
+    expect(await grid.locator('tbody tr.preview-updated').textContent()).toMatch(/年合作销售额：.*→\s*98765/);
     expect(await grid.locator('tbody tr.preview-error').count()).toBe(2);
     const bad = grid.locator('.issue-cell', { hasText: '钻石' });
     await bad.hover();

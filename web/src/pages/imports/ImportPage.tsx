@@ -17,6 +17,7 @@ import { ANNEX_PATH, ImportPreviewQuery, confirmImport, downloadErrorsWorkbook, 
 import { useViewer } from '../../api/viewer';
 import { useLang } from '../../i18n/lang';
 import { IMPORT_ANNEX, IMPORT_MODE, IMPORT_STATUS, label } from '../../i18n/labels';
+import { importField } from '../../i18n/import-fields';
 import { formatDateTime, formatDuration } from '../../format';
 import { ErrorAlert, useExplain } from '../../components/ErrorAlert';
 
@@ -439,7 +440,7 @@ function PreviewGrid({ job }: { job: string }) {
                 <Space wrap size={[12, 2]}>
                   {r.changes.map((c, k) => (
                     <span key={k} className="change-cell">
-                      <Typography.Text type="secondary">{c.field}：</Typography.Text>
+                      <Typography.Text type="secondary" title={`${c.entity}.${c.field}`}>{importField(c.entity, c.field, lang)}：</Typography.Text>
                       {c.masked ? masked : r.outcome === 'UPDATED' ? (
                         <>
                           <Typography.Text delete type="secondary">{c.before ?? ''}</Typography.Text>{c.before === null ? blank : null}
