@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
+import { distance as leven } from 'fastest-levenshtein';
 import { DEVELOPMENT_KEY, parseDataKeys } from './common/field-crypto';
 import { isValidTimeZone } from './common/dates';
 
@@ -12,11 +13,17 @@ export type DatabaseConfig =
   | { kind: 'sqlite'; path: string; url: string }
   | { kind: 'mysql'; url: string; host: string; port: number; user: string; password: string; database: string };
 
+export type MysqlDatabaseConfig = Extract<DatabaseConfig, { kind: 'mysql' }>;
+
 export type Environment = 'development' | 'production' | 'test';
 
 export interface Config {
   env: Environment;
   database: DatabaseConfig;
+  /** Read replicas of a MySQL primary: GraphQL queries and downloads read from them (src/db/replicas.ts). */
+  databaseReplicas: MysqlDatabaseConfig[];
+  /** A replica further behind than this gets no reads; a caller who wrote reads from the primary about this long. */
+  replicaMaxLagSeconds: number;
   port: number;
   host: string;
   /** Secret that signs login tokens; generated per process in development when unset. */
@@ -50,6 +57,8 @@ export interface Config {
   /** LibreOffice's `soffice` for PDF conversion; found on PATH when unset. */
   sofficePath: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Language of the messages admins read (import reports, the CLI): zh (default) or en. Codes and logs stay English. */
+  language: 'zh' | 'en';
   /** Field-encryption keys, `id:base64key` comma separated; the last one encrypts. */
   dataKeys: string | undefined;
   /** Express `trust proxy`: false (clients connect directly), a hop count, or the proxies' addresses. */
@@ -57,6 +66,8 @@ export interface Config {
   auditRetentionDays: number;
   /** Days tombstones (deleted records) are kept: an incremental refresh from longer ago must reload in full. */
   tombstoneRetentionDays: number;
+  /** Bearer token a Prometheus scraper sends to `GET /metrics`; unset = the route is off. */
+  metricsToken: string | undefined;
   /** MySQL server for the test suite and the migration generator (no database in the path). */
   testMysqlUrl: string | undefined;
   /** Browser origins allowed to call the API (CORS); empty = no cross-origin access. */
@@ -73,6 +84,13 @@ export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** One line per bad variable. */
+  readonly problems: string[];
+
+  constructor(message: string, problems: string[] = [message]) {
+    super(message);
+    this.problems = problems;
+  }
 }
 
 interface Variable<K extends keyof Config> {
@@ -163,6 +181,23 @@ type AnyVariable = { [K in keyof Config]: Variable<K> }[keyof Config];
 export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'NODE_ENV', key: 'env', default: 'development', description: '`development`, `production` or `test`.', parse: (r) => oneOf('NODE_ENV', ['development', 'production', 'test'] as const)(r) },
   { name: 'KAM_DATABASE_URL', key: 'database', default: 'sqlite:data/kam.sqlite', description: '`sqlite:<path>` (embedded; a relative path is relative to the folder `kam` runs in) or `mysql://user:pass@host:port/db` (MySQL 8 / MariaDB 10.6+).', parse: (r) => parseDatabaseUrl(r ?? '') },
+  {
+    name: 'KAM_DATABASE_REPLICA_URLS', key: 'databaseReplicas', default: undefined,
+    description: 'Read replicas of the MySQL/MariaDB primary, `mysql://…` URLs comma separated. GraphQL queries and downloads (exports, reports) read from them; writes, logins, imports and a caller\'s reads shortly after its own writes go to the primary. A replica that lags, stops replicating or goes down gets no reads until it recovers (the user needs `REPLICATION CLIENT` / MariaDB `SLAVE MONITOR` to report its lag).',
+    parse: (r) => {
+      const urls = (optional(r) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+      return urls.map((u, i) => {
+        const db = parseDatabaseUrl(u, `KAM_DATABASE_REPLICA_URLS (#${i + 1})`);
+        if (db.kind !== 'mysql') throw new ConfigError(`KAM_DATABASE_REPLICA_URLS (#${i + 1}) must be a mysql:// URL: replicas are for a MySQL/MariaDB primary`);
+        return db;
+      });
+    },
+  },
+  {
+    name: 'KAM_REPLICA_MAX_LAG_SECONDS', key: 'replicaMaxLagSeconds', default: '5',
+    description: 'A read replica further behind the primary than this gets no reads until it catches up; after a write its caller reads from the primary for this long plus 4 seconds (read-your-own-writes).',
+    parse: int('KAM_REPLICA_MAX_LAG_SECONDS', 0, 3600),
+  },
   { name: 'KAM_PORT', key: 'port', default: '4000', description: 'HTTP port of `kam serve`.', parse: int('KAM_PORT', 0, 65535) },
   { name: 'KAM_HOST', key: 'host', default: '0.0.0.0', description: 'Interface to listen on.', parse: (r) => r?.trim() || '0.0.0.0' },
   {
@@ -226,6 +261,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_REPORT_PRINCIPAL', key: 'reportPrincipal', default: undefined, description: 'Name printed after 负责人 on the signature line; blank (to sign by hand) when unset.', parse: (r) => optional(r) },
   { name: 'KAM_SOFFICE', key: 'sofficePath', default: undefined, description: 'LibreOffice\'s `soffice` used to convert the monthly report to PDF; found on PATH when unset. Without it the PDF download answers 501.', parse: (r) => optional(r) },
   { name: 'KAM_LOG_LEVEL', key: 'logLevel', default: 'info', description: '`debug`, `info`, `warn` or `error`.', parse: (r) => oneOf('KAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const)(r) },
+  { name: 'KAM_LANG', key: 'language', default: 'zh', description: 'Language of the messages admins read in import reports and the CLI: `zh` (Chinese, default) or `en`. Stable codes and logs stay English.', parse: (r) => oneOf('KAM_LANG', ['zh', 'en'] as const)(r) },
   {
     name: 'KAM_DATA_KEYS', key: 'dataKeys', default: undefined,
     description: 'Field-encryption keys `id:base64(32 bytes)`, comma separated; the last one encrypts, all decrypt (`kam keys generate`). Required in production; development without it generates a key beside the database and says so.',
@@ -254,6 +290,16 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_TEST_MYSQL_URL', key: 'testMysqlUrl', default: undefined, description: 'Development only: MySQL server (e.g. `mysql://root@127.0.0.1:3306`) on which `npm test` also runs the MySQL suite, each test file in its own database.', parse: optional },
   { name: 'KAM_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', default: '1096', description: 'How long audit events are kept (default 3 years).', parse: int('KAM_AUDIT_RETENTION_DAYS', 1, 36500) },
   { name: 'KAM_TOMBSTONE_RETENTION_DAYS', key: 'tombstoneRetentionDays', default: '400', description: 'How long tombstones of deleted records are kept for incremental BI refreshes (default 400 days); a `changes` or feed `updatedSince` older than that is refused with CHANGES_EXPIRED (reload in full).', parse: int('KAM_TOMBSTONE_RETENTION_DAYS', 1, 36500) },
+  {
+    name: 'KAM_METRICS_TOKEN', key: 'metricsToken', default: undefined,
+    description: 'Bearer token (≥ 24 characters) a Prometheus scraper sends to `GET /metrics` (`Authorization: Bearer …`); its own secret, not an API key. Unset = `/metrics` is off.',
+    parse: (r, env) => {
+      const v = optional(r);
+      if (v !== undefined && v.length < 24) throw new ConfigError('KAM_METRICS_TOKEN must be at least 24 characters (openssl rand -hex 24)');
+      if (v !== undefined && env === 'production' && isPlaceholderSecret(v)) throw new ConfigError('KAM_METRICS_TOKEN looks like a placeholder; generate one, e.g. `openssl rand -hex 24`');
+      return v;
+    },
+  },
   { name: 'KAM_CORS_ORIGINS', key: 'corsOrigins', default: undefined, description: 'Browser origins allowed to call the API, comma separated (e.g. `https://bi.example.com`); unset = no cross-origin access.', parse: parseCorsOrigins },
   {
     name: 'KAM_TEST_IMPORT_PAUSE_AT_BATCH', key: 'testImportPauseAtBatch', default: undefined,
@@ -351,12 +397,45 @@ export function configMarkdown(): string {
   return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n') + '\n';
 }
 
+/** What production must be given (no default is safe there); `.env.example` leaves them uncommented and empty. */
+const REQUIRED_IN_PRODUCTION: ReadonlySet<string> = new Set(['KAM_TOKEN_SECRET', 'KAM_DATA_KEYS', 'KAM_TRUST_PROXY']);
+/** Development and test switches, which a deployment leaves alone. */
+const DEVELOPMENT_ONLY = /^KAM_TEST_/;
+
+/**
+ * `.env.example` (`kam config --env-example`): every variable KAM Hub reads, with its meaning and
+ * default, for `compose.yaml` and the systemd unit. A test fails when the committed file differs.
+ */
+export function envExample(): string {
+  const wrap = (text: string) => text.replace(/`/g, '').match(/.{1,98}(\s|$)/g)?.map((l) => `# ${l.trim()}`) ?? [];
+  const lines = [
+    '# KAM Hub configuration for a deployment: copy to .env (compose.yaml) or /etc/kam-hub/kam-hub.env (the',
+    '# systemd unit), fill in what is marked REQUIRED, and keep the file readable by its owner only (chmod 600).',
+    '# Generated by `kam config --env-example`; `kam config --check` validates it exactly as `kam serve` will.',
+    '',
+    '# compose.yaml only: the password of the MariaDB user `kam` (letters and digits: it goes into a URL).',
+    'MARIADB_PASSWORD=',
+    '',
+  ];
+  for (const v of CONFIG_VARIABLES) {
+    const required = REQUIRED_IN_PRODUCTION.has(v.name);
+    lines.push(...wrap(`${required ? 'REQUIRED. ' : ''}${DEVELOPMENT_ONLY.test(v.name) ? '(Development only: leave unset.) ' : ''}${v.description}`));
+    if (v.name === 'NODE_ENV') lines.push('NODE_ENV=production');
+    else if (v.name === 'KAM_DATABASE_URL') lines.push('# compose.yaml sets it to its MariaDB (mysql://kam:$MARIADB_PASSWORD@db:3306/kam); the systemd unit needs it here.', `# ${v.name}=mysql://kam:password@127.0.0.1:3306/kam`);
+    else if (required) lines.push(`${v.name}=`);
+    else lines.push(`# ${v.name}=${v.default ?? ''}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
 /** Variables whose values are secrets: never printed, never logged. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KAM_TOKEN_SECRET', 'KAM_DATA_KEYS']);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KAM_TOKEN_SECRET', 'KAM_DATA_KEYS', 'KAM_METRICS_TOKEN']);
 
 /** A URL with its password replaced by `***`. */
 export function redactUrl(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
+  // Every URL of a list (KAM_DATABASE_REPLICA_URLS), not only the first.
+  return value.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s,]*:)[^@\s,]*@/gi, '$1***@');
 }
 
 /**
@@ -373,16 +452,70 @@ export function describeConfig(env: Record<string, string | undefined> = process
   });
 }
 
-/** Builds and validates the configuration from an environment; throws {@link ConfigError} with one clear line. */
+/**
+ * Builds and validates the configuration from an environment. Every bad variable is reported, not only
+ * the first: {@link ConfigError} carries one line per variable (`problems`), and its message joins them.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const envVar = CONFIG_VARIABLES[0];
-  const mode = envVar.parse(env.NODE_ENV ?? envVar.default, 'development') as Environment;
+  const problems: string[] = [];
+  let mode: Environment = 'development';
+  try {
+    mode = envVar.parse(env.NODE_ENV || envVar.default, 'development') as Environment;
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   const out: Partial<Record<keyof Config, unknown>> = {};
   for (const v of CONFIG_VARIABLES) {
+    if (v === envVar) {
+      out.env = mode;
+      continue;
+    }
     const raw = env[v.name] === undefined || env[v.name] === '' ? v.default : env[v.name];
-    out[v.key] = v.parse(raw, mode);
+    try {
+      out[v.key] = v.parse(raw, mode);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(e.message);
+    }
   }
+  const replicas = out.databaseReplicas as MysqlDatabaseConfig[] | undefined;
+  if (replicas?.length && (out.database as DatabaseConfig | undefined)?.kind === 'sqlite') problems.push('KAM_DATABASE_REPLICA_URLS needs a MySQL/MariaDB KAM_DATABASE_URL: an SQLite database has no replicas');
+  if (problems.length) throw new ConfigError(problems.join('\n'), problems);
   return out as Config;
+}
+
+/** Environment variables KAM Hub does not read although they look like its own (`KAM_…`). */
+export const FOREIGN_KAM_VARIABLES: ReadonlySet<string> = new Set([
+  // Read by the test suite's own helpers and the benchmarks, never by the server.
+  'KAM_DOC_STATE', 'KAM_DOC_KEY', 'KAM_TEST_FLOOD_REPORT',
+  // The read-replica test's pair (.ci/replica-pair) and whether CI requires it.
+  'KAM_TEST_REPLICA_PRIMARY_URL', 'KAM_TEST_REPLICA_URL', 'KAM_TEST_REQUIRE_REPLICA',
+]);
+
+/**
+ * One warning per `KAM_…` variable set in `env` that KAM Hub does not read — usually a misspelling,
+ * which would otherwise leave the default in force without a word — with the closest known name.
+ */
+export function unknownVariableWarnings(env: Record<string, string | undefined> = process.env): string[] {
+  const known = CONFIG_VARIABLES.map((v) => v.name);
+  return Object.keys(env)
+    .filter((name) => name.startsWith('KAM_') && !known.includes(name) && !FOREIGN_KAM_VARIABLES.has(name))
+    .sort()
+    .map((name) => {
+      const guess = closest(name, known);
+      return `${name} is not a KAM Hub variable and is ignored${guess ? ` (did you mean ${guess}?)` : ''}; kam config lists them all`;
+    });
+}
+
+function closest(name: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = leven(name, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : null;
 }
 
 let current: Config | undefined;

@@ -14,6 +14,8 @@ import { ActivityService } from './modules/activities/activity.service';
 import { AnalyticsService } from './modules/analytics/analytics.service';
 import { ImportService } from './modules/imports/import.service';
 import { ImportReviewService } from './modules/imports/import-review.service';
+import { setLanguage } from './common/messages';
+import { ImportMappingService } from './modules/imports/import-mapping.service';
 import { OwnershipService } from './modules/ownership/ownership.service';
 import { ManagementLevelReviewService, TierReviewService } from './modules/reviews/tier-review.service';
 import { OwnershipStore } from './modules/ownership/ownership.store';
@@ -64,6 +66,8 @@ export interface Services {
   analytics: AnalyticsService;
   imports: ImportService;
   importReview: ImportReviewService;
+  /** Saved header aliases and value mappings imports apply (issue 12). */
+  importMappings: ImportMappingService;
   ownership: OwnershipService;
   tierReviews: TierReviewService;
   /** 管理层级复核: 公司级 / 分公司级 decided by the committee. */
@@ -109,6 +113,7 @@ export function createServices(ds: DataSource, config: Config): Services {
   const keyRing = !config.dataKeys && config.env === 'development' ? developmentKeyRing(config.database) : keyRingFor(config.dataKeys);
   // The business calendar: every "today" and every instant's date a user reads is in this zone.
   setBusinessTimeZone(config.timeZone);
+  setLanguage(config.language);
   const maxPageSize = () => config.maxPageSize;
   const reads = heavyReadsFor(ds, { concurrency: config.heavyQueryConcurrency });
   const access = new AccessService(ds);
@@ -160,6 +165,7 @@ export function createServices(ds: DataSource, config: Config): Services {
     analytics: new AnalyticsService(ds, accounts, needToKnow, reads),
     imports,
     importReview: new ImportReviewService(ds, imports, audit, needToKnow, () => ({ undoDays: config.importUndoDays }), keyRing),
+    importMappings: new ImportMappingService(ds, audit),
     ownership,
     ownershipStore,
     clock,

@@ -10,7 +10,7 @@ const NAME: ColumnSpec = { key: 'name', header: '客户名称', aliases: ['单�
 const CREDIT_CODE: ColumnSpec = { key: 'creditCode', header: '统一社会信用代码', aliases: ['信用代码', '社会信用代码', '组织机构代码', '统一信用代码'], type: 'creditCode', target: 'Account.creditCode (natural key)', example: '91110105MA01ABCD1X', width: 22 };
 const TIER: ColumnSpec = { key: 'tierCode', header: '客户级别', aliases: ['级别', '客户等级', '大客户级别', '客户类别', '客户分级'], type: 'tier', target: 'Account.tierId', example: '重点', width: 10 };
 const LEVEL: ColumnSpec = { key: 'managementLevel', header: '管理层级', aliases: ['管理级别', '管理层次', '管理类别'], type: 'managementLevel', target: 'Account.managementLevelId', example: '公司级', width: 10 };
-const OWNERSHIP: ColumnSpec = { key: 'ownership', header: '单位性质', aliases: ['企业性质', '所有制', '性质'], type: 'enum', vocabulary: OwnershipTypes, target: 'Account.ownership', example: '国有企业', width: 12 };
+const OWNERSHIP: ColumnSpec = { key: 'ownership', header: '单位性质', aliases: ['企业性质', '所有制', '性质'], type: 'enum', vocabulary: OwnershipTypes, open: true, target: 'Account.ownership', example: '国有企业', width: 12 };
 const INDUSTRY: ColumnSpec = { key: 'industry', header: '行业类别', aliases: ['所属行业', '行业', '行业分类'], type: 'text', target: 'Account.industry', example: '建筑施工', width: 12 };
 const ADDRESS: ColumnSpec = { key: 'address', header: '地址', aliases: ['单位地址', '通讯地址', '注册地址', '详细地址', '所在地'], type: 'text', target: 'Account.address', example: '北京市朝阳区建设路1号', width: 30 };
 const UNIT: ColumnSpec = { key: 'ownerUnit', header: '推荐单位', aliases: ['归属单位', '开发单位', '所属单位', '责任单位', '主管单位'], type: 'text', target: 'Account.ownerUnitId (unit matched by name; created when new)', example: '华北分公司', width: 14 };
@@ -41,9 +41,9 @@ export const ARCHIVE: AnnexSpec = {
     SEQ, CODE, NAME,
     { key: 'parent', header: '上级集团', aliases: ['所属集团', '上级单位', '母公司', '集团公司'], type: 'text', target: 'Account.parentId (account by code, credit code or name)', width: 20 },
     REGISTERED, CREDIT_CODE, OWNERSHIP, INDUSTRY,
-    { key: 'scale', header: '规模', aliases: ['企业规模', '单位规模'], type: 'enum', vocabulary: CompanyScales, target: 'Account.scale', example: '大型', width: 8 },
+    { key: 'scale', header: '规模', aliases: ['企业规模', '单位规模'], type: 'enum', vocabulary: CompanyScales, open: true, target: 'Account.scale', example: '大型', width: 8 },
     { key: 'mainProducts', header: '主要产品', aliases: ['主营业务', '主要业务', '经营范围', '主营产品'], type: 'text', target: 'Account.mainProducts', example: '房屋建筑总承包', width: 20 },
-    { key: 'reputation', header: '信誉', aliases: ['信誉情况', '信誉状况', '商业信誉'], type: 'enum', vocabulary: Reputations, target: 'Account.reputation', example: '良', width: 8 },
+    { key: 'reputation', header: '信誉', aliases: ['信誉情况', '信誉状况', '商业信誉'], type: 'enum', vocabulary: Reputations, open: true, target: 'Account.reputation', example: '良', width: 8 },
     { key: 'totalAssets', header: '资产状况', aliases: ['资产总额', '总资产', '资产'], type: 'amount', unit: '万元', target: 'Account.totalAssetsFen', example: 120000, width: 12 },
     { key: 'shareholders', header: '股东结构', aliases: ['股权结构', '主要股东'], type: 'text', target: 'Account.shareholders', example: '国资控股', width: 16 },
     ADDRESS,

@@ -25,8 +25,10 @@ export type ColumnType =
   | 'email'
   | 'creditCode'
   | 'postalCode'
-  /** 在职/离职, 是/否. */
+  /** 在职/离职 (是/否 through the built-in yes/no mapping). */
   | 'active'
+  /** 信息采集同意: 同意/不同意 (是/否 through the yes/no mapping), a date, or a way (书面/口头/邮件…). */
+  | 'consent'
   /** Read and ignored (序号). */
   | 'ignore';
 
@@ -47,6 +49,11 @@ export interface ColumnSpec {
   /** The cell must not be blank. */
   notBlank?: boolean;
   vocabulary?: EnumVocabulary<string>;
+  /**
+   * An open vocabulary (descriptive columns): a word the vocabulary does not know is kept as written
+   * (the `…Label` field), the row imports, and the report lists the word once as UNKNOWN_VALUE.
+   */
+  open?: boolean;
   /** Unit the template writes into the header of an amount column. */
   unit?: '元' | '万元' | '亿元';
   /** Where the value lands, for readers of the spec: `Account.expectedContractValueFen`. */

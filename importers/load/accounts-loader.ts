@@ -130,7 +130,7 @@ export class AccountsLoader {
         continue;
       }
       let outcome: RowOutcome = p.existing ? (p.changed.length ? 'updated' : 'unchanged') : 'created';
-      const cells: CellChange[] = this.s.record?.describe ? cellChanges('Account', p.existing, p.values, p.existing ? p.changed : undefined) : [];
+      const cells: CellChange[] = this.s.record?.describe ? this.readableCells(p, cellChanges('Account', p.existing, p.values, p.existing ? p.changed : undefined)) : [];
       if (p.credit) {
         const write = this.planCredit(p, p.existing ? (evals.get(`${p.existing.id}:${p.credit.input.year}`) ?? null) : null);
         if (write === 'error') {
@@ -150,6 +150,15 @@ export class AccountsLoader {
     }
     if (writing(this.s)) await this.writes.push(() => this.write(newAccounts, updates, creditWrites));
     return outcomes;
+  }
+
+  /** Owner unit and manager by name, as the file writes them (a dry run's new ones have no id yet). */
+  private readableCells(p: Planned, cells: CellChange[]): CellChange[] {
+    return cells.map((c) => {
+      if (c.field === 'ownerUnitId') return { ...c, field: 'ownerUnit', before: p.existing?.ownerUnitId ? this.org.unitName(p.existing.ownerUnitId) : null, after: this.org.unitName(c.after as number | null) || null };
+      if (c.field === 'managerId') return { ...c, field: 'manager', before: c.before === null ? null : `#${String(c.before)}`, after: typeof p.row.values.manager === 'string' ? p.row.values.manager : c.after === null ? null : `#${String(c.after)}` };
+      return c;
+    });
   }
 
   /** The row's evaluation: null when nothing changes, 'error' when the rules or validation refuse it. */

@@ -67,7 +67,7 @@ export interface AnnexLoader {
  */
 export type ImportServices = Pick<
   Services,
-  'ds' | 'config' | 'keyRing' | 'org' | 'tiers' | 'accounts' | 'contacts' | 'credit' | 'projects' | 'activities' | 'audit' | 'imports' | 'ownershipStore'
+  'ds' | 'config' | 'keyRing' | 'org' | 'tiers' | 'accounts' | 'contacts' | 'credit' | 'projects' | 'activities' | 'audit' | 'imports' | 'ownershipStore' | 'importMappings'
 >;
 
 /** One cell of a previewed row: the entity field, its value before (null for a new record) and after. */
@@ -121,6 +121,8 @@ export interface LoadState {
   tiers: Tier[];
   managementLevels: ManagementLevel[];
   warn(issue: IssueData): void;
+  /** The file and its job: what a consent read from the file names as its source. */
+  origin?: { fileName: string; jobId: number };
 }
 
 /** The context to read and write through: the transaction while there is one. */

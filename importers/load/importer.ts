@@ -28,6 +28,7 @@ import type { AnnexSpec } from '../annexes/spec';
 import { ImportCode, ImportFileError, type IssueData } from '../read/issues';
 import { openWorkbook } from '../read/open';
 import { AnnexParser, type ParsedRow } from '../read/parser';
+import { MappingSet, type AppliedMapping, type MappingRule } from '../read/mappings';
 import type { WorkbookSource } from '../read/source';
 import { AccountsLoader } from './accounts-loader';
 import { PersonsLoader } from './persons-loader';
@@ -61,6 +62,10 @@ export interface ImportOptions {
   preview?: boolean;
   /** Keep the rejected rows workbook with the job (served as `GET /imports/{job}/errors.xlsx`). */
   keepErrors?: boolean;
+  /** Mappings of a `--map` file (validated by parseMappingFile); they win over the saved ones. */
+  mappings?: MappingRule[];
+  /** The unit the file comes from: its saved mappings apply (default: the caller's unit). */
+  unitId?: number | null;
 }
 
 export interface ImportProgress {
@@ -92,6 +97,8 @@ export interface ImportReport {
   /** The error or warning list stops at 10,000; `counts` has the full numbers. */
   truncated: boolean;
   counts: { errors: number; warnings: number };
+  /** Each mapping that read a header or a word (saved, --map file, built-in scale or yes/no), with its row count. */
+  mappings: AppliedMapping[];
 }
 
 export interface ImportResult {
@@ -136,6 +143,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
   const counts: ImportRows = { total: 0, valid: 0, invalid: 0, created: 0, updated: 0, unchanged: 0 };
   const errors: IssueData[] = [];
   const warnings: IssueData[] = [];
+  const applied: AppliedMapping[] = [];
   let errorCount = 0;
   let warningCount = 0;
   let source: WorkbookSource | undefined;
@@ -154,6 +162,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     tiers: [],
     managementLevels: [],
     record: recorder,
+    origin: { fileName, jobId: job.id },
     warn: (w) => {
       warningCount++;
       if (warnings.length < MAX_REPORTED) warnings.push(w);
@@ -170,6 +179,8 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     recorder.tiers = state.tiers;
     recorder.managementLevels = state.managementLevels;
     recorder.manager = () => em(state);
+    const saved = await services.importMappings.rulesFor(options.annex.annex, options.unitId !== undefined ? options.unitId : ctx.actor.unitId);
+    const mappings = new MappingSet(options.annex.annex, [...(options.mappings ?? []), ...saved]);
     if (!dryRun) {
       if (joined) state.tx = ctx;
       else {
@@ -196,7 +207,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       }
     };
     // Checked while reading too: a sheet of a million blank rows yields no batch.
-    const parser = new AnnexParser(options.annex, { tiers: state.tiers, managementLevels: state.managementLevels, checkpoint: checkDeadline });
+    const parser = new AnnexParser(options.annex, { tiers: state.tiers, managementLevels: state.managementLevels, checkpoint: checkDeadline, mappings });
     const errorsFile = options.errorsOut ?? (options.keepErrors ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kam-errors-')), 'errors.xlsx') : undefined);
     if (errorsFile) errorsOut = new ErrorsWorkbook(errorsFile, source.date1904, options.annex, state.tiers, state.managementLevels);
     keptErrors = options.errorsOut ? undefined : errorsFile;
@@ -263,6 +274,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
         if (severity === 'error') addError(issue);
         else state.warn(issue);
       },
+      mappings: (a: AppliedMapping[]) => applied.push(...a),
     };
     for await (const row of parser.parse(source, listener)) {
       batch.push(row);
@@ -306,7 +318,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     return {
       job: finished,
       report: {
-        job: job.id, annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings,
+        job: job.id, annex: options.annex.annex, file: fileName, dryRun, mode, rows: counts, errors, warnings, mappings: applied,
         truncated: errorCount > errors.length || warningCount > MAX_REPORTED, counts: { errors: errorCount, warnings: warningCount },
       },
     };

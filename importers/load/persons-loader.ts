@@ -17,6 +17,9 @@ import { erasedNameKeys, openContactFields, sealContactFields } from '../../src/
 import { assertMayWritePersonal } from '../../src/modules/contacts/contact.service';
 import type { ConfidentialityFacts } from '../../src/common/context';
 import { ImportCode } from '../read/issues';
+import { ErrorCode } from '../../src/common/errors';
+import { say } from '../../src/common/messages';
+import { SENSITIVE_CONTACT_FIELDS, consentFromImport, fieldsWithoutConsent, type ConsentRecord, type ConsentStatement } from '../../src/modules/consent/consent.rules';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import { AccountDirectory, ManagedAccounts, WriteQueue, writableAccounts, cellChanges, changedKeys, idsBy, storedColumns, chunks, em, fullRow, lengthIssue, serviceIssue, updatableColumns, writing, type LoadState, type RowOutcome } from './context';
@@ -123,6 +126,7 @@ export class PersonsLoader {
       const input: Record<string, unknown> = clear ? pickInput(clear) : { source: RecordSource.IMPORT };
       for (const f of FIELDS) if (v[f] !== null && v[f] !== undefined) input[f] = v[f];
       if (v.leftOn && v.active == null) input.active = false;
+      this.applyConsent(row, input, clear);
       input.accountId = account.id;
       let values: Partial<Contact>;
       try {
@@ -189,6 +193,29 @@ export class PersonsLoader {
   }
 
   async finish(): Promise<void> {}
+
+  /**
+   * The row's 信息采集同意 cell becomes the person's consent record (its source: the file and the job);
+   * 🔒 values the row gives without a consent — 不同意, or blank with none on record — are refused on
+   * those cells only (CONSENT_REQUIRED, a warning naming the cell): the rest of the row imports.
+   */
+  private applyConsent(row: ParsedRow, input: Record<string, unknown>, stored: ConsentRecord | null): void {
+    const v = row.values;
+    const cell = v.consent as ConsentStatement | null | undefined;
+    if (v.consentAt == null) {
+      const origin = this.s.origin ?? { fileName: '', jobId: 0 };
+      const record = consentFromImport(cell, stored, { ...origin, now: new Date() });
+      if (record) Object.assign(input, record, v.consentSource != null ? { consentSource: v.consentSource } : {}, v.consentScope != null ? { consentScope: v.consentScope } : {});
+    }
+    const given = Object.fromEntries(SENSITIVE_CONTACT_FIELDS.map((f) => [f, v[f]]));
+    const refused = cell && !cell.given ? fieldsWithoutConsent(given, null) : fieldsWithoutConsent(given, input.consentAt as Date | null);
+    for (const f of refused) {
+      input[f] = stored ? (stored as unknown as Record<string, unknown>)[f] : null;
+      this.s.warn(cellIssue(row, f, ErrorCode.CONSENT_REQUIRED, cell && !cell.given
+        ? say('本行信息采集同意为「不同意」：此项个人信息未保存，本行其余内容已导入', 'the row says 不同意 (信息采集同意); this value was not stored, the rest of the row was')
+        : say('无信息采集同意记录：此项个人信息未保存，本行其余内容已导入；填写「同意」、同意日期或方式（书面/口头/邮件）后重新导入', 'no consent on record (信息采集同意); this value was not stored, the rest of the row was — add 同意, its date or how it was given (书面/口头/邮件) and import again')));
+    }
+  }
 }
 
 /** A stored person as service input, so the row's blank cells keep what is stored. */

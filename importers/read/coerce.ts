@@ -11,6 +11,8 @@ import { normalizeCreditCode, normalizeEmail, normalizeMobile, normalizePhone, n
 import { nameKey } from '../../src/common/text';
 import type { ColumnSpec } from '../annexes/spec';
 import { ImportCode } from './issues';
+import type { MappingRule, MappingSet } from './mappings';
+import { say } from '../../src/common/messages';
 import { CellError, DateSerial, cellText, numberText, serialTimeMs, serialToIsoDate, type CellValue } from './source';
 
 /** A tier or management level as data: code, name, aliases. */
@@ -24,11 +26,35 @@ export interface CoerceContext {
   date1904: boolean;
   tiers: readonly LabelRow[];
   managementLevels: readonly LabelRow[];
+  /** Saved, --map and built-in mappings of this import (none: only the vocabularies). */
+  mappings?: MappingSet;
 }
 
-export type Coerced = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+export type Coerced =
+  | {
+      ok: true;
+      value: unknown;
+      /** The mapping that read the word (the report names it). */
+      mapping?: MappingRule;
+      /** An open column's word outside its vocabulary, kept as written (UNKNOWN_VALUE once per word). */
+      unknown?: boolean;
+    }
+  | { ok: false; code: string; message: string };
 
 const ok = (value: unknown): Coerced => ({ ok: true, value });
+
+/** 信息采集同意 as a cell says it: given or not, maybe when, maybe how. */
+export interface ConsentCell {
+  given: boolean;
+  /** The date the cell gives (midnight China time), if any. */
+  at: Date | null;
+  /** 书面 / 口头 / 邮件 …, if the cell says how. */
+  way: string | null;
+}
+
+const CONSENT_YES = /^(同意|已同意|本人同意|同意采集|已授权|授权|已签署|已签字)$/;
+const CONSENT_NO = /^(不同意|未同意|拒绝|不授权|未授权|未签署|撤回|已撤回)$/;
+const CONSENT_WAY = /^(书面|口头|邮件|电子邮件|e-?mail|微信|短信|电话|线上|网上|签字|签名|当面|面谈|视频)(同意书|同意|确认|授权|签字|签署|告知)?$/i;
 
 const labelIndexes = new WeakMap<readonly LabelRow[], Map<string, LabelRow>>();
 
@@ -137,13 +163,61 @@ function domain(e: unknown): Coerced {
   throw e;
 }
 
-const TRUE_WORDS = new Set(['在职', '是', '有效', '在岗', 'true', 'yes', 'y', '1', '√', '✓']);
-const FALSE_WORDS = new Set(['离职', '否', '无效', '已离职', '调离', '退休', 'false', 'no', 'n', '0', '×', '✗']);
+// 在职 / 离职 in the words of the column itself; 是/否, 1/0, √/× go through the (visible) yes/no mapping.
+const TRUE_WORDS = new Set(['在职', '在岗', '有效', '在任', '现任']);
+const FALSE_WORDS = new Set(['离职', '已离职', '无效', '调离', '退休', '离任', '已调离']);
+
+/** Columns whose words a mapping may read (saved, --map, built-in). */
+const MAPPABLE = new Set(['enum', 'tags', 'active', 'consent']);
+
+/** A mapped word → the column's value: a code of its vocabulary, or a yes/no for 在职 and 信息采集同意. */
+function mappedValue(col: ColumnSpec, rule: MappingRule): Coerced {
+  const to = rule.toValue ?? '';
+  if (col.type === 'active') return { ok: true, value: to === 'true', mapping: rule };
+  if (col.type === 'consent') return { ok: true, value: { given: to === 'true', at: null, way: null } satisfies ConsentCell, mapping: rule };
+  const code = col.vocabulary?.lookup(to);
+  if (!code) return fail(ErrorCode.INVALID_ENUM, say(`映射「${rule.fromText}」→「${to}」（${rule.scopeLabel}）不是${col.header}的取值`, `the mapping "${rule.fromText}" → "${to}" (${rule.scopeLabel}) names no value of ${col.header}`));
+  return { ok: true, value: col.type === 'tags' ? [code] : code, mapping: rule };
+}
+
+/** 信息采集同意: 同意 / 不同意, a date, a way (书面, 口头, 邮件…), or a way and a date (`书面 2025-01-10`). */
+function consentCell(col: ColumnSpec, raw: CellValue, ctx: CoerceContext): Coerced {
+  const whole = parseDateCell(raw, ctx.date1904);
+  if (whole) return ok({ given: true, at: beijingMidnight(whole.date, whole.timeMs), way: null } satisfies ConsentCell);
+  const text = normalizeText(cellText(raw));
+  const out: ConsentCell = { given: true, at: null, way: null };
+  let mapping: MappingRule | undefined;
+  for (const part of text.split(/[\s,，;；、()（）]+/).filter(Boolean)) {
+    const d = parseDateCell(part, ctx.date1904);
+    if (d) out.at = beijingMidnight(d.date, d.timeMs);
+    else if (CONSENT_WAY.test(part)) out.way = part;
+    else if (CONSENT_YES.test(part)) out.given = true;
+    else if (CONSENT_NO.test(part)) out.given = false;
+    else {
+      const rule = ctx.mappings?.builtInFor(col.key, part);
+      if (!rule) return fail(ErrorCode.INVALID_ENUM, say(`「${text}」不是信息采集同意：请填写 同意 或 不同意（是/否）、同意日期，或同意方式（书面、口头、邮件）`, `"${text}" is not a consent: write 同意 or 不同意 (是/否), the date it was given, or how (书面、口头、邮件)`));
+      out.given = rule.toValue === 'true';
+      mapping = rule;
+    }
+  }
+  if (!out.given && (out.at || out.way)) return fail(ErrorCode.INVALID_ENUM, say(`「${text}」既写了不同意，又写了同意的日期或方式`, `"${text}" says both 不同意 and when or how consent was given`));
+  return { ok: true, value: out, mapping };
+}
+
+/** A file's date (and time) as China Standard Time (UTC+8, no daylight saving). */
+function beijingMidnight(date: string, timeMs: number): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + timeMs - 8 * 3_600_000);
+}
 
 /** Coerces one non-blank cell for its column. `scale` is the header's unit multiplier. */
 export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: CoerceContext): Coerced {
   if (raw instanceof CellError) return fail(ImportCode.EXCEL_ERROR, `the cell holds the Excel error ${raw.text}; enter a value`);
   const text = () => normalizeText(cellText(raw));
+  if (ctx.mappings && MAPPABLE.has(col.type) && col.type !== 'tags') {
+    // An admin's mapping (or the --map file's) reads the word before the vocabulary does.
+    const saved = ctx.mappings.saved(col.key, text());
+    if (saved) return mappedValue(col, saved);
+  }
   switch (col.type) {
     case 'ignore':
       return ok(null);
@@ -157,7 +231,7 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
       const d = parseDateCell(raw, ctx.date1904);
       if (!d) return fail(ErrorCode.INVALID_DATE, `"${text()}" is not ${DATE_HINT} (a time may follow)`);
       // Times in the files are China Standard Time (UTC+8, no daylight saving).
-      return ok(new Date(Date.parse(`${d.date}T00:00:00Z`) + d.timeMs - 8 * 3_600_000));
+      return ok(beijingMidnight(d.date, d.timeMs));
     }
     case 'amount': {
       const yuan = parseAmountCell(raw, scale);
@@ -177,19 +251,29 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
     case 'enum': {
       const vocab = col.vocabulary!;
       const code = vocab.lookup(text());
-      return code ? ok(code) : fail(ErrorCode.INVALID_ENUM, `"${text()}" is not one of ${vocab.values.map((v) => vocab.label(v)).join('、')}`);
+      if (code) return ok(code);
+      const builtIn = ctx.mappings?.builtInFor(col.key, text());
+      if (builtIn) return mappedValue(col, builtIn);
+      // A descriptive column keeps the word as written; the service stores it as the field's label.
+      if (col.open) return { ok: true, value: text(), unknown: true };
+      return fail(ErrorCode.INVALID_ENUM, `"${text()}" is not one of ${vocab.values.map((v) => vocab.label(v)).join('、')} (an admin can map it: saveImportMapping)`);
     }
     case 'tags': {
       const vocab = col.vocabulary!;
       const parts = text().split(/[、,，;；/\s]+/).filter(Boolean);
       const codes: string[] = [];
+      let mapping: MappingRule | undefined;
       for (const p of parts) {
-        const code = vocab.lookup(p);
-        if (!code) return fail(ErrorCode.INVALID_ENUM, `"${p}" is not one of ${vocab.values.map((v) => vocab.label(v)).join('、')}`);
+        const rule = ctx.mappings?.saved(col.key, p);
+        const code = rule ? vocab.lookup(rule.toValue ?? '') : vocab.lookup(p);
+        if (rule) mapping = rule;
+        if (!code) return fail(ErrorCode.INVALID_ENUM, `"${p}" is not one of ${vocab.values.map((v) => vocab.label(v)).join('、')} (an admin can map it: saveImportMapping)`);
         if (!codes.includes(code)) codes.push(code);
       }
-      return ok(codes);
+      return { ok: true, value: codes, mapping };
     }
+    case 'consent':
+      return consentCell(col, raw, ctx);
     case 'tier': {
       const t = byLabel(ctx.tiers, text());
       return t ? ok(t.code) : fail(ErrorCode.UNKNOWN_TIER, `"${text()}" is not a tier (${ctx.tiers.map((x) => x.name).join('、')})`);
@@ -233,6 +317,8 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
       if (typeof raw === 'boolean') return ok(raw);
       if (TRUE_WORDS.has(t)) return ok(true);
       if (FALSE_WORDS.has(t)) return ok(false);
+      const builtIn = ctx.mappings?.builtInFor(col.key, text());
+      if (builtIn) return mappedValue(col, builtIn);
       return fail(ErrorCode.INVALID_ENUM, `"${text()}" is not 在职 or 离职`);
     }
   }

@@ -6,6 +6,12 @@
  */
 import type { AnnexSpec, ColumnSpec } from '../annexes/spec';
 import { cellText, type CellValue } from './source';
+import type { MappingRule } from './mappings';
+
+/** Saved header aliases (an admin confirmed that a branch's header means a column). */
+export interface HeaderAliases {
+  header(headerKey: string): MappingRule | undefined;
+}
 
 export const HEADER_SEARCH_ROWS = 10;
 
@@ -39,6 +45,8 @@ export interface MatchedColumn {
   label: string;
   /** Multiplier from the header's unit (万元 → 10000); 1 when none. */
   scale: number;
+  /** The saved header alias that matched it, if the annex's own headers did not. */
+  mapping?: MappingRule;
 }
 
 export interface HeaderLayout {
@@ -85,11 +93,16 @@ function specIndex(spec: AnnexSpec): Index {
   return idx;
 }
 
-function matchLabel(spec: AnnexSpec, label: string): { spec: ColumnSpec; scale: number } | null {
+type Match = { spec: ColumnSpec; scale: number; mapping?: MappingRule };
+
+function matchLabel(spec: AnnexSpec, label: string, aliases?: HeaderAliases): Match | null {
   const idx = specIndex(spec);
   const a = analyseHeader(label);
   const direct = idx.get(a.key);
   if (direct) return { spec: direct, scale: a.scale ?? 1 };
+  const saved = aliases?.header(a.key);
+  const target = saved && spec.columns.find((c) => c.key === saved.column);
+  if (saved && target) return { spec: target, scale: a.scale ?? 1, mapping: saved };
   if (a.withSuffixUnit) {
     const c = idx.get(a.withSuffixUnit.key);
     if (c && c.type === 'amount') return { spec: c, scale: a.withSuffixUnit.scale };
@@ -113,7 +126,7 @@ interface Candidate {
   score: number;
 }
 
-function evaluate(spec: AnnexSpec, upper: CellValue[], lower: CellValue[] | null): Candidate {
+function evaluate(spec: AnnexSpec, upper: CellValue[], lower: CellValue[] | null, aliases?: HeaderAliases): Candidate {
   const width = Math.max(upper.length, lower?.length ?? 0);
   const columns: MatchedColumn[] = [];
   const unknown: Candidate['unknown'] = [];
@@ -125,21 +138,21 @@ function evaluate(spec: AnnexSpec, upper: CellValue[], lower: CellValue[] | null
     const up = text(upper[c]);
     const low = lower ? text(lower[c]) : '';
     let label = '';
-    let m: { spec: ColumnSpec; scale: number } | null = null;
+    let m: Match | null = null;
     if (lower) {
       if (up) parent = up;
       else if (!low) parent = '';
       if (low) {
         const p = up || parent;
         label = p && p !== low ? `${p}/${low}` : low;
-        m = (p ? matchLabel(spec, `${p}${low}`) : null) ?? matchLabel(spec, low);
+        m = (p ? matchLabel(spec, `${p}${low}`) : null) ?? matchLabel(spec, low, aliases);
       } else if (up) {
         label = up;
-        m = matchLabel(spec, up);
+        m = matchLabel(spec, up, aliases);
       }
     } else if (up) {
       label = up;
-      m = matchLabel(spec, up);
+      m = matchLabel(spec, up, aliases);
     }
     labels[c] = label;
     if (!label || IGNORED_HEADERS.has(analyseHeader(label).key)) continue;
@@ -152,7 +165,7 @@ function evaluate(spec: AnnexSpec, upper: CellValue[], lower: CellValue[] | null
       duplicates.push({ col: c, label, first: prior });
       continue;
     }
-    const mc = { spec: m.spec, col: c, label, scale: m.scale };
+    const mc: MatchedColumn = { spec: m.spec, col: c, label, scale: m.scale, ...(m.mapping ? { mapping: m.mapping } : {}) };
     byKey.set(m.spec.key, mc);
     columns.push(mc);
   }
@@ -164,16 +177,16 @@ function evaluate(spec: AnnexSpec, upper: CellValue[], lower: CellValue[] | null
  * Picks the header among the first rows: the single row or pair of rows naming the most annex
  * columns (a pair only when it names more than either row alone). Null when no row names two columns.
  */
-export function locateHeader(spec: AnnexSpec, rows: { number: number; cells: CellValue[] }[]): HeaderLayout | null {
+export function locateHeader(spec: AnnexSpec, rows: { number: number; cells: CellValue[] }[], aliases?: HeaderAliases): HeaderLayout | null {
   let best: { cand: Candidate; start: number; rows: number } | null = null;
   const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
-  const singles = rows.slice(0, Math.min(rows.length, limit + 1)).map((r) => evaluate(spec, r.cells, null));
+  const singles = rows.slice(0, Math.min(rows.length, limit + 1)).map((r) => evaluate(spec, r.cells, null, aliases));
   for (let i = 0; i < limit; i++) {
     if (!best || singles[i].score > best.cand.score) best = { cand: singles[i], start: i, rows: 1 };
   }
   for (let i = 0; i < limit && i + 1 < rows.length; i++) {
     // A pair wins only when it names more columns than either of its rows alone (a title above a header does not).
-    const pair = evaluate(spec, rows[i].cells, rows[i + 1].cells);
+    const pair = evaluate(spec, rows[i].cells, rows[i + 1].cells, aliases);
     if (pair.score > Math.max(singles[i].score, singles[i + 1].score) && (!best || pair.score > best.cand.score)) best = { cand: pair, start: i, rows: 2 };
   }
   if (!best || best.cand.score < 2) return null;

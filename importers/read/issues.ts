@@ -36,6 +36,8 @@ export const ImportCode = {
   EXCEL_ERROR: 'EXCEL_ERROR',
   // Warnings
   UNKNOWN_COLUMN: 'UNKNOWN_COLUMN',
+  /** A descriptive column's word outside its vocabulary: kept as written, listed once with its count. */
+  UNKNOWN_VALUE: 'UNKNOWN_VALUE',
   DUPLICATE_COLUMN: 'DUPLICATE_COLUMN',
   SHEET_SKIPPED: 'SHEET_SKIPPED',
   UNIT_CREATED: 'UNIT_CREATED',
@@ -59,6 +61,8 @@ export interface IssueData {
   value: string | null;
   code: string;
   message: string;
+  /** How many rows the issue stands for (UNKNOWN_VALUE: the rows that wrote the word). */
+  count?: number;
 }
 
 /** The file cannot be read: reported as one line (CLI exit 2, HTTP 4xx), nothing is imported. */

@@ -10,6 +10,8 @@ import { HEADER_SEARCH_ROWS, locateHeader, type HeaderLayout, type MatchedColumn
 import { ErrorCode } from '../../src/common/errors';
 import { ImportCode, columnLetter, type IssueData } from './issues';
 import { cellText, type CellValue, type RawRow, type WorkbookSource } from './source';
+import { MappingSet, type AppliedMapping, type MappingRule } from './mappings';
+import { say } from '../../src/common/messages';
 
 export interface SheetLayout extends HeaderLayout {
   sheet: string;
@@ -32,6 +34,8 @@ export interface ParseListener {
   /** File-level errors (missing columns, no header) and warnings (unknown columns, skipped sheets). */
   issue(severity: 'error' | 'warning', issue: IssueData): void;
   sheet?(layout: SheetLayout): void;
+  /** Once at the end: each mapping that read a header or a word, with the rows it applied to. */
+  mappings?(applied: AppliedMapping[]): void;
 }
 
 export interface ParserOptions {
@@ -39,6 +43,15 @@ export interface ParserOptions {
   managementLevels: readonly LabelRow[];
   /** Called every 256 rows read (blank ones included): throw from it to stop (time limits). */
   checkpoint?: () => void;
+  /** Saved and --map mappings with the built-in ones; default: the built-in ones only. */
+  mappings?: MappingSet;
+}
+
+/** An open column's unknown word: reported once, with how many rows wrote it and where first. */
+interface UnknownWord {
+  first: IssueData;
+  header: string;
+  count: number;
 }
 
 const FOOTER = /^(制表人|制表|填表人|填报人|审核人|审核|复核人|负责人|主管领导|单位负责人|合计|总计|小计|注[:：]|说明[:：]|备注[:：]|填表说明)/;
@@ -73,14 +86,27 @@ export function redactedCell(value: string): string {
 }
 
 export class AnnexParser {
+  private readonly mappings: MappingSet;
+  private readonly unknownWords = new Map<string, UnknownWord>();
+  private readonly applied = new Map<string, AppliedMapping>();
+
   constructor(
     private readonly spec: AnnexSpec,
     private readonly options: ParserOptions,
-  ) {}
+  ) {
+    this.mappings = options.mappings ?? new MappingSet(spec.annex, []);
+  }
+
+  private noteMapping(rule: MappingRule, columnHeader: string, to: string): void {
+    const k = `${rule.kind}|${rule.scope}|${rule.id ?? ''}|${rule.column}|${rule.fromText}`;
+    const a = this.applied.get(k);
+    if (a) a.rows++;
+    else this.applied.set(k, { kind: rule.kind, column: columnHeader, from: rule.fromText, to, scope: rule.scope, scopeLabel: rule.scopeLabel, id: rule.id, rows: 1 });
+  }
 
   /** Streams typed rows from every matching sheet. Row errors ride on the rows; file-level issues go to the listener. */
   async *parse(source: WorkbookSource, listener: ParseListener): AsyncGenerator<ParsedRow> {
-    const ctx: CoerceContext = { date1904: source.date1904, tiers: this.options.tiers, managementLevels: this.options.managementLevels };
+    const ctx: CoerceContext = { date1904: source.date1904, tiers: this.options.tiers, managementLevels: this.options.managementLevels, mappings: this.mappings };
     let matched = 0;
     const skipped: string[] = [];
     for await (const sheet of source.sheets()) {
@@ -93,7 +119,7 @@ export class AnnexParser {
         if ((++scanned & 255) === 0) this.options.checkpoint?.();
         if (next.value.cells.some((c) => !isBlank(c))) head.push(next.value);
       }
-      const header = locateHeader(this.spec, head);
+      const header = locateHeader(this.spec, head, this.mappings);
       if (!header) {
         if (!sheet.hidden && head.length > 0) skipped.push(sheet.name);
         await iterator.return?.();
@@ -123,6 +149,7 @@ export class AnnexParser {
           listener.issue('error', fileIssue(ImportCode.MISSING_COLUMN, `sheet "${sheet.name}" needs one of the columns ${names.join('、')}`, names[0]));
         }
       }
+      for (const c of header.columns) if (c.mapping) this.noteMapping(c.mapping, c.label, c.spec.header);
       listener.sheet?.(layout);
       if (missing) {
         await iterator.return?.();
@@ -142,6 +169,19 @@ export class AnnexParser {
         if (parsed) yield parsed;
       }
     }
+    for (const u of this.unknownWords.values()) {
+      const where = u.count > 1 ? say(`共 ${u.count} 行，首见 ${u.first.cell}`, `${u.count} rows, first ${u.first.cell}`) : say(`第 ${u.first.row} 行`, `row ${u.first.row}`);
+      listener.issue('warning', {
+        ...u.first,
+        code: ImportCode.UNKNOWN_VALUE,
+        message: say(
+          `${u.header}「${u.first.value}」不在词表中，已照录（${where}）。管理员可映射一次（saveImportMapping），之后的文件按映射读取`,
+          `${u.header} "${u.first.value}" is not in the vocabulary; kept as written (${where}). An admin can map it once (saveImportMapping) and later files read it as mapped`,
+        ),
+        count: u.count,
+      });
+    }
+    listener.mappings?.([...this.applied.values()]);
     if (matched === 0) {
       listener.issue('error', {
         sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.HEADER_NOT_FOUND,
@@ -152,6 +192,13 @@ export class AnnexParser {
         listener.issue('warning', { sheet: name, row: null, cell: null, column: null, value: null, code: ImportCode.SHEET_SKIPPED, message: `sheet "${name}" has no ${this.spec.title} header; it was skipped` });
       }
     }
+  }
+
+  private noteUnknown(row: ParsedRow, key: string, header: string, word: string): void {
+    const k = `${key}|${word}`;
+    const u = this.unknownWords.get(k);
+    if (u) u.count++;
+    else this.unknownWords.set(k, { first: cellIssue(row, key, ImportCode.UNKNOWN_VALUE, ''), header, count: 1 });
   }
 
   private row(sheet: string, raw: RawRow, layout: SheetLayout, ctx: CoerceContext): ParsedRow | null {
@@ -178,12 +225,23 @@ export class AnnexParser {
         continue;
       }
       const r = coerceCell(c.spec, v, c.scale, ctx);
-      if (r.ok) values[c.spec.key] = r.value;
-      else {
+      if (r.ok) {
+        values[c.spec.key] = r.value;
+        if (r.mapping) this.noteMapping(r.mapping, c.label, mappedLabel(c.spec, r.mapping));
+        if (r.unknown) this.noteUnknown(parsed, c.spec.key, c.spec.header, String(r.value));
+      } else {
         values[c.spec.key] = null;
         parsed.errors.push(cellIssue(parsed, c.spec.key, r.code, r.message));
       }
     }
     return parsed;
   }
+}
+
+/** What a mapping maps to, as people read it: the vocabulary's label, 是/否, or the column's header. */
+function mappedLabel(col: { vocabulary?: { lookup(x: string): string | undefined; label(c: string): string }; type: string }, rule: MappingRule): string {
+  if (col.type === 'active') return rule.toValue === 'true' ? '在职' : '离职';
+  if (col.type === 'consent') return rule.toValue === 'true' ? '同意' : '不同意';
+  const code = col.vocabulary?.lookup(rule.toValue ?? '');
+  return code ? col.vocabulary!.label(code) : String(rule.toValue);
 }

@@ -112,7 +112,8 @@ function cellValue(col: ColumnSpec, v: unknown): ExcelJS.CellValue {
     case 'year':
       return Number(v);
     case 'enum':
-      return col.vocabulary!.label(v as string);
+      // An open column's word outside the vocabulary is exported as written (the `…Label`).
+      return col.vocabulary!.values.includes(v as string) ? col.vocabulary!.label(v as string) : textCell(String(v));
     case 'tags':
       return (v as string[]).length ? (v as string[]).map((t) => col.vocabulary!.label(t)).join('、') : null;
     case 'active':
@@ -409,8 +410,8 @@ export class AnnexExportService {
       const out: { account: Account; values: Values }[] = [];
       for (const a of page) {
         const v: Values = {
-          code: a.code, name: a.name, creditCode: a.creditCode, registeredOn: a.registeredOn, ownership: a.ownership, industry: a.industry,
-          scale: a.scale, mainProducts: a.mainProducts, reputation: a.reputation, totalAssets: a.totalAssetsFen, shareholders: a.shareholders,
+          code: a.code, name: a.name, creditCode: a.creditCode, registeredOn: a.registeredOn, ownership: a.ownership ?? a.ownershipLabel, industry: a.industry,
+          scale: a.scale ?? a.scaleLabel, mainProducts: a.mainProducts, reputation: a.reputation ?? a.reputationLabel, totalAssets: a.totalAssetsFen, shareholders: a.shareholders,
           address: a.address, postalCode: a.postalCode, phone: a.phone, fax: a.fax, email: a.email,
           tierCode: a.tierId === null ? null : tiers.get(a.tierId), managementLevel: a.managementLevelId === null ? null : levels.get(a.managementLevelId),
           status: a.status, ownerUnit: a.ownerUnitId === null ? null : units.get(a.ownerUnitId)?.name, manager: a.managerId === null ? null : users.get(a.managerId)?.name,
@@ -439,8 +440,8 @@ export class AnnexExportService {
         const a = accounts.get(c.accountId)!;
         out.push({ account: a, values: {
           accountCode: a.code, accountCreditCode: a.creditCode, accountName: a.name,
-          name: c.name, gender: c.gender, title: c.title, department: c.department, role: c.role, officePhone: c.officePhone, email: c.email,
-          birthday: c.birthday, closeness: c.closeness, consentAt: c.consentAt, consentSource: c.consentSource, consentScope: c.consentScope,
+          name: c.name, gender: c.gender ?? c.genderLabel, title: c.title, department: c.department, role: c.role ?? c.roleLabel, officePhone: c.officePhone, email: c.email,
+          birthday: c.birthday, closeness: c.closeness ?? c.closenessLabel, consentAt: c.consentAt, consentSource: c.consentSource, consentScope: c.consentScope,
           active: c.active, leftOn: c.leftOn, notes: c.notes,
           ...personalFields(this.keyRing, ctx, c, a, broken),
         } });

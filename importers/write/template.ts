@@ -28,6 +28,8 @@ export function choices(c: ColumnSpec, tiers: readonly Tier[], levels: readonly 
       return levels.map((l) => l.name);
     case 'active':
       return ['在职', '离职'];
+    case 'consent':
+      return ['同意', '不同意', '书面', '口头', '邮件'];
     default:
       return null;
   }
@@ -104,9 +106,10 @@ export async function buildTemplate(spec: AnnexSpec, tiers: readonly Tier[], lev
       allowBlank: true,
       formulae: [`'选项'!$${letter}$1:$${letter}$${values.length}`],
       showErrorMessage: true,
-      errorStyle: 'warning',
+      // Open vocabularies take any word (kept as written): the list suggests, it does not refuse.
+      errorStyle: c.open || c.type === 'consent' ? 'information' : 'warning',
       errorTitle: c.header,
-      error: `请从下拉列表选择 ${c.header}`,
+      error: c.open || c.type === 'consent' ? `建议从下拉列表选择 ${c.header}；其他写法将照录并在导入报告中列出` : `请从下拉列表选择 ${c.header}`,
     });
   });
   return Buffer.from(await wb.xlsx.writeBuffer());

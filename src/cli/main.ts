@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, configMarkdown, describeConfig, loadConfig, parseDatabaseUrl, setConfig, type Config } from '../config';
+import { ConfigError, configMarkdown, envExample, describeConfig, loadConfig, parseDatabaseUrl, setConfig, unknownVariableWarnings, type Config } from '../config';
 import { DomainError } from '../common/errors';
 import { Roles } from '../common/enums';
 import { systemContext } from '../common/context';
@@ -21,7 +21,8 @@ import { loadDemoData } from '../../seeds/demo/load';
 import { describeLogins, setDemoPasswords } from '../../seeds/demo/passwords';
 import { CliError, describeDatabase, openRuntime, type Runtime } from './runtime';
 import { ImportFileError } from '../../importers/read/issues';
-import { ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
+import { ANNEXES, ANNEX_CHOICES, findAnnex, type AnnexSpec } from '../../importers/annexes';
+import { parseMappingFile, type MappingRule } from '../../importers/read/mappings';
 import { importAnnex, type ImportReport } from '../../importers/load/importer';
 import { buildTemplate } from '../../importers/write/template';
 import { ImportMode, ImportModes } from '../common/enums';
@@ -32,8 +33,14 @@ import { startAuditRetention } from '../modules/audit/audit-retention';
 import { startReportCloseSchedule } from '../modules/reports/report-close-schedule';
 import { SingleBar, Presets } from 'cli-progress';
 import { removeBi, setupBi } from '../modules/bi/bi-views';
+import { say } from '../common/messages';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** The version in package.json (`kam --version`). */
+export function kamVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 interface GlobalOptions {
   debug?: boolean;
@@ -79,6 +86,7 @@ export function buildProgram(): Command {
     .description('KAM Hub — key account management (大客户管理): API server, migrations, demo data, API keys')
     .option('--debug', 'print stack traces on errors')
     .option('--database <url>', 'database URL (overrides KAM_DATABASE_URL): sqlite:<path> or mysql://user:pass@host:port/db')
+    .version(kamVersion(), '-V, --version', 'print the version of KAM Hub')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -86,7 +94,8 @@ export function buildProgram(): Command {
   // exit 2) before it does anything — `kam config` included. Only the generated README table
   // (`kam config --markdown`), which prints the defaults, does not need one.
   program.hook('preAction', (_program, command) => {
-    if (!(command.name() === 'config' && command.opts<{ markdown?: boolean }>().markdown)) configFrom(program);
+    const documentation = command.name() === 'config' && (command.opts<{ markdown?: boolean; envExample?: boolean }>().markdown || command.opts<{ envExample?: boolean }>().envExample);
+    if (!documentation) configFrom(program);
   });
 
   program
@@ -102,7 +111,8 @@ export function buildProgram(): Command {
         config.port = port;
       }
       if (opts.demo && config.env === 'production') throw new CliError('--demo is refused when NODE_ENV=production');
-      const rt = await openRuntime(config, { createDatabase: opts.demo });
+      const rt = await openRuntime(config, { createDatabase: opts.demo, logTo: 'stdout' });
+      for (const w of unknownVariableWarnings()) rt.logger.warn(w);
       try {
         if (opts.demo) {
           const applied = await migrate(rt.ds);
@@ -121,8 +131,9 @@ export function buildProgram(): Command {
           await assertMigrated(rt);
         }
         const server = await startServer(rt.services, rt.logger, config.port, config.host);
-        out(`KAM Hub console: ${server.url.replace(/\/graphql$/, '/')}  (GraphiQL: ${server.url.replace(/\/graphql$/, '/graphiql')})`);
-        out(`KAM Hub GraphQL API: ${server.url}  (database ${describeDatabase(config)})`);
+        // Log lines, like everything the server says from here on (one JSON stream on stdout).
+        rt.logger.info(`KAM Hub console: ${server.url.replace(/\/graphql$/, '/')}  (GraphiQL: ${server.url.replace(/\/graphql$/, '/graphiql')})`, { version: kamVersion() });
+        rt.logger.info(`KAM Hub GraphQL API: ${server.url}  (database ${describeDatabase(config)})`);
         const stopRetention = startAuditRetention(rt.services, rt.logger);
         const stopReportClose = startReportCloseSchedule(rt.services, rt.logger);
         const shutdown = async (signal: string) => {
@@ -244,16 +255,25 @@ export function buildProgram(): Command {
     .option('--json', 'print the report as one JSON object on stdout')
     .option('--errors-out <file>', 'write the rejected rows, with an added 错误说明 column, to this .xlsx')
     .option('--as <login>', "import as this user: its role and unit decide what each row may do, exactly as for its own upload (default: as ADMIN)")
-    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string }) => {
+    .option('--map <file>', 'header aliases and value mappings for this run (JSON: {"headers": {"关键人物": "姓名"}, "values": {"角色": {"关键人": "决策者"}}}); they win over the saved ones')
+    .option('--unit <unit>', "the unit (code or name) the file comes from: its saved mappings apply (default: the importing user's unit)")
+    .action(async (annexName: string, file: string, opts: { dryRun?: boolean; mode: string; json?: boolean; errorsOut?: string; as?: string; map?: string; unit?: string }) => {
       if (annexName === 'undo') {
         await undoImport(program, file, opts);
         return;
       }
       const annex = annexArg(annexName);
+      const mappings = opts.map ? readMappingFile(opts.map, annex) : undefined;
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const system = systemContext(`import (${os.userInfo().username})`);
         const ctx = opts.as ? { ...system, actor: await rt.services.auth.actorForLogin(opts.as) } : system;
+        let unitId: number | undefined;
+        if (opts.unit) {
+          const unit = (await rt.services.org.findUnitByCode(system, opts.unit)) ?? (await rt.services.org.findUnitByName(system, opts.unit));
+          if (!unit) throw new CliError(`--unit ${opts.unit}: no unit has this code or name`);
+          unitId = unit.id;
+        }
         const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '{bar} {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
         bar?.start(100, 0, { rows: 0 });
         let report: ImportReport;
@@ -264,6 +284,8 @@ export function buildProgram(): Command {
             dryRun: !!opts.dryRun,
             mode: ImportModes.parse(opts.mode, '--mode') as ImportMode,
             errorsOut: opts.errorsOut,
+            mappings,
+            unitId,
             onProgress: (p) => bar?.update(Math.round(p.fraction * 100), { rows: p.rowsProcessed }),
           }));
         } finally {
@@ -367,9 +389,18 @@ export function buildProgram(): Command {
     .command('config')
     .description('list the environment variables KAM Hub reads, with their values here (secrets hidden)')
     .option('--markdown', 'as a Markdown table (for the README)')
-    .action((opts: { markdown?: boolean }) => {
-      if (opts.markdown) {
-        process.stdout.write(configMarkdown());
+    .option('--env-example', 'as the .env.example of a deployment (every variable, commented)')
+    .option('--check', 'only validate, exactly as `kam serve` does: one line per bad variable (exit 2), a warning per unknown KAM_* variable')
+    .action((opts: { markdown?: boolean; check?: boolean; envExample?: boolean }) => {
+      if (opts.markdown || opts.envExample) {
+        process.stdout.write(opts.markdown ? configMarkdown() : envExample());
+        return;
+      }
+      // Invalid values never get here: the preAction hook stopped the command with one line each.
+      for (const w of unknownVariableWarnings()) process.stderr.write(`kam: warning: ${w}\n`);
+      if (opts.check) {
+        const config = configFrom(program);
+        out(`configuration is valid (NODE_ENV=${config.env}, database ${describeDatabase(config)})`);
       } else {
         // The values this environment sets (else the defaults); secrets show only whether they are set.
         for (const v of describeConfig()) out(`${v.name}=${v.value}\t# ${v.description}`);
@@ -554,11 +585,32 @@ function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): voi
     if (r.warnings.length > SHOWN_ISSUES) out(`  … and ${r.warnings.length - SHOWN_ISSUES} more (--json prints them all)`);
   }
   if (r.truncated) out(`  (lists stop at 10,000: ${r.counts.errors} error(s) and ${r.counts.warnings} warning(s) in all)`);
+  if (r.mappings.length) {
+    out(say(`已应用的映射（${r.mappings.length}）：`, `mappings applied (${r.mappings.length}):`));
+    r.mappings.forEach((m) => out(`  ${m.column}: "${m.from}" → ${m.to} (${m.scopeLabel}${m.id ? ` #${m.id}` : ''}), ${say(`${m.rows} 行`, `${m.rows} row(s)`)}`));
+  }
   if (errorsOut) out(`rejected rows written to ${errorsOut}`);
   if (!r.dryRun && (rows.created || rows.updated)) out(`undo it with: kam import undo ${r.job}`);
 }
 
+/** `--map mappings.json`: read and checked before anything runs (a bad entry is named, exit 2). */
+function readMappingFile(file: string, annex: AnnexSpec): MappingRule[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new CliError(`--map ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
+  }
+  try {
+    return parseMappingFile(json, annex.annex, Object.values(ANNEXES));
+  } catch (e) {
+    throw new CliError(`--map ${file}: ${(e as Error).message}`);
+  }
+}
+
 function errorLine(e: unknown): string {
+  // One line per bad variable, each with the prefix.
+  if (e instanceof ConfigError) return e.problems.join('\nkam: ');
   if (e instanceof CliError || e instanceof ConfigError || e instanceof DomainError || e instanceof ImportFileError) return e.message;
   if (e instanceof Error) return e.message.split('\n')[0];
   return String(e);

@@ -2,7 +2,8 @@
 import type { DataSource } from 'typeorm';
 import { type Config } from '../config';
 import { openDataSource } from '../db/data-source';
-import { createLogger, type Logger } from '../common/logger';
+import { replicaRouter } from '../db/replicas';
+import { createLogger, type LogSink, type Logger } from '../common/logger';
 import { createServices, type Services } from '../services';
 
 export interface Runtime {
@@ -13,17 +14,19 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, options: { createDatabase?: boolean } = {}): Promise<Runtime> {
-  const logger = createLogger(config.logLevel);
+/** `logTo`: where the JSON log lines go — stderr for commands whose stdout is data, stdout for `kam serve`. */
+export async function openRuntime(config: Config, options: { createDatabase?: boolean; logTo?: LogSink } = {}): Promise<Runtime> {
+  const logger = createLogger(config.logLevel, options.logTo ?? 'stderr');
   let ds: DataSource;
   try {
-    ds = await openDataSource(config.database, { createDatabase: options.createDatabase });
+    ds = await openDataSource(config.database, { createDatabase: options.createDatabase, replicas: { urls: config.databaseReplicas, maxLagSeconds: config.replicaMaxLagSeconds } });
   } catch (e) {
     if ((e as { code?: string }).code === 'ER_BAD_DB_ERROR') {
       throw new CliError(`the database ${describeDatabase(config)} does not exist: run "kam migrate" (it creates it)`);
     }
     throw new CliError(`cannot open the database ${describeDatabase(config)}: ${(e as Error).message}`);
   }
+  replicaRouter(ds)?.setLogger(logger);
   const services = createServices(ds, config);
   return {
     config,
@@ -31,6 +34,7 @@ export async function openRuntime(config: Config, options: { createDatabase?: bo
     services,
     logger,
     close: async () => {
+      replicaRouter(ds)?.stop();
       if (ds.isInitialized) await ds.destroy();
     },
   };

@@ -226,6 +226,10 @@ export enum ContactRole {
   PROCUREMENT = 'PROCUREMENT',
   FINANCE = 'FINANCE',
   USER = 'USER',
+  /** 企业负责人: policy 004 keeps the details of the enterprise's head. */
+  HEAD = 'HEAD',
+  /** 经办人: policy 004's person who handles the business day to day. */
+  HANDLER = 'HANDLER',
   OTHER = 'OTHER',
 }
 export const ContactRoles = defineVocabulary(ContactRole, 'ContactRole', '角色 / role in the buying process', {
@@ -235,6 +239,8 @@ export const ContactRoles = defineVocabulary(ContactRole, 'ContactRole', '角色
   PROCUREMENT: { label: '采购', en: 'procurement', aliases: ['采购负责人', '招采'] },
   FINANCE: { label: '财务', en: 'finance / payment', aliases: ['付款', '财务负责人'] },
   USER: { label: '使用者', en: 'user', aliases: ['使用人', '用户'] },
+  HEAD: { label: '企业负责人', en: 'head of the enterprise', aliases: ['单位负责人', '主要负责人', '负责人', '法定代表人', '法人代表', '法人'] },
+  HANDLER: { label: '经办人', en: 'person handling the business', aliases: ['经办', '具体经办人', '业务经办人', '业务联系人'] },
   OTHER: { label: '其他', en: 'other', aliases: ['其它'] },
 });
 
@@ -245,10 +251,10 @@ export enum Closeness {
   DISTANT = 'DISTANT',
 }
 export const Closenesses = defineVocabulary(Closeness, 'Closeness', '关系亲密度 / closeness', {
-  CLOSE: { label: '密切', en: 'close', aliases: ['非常密切', '很好', '亲密'] },
+  CLOSE: { label: '密切', en: 'close', aliases: ['非常密切', '很密切', '很好', '亲密', '紧密'] },
   GOOD: { label: '良好', en: 'good', aliases: ['较好', '较密切', '好'] },
   NORMAL: { label: '一般', en: 'normal', aliases: ['普通'] },
-  DISTANT: { label: '疏远', en: 'distant', aliases: ['生疏', '较差', '陌生'] },
+  DISTANT: { label: '疏远', en: 'distant', aliases: ['生疏', '较差', '陌生', '较疏远', '不密切'] },
 });
 
 export enum CreditRating {

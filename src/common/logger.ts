@@ -1,11 +1,15 @@
 /**
- * A small structured logger: one JSON line per event on stderr. Secrets and personal values are never
- * passed to it, and as a second line of defence it redacts what looks like one: fields named like a
- * secret, KAM Hub credentials (`kam_…` API keys, `kamt_…` login tokens) and passwords in URLs.
+ * Structured logs: pino, one JSON line per event on one stream (`kam serve` writes to stdout, where
+ * a container runtime or journald collects it; the other commands to stderr, as their stdout is data).
+ * Every line has `level` (a name: `info`, `warn`…), `time` (ISO 8601, UTC) and `msg`.
+ *
+ * Secrets and personal values are never passed to it, and as a second line of defence it redacts what
+ * looks like one: fields named like a secret, KAM Hub credentials (`kam_…` API keys, `kamt_…` login
+ * tokens) and passwords in URLs.
  */
-export type Level = 'debug' | 'info' | 'warn' | 'error';
+import pino from 'pino';
 
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export type Level = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -34,14 +38,38 @@ function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(level: Level, sink: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
-  const log = (l: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[l] < ORDER[level]) return;
-    const entry: Record<string, unknown> = { t: new Date().toISOString(), level: l, msg: redactText(msg) };
-    for (const [k, v] of Object.entries(fields)) entry[k] = SECRET_FIELD.test(k) && v != null ? '[redacted]' : redact(v);
-    sink(JSON.stringify(entry));
-  };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+/** Where the lines go: a standard stream, or a function that receives each line (tests). */
+export type LogSink = 'stdout' | 'stderr' | ((line: string) => void);
+
+/** A closed pipe (`kam serve | head`) ends the log quietly, like the CLI's own output. */
+function ignoreClosedPipe(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+}
+
+function destination(sink: LogSink): pino.DestinationStream {
+  if (typeof sink === 'function') return { write: (line: string) => sink(line.replace(/\n$/, '')) };
+  // Synchronous writes: a line logged just before the process exits is not lost.
+  const stream = pino.destination({ fd: sink === 'stdout' ? 1 : 2, sync: true });
+  stream.on('error', ignoreClosedPipe);
+  return stream;
+}
+
+export function createLogger(level: Level, sink: LogSink = 'stderr'): Logger {
+  const log = pino(
+    {
+      level,
+      base: null,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => redact(fields) as Record<string, unknown>,
+      },
+    },
+    destination(sink),
+  );
+  const at = (l: Level) => (msg: string, fields: Record<string, unknown> = {}) => log[l](fields, redactText(msg));
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
-import type { DatabaseConfig } from '../config';
+import type { DatabaseConfig, MysqlDatabaseConfig } from '../config';
+import { ReplicaRouter, replicationOptions } from './replicas';
 import { ENTITIES } from './entities';
 import { MYSQL_MIGRATIONS } from '../../schema/migrations/mysql';
 import { SQLITE_MIGRATIONS } from '../../schema/migrations/sqlite';
@@ -17,6 +18,8 @@ export interface DataSourceExtras {
   logging?: boolean;
   /** Only for the migration generator: build with no migrations registered. */
   withoutMigrations?: boolean;
+  /** Read replicas of a MySQL primary (KAM_DATABASE_REPLICA_URLS), and the lag they may have. */
+  replicas?: { urls: MysqlDatabaseConfig[]; maxLagSeconds: number };
 }
 
 export type MysqlFlavor = 'mysql' | 'mariadb';
@@ -54,6 +57,8 @@ export function dataSourceOptions(db: DatabaseConfig, extras: DataSourceExtras =
     username: db.user,
     password: db.password,
     database: db.database,
+    // With replicas TypeORM opens a mysql2 PoolCluster from these and ignores the fields above.
+    ...(extras.replicas?.urls.length ? { replication: replicationOptions(db, extras.replicas.urls) } : {}),
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     // DATE columns stay `YYYY-MM-DD` strings: no timezone can shift a calendar date.
@@ -79,7 +84,9 @@ export async function openDataSource(db: DatabaseConfig, extras: DataSourceExtra
   }
   const ds = new DataSource(dataSourceOptions(db, extras, flavor));
   alignTimestampDefaults(ds);
+  const router = extras.replicas?.urls.length ? new ReplicaRouter(ds, extras.replicas.urls, extras.replicas.maxLagSeconds) : undefined;
   await ds.initialize();
+  await router?.start();
   return ds;
 }
 

@@ -24,9 +24,11 @@ import { ImportIssue } from '../modules/imports/import-issue.entity';
 import { ImportJobFile } from '../modules/imports/import-job-file.entity';
 import { ImportJobRow } from '../modules/imports/import-row.entity';
 import { ImportJobChange } from '../modules/imports/import-change.entity';
+import { ImportMapping } from '../modules/imports/import-mapping.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginThrottle } from '../modules/auth/login-throttle.entity';
 import { PolicySetting } from '../modules/settings/policy-setting.entity';
+import { ScheduledRun } from './scheduled-runs';
 import { ConfidentialityAgreement } from '../modules/agreements/agreement.entity';
 import { TeamRole } from '../modules/service-team/team-role.entity';
 import { TeamMember } from '../modules/service-team/team-member.entity';
@@ -50,6 +52,8 @@ export {
   ReportMonthClose, ReportSnapshotPart,
   Tombstone,
   ImportJobFile, ImportJobRow, ImportJobChange,
+  ScheduledRun,
+  ImportMapping,
 };
 
 export const ENTITIES = [
@@ -66,4 +70,8 @@ export const ENTITIES = [
   Tombstone,
   // Import jobs reviewed before commit and undone after (issue 12).
   ImportJobFile, ImportJobRow, ImportJobChange,
+  // Many instances on one database (issue 16): scheduled jobs claim their slot.
+  ScheduledRun,
+  // Imports in the branches' own words (issue 12): saved header aliases and value mappings.
+  ImportMapping,
 ];

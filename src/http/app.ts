@@ -28,10 +28,13 @@ import { consoleRouter } from './console-routes';
 import { CallerLimits, budgetFor, budgetPlugin } from './request-limits';
 import { TableSizes } from '../db/table-sizes';
 import { graphqlCodeFor } from './graphql-errors';
+import { Metrics, accessLog, metricsRouter, setCaller } from './telemetry';
+import { readRoutingPlugin, readRoutingScope, routeHttpReads } from './read-routing';
 
 export interface KamApp {
   app: Express;
   apollo: ApolloServer<GraphQLContext>;
+  metrics: Metrics;
 }
 
 function origin(req: Request): string {
@@ -124,7 +127,13 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   app.set('etag', false);
   // Whose X-Forwarded-For to believe: req.ip (audit origin, rate limits) comes from it.
   app.set('trust proxy', config.trustProxy);
+  // First, so that every request — refused, failed or unknown — is in the access log and the metrics.
+  const metrics = new Metrics(services.ds);
+  services.imports.observe(metrics.importObserver);
+  app.use(accessLog(logger, metrics, requestIdOf));
+  app.use(readRoutingScope);
   hardening(app, services);
+  app.use(metricsRouter(metrics, config.metricsToken));
   const recovered = await services.imports.recoverInterrupted();
   if (recovered.length) logger.warn('import jobs left running by a stopped process were marked FAILED', { jobs: recovered });
 
@@ -140,8 +149,11 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
 
   // Per caller, counted from authentication until the response is done (uploads and downloads too).
   const limits = new CallerLimits(config.maxConcurrentRequests);
-  const limited = async (req: Request, res: Response): Promise<RequestContext> => {
+  // `route`: an HTTP route, whose method says whether it writes (GraphQL decides per operation: readRoutingPlugin).
+  const limited = async (req: Request, res: Response, route = true): Promise<RequestContext> => {
     const ctx = await requestContext(services, req);
+    setCaller(res, ctx.actor);
+    if (route) routeHttpReads(services.ds, req, res, ctx);
     const release = limits.enter(callerKey(ctx));
     if (res.closed) release();
     else res.once('close', release);
@@ -185,6 +197,8 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
       readAuditPlugin(logger),
       protectionPlugin(config.maxQueryCost, { hideSchemaDetails: config.env === 'production', tableSizes }),
       budgetPlugin(),
+      // Queries read from replicas (when there are), mutations keep their caller on the primary a while.
+      readRoutingPlugin(services.ds),
       // We send no cache hints; the plugin would otherwise wrap every field resolver of every request.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads its sandbox from a CDN (offline: "cannot be loaded") and sends
@@ -197,11 +211,12 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    readRoutingScope,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         let ctx: RequestContext;
         try {
-          ctx = await limited(req, res);
+          ctx = await limited(req, res, false);
         } catch (e) {
           if (e instanceof DomainError) {
             const { GraphQLError } = await import('graphql');
@@ -219,5 +234,5 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
     }),
   );
   errorHandlers(app, logger);
-  return { app, apollo };
+  return { app, apollo, metrics };
 }

@@ -228,7 +228,8 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
       const bad = outcomes.find((o) => !['created', 'updated', 'unchanged', 'error'].includes(o));
       if (bad) throw new DomainError(ErrorCode.VALIDATION_FAILED, `outcome must be created, updated, unchanged or error (comma separated), got "${bad}"`, { field: 'outcome' });
       const page = await services.importReview.preview(ctx, id, { outcomes: outcomes as PreviewOutcome[], offset: Number(req.query.offset ?? 0) || 0, first: Number(req.query.limit ?? 100) || 100 });
-      res.json({ job: jobView(await services.imports.get(ctx, id)), ...page });
+      const rows = page.rows.map((r) => ({ ...r, errors: r.errors.map((i) => ({ sheet: i.sheet, row: i.row, cell: i.cell, column: i.column, value: i.value, code: i.code, message: i.message })) }));
+      res.json({ job: jobView(await services.imports.get(ctx, id)), ...page, rows });
     } catch (e) {
       failWith(res, ctx, e);
     }

@@ -10,6 +10,7 @@ import { AccountResolver } from '../modules/accounts/account.resolver';
 import { ManagementLevelListItemResolver, TierResolver } from '../modules/tiers/tier.resolver';
 import { ImportJobResolver } from '../modules/imports/import.resolver';
 import { ImportReviewResolver } from '../modules/imports/import-review.resolver';
+import { ImportMappingResolver } from '../modules/imports/import-mapping.resolver';
 import { AccountPolicyResolver } from '../modules/tiers/account-tier.resolver';
 import { OwnershipResolver, RecommendationResolver } from '../modules/ownership/ownership.resolver';
 import { TierReviewResolver } from '../modules/reviews/tier-review.resolver';
@@ -88,6 +89,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuditEventResolver,
   ImportJobResolver,
   ImportReviewResolver,
+  ImportMappingResolver,
   // BI aggregates
   AnalyticsResolver,
   AccountStatsRowResolver,

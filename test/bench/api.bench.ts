@@ -8,10 +8,14 @@
  * cost checks) and a raw node:http + mysql2 server producing the same JSON. autocannon drives each
  * with BENCH_CONNECTIONS connections for BENCH_SECONDS, BENCH_ROUNDS times alternately; the best
  * round of each is compared (the machine is shared, so the best round is the least disturbed one).
+ *
+ * `npm run bench:api -- --instances N` instead compares one KAM Hub process with N of them on the same
+ * database, the load spread over them round-robin (as behind a load balancer), in alternating rounds.
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { deepStrictEqual } from 'node:assert';
 import autocannon from 'autocannon';
@@ -33,6 +37,17 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** The data key the demo data is written with, and both children read with (BENCH_DATA_KEYS). */
 const DATA_KEYS = generateDataKeyLine('bench');
+
+/** `--instances N` (N ≥ 1). */
+function instancesArg(argv = process.argv.slice(2)): number {
+  const i = argv.indexOf('--instances');
+  const raw = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--instances='))?.slice('--instances='.length);
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`--instances must be an integer between 1 and 16, got "${raw}"`);
+  return n;
+}
+const INSTANCES = instancesArg();
 
 interface Child {
   name: string;
@@ -85,19 +100,52 @@ interface Measure {
   sqlPerRequest: number;
 }
 
-async function load(child: Child, key: string, seconds: number): Promise<Measure> {
-  const before = await child.queries();
+async function load(target: Child | Child[], key: string, seconds: number): Promise<Measure> {
+  const children = Array.isArray(target) ? target : [target];
+  const count = async () => (await Promise.all(children.map((c) => c.queries()))).reduce((a, b) => a + b, 0);
+  const before = await count();
+  const urls = children.map((c) => `http://127.0.0.1:${c.port}/graphql`);
   const r = await autocannon({
-    url: `http://127.0.0.1:${child.port}/graphql`,
+    // Several URLs: autocannon spreads its connections over them round-robin (its types say string only).
+    url: (urls.length === 1 ? urls[0] : urls) as string,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body,
     connections: CONNECTIONS,
     duration: seconds,
   });
-  const after = await child.queries();
+  const after = await count();
   const requests = r.requests.total;
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests, errors: r.errors + r.non2xx + r.timeouts, sqlPerRequest: requests ? (after - before) / requests : 0 };
+}
+
+/** One KAM Hub process against `n` on the same database, alternating rounds; prints the comparison. */
+async function compareInstances(first: Child, url: string, key: string, n: number, children: Child[]): Promise<boolean> {
+  const all = [first];
+  for (let i = 1; i < n; i++) {
+    const c = await spawnServer('kam', url);
+    children.push(c);
+    all.push(c);
+  }
+  for (const c of all) await post(c.port, key);
+  await load(all, key, 3);
+  const one: Measure[] = [];
+  const many: Measure[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    one.push(await load(first, key, SECONDS));
+    many.push(await load(all, key, SECONDS));
+  }
+  const best = (ms: Measure[]) => [...ms].sort((x, y) => y.rps - x.rps)[0];
+  const line = (name: string, ms: Measure[]) => {
+    const m = best(ms);
+    return `${name.padEnd(24)} ${m.rps.toFixed(0).padStart(8)} ${String(m.p50).padStart(8)} ${String(m.p99).padStart(8)} ${m.sqlPerRequest.toFixed(2).padStart(8)} ${String(m.errors).padStart(7)}   (rounds: ${ms.map((x) => x.rps.toFixed(0)).join(' / ')} req/s)`;
+  };
+  console.log(`\nKAM Hub: 1 instance vs ${n} on one database (${CONNECTIONS} connections spread round-robin; this machine has ${os.cpus().length} CPU cores, shared with MariaDB and the load generator)`);
+  console.log(`${'server'.padEnd(24)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'SQL/req'.padStart(8)} ${'errors'.padStart(7)}`);
+  console.log(line('KAM Hub × 1', one));
+  console.log(line(`KAM Hub × ${n}`, many));
+  console.log(`\n${n} instances / 1 instance throughput: ${(best(many).rps / best(one).rps).toFixed(2)}×`);
+  return !best(one).errors && !best(many).errors;
 }
 
 async function main(): Promise<void> {
@@ -117,6 +165,11 @@ async function main(): Promise<void> {
 
     const kam = await spawnServer('kam', url);
     children.push(kam);
+    if (INSTANCES > 1) {
+      // Only KAM Hub against itself: every instance answers the same JSON by construction.
+      if (!(await compareInstances(kam, url, secret, INSTANCES, children))) process.exitCode = 1;
+      return;
+    }
     const raw = await spawnServer('raw', url);
     children.push(raw);
     const [a, b] = [await post(kam.port, secret), await post(raw.port, secret)];

@@ -291,6 +291,14 @@ async function main(): Promise<void> {
     const line = (name: string, x: PhaseResult) =>
       console.log(`  ${name.padEnd(18)} ${x.seconds.toFixed(2).padStart(7)} s  ${String(x.rows).padStart(7)} rows  ${Math.round(x.rows / x.seconds).toString().padStart(8)} rows/s  peak RSS ${String(x.maxRssMb).padStart(4)} MB  ${(x.bytes / 1024 / 1024).toFixed(1)} MB file`);
     for (const [k, v] of Object.entries(r)) line(k, v);
+    // Each side wrote the same rows, or the ratios compare different work (bench:smoke fails on this).
+    const disagree = [['report', 'report-baseline'], ['report-writer', 'report-baseline'], ['archive', 'archive-baseline'], ['ledger', 'ledger (96 MB heap)']]
+      .filter(([x, y]) => r[x].rows !== r[y].rows)
+      .map(([x, y]) => `${x} ${r[x].rows} rows vs ${y} ${r[y].rows}`);
+    if (disagree.length) {
+      console.error(`  the sides disagree: ${disagree.join('; ')}`);
+      process.exitCode = 1;
+    }
     const ratio = (a: PhaseResult, b: PhaseResult) => a.rows / a.seconds / (b.rows / b.seconds);
     const rw = ratio(r['report-writer'], r['report-baseline']);
     const ar = ratio(r.archive, r['archive-baseline']);

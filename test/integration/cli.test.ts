@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DB_KINDS, testDatabaseConfig } from '../support/db';
 import { PRODUCTION_ENV } from '../support/production-env';
 import { builtCli } from '../support/built-cli';
+import { CONFIG_VARIABLES } from '../../src/config';
 
 const KAM = builtCli();
 
@@ -12,9 +13,6 @@ function kam(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [KAM, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-
-beforeAll(() => {
-});
 
 describe('kam CLI errors', () => {
   it('reports bad configuration as one line on stderr and exits 2', () => {
@@ -69,6 +67,46 @@ describe('kam CLI errors', () => {
     const markdown = kam(['config', '--markdown'], { KAM_PORT: 'abc' });
     expect(markdown.code).toBe(0);
     expect(markdown.stdout).toContain('| `KAM_PORT` | `4000` |');
+  });
+
+  it('kam config --check validates exactly as kam serve does: one line per bad variable, exit 2; a warning per unknown KAM_* name', () => {
+    const bad = { KAM_PORT: 'abc', KAM_LOG_LEVEL: 'loud', KAM_DATABASE_URL: 'postgres://db/kam' };
+    const check = kam(['config', '--check'], bad);
+    const serve = kam(['serve'], bad);
+    expect([check.code, serve.code]).toEqual([2, 2]);
+    expect(check.stderr).toBe(serve.stderr);
+    expect(check.stderr.trim().split('\n').sort()).toEqual([
+      'kam: KAM_DATABASE_URL must start with sqlite: or mysql://, got "postgres://db/kam"',
+      'kam: KAM_LOG_LEVEL must be one of debug, info, warn, error, got "loud"',
+      'kam: KAM_PORT must be an integer between 0 and 65535, got "abc"',
+    ]);
+    const typo = kam(['config', '--check'], { KAM_PORTT: '4100', KAM_DATABSE_URL: 'sqlite::memory:', KAM_WHATEVER_THIS_IS: '1', KAM_DATABASE_URL: 'sqlite::memory:' });
+    expect(typo.code).toBe(0);
+    expect(typo.stdout).toBe('configuration is valid (NODE_ENV=test, database sqlite::memory:)\n');
+    expect(typo.stderr.trim().split('\n')).toEqual([
+      'kam: warning: KAM_DATABSE_URL is not a KAM Hub variable and is ignored (did you mean KAM_DATABASE_URL?); kam config lists them all',
+      'kam: warning: KAM_PORTT is not a KAM Hub variable and is ignored (did you mean KAM_PORT?); kam config lists them all',
+      'kam: warning: KAM_WHATEVER_THIS_IS is not a KAM Hub variable and is ignored; kam config lists them all',
+    ]);
+  });
+
+  it('kam --version prints the version of package.json', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = kam([flag]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([0, `${version}\n`, '']);
+    }
+  });
+
+  it('.env.example lists every variable KAM Hub reads (kam config --env-example), and nothing it does not', () => {
+    const committed = fs.readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
+    const generated = kam(['config', '--env-example'], { KAM_PORT: 'abc' });
+    expect(generated.code).toBe(0);
+    // Regenerate with: node dist/src/cli/main.js config --env-example > .env.example
+    expect(committed).toBe(generated.stdout);
+    const listed = [...committed.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    for (const v of CONFIG_VARIABLES) expect([v.name, listed.includes(v.name)]).toEqual([v.name, true]);
+    expect(listed.filter((n) => n.startsWith('KAM_') && !CONFIG_VARIABLES.some((v) => v.name === n))).toEqual([]);
   });
 
   it('prints no stack when the reader of its output goes away (kam schema | head)', () => {

@@ -7,11 +7,14 @@
  * the same file at once never duplicate rows either.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import mysql from 'mysql2/promise';
 import fs from 'node:fs';
 import { systemContext } from '../../src/common/context';
 import { Role } from '../../src/common/enums';
 import { importAnnex } from '../../importers/load/importer';
 import { SUMMARY } from '../../importers/annexes';
+import type { DatabaseConfig } from '../../src/config';
 import { describeEachDb } from '../support/db';
 import { tmpFile } from '../support/workbooks';
 import { builtCli } from '../support/built-cli';
@@ -75,10 +78,10 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function kamImport(url: string, file: string, mode: 'atomic' | 'skip-invalid', pauseAt?: number): Run {
+function kamImport(url: string, file: string, mode: 'atomic' | 'skip-invalid', pauseAt?: number, annex = 'ledger'): Run {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', KAM_DATABASE_URL: url, KAM_LOG_LEVEL: 'error' };
   if (pauseAt !== undefined) env.KAM_TEST_IMPORT_PAUSE_AT_BATCH = String(pauseAt);
-  const child = spawn(process.execPath, [KAM, 'import', 'ledger', file, '--mode', mode, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [KAM, 'import', annex, file, '--mode', mode, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let err = '';
   let out = '';
@@ -93,6 +96,42 @@ async function waitFor(what: () => boolean, timeoutMs: number, label: string): P
   while (!what()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * True when an import's transaction is open with rows in it, seen from outside: on MySQL a READ
+ * UNCOMMITTED reader counts more rows in `table` than were committed; on SQLite another connection
+ * cannot take the write lock (the importer's transaction holds it), seen twice 30 ms apart.
+ */
+async function midTransaction(db: DatabaseConfig, table: string, committed: number): Promise<boolean> {
+  if (db.kind === 'mysql') {
+    const conn = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    try {
+      await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
+      const [rows] = (await conn.query(`SELECT COUNT(*) AS n FROM ${table}`)) as unknown as [{ n: number }[]];
+      return Number(rows[0].n) > committed;
+    } finally {
+      await conn.end();
+    }
+  }
+  const lite = new Database(db.path, { timeout: 0 });
+  try {
+    const locked = () => {
+      try {
+        lite.exec('BEGIN IMMEDIATE');
+        lite.exec('ROLLBACK');
+        return false;
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') return true;
+        throw e;
+      }
+    };
+    if (!locked()) return false;
+    await new Promise((r) => setTimeout(r, 30));
+    return locked();
+  } finally {
+    lite.close();
   }
 }
 
@@ -120,6 +159,14 @@ describeEachDb('crash-safe imports', (t) => {
     paymentFen: await num('SELECT COALESCE(SUM(amount_fen), 0) FROM payments'),
     contractFen: await num('SELECT COALESCE(SUM(contract_amount_fen), 0) FROM activities'),
     projects: await num('SELECT COUNT(*) FROM projects'),
+  });
+  /** `base` plus what `files` add: each test starts from the totals it finds, so it runs alone (-t) too. */
+  const plus = (base: Totals, add: Totals): Totals => ({
+    activities: base.activities + add.activities,
+    payments: base.payments + add.payments,
+    paymentFen: base.paymentFen + add.paymentFen,
+    contractFen: base.contractFen + add.contractFen,
+    projects: base.projects + add.projects,
   });
   const expected = (...files: LedgerFile[]): Totals => ({
     activities: files.reduce((n, f) => n + f.valid, 0),
@@ -159,7 +206,6 @@ describeEachDb('crash-safe imports', (t) => {
     return marked.length;
   };
 
-  const none: Totals = { activities: 0, payments: 0, paymentFen: 0, contractFen: 0, projects: 0 };
   let atomicFile: LedgerFile;
   let skipFile: LedgerFile;
   let timedFile: LedgerFile;
@@ -180,9 +226,12 @@ describeEachDb('crash-safe imports', (t) => {
   });
 
   it('atomic: killed after batch 1, 2 or 3 is written (before the commit) leaves nothing; the job is marked FAILED; the re-run is exact', async () => {
+    const start = await totals();
     for (const batch of [1, 2, 3]) {
       const run = kamImport(url(), atomicFile.file, 'atomic', batch);
       await waitFor(() => run.stderr().includes(`paused after batch ${batch}`), 60_000, `batch ${batch}`);
+      // The kill lands mid-transaction: the batches written so far are in the open transaction.
+      expect(await midTransaction(t().config.database, 'activities', start.activities)).toBe(true);
       // The paused run holds the ledger's lock: a second import of the file is refused, not raced.
       if (batch === 1) {
         const second = kamImport(url(), atomicFile.file, 'atomic');
@@ -190,24 +239,41 @@ describeEachDb('crash-safe imports', (t) => {
         expect(second.stderr()).toMatch(/IMPORT_IN_PROGRESS|another ledger import is running: job #\d+/);
       }
       await kill(run);
-      expect(await afterKill([none])).toBe(1);
+      expect(await afterKill([start])).toBe(1);
     }
     const done = kamImport(url(), atomicFile.file, 'atomic');
     expect(await done.exited).toBe(0);
     expect(JSON.parse(done.stdout()).rows).toMatchObject({ total: ROWS, created: ROWS, invalid: 0 });
-    expect(await totals()).toEqual(expected(atomicFile));
+    expect(await totals()).toEqual(plus(start, expected(atomicFile)));
     await expectNoOrphans();
   }, 240_000);
 
-  it('killed at wall-clock offsets: all or nothing each time; running the file again changes nothing and adds nothing', async () => {
-    const before = expected(atomicFile);
-    const after = expected(atomicFile, timedFile);
-    for (const ms of [150, 1200, 2200, 3200]) {
+  it('killed at wall-clock offsets: all or nothing each time, at least one kill provably mid-transaction; running the file again changes nothing and adds nothing', async () => {
+    const before = await totals();
+    const after = plus(before, expected(timedFile));
+    // Blind offsets (wherever they fall), then kills aimed at an open transaction with rows in it.
+    for (const ms of [150, 1200]) {
       const run = kamImport(url(), timedFile.file, 'atomic');
       await new Promise((r) => setTimeout(r, ms));
       await kill(run);
       await afterKill([before, after]);
     }
+    let landed = 0;
+    for (const extraMs of [0, 50, 200]) {
+      const run = kamImport(url(), timedFile.file, 'atomic');
+      let open = false;
+      const until = Date.now() + 60_000;
+      while (!open && run.child.exitCode === null && Date.now() < until) {
+        open = await midTransaction(t().config.database, 'activities', before.activities);
+        if (!open) await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, extraMs));
+      await kill(run);
+      await afterKill([before, after]);
+      // Rows were in the transaction when it was killed, and none of them were committed.
+      if (open && (await num('SELECT COUNT(*) FROM activities')) === before.activities) landed++;
+    }
+    expect(landed).toBeGreaterThanOrEqual(1);
     const done = kamImport(url(), timedFile.file, 'atomic');
     expect(await done.exited).toBe(0);
     expect(await totals()).toEqual(after);
@@ -219,10 +285,11 @@ describeEachDb('crash-safe imports', (t) => {
   }, 240_000);
 
   it('skip-invalid: killed mid-file leaves no partial batch; the re-run writes exactly the valid rows once', async () => {
-    const before = expected(atomicFile, timedFile);
+    const before = await totals();
     for (const batch of [2, 3]) {
       const run = kamImport(url(), skipFile.file, 'skip-invalid', batch);
       await waitFor(() => run.stderr().includes(`paused after batch ${batch}`), 60_000, `batch ${batch}`);
+      expect(await midTransaction(t().config.database, 'activities', before.activities)).toBe(true);
       await kill(run);
       await afterKill([before]);
     }
@@ -230,40 +297,71 @@ describeEachDb('crash-safe imports', (t) => {
       const run = kamImport(url(), skipFile.file, 'skip-invalid');
       await new Promise((r) => setTimeout(r, ms));
       await kill(run);
-      await afterKill([before, expected(atomicFile, timedFile, skipFile)]);
+      await afterKill([before, plus(before, expected(skipFile))]);
     }
     const done = kamImport(url(), skipFile.file, 'skip-invalid');
     expect(await done.exited).toBe(1); // rows were rejected (and reported), the valid ones written
     expect(JSON.parse(done.stdout()).rows).toMatchObject({ total: ROWS, valid: skipFile.valid, invalid: ROWS - skipFile.valid });
-    expect(await totals()).toEqual(expected(atomicFile, timedFile, skipFile));
+    expect(await totals()).toEqual(plus(before, expected(skipFile)));
     await expectNoOrphans();
+  }, 240_000);
+
+  it.each([
+    ['summary', 'accounts', (i: number) => `KS${String(i).padStart(5, '0')},深圳汇总第${i}工程有限公司,一般,华南分公司,陈静`, '客户编号,客户名称,客户级别,推荐单位,客户经理'],
+    ['archive', 'accounts', (i: number) => `KR${String(i).padStart(5, '0')},广州档案第${i}工程有限公司,一般,华南分公司,陈静`, '客户编号,客户名称,客户级别,推荐单位,客户经理'],
+    ['persons', 'contacts', (i: number) => `KC${String((i % ACCOUNTS) + 1).padStart(4, '0')},联系人${i},经理,139${String(10_000_000 + i).slice(-8)}`, '客户编号,姓名,职务,手机'],
+  ] as const)('%s: killed mid-transaction after batch 2 of 3 leaves nothing; the job is marked FAILED; the re-run is exact', async (annex, table, line, header) => {
+    const file = tmpFile(`${annex}-kill.csv`);
+    fs.writeFileSync(file, [header, ...Array.from({ length: ROWS }, (_, i) => line(i + 1))].join('\n') + '\n');
+    const count = () => num(`SELECT COUNT(*) FROM ${table}`);
+    const before = await count();
+    const run = kamImport(url(), file, 'atomic', 2, annex);
+    await waitFor(() => run.stderr().includes('paused after batch 2'), 60_000, `${annex} batch 2`);
+    expect(await midTransaction(t().config.database, table, before)).toBe(true);
+    await kill(run);
+    expect(await count()).toBe(before);
+    await expectNoOrphans();
+    expect(await t().services.imports.recoverInterrupted()).toHaveLength(1);
+    expect(await num("SELECT COUNT(*) FROM import_jobs WHERE status = 'RUNNING' OR lock_key IS NOT NULL")).toBe(0);
+    const done = kamImport(url(), file, 'atomic', undefined, annex);
+    const code = await done.exited;
+    expect([code, code === 0 ? '' : done.stderr()]).toEqual([0, '']);
+    expect(JSON.parse(done.stdout()).rows).toMatchObject({ total: ROWS, created: ROWS, invalid: 0 });
+    expect(await count()).toBe(before + ROWS);
   }, 240_000);
 
   it('two imports of the same new file at once: one writes, the other is refused or finds everything unchanged; no duplicates', async () => {
     const file = ledger('ledger-twice.csv', 'T', 1500);
+    const start = await totals();
     const a = kamImport(url(), file.file, 'atomic');
     const b = kamImport(url(), file.file, 'atomic');
     const codes = await Promise.all([a.exited, b.exited]);
     expect(codes.filter((c) => c === 0).length).toBeGreaterThanOrEqual(1);
     for (const [i, run] of [a, b].entries()) {
-      if (codes[i] !== 0) expect(run.stderr()).toMatch(/another ledger import is running|database is locked/);
+      // Refused by the import lock, never by the database ("database is locked", SQLITE_BUSY, is a failure).
+      if (codes[i] !== 0) expect([codes[i], run.stderr()]).toEqual([2, expect.stringMatching(/another ledger import is running/)]);
+      expect(run.stderr()).not.toMatch(/database is locked|SQLITE_BUSY/);
     }
-    expect(await totals()).toEqual(expected(atomicFile, timedFile, skipFile, file));
+    expect(await totals()).toEqual(plus(start, expected(file)));
     expect(await num("SELECT COUNT(*) FROM import_jobs WHERE status = 'RUNNING' OR lock_key IS NOT NULL")).toBe(0);
     await expectNoOrphans();
   }, 120_000);
 
   it('writes one audit event per import run, with the file hash, counts and origin, never row values', async () => {
+    // Its own run, so the test stands alone (-t) and the last run is this one.
+    const own = ledger('ledger-audit.csv', 'U', 30);
+    const done = kamImport(url(), own.file, 'atomic');
+    expect(await done.exited).toBe(0);
     const events = await q<{ after: string; origin: string; actor: string; entity_id: string }>("SELECT after, origin, actor, entity_id FROM audit_events WHERE action = 'import.run' ORDER BY id");
     const jobs = await q<{ id: number; status: string; sha256: string; message: string | null }>('SELECT id, status, sha256, message FROM import_jobs ORDER BY id');
     const perJob = new Map<number, number>();
     for (const e of events) perJob.set(Number(e.entity_id), (perJob.get(Number(e.entity_id)) ?? 0) + 1);
     // Every run that ended has exactly one event; killed runs none (their job says FAILED: interrupted).
     for (const j of jobs) expect([j.id, perJob.get(Number(j.id)) ?? 0]).toEqual([j.id, j.message?.startsWith('interrupted: ') ? 0 : 1]);
-    expect(jobs.filter((j) => j.status === 'SUCCEEDED').length).toBeGreaterThanOrEqual(4);
+    expect(jobs.filter((j) => j.status === 'SUCCEEDED').length).toBeGreaterThanOrEqual(1);
     const lastJob = jobs.filter((j) => j.status === 'SUCCEEDED').pop()!;
     const last = JSON.parse(events.find((e) => Number(e.entity_id) === Number(lastJob.id))!.after) as Record<string, unknown>;
-    expect(last).toMatchObject({ annex: 'ledger', file: 'ledger-twice.csv', mode: 'atomic', dryRun: false, status: 'SUCCEEDED', sha256: lastJob.sha256 });
+    expect(last).toMatchObject({ annex: 'ledger', file: 'ledger-audit.csv', mode: 'atomic', dryRun: false, status: 'SUCCEEDED', sha256: lastJob.sha256 });
     expect(typeof last.total).toBe('number');
     expect(events.every((e) => e.origin === 'cli' && e.actor.startsWith('system:'))).toBe(true);
     expect(events.map((e) => e.after).join('')).not.toContain('主题');

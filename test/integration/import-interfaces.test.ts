@@ -43,7 +43,7 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout);
     // Issue 12: the report gains the job (to undo it, download its errors) and says when its lists are capped.
-    expect(Object.keys(report)).toEqual(['job', 'annex', 'file', 'dryRun', 'mode', 'rows', 'errors', 'warnings', 'truncated', 'counts']);
+    expect(Object.keys(report)).toEqual(['job', 'annex', 'file', 'dryRun', 'mode', 'rows', 'errors', 'warnings', 'mappings', 'truncated', 'counts']);
     expect(report).toMatchObject({ job: expect.any(Number), truncated: false, counts: { errors: 0, warnings: report.warnings.length } });
     expect(Object.keys(report.rows)).toEqual(['total', 'valid', 'invalid', 'created', 'updated', 'unchanged']);
     expect(report).toMatchObject({ annex: 'summary', file: '汇总.xlsx', dryRun: false, mode: 'atomic', rows: { total: 2, created: 2 } });

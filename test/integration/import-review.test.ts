@@ -132,6 +132,13 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     const preview = (await call('hdManager', 'GET', `/imports/${job}/preview`)).body as unknown as PreviewBody;
     expect(preview.rows).toEqual([expect.objectContaining({ outcome: 'updated', label: code, changes: [{ entity: 'Contact', field: 'title', before: '总经理', after: '董事长', masked: false }] })]);
     const gql = w.gql('hdManager');
+    // Only its uploader (or an ADMIN) confirms or previews a job again: a colleague, finance and an analyst are refused, and the job stays a preview.
+    for (const who of ['hdManager2', 'finance', 'analyst'] as const) {
+      for (const m of ['confirmImport(job: $job) { id }', 'previewImportAgain(job: $job) { id }']) {
+        expect([who, m, errorOf(await w.gql(who).request(`mutation($job: ID!) { ${m} }`, { job: String(job) })).code]).toEqual([who, m, 'FORBIDDEN']);
+      }
+    }
+    expect((await settled('hdManager', job)).status).toBe('PREVIEW');
     const confirmed = await gql.data<{ confirmImport: { id: string; status: string; rowsTotal: number } }>('mutation($job: ID!) { confirmImport(job: $job) { id status rowsTotal } }', { job: String(job) });
     expect(confirmed.confirmImport).toMatchObject({ status: 'RUNNING', rowsTotal: 1 });
     type State = { status: string; progress: number | null; etaSeconds: number | null; rowsUpdated: number };
@@ -158,6 +165,16 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
   it('undo removes what an import created, puts back what it changed, and keeps (and lists) what changed since', async () => {
     const { services, ds } = { services: t().services, ds: t().services.ds };
     const summary = (rows: Cell[][]) => exceljsWorkbook(tmpFile('s.xlsx'), [{ rows: [['客户编号', '客户名称', '客户级别', '推荐单位', '客户经理', '行业类别'], ...rows] }]);
+    // The preview names the new unit and manager as the file writes them (they have no id before the import).
+    const staged = ((await call('admin', 'POST', '/imports/summary', fs.readFileSync(await summary([['RV001', '撤销测试一有限公司', '一般', '撤销测试分公司', '撤销经理', '建筑']])), 's0.xlsx')).body as unknown as JobView).job;
+    await settled('admin', staged);
+    const cells = ((await call('admin', 'GET', `/imports/${staged}/preview`)).body as unknown as PreviewBody).rows[0].changes;
+    expect(cells).toEqual(expect.arrayContaining([
+      { entity: 'Account', field: 'ownerUnit', before: null, after: '撤销测试分公司', masked: false },
+      { entity: 'Account', field: 'manager', before: null, after: '撤销经理', masked: false },
+      { entity: 'Account', field: 'tier', before: null, after: 'GENERAL', masked: false },
+    ]));
+    expect(await ds.manager.countBy(Account, { code: 'RV001' })).toBe(0);
     const first = await call('admin', 'POST', '/imports/summary?wait=true', fs.readFileSync(await summary([['RV001', '撤销测试一有限公司', '一般', '撤销测试分公司', '撤销经理', '建筑'], ['RV002', '撤销测试二有限公司', '一般', '撤销测试分公司', '撤销经理', null]])), 's1.xlsx');
     expect(first.body).toMatchObject({ rows: { created: 2 } });
     const second = await call('admin', 'POST', '/imports/summary?wait=true', fs.readFileSync(await summary([['RV001', '撤销测试一有限公司', '一般', '撤销测试分公司', '撤销经理', '房地产'], ['RV003', '撤销测试三有限公司', '一般', null, null, null]])), 's2.xlsx');

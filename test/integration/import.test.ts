@@ -193,8 +193,12 @@ describeEachDb('annex import', (t) => {
     ];
     const file = await exceljsWorkbook(tmpFile('persons.xlsx'), [{ rows: [header, ...rows] }]);
     const first = await run(PERSONS, file, { mode: 'skip-invalid' as never });
-    expect(first.report.rows).toMatchObject({ total: 4, valid: 2, invalid: 2, created: 2 });
-    expect(first.report.errors.map((e) => [e.cell, e.code])).toEqual([['G4', 'CONSENT_REQUIRED'], ['A5', 'UNKNOWN_ACCOUNT']]);
+    // 陈静's home address has no consent: that cell is refused (a warning naming it), the rest of her row imports.
+    expect(first.report.rows).toMatchObject({ total: 4, valid: 3, invalid: 1, created: 3 });
+    expect(first.report.errors.map((e) => [e.cell, e.code])).toEqual([['A5', 'UNKNOWN_ACCOUNT']]);
+    expect(first.report.warnings.filter((w) => w.code === 'CONSENT_REQUIRED').map((w) => [w.cell, w.value])).toEqual([['G4', '（已隐藏 / hidden）']]);
+    const chen = await t().ds.getRepository(Contact).findOneByOrFail({ name: '陈静' });
+    expect({ title: chen.title, ...openContactFields(t().services.keyRing, chen) }).toMatchObject({ title: '财务总监', homeAddress: null });
     const zhang = await t().ds.getRepository(Contact).findOneByOrFail({ name: '张建国' });
     expect({ ...zhang, ...openContactFields(t().services.keyRing, zhang) }).toMatchObject({ mobile: '13800138000', homeAddress: '北京市朝阳区某小区', consentSource: '书面同意书', source: 'IMPORT' });
     // Stored encrypted, bound to the row.
@@ -206,7 +210,7 @@ describeEachDb('annex import', (t) => {
     const again = await run(PERSONS, second);
     expect(again.report.errors).toEqual([]);
     expect(again.report.rows).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
-    expect(await count('contacts')).toBe(2);
+    expect(await count('contacts')).toBe(3);
   });
 
   it('imports the ledger: signings on the activity, collections as one payment each, never twice', async () => {

@@ -225,12 +225,12 @@ describeEachDb('security: aggregate flooding', (t) => {
         t().kind === 'mysql'
           ? ((await t().ds.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND = 'Query' AND INFO LIKE '%receivables%' AND INFO NOT LIKE '%PROCESSLIST%'")) as { n: number }[])[0].n > 0
           : t().services.reads.load.running > 0;
-      const until = Date.now() + 20_000;
+      const until = Date.now() + 60_000;
       while ((await stillRunning()) && Date.now() < until) await new Promise((res) => setTimeout(res, 200));
       report(`[${t().kind}] ten years by month under a 0.5 s budget: answered ${r.errors?.[0].extensions?.reason} in ${answeredMs} ms; statement gone after ${Date.now() - started} ms; /healthz worst ${Math.round(Math.max(...latencies))} ms`);
       expect(await stillRunning()).toBe(false);
     } finally {
       await loose.close();
     }
-  });
+  }, 120_000);
 });

@@ -8,11 +8,26 @@ import os from 'node:os';
 import path from 'node:path';
 
 const previous = process.env.TMPDIR;
-const own = fs.mkdtempSync(path.join(os.tmpdir(), 'kam-jest-'));
+const realTmpdir = os.tmpdir;
+const own = fs.mkdtempSync(path.join(realTmpdir(), 'kam-jest-'));
 process.env.TMPDIR = own;
+// jest gives each test file its own copy of process.env, which node:os does not read: point os.tmpdir itself here.
+os.tmpdir = () => own;
 
+const remove = () => fs.rmSync(own, { recursive: true, force: true });
 afterAll(() => {
+  os.tmpdir = realTmpdir;
   if (previous === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = previous;
-  fs.rmSync(own, { recursive: true, force: true });
+  remove();
 });
+// A file that fails to load never runs its afterAll: the worker's exit removes what is left (one
+// listener per worker, whatever number of files it runs).
+const registry = process as unknown as { [k: symbol]: Set<string> | undefined };
+const KEY = Symbol.for('kam.test.tempDirs');
+if (!registry[KEY]) {
+  const dirs = new Set<string>();
+  registry[KEY] = dirs;
+  process.once('exit', () => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+}
+registry[KEY].add(own);

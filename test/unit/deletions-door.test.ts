@@ -15,6 +15,10 @@ const ALLOWED: Record<string, RegExp> = {
   'src/modules/auth/login-throttle.service.ts': /delete\(\)\.from\(LoginThrottle\)/,
   'src/modules/audit/audit.service.ts': /DELETE FROM audit_events/,
   'src/modules/bi/bi.service.ts': /\.delete\(Tombstone,/,
+  // An import job's own working records (its stored files, preview rows, issues) and a closed month's snapshot pieces.
+  'src/modules/imports/import-review.service.ts': /\.delete\((ImportIssue|ImportJobFile|ImportJobRow),/,
+  'src/modules/imports/import.service.ts': /\.delete\(ImportJobFile,/,
+  'src/modules/reports/report.service.ts': /\.delete\(ReportSnapshotPart,/,
 };
 const DELETE = /\.delete\((?!\))[A-Z]\w*\s*,|\.delete\(\)\s*\.from\(|\bDELETE\s+FROM\b|\b(?:em|m|manager|repo|getRepository\([^)]*\))\.(?:remove|softDelete|softRemove)\(/;
 

@@ -32,8 +32,19 @@ describe('the generated development key', () => {
     expect(ring.keyIds).toEqual(['dev', 'local']);
   });
 
-  it('lives in data/ for a MySQL database, and only in memory for an in-memory one', () => {
-    expect(developmentKeyFile(parseDatabaseUrl('mysql://root@127.0.0.1:3306/kam'))).toBe(path.resolve('data', 'kam.data-key'));
+  it('lives in the user\'s state folder for a MySQL database, whatever folder kam runs in, and only in memory for an in-memory one', () => {
+    const cwd = process.cwd();
+    const file = developmentKeyFile(parseDatabaseUrl('mysql://root@127.0.0.1:3306/kam'));
+    expect(file).toBe(path.join(os.homedir(), '.local', 'state', 'kam-hub', '127.0.0.1-3306-kam.data-key'));
+    process.chdir(dir);
+    try {
+      expect(developmentKeyFile(parseDatabaseUrl('mysql://root@127.0.0.1:3306/kam'))).toBe(file);
+      // A relative SQLite path names one file; its key is beside it, not in the folder kam runs in.
+      expect(developmentKeyFile(parseDatabaseUrl('sqlite:db/kam.sqlite'))).toBe(path.join(dir, 'db', 'kam.sqlite.data-key'));
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(developmentKeyFile(parseDatabaseUrl('mysql://root@10.0.0.5:3307/kam'))).not.toBe(file);
     const memory = developmentKeyRing(parseDatabaseUrl('sqlite::memory:'));
     expect([memory.developmentKeyFile, memory.activeKeyId]).toEqual([null, 'local']);
   });

@@ -50,6 +50,10 @@ export class Account extends VersionedRecord {
   @Column({ type: 'varchar', length: 32, nullable: true })
   ownership!: OwnershipType | null;
 
+  @Field(() => String, { nullable: true, description: '单位性质（原文或标签）/ ownership as a label: the vocabulary\'s label, or the word as written when it is not in the vocabulary' })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  ownershipLabel!: string | null;
+
   @Field(() => String, { nullable: true, description: '行业类别 / industry' })
   @Index()
   @Column({ type: 'varchar', length: 100, nullable: true })
@@ -59,6 +63,10 @@ export class Account extends VersionedRecord {
   @Column({ type: 'varchar', length: 16, nullable: true })
   scale!: CompanyScale | null;
 
+  @Field(() => String, { nullable: true, description: '规模（原文或标签）/ scale as a label: the vocabulary\'s label, or the word as written when it is not in the vocabulary' })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  scaleLabel!: string | null;
+
   @Field(() => String, { nullable: true, description: '主要产品 / main products' })
   @Column({ type: 'text', nullable: true })
   mainProducts!: string | null;
@@ -66,6 +74,10 @@ export class Account extends VersionedRecord {
   @Field(() => Reputation, { nullable: true, description: '信誉 / reputation' })
   @Column({ type: 'varchar', length: 16, nullable: true })
   reputation!: Reputation | null;
+
+  @Field(() => String, { nullable: true, description: '信誉（原文或标签）/ reputation as a label: the vocabulary\'s label, or the word as written when it is not in the vocabulary' })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  reputationLabel!: string | null;
 
   @MoneyColumn()
   totalAssetsFen!: number | null;

@@ -85,17 +85,26 @@ abstract class AccountFields implements AccountInput {
   @Field(() => OwnershipType, { nullable: true, description: '单位性质 / ownership' })
   ownership?: OwnershipType | null;
 
+  @Field(() => String, { nullable: true, description: '单位性质（任意文字：词表中的词取其代码，其他照录）/ ownership in any words: a vocabulary word sets the code, any other word is kept as written' })
+  ownershipLabel?: string | null;
+
   @Field(() => String, { nullable: true, description: '行业类别 / industry' })
   industry?: string | null;
 
   @Field(() => CompanyScale, { nullable: true, description: '规模 / scale' })
   scale?: CompanyScale | null;
 
+  @Field(() => String, { nullable: true, description: '规模（任意文字：词表中的词取其代码，其他照录）/ scale in any words: a vocabulary word sets the code, any other word is kept as written' })
+  scaleLabel?: string | null;
+
   @Field(() => String, { nullable: true, description: '主要产品 / main products' })
   mainProducts?: string | null;
 
   @Field(() => Reputation, { nullable: true, description: '信誉 / reputation' })
   reputation?: Reputation | null;
+
+  @Field(() => String, { nullable: true, description: '信誉（任意文字：词表中的词取其代码，其他照录）/ reputation in any words: a vocabulary word sets the code, any other word is kept as written' })
+  reputationLabel?: string | null;
 
   @Field(() => Float, { nullable: true, description: '资产状况（元）/ total assets (yuan)' })
   totalAssets?: number | null;

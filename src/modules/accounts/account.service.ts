@@ -9,6 +9,8 @@ import { yuanToFen } from '../../common/money';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { toIdOrNull, toIds, type Id } from '../../common/ids';
 import { cleanText, nameKey } from '../../common/text';
+import { openInput, openValue } from '../../common/open-vocabulary';
+import type { EnumVocabulary } from '../../common/enums';
 import { normalizeCreditCode, normalizeEmail, normalizePhone, normalizePostalCode } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
@@ -43,11 +45,15 @@ export interface AccountInput {
   parentId?: Id | null;
   registeredOn?: string | null;
   creditCode?: string | null;
+  /** 单位性质: a code or any word (open vocabulary); `ownershipLabel` (free text) wins when given. */
   ownership?: OwnershipType | string | null;
+  ownershipLabel?: string | null;
   industry?: string | null;
   scale?: CompanyScale | string | null;
+  scaleLabel?: string | null;
   mainProducts?: string | null;
   reputation?: Reputation | string | null;
+  reputationLabel?: string | null;
   totalAssets?: number | null;
   shareholders?: string | null;
   address?: string | null;
@@ -256,9 +262,17 @@ export class AccountService {
       v.creditCode = c ? normalizeCreditCode(c, 'creditCode') : null;
     }
     if (has(input, 'registeredOn')) v.registeredOn = input.registeredOn ? assertLocalDate(input.registeredOn, 'registeredOn') : null;
-    if (has(input, 'ownership')) v.ownership = input.ownership ? OwnershipTypes.parse(String(input.ownership), 'ownership') : null;
-    if (has(input, 'scale')) v.scale = input.scale ? CompanyScales.parse(String(input.scale), 'scale') : null;
-    if (has(input, 'reputation')) v.reputation = input.reputation ? Reputations.parse(String(input.reputation), 'reputation') : null;
+    // Open vocabularies: a word outside the vocabulary is kept as written beside a null code.
+    const open = (field: 'ownership' | 'scale' | 'reputation', vocab: EnumVocabulary<string>) => {
+      const word = openInput(input as Record<string, unknown>, field);
+      if (word === undefined) return;
+      const o = openValue(vocab, word, field);
+      (v as Record<string, unknown>)[field] = o.code;
+      (v as Record<string, unknown>)[`${field}Label`] = o.label;
+    };
+    open('ownership', OwnershipTypes);
+    open('scale', CompanyScales);
+    open('reputation', Reputations);
     if (has(input, 'status') || creating) v.status = input.status ? AccountStatuses.parse(String(input.status), 'status') : AccountStatus.ACTIVE;
     for (const key of ['industry', 'mainProducts', 'shareholders', 'address', 'notes'] as const) text(key);
     if (has(input, 'postalCode')) v.postalCode = input.postalCode ? normalizePostalCode(input.postalCode, 'postalCode') : null;
@@ -522,7 +536,7 @@ export function applyAccountFilter(qb: Filterable, f: ResolvedAccountFilter): vo
 /** Column values of an account nobody has filled in yet (what `create` starts from). */
 export function emptyAccount(): AccountValues {
   return {
-    parentId: null, registeredOn: null, creditCode: null, ownership: null, industry: null, scale: null, mainProducts: null, reputation: null,
+    parentId: null, registeredOn: null, creditCode: null, ownership: null, ownershipLabel: null, industry: null, scale: null, scaleLabel: null, mainProducts: null, reputation: null, reputationLabel: null,
     totalAssetsFen: null, shareholders: null, address: null, postalCode: null, phone: null, fax: null, email: null, tierId: null,
     managementLevelId: null, status: AccountStatus.ACTIVE, ownerUnitId: null, managerId: null, expectedContractValueFen: null,
     annualSalesFen: null, terminatedOn: null, source: RecordSource.MANUAL, notes: null,

@@ -23,7 +23,8 @@ export interface RecordConsentInput {
   scope?: string | null;
 }
 
-export const DEFAULT_CONSENT_SCOPE = '家庭成员情况、家庭住址、兴趣爱好 / family, home address, hobbies';
+export { DEFAULT_CONSENT_SCOPE } from './consent.rules';
+import { DEFAULT_CONSENT_SCOPE } from './consent.rules';
 
 /**
  * 信息采集同意 (PIPL): a related person's family, home address and hobbies are kept only while a consent

@@ -39,6 +39,10 @@ export class Contact extends VersionedRecord {
   @Column({ type: 'varchar', length: 8, nullable: true })
   gender!: Gender | null;
 
+  @Field(() => String, { nullable: true, description: '性别（原文或标签）/ gender as a label: the vocabulary\'s label, or the word as written when it is not in the vocabulary' })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  genderLabel!: string | null;
+
   @Field(() => String, { nullable: true, description: '职务 / title' })
   @Column({ type: 'varchar', length: 100, nullable: true })
   title!: string | null;
@@ -50,6 +54,10 @@ export class Contact extends VersionedRecord {
   @Field(() => ContactRole, { nullable: true, description: '角色 / role in the buying process' })
   @Column({ type: 'varchar', length: 32, nullable: true })
   role!: ContactRole | null;
+
+  @Field(() => String, { nullable: true, description: '角色（原文或标签）/ role as a label: the vocabulary\'s label, or the word as written when it is not in the vocabulary' })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  roleLabel!: string | null;
 
   @Field(() => String, { nullable: true, description: '办公电话 / office phone' })
   @Column({ type: 'varchar', length: 40, nullable: true })
@@ -87,6 +95,10 @@ export class Contact extends VersionedRecord {
   @Field(() => Closeness, { nullable: true, description: '关系亲密度 / closeness' })
   @Column({ type: 'varchar', length: 16, nullable: true })
   closeness!: Closeness | null;
+
+  @Field(() => String, { nullable: true, description: '关系亲密度（原文或标签）/ closeness as a label: the vocabulary\'s label, or the word as written when it is not in the vocabulary' })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  closenessLabel!: string | null;
 
   @Field(() => Date, { nullable: true, description: '信息采集同意时间 / consent given at' })
   @TimestampColumn()

@@ -36,6 +36,9 @@ abstract class ContactFields implements Partial<ContactInput> {
   @Field(() => Gender, { nullable: true, description: '性别 / gender' })
   gender?: Gender | null;
 
+  @Field(() => String, { nullable: true, description: '性别（任意文字：词表中的词取其代码，其他照录）/ gender in any words: a vocabulary word sets the code, any other word is kept as written' })
+  genderLabel?: string | null;
+
   @Field(() => String, { nullable: true, description: '职务 / title' })
   title?: string | null;
 
@@ -44,6 +47,9 @@ abstract class ContactFields implements Partial<ContactInput> {
 
   @Field(() => ContactRole, { nullable: true, description: '角色 / role in the buying process' })
   role?: ContactRole | null;
+
+  @Field(() => String, { nullable: true, description: '角色（任意文字：词表中的词取其代码，其他照录）/ role in any words: a vocabulary word sets the code, any other word is kept as written' })
+  roleLabel?: string | null;
 
   @Field(() => String, { nullable: true, description: '办公电话 / office phone' })
   officePhone?: string | null;
@@ -68,6 +74,9 @@ abstract class ContactFields implements Partial<ContactInput> {
 
   @Field(() => Closeness, { nullable: true, description: '关系亲密度 / closeness' })
   closeness?: Closeness | null;
+
+  @Field(() => String, { nullable: true, description: '关系亲密度（任意文字：词表中的词取其代码，其他照录）/ closeness in any words: a vocabulary word sets the code, any other word is kept as written' })
+  closenessLabel?: string | null;
 
   @Field(() => Date, { nullable: true, description: '信息采集同意时间 / consent given at' })
   consentAt?: Date | null;

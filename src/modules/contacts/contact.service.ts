@@ -8,6 +8,8 @@ import { assertNotFuture, type Clock } from '../../common/clock';
 import { toId, toIds, type Id } from '../../common/ids';
 import { paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
 import { cleanText, nameKey } from '../../common/text';
+import { openInput, openValue } from '../../common/open-vocabulary';
+import { fieldsWithoutConsent } from '../consent/consent.rules';
 import { normalizeEmail, normalizeMobile, normalizePhone } from '../../common/validation';
 import { inTransaction, managerFor } from '../../db/transaction';
 import { bulkInsert } from '../../db/bulk';
@@ -25,10 +27,14 @@ import { assertAgreement } from '../agreements/agreement.rules';
 export interface ContactInput {
   accountId: Id;
   name: string;
+  /** 性别: a code or any word (open vocabulary); `genderLabel` (free text) wins when given. */
   gender?: string | null;
+  genderLabel?: string | null;
   title?: string | null;
   department?: string | null;
+  /** 角色: a code or any word (企业负责人, 经办人, a branch's own word, kept as written). */
   role?: string | null;
+  roleLabel?: string | null;
   officePhone?: string | null;
   mobile?: string | null;
   email?: string | null;
@@ -37,6 +43,7 @@ export interface ContactInput {
   homeAddress?: string | null;
   hobbies?: string | null;
   closeness?: string | null;
+  closenessLabel?: string | null;
   consentAt?: Date | null;
   consentSource?: string | null;
   consentScope?: string | null;
@@ -70,8 +77,7 @@ const CONTACT_SORTS: SortColumns<ContactSortField> = {
   UPDATED_AT: { column: 'updatedAt', property: 'updatedAt', datetime: true },
 };
 
-/** The 🔒 fields: stored only with a consent record. */
-export const SENSITIVE_CONTACT_FIELDS = ['familyInfo', 'homeAddress', 'hobbies'] as const;
+export { SENSITIVE_CONTACT_FIELDS } from '../consent/consent.rules';
 
 /**
  * Personal data (手机 and the 🔒 fields) is written only by someone with a valid confidentiality
@@ -136,20 +142,25 @@ export class ContactService {
     if (!name) throw new DomainError(ErrorCode.REQUIRED, 'name: 姓名 is required', { field: 'name' });
     const consent = input.consentAt ?? null;
     if (consent) assertConsentNotFuture(this.clock, consent);
-    for (const f of SENSITIVE_CONTACT_FIELDS) {
-      if (cleanText(input[f]) && !consent) {
-        throw new DomainError(ErrorCode.CONSENT_REQUIRED, `${f}: personal information is stored only with a consent record (consentAt, consentSource)`, { field: f });
-      }
+    const refused = fieldsWithoutConsent(input, consent);
+    if (refused.length) {
+      throw new DomainError(ErrorCode.CONSENT_REQUIRED, `${refused[0]}: personal information is stored only with a consent record (consentAt, consentSource)`, { field: refused[0] });
     }
     const mobile = cleanText(input.mobile) ? normalizeMobile(input.mobile as string, 'mobile') : null;
+    const open = input as unknown as Record<string, unknown>;
+    const gender = openValue(Genders, openInput(open, 'gender'), 'gender');
+    const role = openValue(ContactRoles, openInput(open, 'role'), 'role');
+    const closeness = openValue(Closenesses, openInput(open, 'closeness'), 'closeness');
     return {
       accountId: toId(input.accountId, 'accountId'),
       name,
       nameKey: nameKey(name),
-      gender: cleanText(input.gender) ? Genders.parse(input.gender as string, 'gender') : null,
+      gender: gender.code,
+      genderLabel: gender.label,
       title: cleanText(input.title),
       department: cleanText(input.department),
-      role: cleanText(input.role) ? ContactRoles.parse(input.role as string, 'role') : null,
+      role: role.code,
+      roleLabel: role.label,
       officePhone: cleanText(input.officePhone) ? normalizePhone(input.officePhone as string, 'officePhone') : null,
       mobile,
       mobileHash: mobile ? mobileLookupHash(this.keyRing, mobile) : null,
@@ -158,7 +169,8 @@ export class ContactService {
       familyInfo: cleanText(input.familyInfo),
       homeAddress: cleanText(input.homeAddress),
       hobbies: cleanText(input.hobbies),
-      closeness: cleanText(input.closeness) ? Closenesses.parse(input.closeness as string, 'closeness') : null,
+      closeness: closeness.code,
+      closenessLabel: closeness.label,
       consentAt: consent,
       consentSource: cleanText(input.consentSource),
       consentScope: cleanText(input.consentScope),
@@ -237,9 +249,9 @@ function assertNothingPersonal(contact: Contact, values: Partial<Contact>): void
 /** A stored person as input, so a patch can be validated as a whole person. */
 function contactInput(c: Contact): ContactInput {
   return {
-    accountId: c.accountId, name: c.name, gender: c.gender, title: c.title, department: c.department, role: c.role,
+    accountId: c.accountId, name: c.name, gender: c.gender ?? c.genderLabel, title: c.title, department: c.department, role: c.role ?? c.roleLabel,
     officePhone: c.officePhone, mobile: c.mobile, email: c.email, birthday: c.birthday, familyInfo: c.familyInfo,
-    homeAddress: c.homeAddress, hobbies: c.hobbies, closeness: c.closeness, consentAt: c.consentAt, consentSource: c.consentSource,
+    homeAddress: c.homeAddress, hobbies: c.hobbies, closeness: c.closeness ?? c.closenessLabel, consentAt: c.consentAt, consentSource: c.consentSource,
     consentScope: c.consentScope, active: c.active, leftOn: c.leftOn, notes: c.notes, source: c.source,
   };
 }

@@ -14,6 +14,12 @@ import { ImportJob } from './import-job.entity';
 import { ImportIssue } from './import-issue.entity';
 import { FILE_PIECE_BYTES, ImportJobFile, type ImportFileKind } from './import-job-file.entity';
 
+/** Watches the jobs of this process start and finish. */
+export interface ImportJobObserver {
+  started(job: ImportJob): void;
+  finished(job: ImportJob): void;
+}
+
 /** Issues kept per job (the report's counts stay exact; the list stops here). */
 export const MAX_STORED_ISSUES = 10_000;
 
@@ -77,6 +83,8 @@ const IMPORT_JOB_SORTS: SortColumns<ImportJobSortField> = {
  * record survives a rolled-back import.
  */
 export class ImportService {
+  private readonly observers: ImportJobObserver[] = [];
+
   constructor(
     private readonly ds: DataSource,
     private readonly maxPageSize: () => number,
@@ -117,6 +125,11 @@ export class ImportService {
     return true;
   }
 
+  /** Told when a job of this process starts and finishes (the server's metrics). */
+  observe(observer: ImportJobObserver): void {
+    this.observers.push(observer);
+  }
+
   /**
    * Records a new RUNNING job. A writing run (not a dry run) also takes its annex's lock — the unique
    * `lockKey` — so a second writing import of the same annex, on any instance, is refused with
@@ -147,9 +160,15 @@ export class ImportService {
     try {
       await this.ds.manager.save(job);
     } catch (e) {
-      if (!lockKey || translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS) throw e;
-      throw inProgress(input.annex, await this.ds.manager.findOneBy(ImportJob, { lockKey }));
+      // SQLite: a run that took the lock between our read and our INSERT holds the write lock in its
+      // transaction longer than busy_timeout; its (committed) job row says who, rather than "database is locked".
+      const busy = (e as { code?: string }).code === 'SQLITE_BUSY';
+      if (!lockKey || (!busy && translateConstraintError(e, this.ds)?.code !== ErrorCode.ALREADY_EXISTS)) throw e;
+      const holder = await this.ds.manager.findOneBy(ImportJob, { lockKey });
+      if (busy && !holder) throw e;
+      throw inProgress(input.annex, holder);
     }
+    for (const o of this.observers) o.started(job);
     return job;
   }
 
@@ -169,7 +188,9 @@ export class ImportService {
     // A finished writing run needs its upload no more; a failed preview neither.
     if (status !== ImportStatus.PREVIEW) await this.ds.manager.delete(ImportJobFile, { jobId, kind: 'source' });
     await bulkInsert(this.ds.manager, ImportIssue, issues.slice(0, MAX_STORED_ISSUES).map((i) => ({ ...i, jobId, column: i.column?.slice(0, 200) ?? null, sheet: i.sheet?.slice(0, 100) ?? null })));
-    return this.ds.manager.findOneByOrFail(ImportJob, { id: jobId });
+    const job = await this.ds.manager.findOneByOrFail(ImportJob, { id: jobId });
+    for (const o of this.observers) o.finished(job);
+    return job;
   }
 
   /**

@@ -1,12 +1,15 @@
 /**
  * Development without KAM_DATA_KEYS: a random data key is generated once and kept in a file beside
- * the SQLite database (for MySQL, in `data/`), readable by its owner only. The development database
+ * the SQLite database (for MySQL, in the user's state folder, named after the server and database),
+ * readable by its owner only — anchored to the database, never to the folder `kam` runs in, so a
+ * command run from another folder finds the same key instead of making a second one. The development database
  * then stays readable across restarts, and its personal data is not encrypted with a key anyone can
  * read in this source. The public {@link DEVELOPMENT_KEY} stays in the ring, decrypt-only, for what
  * earlier versions wrote with it (`kam keys rotate` moves those rows to the generated key).
  * Production never gets here: it refuses to start without KAM_DATA_KEYS.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { DatabaseConfig } from '../../config';
 import { DEVELOPMENT_KEY, KeyRing, generateDataKeyLine, parseDataKeys } from '../../common/field-crypto';
@@ -16,7 +19,12 @@ const KEY_ID = 'local';
 /** Where the generated key of a development database lives; null for an in-memory database. */
 export function developmentKeyFile(db: DatabaseConfig): string | null {
   if (db.kind === 'sqlite') return db.path === ':memory:' ? null : `${db.path}.data-key`;
-  return path.resolve('data', `${db.database}.data-key`);
+  return path.join(stateDir(), `${db.host}-${db.port}-${db.database}.data-key`.replace(/[^A-Za-z0-9_.$-]/g, '_'));
+}
+
+/** `~/.local/state/kam-hub` (the XDG state folder). */
+export function stateDir(home = os.homedir()): string {
+  return path.join(home, '.local', 'state', 'kam-hub');
 }
 
 /** The key line in `file`, generated (mode 0600) when the file does not exist yet. */

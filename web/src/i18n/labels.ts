@@ -94,6 +94,8 @@ export const CONTACT_ROLE: Labels<ContactRole> = {
   PROCUREMENT: ['采购', 'Procurement'],
   FINANCE: ['财务', 'Finance'],
   USER: ['使用者', 'User'],
+  HEAD: ['企业负责人', 'Head of the enterprise'],
+  HANDLER: ['经办人', 'Handler'],
   OTHER: ['其他', 'Other'],
 };
 
