@@ -154,7 +154,7 @@ describeWithBrowser('console in a browser (demo company)', () => {
     const admin = await tokenOf('admin');
     const [known] = (await api<{ accounts: { nodes: { code: string; name: string; annualSales: number | null }[] } }>('query { accounts(first: 1) { nodes { code name annualSales } } }', {}, admin)).accounts.nodes;
     const csv = path.join(tmp, '附件1-测试.csv');
-    fs.writeFileSync(csv, `\uFEFF客户编号,客户名称,客户级别,统一社会信用代码,年合作销售额\nKT0001,浙江测试建设有限公司,重点,,2600\nKT0002,江苏测试安装有限公司,钻石,,800\nKT0003,上海测试装饰有限公司,一般,123,300\n${known.code},${known.name},,,98765\n`);
+    fs.writeFileSync(csv, `\uFEFF客户编号,客户名称,客户级别,统一社会信用代码,年合作销售额,单位性质\nKT0001,浙江测试建设有限公司,重点,,2600,乡镇个体\nKT0002,江苏测试安装有限公司,钻石,,800,\nKT0003,上海测试装饰有限公司,一般,123,300,\n${known.code},${known.name},,,98765,\n`);
     await c.page.locator('label', { hasText: '附件1 大客户档案汇总表' }).click();
     await c.page.locator('input[type=file]').setInputFiles(csv);
     await c.page.getByRole('button', { name: /上传并预览/ }).click();
@@ -167,6 +167,18 @@ describeWithBrowser('console in a browser (demo company)', () => {
     // An update shows each changed cell before → after.
     expect(await grid.locator('tbody tr.preview-updated').textContent()).toMatch(/年合作销售额：.*→\s*98765/);
     expect(await grid.locator('tbody tr.preview-error').count()).toBe(2);
+    // A word outside the vocabulary (kept as written, a warning): pick what it means, save the mapping, preview again.
+    const unknown = c.page.getByTestId('unknown-values');
+    await waitForText(unknown, '乡镇个体');
+    await checkPage(c, '11a-import-unknown-value');
+    await unknown.getByRole('combobox').click();
+    await c.page.locator('.ant-select-item-option', { hasText: '民营企业' }).click();
+    await unknown.getByRole('button', { name: /保存映射/ }).click();
+    await unknown.waitFor({ state: 'detached' });
+    await grid.locator('tbody tr.preview-created').waitFor();
+    await eventually(async () => expect(await grid.locator('tbody tr.preview-created').textContent()).toMatch(/单位性质：\s*(PRIVATE|民营企业)/));
+    const mappings = await api<{ importMappings: { column: string; fromText: string; toValue: string }[] }>('query { importMappings { column fromText toValue } }', {}, admin);
+    expect(mappings.importMappings).toEqual(expect.arrayContaining([expect.objectContaining({ fromText: '乡镇个体', toValue: 'PRIVATE' })]));
     const bad = grid.locator('.issue-cell', { hasText: '钻石' });
     await bad.hover();
     await waitForText(c.page.getByRole('tooltip'), 'UNKNOWN_TIER');

@@ -185,6 +185,17 @@ export const UndoImportMutation = graphql(`
   }
 `);
 
+export const PreviewAgainMutation = graphql(`
+  mutation PreviewImportAgain($job: ID!) {
+    previewImportAgain(job: $job) { id status }
+  }
+`);
+
+/** Previews the job's file again (after an administrator saved value mappings); poll the job for the end. */
+export async function previewImportAgain(job: string) {
+  return (await gql(PreviewAgainMutation, { job })).previewImportAgain;
+}
+
 /** Writes the previewed import in the background (`mode` may switch to SKIP_INVALID). */
 export async function confirmImport(job: string, mode: ImportMode) {
   return (await gql(ConfirmImportMutation, { job, mode })).confirmImport;

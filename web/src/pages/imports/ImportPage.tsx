@@ -13,13 +13,14 @@ import { graphql } from '../../gql';
 import type { ImportAnnex, ImportMode, ImportRowOutcome, ImportStatus } from '../../gql/graphql';
 import { useGql } from '../../api/client';
 import { download } from '../../api/downloads';
-import { ANNEX_PATH, ImportPreviewQuery, confirmImport, downloadErrorsWorkbook, etaSeconds, importJob, undoImport, uploadImport, type ImportIssue } from '../../api/imports';
+import { ANNEX_PATH, ImportPreviewQuery, confirmImport, previewImportAgain, downloadErrorsWorkbook, etaSeconds, importJob, undoImport, uploadImport, type ImportIssue } from '../../api/imports';
 import { useViewer } from '../../api/viewer';
 import { useLang } from '../../i18n/lang';
 import { IMPORT_ANNEX, IMPORT_MODE, IMPORT_STATUS, label } from '../../i18n/labels';
 import { importField } from '../../i18n/import-fields';
 import { formatDateTime, formatDuration } from '../../format';
 import { ErrorAlert, useExplain } from '../../components/ErrorAlert';
+import { UnknownValues } from './UnknownValues';
 
 const HistoryQuery = graphql(`
   query ImportHistory {
@@ -248,6 +249,13 @@ export default function ImportPage() {
             <Counts rows={rows} dry />
             {job.expiresAt && <Typography.Text type="secondary">{t(`预览保留至 ${formatDateTime(job.expiresAt)}，逾期须重新上传。`, `The preview waits until ${formatDateTime(job.expiresAt)}; then upload again.`)}</Typography.Text>}
             <PreviewGrid job={jobId} />
+            {me?.role === 'ADMIN' && (
+              <UnknownValues annex={job.annex} warnings={job.warnings} onSaved={async () => {
+                await previewImportAgain(jobId);
+                setJob(null);
+                setPhase('checking');
+              }} />
+            )}
             <Warnings issues={job.warnings} />
             <Radio.Group aria-label={t('导入模式', 'Mode')} value={mode} onChange={(e) => setMode(e.target.value)}
               options={(['ATOMIC', 'SKIP_INVALID'] as ImportMode[]).map((m) => ({ value: m, label: label(IMPORT_MODE, m, lang) }))} />
@@ -397,7 +405,8 @@ function PreviewGrid({ job }: { job: string }) {
   const [outcome, setOutcome] = useState<ImportRowOutcome | 'ALL'>('ALL');
   const [page, setPage] = useState(1);
   const vars = useMemo(() => ({ job, outcomes: outcome === 'ALL' ? null : [outcome], offset: (page - 1) * PAGE, first: PAGE }), [job, outcome, page]);
-  const preview = useGql(ImportPreviewQuery, vars);
+  // Always read afresh: the same job previews again after a mapping was saved.
+  const preview = useGql(ImportPreviewQuery, vars, { staleTime: 0, refetchOnMount: 'always' });
   const data = preview.data?.importPreview;
   const masked = <Typography.Text type="secondary" italic>{t('已隐藏', 'hidden')}</Typography.Text>;
   const blank = <Typography.Text type="secondary">{t('（空）', '(blank)')}</Typography.Text>;
