@@ -265,5 +265,8 @@ export const IMPORT_FIELD: Record<string, Record<string, [string, string]>> = {
 /** The field's name in the language shown (the API's name when not listed). */
 export function importField(entity: string, field: string, lang: string): string {
   const l = IMPORT_FIELD[entity]?.[field];
-  return l ? (lang === 'en' ? l[1] : l[0]) : field;
+  if (!l) return field;
+  // `ownershipLabel` beside `ownership`: the words as written (or the vocabulary's label).
+  const words = field.endsWith('Label') && IMPORT_FIELD[entity]?.[field.slice(0, -5)] ? (lang === 'en' ? ' (words)' : '（文字）') : '';
+  return (lang === 'en' ? l[1] : l[0]) + words;
 }
