@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { createTestDb, type TestDb } from '../support/db';
 import { startTestServer } from '../support/graphql-client';
@@ -143,38 +144,81 @@ describeWithBrowser('console in a browser (demo company)', () => {
     }
   });
 
-  it('admin: previews a file with errors (bad cells highlighted, reason on hover), imports the valid rows, sees the history, downloads a template', async () => {
+  it('admin: uploads a file with errors for review, sees the highlighted cell, confirms skipping invalid rows, watches it run, downloads the errors workbook, undoes the import; templates stay', async () => {
     const c = await page();
     await signIn(c, 'admin', PASSWORD);
     await waitForPath(c.page, '/imports');
     await checkPage(c, '10-import');
 
+    // Three new companies (two with a bad cell) and one account on file whose annual sales change.
+    const admin = await tokenOf('admin');
+    const [known] = (await api<{ accounts: { nodes: { code: string; name: string; annualSales: number | null }[] } }>('query { accounts(first: 1) { nodes { code name annualSales } } }', {}, admin)).accounts.nodes;
     const csv = path.join(tmp, '附件1-测试.csv');
-    fs.writeFileSync(csv, '\uFEFF客户编号,客户名称,客户级别,统一社会信用代码,年合作销售额\nKT0001,浙江测试建设有限公司,重点,,2600\nKT0002,江苏测试安装有限公司,钻石,,800\nKT0003,上海测试装饰有限公司,一般,123,300\n');
+    fs.writeFileSync(csv, `\uFEFF客户编号,客户名称,客户级别,统一社会信用代码,年合作销售额,单位性质\nKT0001,浙江测试建设有限公司,重点,,2600,乡镇个体\nKT0002,江苏测试安装有限公司,钻石,,800,\nKT0003,上海测试装饰有限公司,一般,123,300,\n${known.code},${known.name},,,98765,\n`);
     await c.page.locator('label', { hasText: '附件1 大客户档案汇总表' }).click();
     await c.page.locator('input[type=file]').setInputFiles(csv);
-    await c.page.getByRole('button', { name: /预检/ }).click();
-    const grid = c.page.getByTestId('issue-grid');
-    await grid.waitFor();
+    await c.page.getByRole('button', { name: /上传并预览/ }).click();
+    // The upload answers 202 with a job; the server previews it, then the grid of every row.
+    const grid = c.page.getByTestId('preview-grid');
+    await grid.locator('.issue-cell').first().waitFor({ timeout: 30_000 });
     const counts = c.page.getByTestId('import-counts');
-    expect(await counts.textContent()).toMatch(/数据行3有效1错误2/);
+    expect(await counts.textContent()).toMatch(/数据行4有效2错误2将新增1将更新1/);
+    expect(await grid.locator('tbody tr.preview-created').count()).toBe(1);
+    // An update shows each changed cell before → after.
+    expect(await grid.locator('tbody tr.preview-updated').textContent()).toMatch(/年合作销售额：.*→\s*98765/);
+    expect(await grid.locator('tbody tr.preview-error').count()).toBe(2);
+    // A word outside the vocabulary (kept as written, a warning): pick what it means, save the mapping, preview again.
+    const unknown = c.page.getByTestId('unknown-values');
+    await waitForText(unknown, '乡镇个体');
+    await checkPage(c, '11a-import-unknown-value');
+    await unknown.getByRole('combobox').click();
+    await c.page.locator('.ant-select-item-option', { hasText: '民营企业' }).click();
+    await unknown.getByRole('button', { name: /保存映射/ }).click();
+    await unknown.waitFor({ state: 'detached' });
+    await grid.locator('tbody tr.preview-created').waitFor();
+    await eventually(async () => expect(await grid.locator('tbody tr.preview-created').textContent()).toMatch(/单位性质：\s*(PRIVATE|民营企业)/));
+    const mappings = await api<{ importMappings: { column: string; fromText: string; toValue: string }[] }>('query { importMappings { column fromText toValue } }', {}, admin);
+    expect(mappings.importMappings).toEqual(expect.arrayContaining([expect.objectContaining({ fromText: '乡镇个体', toValue: 'PRIVATE' })]));
     const bad = grid.locator('.issue-cell', { hasText: '钻石' });
     await bad.hover();
     await waitForText(c.page.getByRole('tooltip'), 'UNKNOWN_TIER');
     await checkPage(c, '11-import-preview');
-    // Atomic mode refuses to write a file with rejected rows: switch to skip-invalid and confirm.
+    // Atomic mode refuses to write a file with rejected rows: choose skip-invalid and confirm.
     expect(await c.page.getByRole('button', { name: /确认导入/ }).isDisabled()).toBe(true);
-    await c.page.getByRole('button', { name: /改为跳过错误行/ }).click();
-    await c.page.getByRole('button', { name: /预检/ }).click();
-    await c.page.getByRole('button', { name: /确认导入 1 行/ }).click();
-    await c.page.getByText('导入完成，2 行被拒绝').first().waitFor();
+    await c.page.getByRole('radio', { name: '跳过错误行' }).check();
+    await c.page.getByRole('button', { name: /确认导入 2 行/ }).click();
+    await c.page.getByText('导入完成，2 行被拒绝').first().waitFor({ timeout: 30_000 });
     await checkPage(c, '12-import-result');
     const history = c.page.getByTestId('import-history');
     await waitForText(history.locator('tbody tr').first(), '附件1-测试.csv');
     expect(await history.locator('tbody tr').first().textContent()).toContain('有错误行');
-    // What was written is in the account list.
-    const imported = await api<{ account: { name: string; tier: { name: string } } }>('query { account(code: "KT0001") { name tier { name } } }', {}, await tokenOf('admin'));
+    const imported = await api<{ account: { name: string; tier: { name: string } } }>('query { account(code: "KT0001") { name tier { name } } }', {}, admin);
     expect(imported.account).toEqual({ name: '浙江测试建设有限公司', tier: { name: '重点' } });
+
+    // The rejected rows as a workbook (fetched with the credential): an xlsx holding the bad row.
+    const [errors] = await Promise.all([c.page.waitForEvent('download'), c.page.getByRole('button', { name: '下载错误行工作簿' }).click()]);
+    expect(errors.suggestedFilename()).toMatch(/错误行\.xlsx$/);
+    const errorsFile = path.join(tmp, 'errors.xlsx');
+    await errors.saveAs(errorsFile);
+    expect(fs.readFileSync(errorsFile).subarray(0, 2).toString()).toBe('PK');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(errorsFile);
+    const cells: string[] = [];
+    wb.eachSheet((ws) => ws.eachRow((r) => r.eachCell((cell) => cells.push(String(cell.text)))));
+    expect(cells).toEqual(expect.arrayContaining(['KT0002', '钻石', 'KT0003']));
+    expect(cells).not.toContain('KT0001');
+
+    // Undo it from the history: the created account is gone.
+    const jobId = /导入记录 #(\d+)/.exec((await c.page.locator('.ant-result-subtitle').textContent()) ?? '')![1];
+    await history.getByRole('button', { name: `撤销导入 #${jobId}`, exact: true }).click();
+    await c.page.getByRole('dialog').getByRole('button', { name: /撤销导入/ }).click();
+    await waitForText(c.page.getByTestId('undo-result'), `已撤销导入 #${jobId}`);
+    expect(await c.page.getByTestId('undo-result').textContent()).toContain('删除 1 条新增记录，恢复 1 条记录');
+    await waitForText(history.locator('tbody tr').first(), '已撤销');
+    await checkPage(c, '13-import-undone');
+    const after = await api<{ account: unknown; known: { annualSales: number | null } }>(`query { account(code: "KT0001") { id } known: account(code: "${known.code}") { annualSales } }`, {}, admin);
+    expect(after.account).toBeNull();
+    expect(after.known.annualSales).toBe(known.annualSales);
 
     await c.page.getByRole('button', { name: /继续导入/ }).click();
     const [download] = await Promise.all([c.page.waitForEvent('download'), c.page.getByRole('button', { name: /附件2/ }).click()]);

@@ -1,28 +1,33 @@
 /**
- * 导入 (admin, manager): choose the annex, drop the file, preview what the import would do (a dry run:
- * counts, and a grid of the rejected rows with each bad cell highlighted and its reason on hover),
- * confirm, watch it run, see the result; the history of imports below; blank templates to download.
- * See api/imports.ts for what waits for issue 12 (async review, value mapping, undo, errors workbook).
+ * 导入 (admin, manager), the reviewed import: choose the annex, drop the file → upload (`202`, a job) →
+ * the server previews it → a grid of every row (新增 / 更新 / 未变化 / 错误), error cells highlighted with
+ * the reason on hover or focus, an update's changed cells before → after (masked where the API masks)
+ * → confirm (atomic, or skip invalid rows) → a live progress bar (rows processed / total, ETA) → the
+ * result with the errors workbook → the history, with 撤销 for the imports this user may undo.
+ * Blank templates to download. Everything through the public routes and GraphQL (api/imports.ts).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Progress, Radio, Result, Row, Space, Statistic, Steps, Table, Tag, Tooltip, Typography, Upload } from 'antd';
-import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Col, Descriptions, List, Progress, Radio, Result, Row, Space, Statistic, Steps, Table, Tag, Tooltip, Typography, Upload } from 'antd';
+import { DownloadOutlined, InboxOutlined, UndoOutlined } from '@ant-design/icons';
 import { graphql } from '../../gql';
-import type { ImportAnnex, ImportMode } from '../../gql/graphql';
+import type { ImportAnnex, ImportMode, ImportRowOutcome, ImportStatus } from '../../gql/graphql';
 import { useGql } from '../../api/client';
-import { download, saveBlob } from '../../api/downloads';
-import { ANNEX_PATH, etaSeconds, issuesCsv, runImport, runningJob, type ImportIssue, type ImportRun } from '../../api/imports';
+import { download } from '../../api/downloads';
+import { ANNEX_PATH, ImportPreviewQuery, confirmImport, previewImportAgain, downloadErrorsWorkbook, etaSeconds, importJob, undoImport, uploadImport, type ImportIssue } from '../../api/imports';
+import { useViewer } from '../../api/viewer';
 import { useLang } from '../../i18n/lang';
 import { IMPORT_ANNEX, IMPORT_MODE, IMPORT_STATUS, label } from '../../i18n/labels';
+import { importField } from '../../i18n/import-fields';
 import { formatDateTime, formatDuration } from '../../format';
 import { ErrorAlert, useExplain } from '../../components/ErrorAlert';
+import { UnknownValues } from './UnknownValues';
 
 const HistoryQuery = graphql(`
   query ImportHistory {
     importJobs(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) {
       totalCount
       nodes {
-        id annex fileName status mode dryRun actor createdAt finishedAt sizeBytes message interrupted
+        id annex fileName status mode dryRun actor createdAt finishedAt sizeBytes message interrupted undoneAt undoneBy
         rowsTotal rowsValid rowsInvalid rowsCreated rowsUpdated rowsUnchanged rowsProcessed
         unit { id name }
         errors(first: 100) { id sheet row cell column value code message }
@@ -32,90 +37,159 @@ const HistoryQuery = graphql(`
   }
 `);
 
-type Phase = 'choose' | 'checking' | 'preview' | 'importing' | 'done';
+type Phase = 'choose' | 'uploading' | 'checking' | 'preview' | 'importing' | 'done';
+type Job = NonNullable<Awaited<ReturnType<typeof importJob>>>;
+type UndoResult = Awaited<ReturnType<typeof undoImport>>;
 
 const ANNEXES: ImportAnnex[] = ['SUMMARY', 'ARCHIVE', 'PERSONS', 'LEDGER'];
+const OUTCOMES: ImportRowOutcome[] = ['CREATED', 'UPDATED', 'UNCHANGED', 'ERROR'];
+const OUTCOME_LABEL: Record<ImportRowOutcome, [string, string, string]> = {
+  CREATED: ['新增', 'New', 'green'],
+  UPDATED: ['更新', 'Update', 'blue'],
+  UNCHANGED: ['未变化', 'Unchanged', 'default'],
+  ERROR: ['错误', 'Error', 'red'],
+};
+const UNDO_DAYS = 7;
+const PAGE = 50;
 
 export default function ImportPage() {
   const { t, lang } = useLang();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const explain = useExplain();
+  const me = useViewer().data?.me;
   const [annex, setAnnex] = useState<ImportAnnex>('ARCHIVE');
   const [mode, setMode] = useState<ImportMode>('ATOMIC');
   const [file, setFile] = useState<File | null>(null);
   const [phase, setPhase] = useState<Phase>('choose');
-  const [preview, setPreview] = useState<ImportRun | null>(null);
-  const [result, setResult] = useState<ImportRun | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [sent, setSent] = useState(0);
-  const [processed, setProcessed] = useState<{ rows: number; total: number } | null>(null);
-  const started = useRef(0);
+  const [started, setStarted] = useState(0);
   const [now, setNow] = useState(Date.now());
+  const [undone, setUndone] = useState<{ job: string; result: UndoResult } | null>(null);
   const history = useGql(HistoryQuery, {});
 
-  // While a run is under way: tick the clock and read the job's progress from importJobs.
+  // While the server previews or writes: poll the job (status, rowsProcessed / rowsTotal, ETA).
   useEffect(() => {
-    if (phase !== 'importing' && phase !== 'checking') return;
-    const timer = window.setInterval(async () => {
+    if ((phase !== 'checking' && phase !== 'importing') || !jobId) return;
+    let stop = false;
+    const tick = async () => {
       setNow(Date.now());
-      if (phase !== 'importing') return;
       try {
-        const job = await runningJob(annex);
-        if (job) setProcessed({ rows: job.rowsProcessed, total: job.rowsTotal });
-      } catch {
-        /* progress is best effort; the run's own answer decides */
+        const j = await importJob(jobId);
+        if (stop || !j) return;
+        setJob(j);
+        if (j.status === 'RUNNING' || j.status === 'PENDING') return;
+        if (phase === 'checking') {
+          void history.refetch();
+          if (j.status === 'PREVIEW') setPhase('preview');
+          else {
+            setError(new Error(j.message ?? label(IMPORT_STATUS, j.status, lang)));
+            setPhase('choose');
+          }
+        } else {
+          setPhase('done');
+          void history.refetch();
+        }
+      } catch (e) {
+        if (!stop) setError(e);
       }
-    }, 1000);
-    return () => window.clearInterval(timer);
-  }, [phase, annex]);
+    };
+    void tick();
+    const timer = window.setInterval(tick, 700);
+    return () => {
+      stop = true;
+      window.clearInterval(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [phase, jobId]);
 
   function reset() {
     setFile(null);
-    setPreview(null);
-    setResult(null);
+    setJob(null);
+    setJobId(null);
     setError(null);
     setPhase('choose');
   }
 
-  /** Posts the file: a dry run is the preview, a real run the import; a refusal returns to the step before. */
-  async function post(dryRun: boolean) {
+  async function upload() {
     if (!file) return;
     setError(null);
-    setPhase(dryRun ? 'checking' : 'importing');
-    started.current = Date.now();
+    setPhase('uploading');
     setSent(0);
-    setProcessed(null);
+    setStarted(Date.now());
     try {
-      const run = await runImport(annex, file, { dryRun, mode, onUpload: (s) => setSent(s) });
-      if (dryRun) {
-        setPreview(run);
-        setPhase('preview');
-      } else {
-        setResult(run);
-        setPhase('done');
-        await history.refetch();
-      }
+      const staged = await uploadImport(annex, file, { mode, onUpload: (s) => setSent(s) });
+      setJobId(String(staged.job));
+      setJob(null);
+      setPhase('checking');
+      void history.refetch();
     } catch (e) {
       setError(e);
-      setPhase(dryRun ? 'choose' : 'preview');
+      setPhase('choose');
     }
   }
 
-  const elapsed = (now - started.current) / 1000;
+  async function confirm() {
+    if (!jobId) return;
+    setError(null);
+    try {
+      await confirmImport(jobId, mode);
+      setStarted(Date.now());
+      setPhase('importing');
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function errorsWorkbook(id: string) {
+    try {
+      await downloadErrorsWorkbook(id);
+    } catch (e) {
+      message.error(explain(e), 8);
+    }
+  }
+
+  function undo(id: string, fileName: string) {
+    modal.confirm({
+      title: t(`撤销导入 #${id}？`, `Undo import #${id}?`),
+      content: t(`将删除「${fileName}」新增的记录，并把它更新的记录恢复为导入前的值；之后被修改或被引用的记录会保留。`, `Records "${fileName}" created are removed and those it updated get their values back; records changed or referred to since are kept.`),
+      okText: t('撤销导入', 'Undo the import'),
+      cancelText: t('取消', 'Cancel'),
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          const result = await undoImport(id);
+          setUndone({ job: id, result });
+          await history.refetch();
+        } catch (e) {
+          message.error(explain(e), 8);
+        }
+      },
+    });
+  }
+
+  const mayUndo = (j: { status: ImportStatus; dryRun: boolean; actor: string; finishedAt?: string | null; createdAt: string }) =>
+    !j.dryRun && (j.status === 'SUCCEEDED' || j.status === 'REJECTED') && !!me &&
+    (me.role === 'ADMIN' || (j.actor === me.name && Date.now() - new Date(j.finishedAt ?? j.createdAt).getTime() < UNDO_DAYS * 86_400_000));
+
+  const elapsed = (now - started) / 1000;
   const uploadPct = file ? Math.min(100, Math.round((sent / Math.max(file.size, 1)) * 100)) : 0;
-  const uploadEta = sent > 0 && file && sent < file.size ? etaSeconds(sent, file.size, elapsed) : null;
-  const rowEta = processed ? etaSeconds(processed.rows, processed.total, elapsed) : null;
-  const step = { choose: 0, checking: 1, preview: 1, importing: 2, done: 3 }[phase];
+  const uploadEta = phase === 'uploading' && file && sent > 0 ? etaSeconds(sent, file.size, elapsed) : null;
+  const step = { choose: 0, uploading: 0, checking: 1, preview: 1, importing: 2, done: 3 }[phase];
+  const rows = job ? { total: job.rowsTotal, valid: job.rowsValid, invalid: job.rowsInvalid, created: job.rowsCreated, updated: job.rowsUpdated, unchanged: job.rowsUnchanged } : null;
+  const confirmRows = rows ? (mode === 'SKIP_INVALID' ? rows.valid : rows.total) : 0;
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={3} style={{ margin: 0 }}>{t('导入附件', 'Import annexes')}</Typography.Title>
       <Card>
-        <Steps current={step} status={phase === 'done' ? 'finish' : 'process'} items={[{ title: t('选择文件', 'Choose the file') }, { title: t('预检', 'Preview') }, { title: t('导入', 'Import') }, { title: t('结果', 'Result') }]} />
+        <Steps current={step} status={phase === 'done' ? 'finish' : 'process'} items={[{ title: t('选择文件', 'Choose the file') }, { title: t('预览', 'Preview') }, { title: t('导入', 'Import') }, { title: t('结果', 'Result') }]} />
       </Card>
       {error !== null && <ErrorAlert error={error} />}
 
-      {(phase === 'choose' || phase === 'checking') && (
+      {(phase === 'choose' || phase === 'uploading') && (
         <Card title={t('1. 选择附件与文件', '1. Annex and file')}>
           <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
             <Radio.Group aria-label={t('附件', 'Annex')} value={annex} onChange={(e) => setAnnex(e.target.value)} optionType="button" buttonStyle="solid"
@@ -132,8 +206,6 @@ export default function ImportPage() {
                 }}>{label(IMPORT_ANNEX, a, lang).split(' ')[0]}</Button>
               ))}
             </Space>
-            <Radio.Group aria-label={t('导入模式', 'Mode')} value={mode} onChange={(e) => setMode(e.target.value)}
-              options={(['ATOMIC', 'SKIP_INVALID'] as ImportMode[]).map((m) => ({ value: m, label: label(IMPORT_MODE, m, lang) }))} />
             <Upload.Dragger
               accept=".xlsx,.csv,.xls"
               multiple={false}
@@ -150,31 +222,52 @@ export default function ImportPage() {
               <p className="ant-upload-text">{t('点击或将文件拖到此处', 'Click or drag a file here')}</p>
               <p className="ant-upload-hint">{t('Excel（.xlsx，Excel / WPS / LibreOffice 均可）或 CSV（UTF-8 或 GBK）', 'Excel (.xlsx from Excel, WPS or LibreOffice) or CSV (UTF-8 or GBK)')}</p>
             </Upload.Dragger>
-            {phase === 'checking' && <Progress percent={uploadPct} status="active" format={(p) => (p === 100 ? t('检查中…', 'Checking…') : `${p}%`)} />}
-            <Button type="primary" disabled={!file} loading={phase === 'checking'} onClick={() => post(true)}>{t('预检（不写入）', 'Preview (writes nothing)')}</Button>
+            {phase === 'uploading' && (
+              <>
+                <Progress percent={uploadPct} status="active" aria-label={t('上传进度', 'Upload progress')} />
+                {uploadEta !== null && <Typography.Text type="secondary">{t(`预计还需 ${formatDuration(uploadEta, 'zh')}`, `about ${formatDuration(uploadEta, 'en')} left`)}</Typography.Text>}
+              </>
+            )}
+            <Button type="primary" disabled={!file} loading={phase === 'uploading'} onClick={upload}>{t('上传并预览（不写入）', 'Upload and preview (writes nothing)')}</Button>
           </Space>
         </Card>
       )}
 
-      {phase === 'preview' && preview && (
-        <Card title={t(`2. 预检：${preview.report.file}`, `2. Preview: ${preview.report.file}`)}
+      {phase === 'checking' && (
+        <Card title={t('2. 预览中', '2. Previewing')}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <Typography.Text>{t(`导入记录 #${jobId}：服务器正在逐行检查「${file?.name ?? ''}」，尚未写入任何数据。`, `Job #${jobId}: the server checks "${file?.name ?? ''}" row by row; nothing is written.`)}</Typography.Text>
+            <JobProgress job={job} label={t('预览进度', 'Preview progress')} />
+          </Space>
+        </Card>
+      )}
+
+      {phase === 'preview' && job && rows && jobId && (
+        <Card title={t(`2. 预览：${job.fileName}（导入记录 #${job.id}）`, `2. Preview: ${job.fileName} (job #${job.id})`)}
           extra={<Button onClick={reset}>{t('重新选择文件', 'Choose another file')}</Button>}>
           <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-            <Counts run={preview} dry />
-            {preview.report.rows.invalid > 0 && mode === 'ATOMIC' && (
-              <Alert type="warning" showIcon title={t('整体导入模式下，只要有错误行就不会写入任何一行。请修正文件后重新上传，或改为“跳过错误行”只导入有效行。', 'In atomic mode any rejected row means nothing is written. Fix the file and upload it again, or switch to "skip invalid rows".')} />
+            <Counts rows={rows} dry />
+            {job.expiresAt && <Typography.Text type="secondary">{t(`预览保留至 ${formatDateTime(job.expiresAt)}，逾期须重新上传。`, `The preview waits until ${formatDateTime(job.expiresAt)}; then upload again.`)}</Typography.Text>}
+            <PreviewGrid job={jobId} />
+            {me?.role === 'ADMIN' && (
+              <UnknownValues annex={job.annex} warnings={job.warnings} onSaved={async () => {
+                await previewImportAgain(jobId);
+                setJob(null);
+                setPhase('checking');
+              }} />
             )}
-            <IssueGrid issues={preview.report.errors} />
-            <Warnings issues={preview.report.warnings} />
-            <Space>
-              <Button type="primary" onClick={() => post(false)} disabled={preview.report.rows.valid === 0 || (preview.report.rows.invalid > 0 && mode === 'ATOMIC')}>
-                {t(`确认导入 ${mode === 'SKIP_INVALID' ? preview.report.rows.valid : preview.report.rows.total} 行`, `Import ${mode === 'SKIP_INVALID' ? preview.report.rows.valid : preview.report.rows.total} rows`)}
+            <Warnings issues={job.warnings} />
+            <Radio.Group aria-label={t('导入模式', 'Mode')} value={mode} onChange={(e) => setMode(e.target.value)}
+              options={(['ATOMIC', 'SKIP_INVALID'] as ImportMode[]).map((m) => ({ value: m, label: label(IMPORT_MODE, m, lang) }))} />
+            {rows.invalid > 0 && mode === 'ATOMIC' && (
+              <Alert type="warning" showIcon title={t('整体导入模式下，只要有错误行就不会写入任何一行。请修正文件后重新上传，或选择“跳过错误行”只导入有效行。', 'In atomic mode any rejected row means nothing is written. Fix the file and upload it again, or choose "skip invalid rows" to import the valid rows.')} />
+            )}
+            <Space wrap>
+              <Button type="primary" onClick={confirm} disabled={rows.valid === 0 || (rows.invalid > 0 && mode === 'ATOMIC')}>
+                {t(`确认导入 ${confirmRows} 行`, `Import ${confirmRows} rows`)}
               </Button>
-              {preview.report.rows.invalid > 0 && mode === 'ATOMIC' && (
-                <Button onClick={() => { setMode('SKIP_INVALID'); setPhase('choose'); }}>{t('改为跳过错误行', 'Switch to skip-invalid')}</Button>
-              )}
-              {preview.report.errors.length > 0 && (
-                <Button icon={<DownloadOutlined />} onClick={() => saveBlob(issuesCsv(preview.report.errors), `错误清单-${preview.report.file}.csv`)}>{t('下载错误清单', 'Download the error list')}</Button>
+              {rows.invalid > 0 && (
+                <Button icon={<DownloadOutlined />} onClick={() => errorsWorkbook(jobId)}>{t('下载错误行工作簿', 'Download the rejected rows (xlsx)')}</Button>
               )}
             </Space>
           </Space>
@@ -183,43 +276,37 @@ export default function ImportPage() {
 
       {phase === 'importing' && (
         <Card title={t('3. 导入中', '3. Importing')}>
-          <Space orientation="vertical" style={{ width: '100%' }}>
-            <Typography.Text>{t('上传', 'Upload')}</Typography.Text>
-            <Progress percent={uploadPct} status={uploadPct < 100 ? 'active' : 'success'} aria-label={t('上传进度', 'Upload progress')} />
-            {uploadEta !== null && <Typography.Text type="secondary">{t(`预计还需 ${formatDuration(uploadEta, 'zh')}`, `about ${formatDuration(uploadEta, 'en')} left`)}</Typography.Text>}
-            {uploadPct === 100 && (
-              <>
-                <Typography.Text>{t('写入', 'Writing')}</Typography.Text>
-                {processed && processed.total > 0 ? (
-                  <Progress percent={Math.round((processed.rows / processed.total) * 100)} status="active" aria-label={t('写入进度', 'Write progress')} />
-                ) : (
-                  <Progress percent={99} status="active" showInfo={false} aria-label={t('写入进度', 'Write progress')} />
-                )}
-                <Typography.Text type="secondary" data-testid="import-progress">
-                  {t(`已处理 ${processed?.rows ?? 0} 行 · 已用时 ${formatDuration(elapsed, 'zh')}`, `${processed?.rows ?? 0} rows processed · ${formatDuration(elapsed, 'en')} elapsed`)}
-                  {rowEta !== null ? t(` · 预计还需 ${formatDuration(rowEta, 'zh')}`, ` · about ${formatDuration(rowEta, 'en')} left`) : ''}
-                </Typography.Text>
-              </>
-            )}
-          </Space>
+          <JobProgress job={job && job.status === 'RUNNING' ? job : null} label={t('写入进度', 'Write progress')} />
         </Card>
       )}
 
-      {phase === 'done' && result && (
+      {phase === 'done' && job && rows && jobId && (
         <Card title={t('4. 结果', '4. Result')}>
           <Result
-            status={result.report.rows.invalid > 0 ? 'warning' : 'success'}
-            title={result.report.rows.invalid > 0
-              ? t(`导入完成，${result.report.rows.invalid} 行被拒绝`, `Imported; ${result.report.rows.invalid} rows rejected`)
-              : t('导入成功', 'Imported')}
-            subTitle={t(`导入记录 #${result.jobId ?? '?'} · ${result.report.file}`, `Job #${result.jobId ?? '?'} · ${result.report.file}`)}
-            extra={<Button type="primary" onClick={reset}>{t('继续导入', 'Import another file')}</Button>}
+            status={job.status === 'FAILED' ? 'error' : rows.invalid > 0 ? 'warning' : 'success'}
+            title={job.status === 'FAILED'
+              ? t(`导入失败：${job.message ?? ''}`, `The import failed: ${job.message ?? ''}`)
+              : rows.invalid > 0
+                ? t(`导入完成，${rows.invalid} 行被拒绝`, `Imported; ${rows.invalid} rows rejected`)
+                : t('导入成功', 'Imported')}
+            subTitle={t(`导入记录 #${jobId} · ${job.fileName}`, `Job #${jobId} · ${job.fileName}`)}
+            extra={[
+              <Button key="again" type="primary" onClick={reset}>{t('继续导入', 'Import another file')}</Button>,
+              rows.invalid > 0 && job.status !== 'FAILED' ? <Button key="errors" icon={<DownloadOutlined />} onClick={() => errorsWorkbook(jobId)}>{t('下载错误行工作簿', 'Download the rejected rows (xlsx)')}</Button> : null,
+            ]}
           />
-          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-            <Counts run={result} />
-            {result.report.errors.length > 0 && <IssueGrid issues={result.report.errors} />}
-          </Space>
+          <Counts rows={rows} />
         </Card>
+      )}
+
+      {undone && (
+        <Alert type={undone.result.kept.length ? 'warning' : 'success'} showIcon closable onClose={() => setUndone(null)} data-testid="undo-result"
+          title={t(`已撤销导入 #${undone.job}：删除 ${undone.result.removed} 条新增记录，恢复 ${undone.result.restored} 条记录，保留 ${undone.result.kept.length} 条`,
+            `Import #${undone.job} undone: ${undone.result.removed} created records removed, ${undone.result.restored} restored, ${undone.result.kept.length} kept`)}
+          description={undone.result.kept.length > 0 && (
+            <List size="small" header={t('保留的记录（之后被修改、被引用或已删除）：', 'Kept (changed, referred to or deleted since):')} dataSource={undone.result.kept}
+              renderItem={(k) => <List.Item><Tag>{KEPT_REASON[k.reason]?.[lang === 'en' ? 1 : 0] ?? k.reason}</Tag>{k.entity} #{k.id} — {k.message}</List.Item>} />
+          )} />
       )}
 
       <Card title={t(`导入记录（${history.data?.importJobs.totalCount ?? '…'}）`, `Import history (${history.data?.importJobs.totalCount ?? '…'})`)}>
@@ -246,15 +333,56 @@ export default function ImportPage() {
             { title: t('新增/更新/未变', 'New/updated/same'), render: (_, j) => `${j.rowsCreated} / ${j.rowsUpdated} / ${j.rowsUnchanged}` },
             { title: t('错误行', 'Rejected'), align: 'right', render: (_, j) => (j.rowsInvalid ? <Typography.Text type="danger">{j.rowsInvalid}</Typography.Text> : 0) },
             { title: t('操作人', 'By'), dataIndex: 'actor' },
+            {
+              title: t('操作', 'Actions'),
+              render: (_, j) => (
+                <Space size="small">
+                  {j.rowsInvalid > 0 && j.status !== 'RUNNING' && j.status !== 'PENDING' && (
+                    <Tooltip title={t('下载错误行工作簿', 'Download the rejected rows')}>
+                      <Button size="small" icon={<DownloadOutlined />} aria-label={t(`下载导入 #${j.id} 的错误行工作簿`, `Download the rejected rows of import #${j.id}`)} onClick={() => errorsWorkbook(j.id)} />
+                    </Tooltip>
+                  )}
+                  {mayUndo(j) && (
+                    <Button size="small" danger icon={<UndoOutlined />} aria-label={t(`撤销导入 #${j.id}`, `Undo import #${j.id}`)} onClick={() => undo(j.id, j.fileName)}>{t('撤销', 'Undo')}</Button>
+                  )}
+                  {j.status === 'UNDONE' && j.undoneBy && <Typography.Text type="secondary">{t(`${j.undoneBy} 已撤销`, `undone by ${j.undoneBy}`)}</Typography.Text>}
+                </Space>
+              ),
+            },
           ]} />
       </Card>
     </Space>
   );
 }
 
-function Counts({ run, dry }: { run: ImportRun; dry?: boolean }) {
+const KEPT_REASON: Record<string, [string, string]> = {
+  CHANGED_SINCE: ['之后被修改', 'changed since'],
+  IN_USE: ['被引用', 'in use'],
+  GONE: ['已删除', 'gone'],
+};
+
+/** The job's rows processed / total, with the server's ETA; indeterminate until the total is known. */
+function JobProgress({ job, label: name }: { job: Job | null; label: string }) {
   const { t } = useLang();
-  const r = run.report.rows;
+  const total = job?.rowsTotal ?? 0;
+  const done = job?.rowsProcessed ?? 0;
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      {total > 0 ? (
+        <Progress percent={Math.floor((job?.progress ?? done / total) * 100)} status="active" aria-label={name} />
+      ) : (
+        <Progress percent={99} status="active" showInfo={false} aria-label={name} />
+      )}
+      <Typography.Text type="secondary" data-testid="import-progress">
+        {total > 0 ? t(`已处理 ${done} / ${total} 行`, `${done} / ${total} rows processed`) : t(`已处理 ${done} 行`, `${done} rows processed`)}
+        {job?.etaSeconds != null && job.etaSeconds > 0 ? t(` · 预计还需 ${formatDuration(job.etaSeconds, 'zh')}`, ` · about ${formatDuration(job.etaSeconds, 'en')} left`) : ''}
+      </Typography.Text>
+    </Space>
+  );
+}
+
+function Counts({ rows: r, dry }: { rows: { total: number; valid: number; invalid: number; created: number; updated: number; unchanged: number }; dry?: boolean }) {
+  const { t } = useLang();
   return (
     <Row gutter={16} data-testid="import-counts">
       <Col span={4}><Statistic title={t('数据行', 'Rows')} value={r.total} /></Col>
@@ -268,51 +396,74 @@ function Counts({ run, dry }: { run: ImportRun; dry?: boolean }) {
 }
 
 /**
- * The rejected rows as a grid: one line per row of the file, one column per header that has a bad
- * cell; each bad cell shows its value highlighted, with the reason on hover or keyboard focus.
+ * The preview, a page of rows at a time: each row's outcome; an error row's bad cells highlighted with
+ * the reason on hover or keyboard focus; an update's changed cells before → after; a new record's cells.
+ * Values as the API gives them: a masked one (need-to-know) shows as 已隐藏.
  */
-function IssueGrid({ issues }: { issues: ImportIssue[] }) {
-  const { t } = useLang();
-  const { rows, columns } = useMemo(() => {
-    const byRow = new Map<string, { key: string; sheet: string | null; row: number | null; cells: Map<string, ImportIssue[]> }>();
-    const cols: string[] = [];
-    for (const i of issues) {
-      const key = `${i.sheet ?? ''}#${i.row ?? ''}`;
-      let r = byRow.get(key);
-      if (!r) byRow.set(key, (r = { key, sheet: i.sheet, row: i.row, cells: new Map() }));
-      const col = i.column ?? t('（整行）', '(row)');
-      if (!cols.includes(col)) cols.push(col);
-      r.cells.set(col, [...(r.cells.get(col) ?? []), i]);
-    }
-    return { rows: [...byRow.values()], columns: cols };
-  }, [issues, t]);
-  if (!issues.length) return <Alert type="success" showIcon title={t('没有错误行', 'No rejected rows')} />;
+function PreviewGrid({ job }: { job: string }) {
+  const { t, lang } = useLang();
+  const [outcome, setOutcome] = useState<ImportRowOutcome | 'ALL'>('ALL');
+  const [page, setPage] = useState(1);
+  const vars = useMemo(() => ({ job, outcomes: outcome === 'ALL' ? null : [outcome], offset: (page - 1) * PAGE, first: PAGE }), [job, outcome, page]);
+  // Always read afresh: the same job previews again after a mapping was saved.
+  const preview = useGql(ImportPreviewQuery, vars, { staleTime: 0, refetchOnMount: 'always' });
+  const data = preview.data?.importPreview;
+  const masked = <Typography.Text type="secondary" italic>{t('已隐藏', 'hidden')}</Typography.Text>;
+  const blank = <Typography.Text type="secondary">{t('（空）', '(blank)')}</Typography.Text>;
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Typography.Title level={5} style={{ margin: 0 }}>{t(`错误行（${rows.length}）：标红的单元格有问题，悬停或聚焦查看原因`, `Rejected rows (${rows.length}): red cells are wrong — hover or focus for the reason`)}</Typography.Title>
-      <Table size="small" bordered rowKey="key" dataSource={rows} pagination={{ pageSize: 20, showSizeChanger: false }} scroll={{ x: 'max-content' }} data-testid="issue-grid"
+      <Radio.Group aria-label={t('按结果筛选', 'Filter by outcome')} value={outcome} onChange={(e) => { setOutcome(e.target.value); setPage(1); }} optionType="button" size="small"
+        options={[{ value: 'ALL', label: t('全部', 'All') }, ...OUTCOMES.map((o) => ({ value: o, label: lang === 'en' ? OUTCOME_LABEL[o][1] : OUTCOME_LABEL[o][0] }))]} />
+      {preview.isError && <ErrorAlert error={preview.error} />}
+      {data?.truncated && <Alert type="info" showIcon title={t('预览只保留前 100,000 行。', 'The preview keeps the first 100,000 rows.')} />}
+      <Table size="small" bordered rowKey={(r) => `${r.sheet}#${r.row}`} loading={preview.isLoading} dataSource={data?.rows ?? []} data-testid="preview-grid"
+        rowClassName={(r) => `preview-${r.outcome.toLowerCase()}`}
+        pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, showSizeChanger: false, onChange: setPage }}
         columns={[
-          { title: t('工作表', 'Sheet'), width: 120, render: (_, r) => r.sheet ?? '' },
-          { title: t('行', 'Row'), width: 60, render: (_, r) => r.row ?? '' },
-          ...columns.map((c) => ({
-            title: c,
-            key: c,
-            render: (_: unknown, r: (typeof rows)[number]) => {
-              const list = r.cells.get(c);
-              if (!list) return null;
-              const reason = list.map((i) => `${i.cell ? `${i.cell}：` : ''}${i.message}（${i.code}）`).join('\n');
+          { title: t('工作表', 'Sheet'), width: 110, render: (_, r) => r.sheet },
+          { title: t('行', 'Row'), width: 60, render: (_, r) => r.row },
+          { title: t('结果', 'Outcome'), width: 80, render: (_, r) => <Tag color={OUTCOME_LABEL[r.outcome][2]}>{lang === 'en' ? OUTCOME_LABEL[r.outcome][1] : OUTCOME_LABEL[r.outcome][0]}</Tag> },
+          { title: t('记录', 'Record'), width: 160, render: (_, r) => r.label ?? '' },
+          {
+            title: t('内容（错误单元格标红，悬停或聚焦看原因；更新显示 原值 → 新值）', 'Cells (red: wrong, hover or focus for the reason; updates: before → after)'),
+            render: (_, r) => {
+              if (r.outcome === 'ERROR') {
+                return (
+                  <Space wrap size={4}>
+                    {r.errors.map((i) => {
+                      const reason = `${i.cell ? `${i.cell}：` : ''}${i.message}（${i.code}）`;
+                      return (
+                        <Tooltip key={i.id} title={reason}>
+                          <span tabIndex={0} className="issue-cell" aria-label={`${i.column ?? ''} ${i.value ?? ''} — ${reason}`}
+                            style={{ display: 'inline-block', background: '#fff1f0', border: '1px solid #ffa39e', padding: '0 6px', borderRadius: 4, color: '#a8071a' }}>
+                            {i.column ? <b>{i.column}：</b> : null}{i.value || t('（空）', '(blank)')}
+                          </span>
+                        </Tooltip>
+                      );
+                    })}
+                  </Space>
+                );
+              }
+              if (!r.changes.length) return <Typography.Text type="secondary">{r.outcome === 'UNCHANGED' ? t('与现有记录相同', 'same as on file') : ''}</Typography.Text>;
               return (
-                <Tooltip title={<span style={{ whiteSpace: 'pre-line' }}>{reason}</span>}>
-                  <span tabIndex={0} className="issue-cell" aria-label={`${list[0].value ?? ''} — ${reason}`}
-                    style={{ display: 'block', background: '#fff1f0', border: '1px solid #ffa39e', padding: '0 6px', borderRadius: 4, color: '#a8071a', minHeight: 22 }}>
-                    {list[0].value || t('（空）', '(blank)')}
-                  </span>
-                </Tooltip>
+                <Space wrap size={[12, 2]}>
+                  {r.changes.map((c, k) => (
+                    <span key={k} className="change-cell">
+                      <Typography.Text type="secondary" title={`${c.entity}.${c.field}`}>{importField(c.entity, c.field, lang)}：</Typography.Text>
+                      {c.masked ? masked : r.outcome === 'UPDATED' ? (
+                        <>
+                          <Typography.Text delete type="secondary">{c.before ?? ''}</Typography.Text>{c.before === null ? blank : null}
+                          {' → '}
+                          <Typography.Text strong>{c.after ?? ''}</Typography.Text>{c.after === null ? blank : null}
+                        </>
+                      ) : (c.after ?? blank)}
+                    </span>
+                  ))}
+                </Space>
               );
             },
-          })),
+          },
         ]} />
-      <IssueTable issues={issues} />
     </Space>
   );
 }
