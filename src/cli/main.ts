@@ -35,7 +35,13 @@ import { SingleBar, Presets } from 'cli-progress';
 import { removeBi, setupBi } from '../modules/bi/bi-views';
 import { say } from '../common/messages';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The checkout (or installed package) root: the nearest folder above this file holding package.json — dist/src/cli when built, src/cli under ts-node and jest. */
+const REPO_ROOT = ((): string => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..', '..');
+  }
+})();
 
 /** The version in package.json (`kam --version`). */
 export function kamVersion(): string {
