@@ -18,7 +18,7 @@ const ROLES: RoleName[] = ['admin', 'committee', 'manager', 'otherManager', 'fin
 const FULL: Record<RoleName, boolean> = { admin: true, committee: true, manager: true, otherManager: false, finance: false, analyst: false };
 /** Roots only some roles may call at all (the others are refused, which shows nothing either). */
 // confidentialityAgreements is asked for the manager's own agreements: the manager and ADMIN may read them.
-const RESTRICTED_ROOTS: Record<string, RoleName[]> = { exportPersonData: ['admin'], confidentialityRegister: ['admin'], handovers: ['admin', 'committee'], confidentialityAgreements: ['admin', 'manager'] };
+const RESTRICTED_ROOTS: Record<string, RoleName[]> = { exportPersonData: ['admin'], confidentialityRegister: ['admin'], handovers: ['admin', 'committee'], handover: ['admin', 'committee'], confidentialityAgreements: ['admin', 'manager'] };
 const mayCall = (root: string, role: RoleName) => !RESTRICTED_ROOTS[root] || RESTRICTED_ROOTS[root].includes(role);
 
 const PERSON = { name: '孙丽', mobile: '13812341234', familyInfo: '配偶、一子', homeAddress: '上海市徐汇区某路1号', hobbies: '网球、书法' } as const;
@@ -88,6 +88,11 @@ describeEachDb('privacy over GraphQL', (t) => {
     await services.projects.createPayment(ctx, { accountId, projectId: project.id, receivedOn: '2025-05-30', amount: 500 });
     await services.tierReviews.propose(ctx, { accountId, toTier: 'KEY', reason: '年销售额增长' });
     await services.levelReviews.propose(ctx, { accountId, toLevel: '公司级', reason: '集团统一采购' });
+    // The policies' records on the account (issue 19): a planned visit, a follow-up, a complaint, and the manager's handover.
+    await services.plans.create(ctx, { accountId, scheduledOn: '2025-07-01', agenda: '回访孙丽' });
+    await services.followUps.create(ctx, { accountId, description: '寄送报价', dueOn: '2025-07-10' });
+    await services.complaints.create(ctx, { accountId, kind: 'QUALITY', subject: '异响', reportedOn: '2025-05-01' });
+    await services.handovers.start(ctx, { userId: actors.manager.user!.id, reason: 'LONG_LEAVE', deactivate: false });
     server = await startTestServer(services);
     client = new GqlClient(server.url);
   });
@@ -109,6 +114,7 @@ describeEachDb('privacy over GraphQL', (t) => {
     const TABLES: Record<string, string> = {
       Activity: 'activities', Project: 'projects', Assignment: 'assignments', CreditEvaluation: 'credit_evaluations', Receivable: 'receivables', Payment: 'payments',
       TierReview: 'tier_reviews', ManagementLevelReview: 'management_level_reviews', AccountRecommendation: 'account_recommendations', TierList: 'tier_lists',
+      CommunicationPlan: 'communication_plans', FollowUpAction: 'follow_up_actions', Complaint: 'complaints', Handover: 'handovers',
     };
     const ids: Record<string, number | undefined> = { Contact: contactId, Account: accountId, PersonDataExport: contactId };
     for (const [type, table] of Object.entries(TABLES)) ids[type] = await firstId(table);
