@@ -494,6 +494,9 @@ describe('README.md claims no example shows, on the same demo server', () => {
     before.setUTCMonth(before.getUTCMonth() - 2);
     const closed = await graphql(session, `mutation { closeReportMonth(month: "${before.toISOString().slice(0, 7)}") { id } }`, await tokenFor('finance'));
     expect(closed.body.errors).toBeUndefined();
+    // …and a saved import mapping (a branch's word for a role).
+    const mapped = await graphql(session, 'mutation { saveImportMapping(input: { kind: VALUE, column: "角色", fromText: "关键人", toValue: "决策者" }) { id } }');
+    expect(mapped.body.errors).toBeUndefined();
     // …and a handover (a manager's long leave, opened and left pending).
     const leaving = await graphql(session, '{ user(login: "mgr05") { id } }');
     const handover = await graphql(session, 'mutation($id: ID!) { startHandover(input: { userId: $id, reason: LONG_LEAVE, deactivate: false }) { id } }', undefined, { id: (leaving.body.data?.user as { id: string }).id });

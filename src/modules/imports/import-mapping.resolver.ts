@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { ImportAnnex, Role } from '../../common/enums';
 import type { GraphQLContext } from '../../http/graphql-context';
-import { VERSION_DESCRIPTION } from '../../common/graphql-types';
+import { VERSION_DESCRIPTION, nullIfNotFound } from '../../common/graphql-types';
 import { ImportMapping, ImportMappingKind } from './import-mapping.entity';
 import type { ImportMappingInput as MappingInput } from './import-mapping.service';
 
@@ -66,6 +66,11 @@ export class ImportMappingResolver {
   @Query(() => [ImportMapping], { description: '已保存的导入映射（ADMIN）/ saved import mappings (ADMIN)' })
   importMappings(@Ctx() { ctx, services }: GraphQLContext, @Arg('filter', () => ImportMappingFilterInput, { nullable: true }) filter?: ImportMappingFilterInput | null) {
     return services.importMappings.list(ctx, filter);
+  }
+
+  @Query(() => ImportMapping, { nullable: true, description: '按 id 取一条导入映射（ADMIN）/ one saved import mapping by id (ADMIN)' })
+  importMapping(@Ctx() { ctx, services }: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return services.importMappings.get(ctx, id).catch(nullIfNotFound);
   }
 
   @Query(() => [BuiltInImportMapping], { description: '内置映射：1–5 分值与 是/否 写法（ADMIN）/ the built-in mappings: 1–5 scales and yes/no words (ADMIN)' })

@@ -118,7 +118,9 @@ export class ImportMappingService {
     });
   }
 
+  /** One saved mapping by id (ADMIN). */
   async get(ctx: RequestContext, id: Id): Promise<ImportMapping> {
+    assertRole(ctx, ADMIN_ONLY, 'read import mappings');
     const n = toIdOrNull(id, 'id');
     const m = n === null ? null : await managerFor(this.ds, ctx).findOneBy(ImportMapping, { id: n });
     if (!m) throw notFound('ImportMapping', String(id));
