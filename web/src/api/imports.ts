@@ -7,7 +7,6 @@
  * not read it / unchanged / error with its issues); `confirmImport(job, mode)` writes it in the background
  * with `rowsTotal` known from the start, so `importJob.progress` and `etaSeconds` drive the bar;
  * `GET /imports/{job}/errors.xlsx` is the rejected rows; `undoImport(job)` takes it back.
- * The one-shot `runImport` (`?wait=true`) stays for scripts and older callers.
  */
 import { graphql } from '../gql';
 import type { ImportAnnex, ImportMode } from '../gql/graphql';
@@ -26,91 +25,15 @@ export interface ImportIssue {
   message: string;
 }
 
-/** The JSON report of `POST /imports/{annex}` (the same as `kam import --json`). */
-export interface ImportReport {
-  job: number;
-  annex: string;
-  file: string;
-  dryRun: boolean;
-  mode: string;
-  rows: { total: number; valid: number; invalid: number; created: number; updated: number; unchanged: number };
-  errors: ImportIssue[];
-  warnings: ImportIssue[];
-  truncated: boolean;
-  counts: { errors: number; warnings: number };
-}
-
-export interface ImportRun {
-  report: ImportReport;
-  /** The job id from `X-Import-Job`. */
-  jobId: string | null;
-}
-
 /** The annex names the HTTP routes take (`/imports/summary`, `/templates/archive.xlsx`…). */
 export const ANNEX_PATH: Record<ImportAnnex, string> = { SUMMARY: 'summary', ARCHIVE: 'archive', PERSONS: 'persons', LEDGER: 'ledger' };
 
 const MODE_PARAM: Record<ImportMode, string> = { ATOMIC: 'atomic', SKIP_INVALID: 'skip-invalid' };
 
-/**
- * Uploads the file to the import route; `onUpload` reports the bytes sent (XMLHttpRequest: fetch
- * cannot report upload progress). Resolves with the report, rejects with an ApiError.
- */
-export function runImport(annex: ImportAnnex, file: File, options: { dryRun: boolean; mode: ImportMode; onUpload?(sent: number, total: number): void; signal?: AbortSignal }): Promise<ImportRun> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    // `wait=true`: the one-shot answer (the console's review step on the 202 job flow is still to come).
-    const url = `/imports/${ANNEX_PATH[annex]}?wait=true&mode=${MODE_PARAM[options.mode]}${options.dryRun ? '&dryRun=true' : ''}`;
-    xhr.open('POST', url);
-    for (const [k, v] of Object.entries(authHeader())) xhr.setRequestHeader(k, v);
-    xhr.upload.onprogress = (e) => options.onUpload?.(e.loaded, e.lengthComputable ? e.total : file.size);
-    xhr.onerror = () => reject(new Error('network error'));
-    xhr.onload = async () => {
-      const res = new Response(xhr.responseText, { status: xhr.status, headers: { 'content-type': 'application/json' } });
-      if (xhr.status >= 400) {
-        reject(await routeError(res));
-        return;
-      }
-      resolve({ report: JSON.parse(xhr.responseText) as ImportReport, jobId: xhr.getResponseHeader('x-import-job') });
-    };
-    options.signal?.addEventListener('abort', () => xhr.abort());
-    const body = new FormData();
-    body.append('file', file, file.name);
-    xhr.send(body);
-  });
-}
-
-export const RunningJobQuery = graphql(`
-  query RunningImport($annexes: [ImportAnnex!]) {
-    importJobs(first: 1, filter: { annexes: $annexes, statuses: [RUNNING] }, orderBy: { field: CREATED_AT, direction: DESC }) {
-      nodes { id fileName rowsProcessed rowsTotal startedAt heartbeatAt }
-    }
-  }
-`);
-
-/** The newest running (writing) import of an annex, for the progress bar while a run is under way. */
-export async function runningJob(annex: ImportAnnex) {
-  return (await gql(RunningJobQuery, { annexes: [annex] })).importJobs.nodes[0] ?? null;
-}
-
-/**
- * Seconds left at the observed rate, once the total is known (issue 12 makes `rowsTotal` known from
- * the start; today it is set when a run ends, so no estimate is shown for rows while writing).
- */
+/** Seconds left at the observed rate (the upload's bytes; the run's ETA comes from the server's job). */
 export function etaSeconds(done: number, total: number, elapsedSeconds: number): number | null {
   if (!total || done <= 0 || done >= total || elapsedSeconds <= 0) return null;
   return ((total - done) * elapsedSeconds) / done;
-}
-
-/** The rejected cells as a CSV (UTF-8 with BOM, so Excel opens the Chinese text) for whoever fixes the file. */
-export function issuesCsv(issues: ImportIssue[]): Blob {
-  const head = ['工作表', '行', '单元格', '列标题', '单元格内容', '代码', '说明'];
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [head, ...issues.map((i) => [i.sheet, i.row, i.cell, i.column, i.value, i.code, i.message])].map((r) => r.map(cell).join(','));
-  return new Blob(['\uFEFF' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' });
 }
 
 /** The job as `POST /imports/{annex}` answers it (202): the rest is read through GraphQL. */
