@@ -1,4 +1,5 @@
 /** `kam keys` and `kam audit` as an operator runs them: real processes on real databases. */
+import { developmentKeyFile } from '../../src/modules/privacy/development-key';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,9 +57,9 @@ describe.each(DB_KINDS)('kam keys status / rotate, kam audit prune [%s]', (kind)
     // Development without keys generates its own key beside the database, and says so (not "public").
     const development = kam(['keys', 'status'], { ...env, NODE_ENV: 'development' });
     expect(development.stdout.split('\n')[0]).toBe(
-      `Active key: local (the development key generated in ${db.kind === 'sqlite' ? `${db.path}.data-key` : path.resolve('data', `${db.database}.data-key`)}: keep that file with the database; production needs KAM_DATA_KEYS); configured: dev, local`,
+      `Active key: local (the development key generated in ${developmentKeyFile(db)}: keep that file with the database; production needs KAM_DATA_KEYS); configured: dev, local`,
     );
-    if (db.kind === 'mysql') fs.rmSync(path.resolve('data', `${db.database}.data-key`), { force: true });
+    if (db.kind === 'mysql') fs.rmSync(developmentKeyFile(db)!, { force: true });
 
     const k1 = kam(['keys', 'generate', '--id', 'k1']).stdout.trim();
     const keys = { ...env, KAM_DATA_KEYS: `${devKey},${k1}` };
