@@ -171,28 +171,57 @@ function Recommendations({ data, loading }: { data?: Queue; loading: boolean }) 
   );
 }
 
-function Reviews({ data, loading, today }: { data?: Queue; loading: boolean; today?: string }) {
+/** The half-year a review run belongs to (2026H2), from the business day. */
+function halfYear(today?: string): string {
+  return today ? `${today.slice(0, 4)}H${Number(today.slice(5, 7)) <= 6 ? 1 : 2}` : '';
+}
+
+/** The button that opens a half-yearly review run (tiers or management levels) and says what it proposed. */
+function OpenReview({ period, pending, run, label, hint }: {
+  period: string; pending: boolean; label: string; hint: string;
+  run(): Promise<{ period: string; accounts: number; proposed: number }>;
+}) {
   const { t } = useLang();
-  const decide = useDecision();
   const { message } = App.useApp();
   const explain = useExplain();
+  return (
+    <Space>
+      <Button onClick={async () => {
+        try {
+          const r = await run();
+          message.success(t(`${r.period}：复核 ${r.accounts} 个客户，新提议 ${r.proposed} 个`, `${r.period}: ${r.accounts} accounts reviewed, ${r.proposed} new proposals`));
+        } catch (e) {
+          message.error(explain(e), 8);
+        }
+      }} loading={pending} disabled={!period}>{label}</Button>
+      <Typography.Text type="secondary">{hint}</Typography.Text>
+    </Space>
+  );
+}
+
+/** 批准 / 驳回 for a pending review (tier or management level); a rejection needs a reason. */
+function ApproveReject({ what, approve, reject }: { what: string; approve(note: string | null): Promise<unknown>; reject(note: string): Promise<unknown> }) {
+  const { t } = useLang();
+  const decide = useDecision();
+  return (
+    <Space>
+      <Button size="small" type="primary" onClick={() => decide(t(`批准：${what}`, `Approve: ${what}`), true, (note) => approve(note))}>{t('批准', 'Approve')}</Button>
+      <Button size="small" danger onClick={() => decide(t(`驳回：${what}`, `Reject: ${what}`), false, (note) => reject(note ?? ''))}>{t('驳回', 'Reject')}</Button>
+    </Space>
+  );
+}
+
+function Reviews({ data, loading, today }: { data?: Queue; loading: boolean; today?: string }) {
+  const { t } = useLang();
   const approve = useGqlMutation(ApproveReview);
   const reject = useGqlMutation(RejectReview);
   const start = useGqlMutation(StartReview);
-  const period = today ? `${today.slice(0, 4)}H${Number(today.slice(5, 7)) <= 6 ? 1 : 2}` : '';
+  const period = halfYear(today);
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Space>
-        <Button onClick={async () => {
-          try {
-            const r = (await start.mutateAsync({ period })).startTierReview;
-            message.success(t(`${r.period}：复核 ${r.accounts} 个客户，新提议 ${r.proposed} 个`, `${r.period}: ${r.accounts} accounts reviewed, ${r.proposed} new proposals`));
-          } catch (e) {
-            message.error(explain(e), 8);
-          }
-        }} loading={start.isPending} disabled={!period}>{t(`开启 ${period} 半年度复核`, `Open the ${period} review`)}</Button>
-        <Typography.Text type="secondary">{t('按年合作销售额为级别不符的客户生成提议（同一复核期可重复执行）', 'Proposes a change for every account whose figures call for another tier (idempotent per period)')}</Typography.Text>
-      </Space>
+      <OpenReview period={period} pending={start.isPending} run={async () => (await start.mutateAsync({ period })).startTierReview}
+        label={t(`开启 ${period} 半年度复核`, `Open the ${period} review`)}
+        hint={t('按年合作销售额为级别不符的客户生成提议（同一复核期可重复执行）', 'Proposes a change for every account whose figures call for another tier (idempotent per period)')} />
       <Table size="small" rowKey="id" loading={loading} dataSource={data?.reviews.nodes ?? []} pagination={{ pageSize: 20, showSizeChanger: false }} data-testid="reviews-table"
         locale={{ emptyText: t('没有待审批的级别复核', 'No pending tier reviews') }}
         columns={[
@@ -213,12 +242,8 @@ function Reviews({ data, loading, today }: { data?: Queue; loading: boolean; tod
           },
           {
             title: t('决定', 'Decision'),
-            render: (_, r) => (
-              <Space>
-                <Button size="small" type="primary" onClick={() => decide(t(`批准：${r.account?.name} 调整为 ${r.toTier?.name}`, `Approve: ${r.account?.name} to ${r.toTier?.name}`), true, (note) => approve.mutateAsync({ id: r.id, note }))}>{t('批准', 'Approve')}</Button>
-                <Button size="small" danger onClick={() => decide(t(`驳回：${r.account?.name} 调整为 ${r.toTier?.name}`, `Reject: ${r.account?.name} to ${r.toTier?.name}`), false, (note) => reject.mutateAsync({ id: r.id, note: note ?? '' }))}>{t('驳回', 'Reject')}</Button>
-              </Space>
-            ),
+            render: (_, r) => <ApproveReject what={`${r.account?.name} → ${r.toTier?.name}`}
+              approve={(note) => approve.mutateAsync({ id: r.id, note })} reject={(note) => reject.mutateAsync({ id: r.id, note })} />,
           },
         ]} />
     </Space>
@@ -232,26 +257,15 @@ function Reviews({ data, loading, today }: { data?: Queue; loading: boolean; tod
  */
 function Levels({ data, loading, today }: { data?: Queue; loading: boolean; today?: string }) {
   const { t } = useLang();
-  const decide = useDecision();
-  const { message } = App.useApp();
-  const explain = useExplain();
   const approve = useGqlMutation(ApproveLevel);
   const reject = useGqlMutation(RejectLevel);
   const start = useGqlMutation(StartLevelReview);
-  const period = today ? `${today.slice(0, 4)}H${Number(today.slice(5, 7)) <= 6 ? 1 : 2}` : '';
+  const period = halfYear(today);
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      <Space>
-        <Button onClick={async () => {
-          try {
-            const r = (await start.mutateAsync({ period })).startManagementLevelReview;
-            message.success(t(`${r.period}：复核 ${r.accounts} 个客户，新提议 ${r.proposed} 个`, `${r.period}: ${r.accounts} accounts reviewed, ${r.proposed} new proposals`));
-          } catch (e) {
-            message.error(explain(e), 8);
-          }
-        }} loading={start.isPending} disabled={!period}>{t(`开启 ${period} 管理层级复核`, `Open the ${period} level review`)}</Button>
-        <Typography.Text type="secondary">{t('按后续合同成交额（集团合计）为层级不符的客户生成提议（同一复核期可重复执行）', 'Proposes a change for every account whose follow-up contract value calls for another level (idempotent per period)')}</Typography.Text>
-      </Space>
+      <OpenReview period={period} pending={start.isPending} run={async () => (await start.mutateAsync({ period })).startManagementLevelReview}
+        label={t(`开启 ${period} 管理层级复核`, `Open the ${period} level review`)}
+        hint={t('按后续合同成交额（集团合计）为层级不符的客户生成提议（同一复核期可重复执行）', 'Proposes a change for every account whose follow-up contract value calls for another level (idempotent per period)')} />
       <Table size="small" rowKey="id" loading={loading} dataSource={data?.levels.nodes ?? []} pagination={{ pageSize: 20, showSizeChanger: false }} data-testid="levels-table"
         locale={{ emptyText: t('没有待审批的管理层级复核', 'No pending management-level reviews') }}
         columns={[
@@ -272,12 +286,8 @@ function Levels({ data, loading, today }: { data?: Queue; loading: boolean; toda
           },
           {
             title: t('决定', 'Decision'),
-            render: (_, r) => (
-              <Space>
-                <Button size="small" type="primary" onClick={() => decide(t(`批准：${r.account?.name} 调整为 ${r.toLevel?.name}`, `Approve: ${r.account?.name} to ${r.toLevel?.name}`), true, (note) => approve.mutateAsync({ id: r.id, note }))}>{t('批准', 'Approve')}</Button>
-                <Button size="small" danger onClick={() => decide(t(`驳回：${r.account?.name} 调整为 ${r.toLevel?.name}`, `Reject: ${r.account?.name} to ${r.toLevel?.name}`), false, (note) => reject.mutateAsync({ id: r.id, note: note ?? '' }))}>{t('驳回', 'Reject')}</Button>
-              </Space>
-            ),
+            render: (_, r) => <ApproveReject what={`${r.account?.name} → ${r.toLevel?.name}`}
+              approve={(note) => approve.mutateAsync({ id: r.id, note })} reject={(note) => reject.mutateAsync({ id: r.id, note })} />,
           },
         ]} />
     </Space>
