@@ -20,7 +20,7 @@ import { OwnershipService } from './modules/ownership/ownership.service';
 import { ManagementLevelReviewService, TierReviewService } from './modules/reviews/tier-review.service';
 import { OwnershipStore } from './modules/ownership/ownership.store';
 import { systemClock, type Clock } from './common/clock';
-import { setBusinessTimeZone } from './common/dates';
+import { addMonths, setBusinessTimeZone } from './common/dates';
 import { CadenceService } from './modules/cadence/cadence.service';
 import { YearEndService } from './modules/year-end/year-end.service';
 import { ConsentService } from './modules/consent/consent.service';
@@ -44,6 +44,7 @@ import { TierListService } from './modules/reviews/tier-list.service';
 import type { ReportExtension } from './modules/reports/report.service';
 import { targetText } from './modules/tiers/tier.rules';
 import { TargetStatuses } from './modules/tiers/tier-vocabulary';
+import { mergeRiskLines } from './modules/reports/risk-lines';
 import { BiService } from './modules/bi/bi.service';
 
 export interface Services {
@@ -141,7 +142,14 @@ export function createServices(ds: DataSource, config: Config): Services {
   org.setDeactivationGuard((ctx, user) => handovers.assertMayDeactivate(ctx, user));
   const tierReviews = new TierReviewService(ds, audit, access, tiers, clock, maxPageSize);
   const reportExtension: ReportExtension = {
-    risks: (ctx, ids, asOf) => complaints.overdueRiskLines(ctx, ids, asOf),
+    risks: async (ctx, ids, asOf) =>
+      mergeRiskLines([
+        await complaints.overdueRiskLines(ctx, ids, asOf),
+        await followUps.overdueRiskLines(ctx, ids, asOf),
+        await plans.missedRiskLines(ctx, ids, asOf),
+        // Seats are known as they are today: named in the current month's report and the one being prepared for last month.
+        asOf >= `${addMonths(clock.today(), -1).slice(0, 7)}-01` ? await team.gapRiskLines(ctx, ids) : new Map<number, string[]>(),
+      ]),
     notes: async (ctx) => {
       const rows = (await tiers.targets(ctx)).filter((r) => targetText(r.tier) !== null);
       return rows.length ? [['目标户数', rows.map((r) => `${r.tier.name} ${r.accounts} 家（目标 ${targetText(r.tier)}，${TargetStatuses.label(r.status)}）`).join('；')]] : [];

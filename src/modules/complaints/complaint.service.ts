@@ -24,6 +24,7 @@ import { activeUser } from '../org/active-user';
 import type { TierService } from '../tiers/tier.service';
 import { Complaint, ComplaintDeadline } from './complaint.entity';
 import { ComplaintKinds, ComplaintSeverities, ComplaintSeverity, ComplaintStatus, type ComplaintKind } from './complaint-vocabulary';
+import { idChunks, overdueLines, type OverdueItem } from '../reports/risk-lines';
 import { assertComplaintStep, complaintKindOf, complaintPriority, decideComplaintWrite, decideVerification, dueOn } from './complaint.rules';
 
 export interface ComplaintInput {
@@ -286,26 +287,19 @@ export class ComplaintService implements ActivityEffect {
    */
   async overdueRiskLines(ctx: RequestContext, accountIds: readonly number[], asOf: LocalDate): Promise<Map<number, string[]>> {
     const em = managerFor(this.ds, ctx);
-    const out = new Map<number, string[]>();
-    const ids = [...new Set(accountIds)];
-    for (let i = 0; i < ids.length; i += 1000) {
+    const items: OverdueItem[] = [];
+    for (const ids of idChunks(accountIds)) {
       const rows = await em
         .createQueryBuilder(Complaint, 'c')
-        .select(['c.id', 'c.accountId', 'c.kind', 'c.subject', 'c.dueOn', 'c.reportedOn', 'c.status', 'c.repliedOn'])
-        .where('c.accountId IN (:...ids) AND c.dueOn < :asOf AND c.reportedOn <= :asOf', { ids: ids.slice(i, i + 1000), asOf })
+        .select(['c.id', 'c.accountId', 'c.subject', 'c.dueOn'])
+        .where('c.accountId IN (:...ids) AND c.dueOn < :asOf AND c.reportedOn <= :asOf', { ids, asOf })
         .andWhere('(c.status IN (:...open) OR c.repliedOn > :asOf)', { open: OPEN_STATUSES })
-        .orderBy('c.accountId', 'ASC')
-        .addOrderBy('c.dueOn', 'ASC')
+        .orderBy('c.dueOn', 'ASC')
         .addOrderBy('c.id', 'ASC')
         .getMany();
-      const byAccount = new Map<number, Complaint[]>();
-      for (const r of rows) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
-      for (const [accountId, items] of byAccount) {
-        const first = items[0];
-        out.set(accountId, [`投诉/质量问题逾期未答复：${items.length} 项（最早 ${first.dueOn.slice(5)} 到期：${first.subject.slice(0, 40)}）`]);
-      }
+      items.push(...rows.map((c) => ({ accountId: c.accountId, dueOn: c.dueOn, subject: c.subject })));
     }
-    return out;
+    return overdueLines(items, '投诉/质量问题逾期未答复');
   }
 
   /** Open items a user owns (for handovers). */

@@ -24,6 +24,7 @@ import type { ActivityEffect } from '../activities/activity.service';
 import { activeUser } from '../org/active-user';
 import { FollowUpAction } from './follow-up.entity';
 import { FollowUpSource, FollowUpStatus } from './plan-status';
+import { idChunks, overdueLines, type OverdueItem } from '../reports/risk-lines';
 import { assertFollowUpTransition, decideFollowUpChange } from './plans.rules';
 
 export interface FollowUpInput {
@@ -163,6 +164,27 @@ export class FollowUpService implements ActivityEffect {
    * when the activity changes (the ledger row imported again), dropped while open when the 下一步 is
    * cleared. A closed action stays as it was closed.
    */
+  /**
+   * 风险提示 lines for the monthly report: per account, the follow-ups open past their due date as of
+   * `asOf` (closed after it still count; cancelled ones do not) — `跟进事项逾期：2 项（最早 10-05 到期：报价单）`.
+   */
+  async overdueRiskLines(ctx: RequestContext, accountIds: readonly number[], asOf: LocalDate): Promise<Map<number, string[]>> {
+    const em = managerFor(this.ds, ctx);
+    const items: OverdueItem[] = [];
+    for (const ids of idChunks(accountIds)) {
+      const rows = await em
+        .createQueryBuilder(FollowUpAction, 'f')
+        .select(['f.id', 'f.accountId', 'f.description', 'f.dueOn'])
+        .where('f.accountId IN (:...ids) AND f.dueOn < :asOf', { ids, asOf })
+        .andWhere('(f.status = :open OR (f.status = :done AND f.doneOn > :asOf))', { open: FollowUpStatus.OPEN, done: FollowUpStatus.DONE })
+        .orderBy('f.dueOn', 'ASC')
+        .addOrderBy('f.id', 'ASC')
+        .getMany();
+      for (const f of rows) if (f.dueOn) items.push({ accountId: f.accountId, dueOn: f.dueOn, subject: f.description });
+    }
+    return overdueLines(items, '跟进事项逾期');
+  }
+
   async afterWrite(ctx: RequestContext, activityIds: readonly number[]): Promise<void> {
     const em = managerFor(this.ds, ctx);
     const acts = await em.find(Activity, { select: { id: true, accountId: true, managerId: true, nextAction: true, nextActionDue: true }, where: { id: In([...activityIds]) } });

@@ -27,6 +27,7 @@ import { Channels, type Channel } from '../activities/channel';
 import { User } from '../org/user.entity';
 import { CommunicationPlan } from './communication-plan.entity';
 import { PlanStatus } from './plan-status';
+import { idChunks, overdueLines, type OverdueItem } from '../reports/risk-lines';
 import { PLAN_MATCH_DAYS, decidePlanPeriod, matchPlan, planPeriod, planTime } from './plans.rules';
 
 export interface PlanInput {
@@ -184,6 +185,26 @@ export class PlanService implements ActivityEffect {
   }
 
   /** How each account's plans with a day in [from, to] were kept, on `asOf` (default today). */
+  /**
+   * 风险提示 lines for the monthly report: per account, the plans still not carried out past their
+   * date as of `asOf` (as {@link compliance} counts them missed) — `沟通计划未执行：1 项（最早 10-12 计划：季度高层拜访）`.
+   */
+  async missedRiskLines(ctx: RequestContext, accountIds: readonly number[], asOf: LocalDate): Promise<Map<number, string[]>> {
+    const em = managerFor(this.ds, ctx);
+    const items: OverdueItem[] = [];
+    for (const ids of idChunks(accountIds)) {
+      const rows = await em
+        .createQueryBuilder(CommunicationPlan, 'p')
+        .select(['p.id', 'p.accountId', 'p.agenda', 'p.scheduledOn'])
+        .where('p.accountId IN (:...ids) AND p.status = :planned AND p.scheduledOn < :asOf', { ids, planned: PlanStatus.PLANNED, asOf })
+        .orderBy('p.scheduledOn', 'ASC')
+        .addOrderBy('p.id', 'ASC')
+        .getMany();
+      items.push(...rows.map((p) => ({ accountId: p.accountId, dueOn: p.scheduledOn, subject: p.agenda })));
+    }
+    return overdueLines(items, '沟通计划未执行', '计划');
+  }
+
   async compliance(ctx: RequestContext, from: LocalDate, to: LocalDate, filter: { accountIds?: number[] | null; ownerUnitId?: number | null; managerId?: number | null } = {}, asOfInput?: LocalDate | null): Promise<PlanComplianceRow[]> {
     const asOf = asOfInput ? assertLocalDate(asOfInput, 'asOf') : this.clock.today();
     const qb = managerFor(this.ds, ctx)

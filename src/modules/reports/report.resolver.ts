@@ -96,7 +96,7 @@ export class MonthlyReportRowType extends ReportMoneyType {
   @Field(() => [String], { description: '本月重要事项 / the month\'s important events' })
   events!: string[];
 
-  @Field(() => [String], { description: '风险提示：逾期应收、拜访逾期、信用等级下调、关键人员离职 / risks: overdue receivables, missed cadence, credit downgrade, key contact left' })
+  @Field(() => [String], { description: '风险提示：逾期应收、拜访逾期、信用等级下调、关键人员离职、投诉逾期未答复、跟进事项逾期、沟通计划未执行、服务团队缺位 / risks: overdue receivables, missed cadence, credit downgrade, key contact left, complaints unanswered, overdue follow-ups, missed plans, empty team seats' })
   risks!: string[];
 }
 

@@ -27,7 +27,7 @@ import { matchByLabel } from '../tiers/tier.service';
 import { TeamMember } from './team-member.entity';
 import { TeamRequirement } from './team-requirement.entity';
 import { TeamRole } from './team-role.entity';
-import { decideTeamChange, teamGaps, type Seat, type TeamGap } from './service-team.rules';
+import { TeamGapReasons, decideTeamChange, teamGaps, type Seat, type TeamGap } from './service-team.rules';
 
 export interface AssignTeamMemberInput {
   accountId: number;
@@ -292,6 +292,24 @@ export class AccountTeamService {
     for (let i = 0; i < userIds.length; i += 1000) for (const u of await em.find(User, { select: { id: true, active: true }, where: { id: In(userIds.slice(i, i + 1000)) } })) if (u.active) active.add(u.id);
     const flat: Seat[] = [...seats.values()].flat().map((s) => ({ accountId: s.accountId, roleId: s.roleId, userId: s.userId, userActive: active.has(s.userId) }));
     return teamGaps(accounts.map((a) => ({ id: a.id, tierId: a.tierId, recordedSalesFen: figures.get(a.id)?.recordedSalesFen ?? 0 })), requirements, flat);
+  }
+
+  /**
+   * 风险提示 lines for the monthly report: per account, the required seats empty today —
+   * `服务团队缺位：驻点代表（未指定）、技术支持（人员已离职或停用）`.
+   */
+  async gapRiskLines(ctx: RequestContext, accountIds: readonly number[]): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    if (!accountIds.length) return out;
+    const roles = new Map((await this.listRoles(ctx)).map((r) => [r.id, r.name]));
+    const byAccount = new Map<number, string[]>();
+    for (const gap of await this.gaps(ctx, { accountIds: [...new Set(accountIds)] })) {
+      const seat = `${roles.get(gap.requirement.roleId) ?? `#${gap.requirement.roleId}`}（${TeamGapReasons.label(gap.reason)}）`;
+      const seats = byAccount.get(gap.accountId) ?? [];
+      if (!seats.includes(seat)) byAccount.set(gap.accountId, [...seats, seat]);
+    }
+    for (const [accountId, seats] of byAccount) out.set(accountId, [`服务团队缺位：${seats.join('、')}`]);
+    return out;
   }
 
   private async decide(ctx: RequestContext, accountId: number, roleLabel: string): Promise<{ account: Account; role: TeamRole }> {
