@@ -15,6 +15,10 @@ import { Channel } from './channel';
 @Index(['accountId', 'occurredOn'])
 @Index(['managerId', 'occurredOn'])
 @Index(['type', 'occurredOn'])
+// The aggregates (analytics.service.ts): activityStats reads the period's range of this index alone, whatever it
+// groups or filters by; the ledger signings of 签约额 are the few rows with a contract amount, found by range.
+@Index(['occurredOn', 'type', 'managerId', 'accountId'])
+@Index(['contractAmountFen', 'occurredOn'])
 export class Activity extends VersionedRecord {
   @Field(() => ID, { description: '大客户 / account id' })
   @Column({ type: 'int' })
