@@ -1,5 +1,5 @@
 /**
- * `npm run bench:stats [-- --accounts N --activities M --db mysql|sqlite|both --repeat R --keep]` — the
+ * `npm run bench:stats [-- --accounts N --activities M --db mysql|sqlite|both --repeat R --keep --database NAME]` — the
  * aggregates `accountStats`, `activityStats` and `projectStats` at scale (default 10,000 accounts,
  * 1,000,000 activities over three years, 3 projects per account with a receivable and a payment each),
  * each asked over GraphQL as an ADMIN and as a MANAGER (filtered to its unit, so it reads the amounts),
@@ -7,7 +7,7 @@
  * same process.
  *
  * Data is seeded with raw multi-row INSERTs (a few thousand rows a statement) into a database of its
- * own (MySQL `kam_bench_stats` at KAM_TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306; SQLite in a
+ * own (MySQL `kam_bench_stats` or `--database` at KAM_TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306; SQLite in a
  * temporary file), dropped at the end unless `--keep`; a kept MySQL database of the same size is reused.
  *
  * Each query runs once to warm up, then `--repeat` times (default 3), interleaved with its baseline;
@@ -322,13 +322,20 @@ const ms = (x: number) => `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ms`;
 async function onDatabase(database: DatabaseConfig, accounts: number, activities: number, repeat: number, keep: boolean): Promise<boolean> {
   // Lift the time and cost limits: the figures are measured, not refused.
   const config = { ...loadConfig({ ...PRODUCTION_ENV, KAM_QUERY_TIME_LIMIT: '3600', KAM_MAX_QUERY_COST: '100000000' }), database };
-  const ds = await openDataSource(database, { createDatabase: true });
+  const t0 = performance.now();
+  let ds = await openDataSource(database, { createDatabase: true });
+  await migrate(ds);
+  const reuse = keep && database.kind === 'mysql' && (await count(ds, 'accounts')) === accounts && (await count(ds, 'activities')) === activities;
+  if (!reuse && (await count(ds, 'accounts')) > 0) {
+    // A database left by an earlier run (--keep) of another size: start afresh.
+    if (database.kind === 'mysql') await ds.query(`DROP DATABASE \`${database.database}\``);
+    await ds.destroy();
+    ds = await openDataSource(database, { createDatabase: true });
+    await migrate(ds);
+  }
   let agree = true;
   try {
-    const t0 = performance.now();
-    await migrate(ds);
     const services = createServices(ds, config);
-    const reuse = keep && database.kind === 'mysql' && (await count(ds, 'accounts')) === accounts && (await count(ds, 'activities')) === activities;
     const f = reuse ? await findFixture(ds) : await seed(ds, services, accounts, activities);
     console.log(`${database.kind}: ${accounts} accounts, ${accounts * PROJECTS_PER_ACCOUNT} projects, receivables and payments, ${activities} activities (${f.first} … ${f.last}) ${reuse ? 'reused' : 'seeded'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const ctx = systemContext('bench');
@@ -397,7 +404,7 @@ async function main(): Promise<void> {
   }
   if (which === 'mysql' || which === 'both') {
     const server = (loadConfig().testMysqlUrl ?? 'mysql://root@127.0.0.1:3306').replace(/\/$/, '');
-    agree = (await onDatabase(parseDatabaseUrl(`${server}/kam_bench_stats`), accounts, activities, repeat, keep)) && agree;
+    agree = (await onDatabase(parseDatabaseUrl(`${server}/${arg('--database') ?? 'kam_bench_stats'}`), accounts, activities, repeat, keep)) && agree;
   }
   if (!agree) {
     console.error('bench:stats: the GraphQL answers and the bare SQL disagree');
