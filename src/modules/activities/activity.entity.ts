@@ -15,6 +15,11 @@ import { Channel } from './channel';
 @Index(['accountId', 'occurredOn'])
 @Index(['managerId', 'occurredOn'])
 @Index(['type', 'occurredOn'])
+// The aggregates (analytics.service.ts) read a period's range of this index alone: activityStats whatever it groups
+// or filters by, and the ledger signings of 签约额 (a planner that picks it for their date range reads no row).
+// MySQL finds those few signings by range on the second index instead.
+@Index(['occurredOn', 'type', 'managerId', 'accountId', 'contractAmountFen', 'projectId'])
+@Index(['contractAmountFen', 'occurredOn'])
 export class Activity extends VersionedRecord {
   @Field(() => ID, { description: '大客户 / account id' })
   @Column({ type: 'int' })

@@ -35,7 +35,7 @@ import { managerFor } from '../../db/transaction';
 import type { HeavyReads } from '../../db/heavy-reads';
 import { Where } from '../../db/filters';
 import { Account } from '../accounts/account.entity';
-import { applyAccountFilter, type AccountFilter, type AccountService } from '../accounts/account.service';
+import { applyAccountFilter, type AccountFilter, type AccountService, type ResolvedAccountFilter } from '../accounts/account.service';
 import { signedRowsSql } from './signed-sql';
 
 export enum AccountStatsDimension {
@@ -222,7 +222,12 @@ export class AnalyticsService {
     const filter = await this.accounts.resolveFilter(ctx, q.filter);
     const months = dims.some((d) => d.key === 'month') ? monthsBetween(from, to) : null;
     const rows = await this.markWithinUnit(ctx, filter.unitIds, await this.accountMoney(ctx, dims, filter, from, to, asOf, months));
-    const [total] = dims.length ? await this.markWithinUnit(ctx, filter.unitIds, await this.accountMoney(ctx, [], filter, from, to, asOf, null)) : rows;
+    let total: AccountStatsRow;
+    if (!dims.length) [total] = rows;
+    else if (months) [total] = await this.markWithinUnit(ctx, filter.unitIds, await this.accountMoney(ctx, [], filter, from, to, asOf, null));
+    // Without MONTH the groups partition the filtered accounts and every figure is a sum over accounts (balances
+    // floored per account): the total is the groups' sum, not a second pass over the tables.
+    else [total] = await this.markWithinUnit(ctx, filter.unitIds, [sumRows(rows)]);
     return { from, to, asOf, rows, total };
   }
 
@@ -306,8 +311,13 @@ export class AnalyticsService {
   async activityStats(ctx: RequestContext, q: ActivityStatsQuery): Promise<{ from: LocalDate; to: LocalDate; rows: ActivityStatsRow[] }> {
     const { from, to } = this.period(q.from, q.to);
     const dims = unique(q.groupBy ?? []).map((d) => ACTIVITY_DIMS[d]);
-    const qb = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a').innerJoin('activities', 'act', 'act.account_id = a.id') as SelectQueryBuilder<Account>;
-    applyAccountFilter(qb, await this.accounts.resolveFilter(ctx, q.filter));
+    const filter = await this.accounts.resolveFilter(ctx, q.filter);
+    // Every activity has its account (a required foreign key): the accounts are joined only to filter or group by
+    // them, so that otherwise the period is read from the activities' covering index alone.
+    const qb = needsAccounts(filter, dims)
+      ? (managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a').innerJoin('activities', 'act', 'act.account_id = a.id') as SelectQueryBuilder<Account>)
+      : (managerFor(this.ds, ctx).createQueryBuilder().from('activities', 'act') as SelectQueryBuilder<Account>);
+    applyAccountFilter(qb, filter);
     new Where(qb)
       .range('act.occurred_on', from, to)
       .in('act.type', q.types?.map((t) => ActivityTypes.parse(String(t), 'types')))
@@ -321,8 +331,11 @@ export class AnalyticsService {
   /** Projects and contract value by the chosen dimensions (the sales pipeline by status, month signed, unit…). */
   async projectStats(ctx: RequestContext, q: ProjectStatsQuery): Promise<ProjectStatsRow[]> {
     const dims = unique(q.groupBy ?? []).map((d) => PROJECT_DIMS[d]);
-    const qb = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a').innerJoin('projects', 'p', 'p.account_id = a.id') as SelectQueryBuilder<Account>;
     const filter = await this.accounts.resolveFilter(ctx, q.filter);
+    // As in activityStats: every project has its account, joined only to filter or group by it.
+    const qb = needsAccounts(filter, dims)
+      ? (managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a').innerJoin('projects', 'p', 'p.account_id = a.id') as SelectQueryBuilder<Account>)
+      : (managerFor(this.ds, ctx).createQueryBuilder().from('projects', 'p') as SelectQueryBuilder<Account>);
     applyAccountFilter(qb, filter);
     new Where(qb)
       .in('p.status', q.statuses?.map((s) => ProjectStatuses.parse(String(s), 'statuses')))
@@ -332,6 +345,24 @@ export class AnalyticsService {
     const raw = await this.reads.rawMany(ctx, qb);
     return this.markWithinUnit(ctx, filter.unitIds, raw.map((r) => ({ ...keyOf(r, dims), projects: num(r.projects), contractFen: num(r.contract) })));
   }
+}
+
+/** Whether a statement must join the accounts `a`: a filter on them, or a dimension read from them. */
+function needsAccounts(filter: ResolvedAccountFilter, dims: Dim[]): boolean {
+  return Object.values(filter).some((v) => v !== undefined) || dims.some((d) => d.expr.startsWith('a.'));
+}
+
+/** The figures of groups that partition the accounts, added up. */
+function sumRows(rows: AccountStatsRow[]): AccountStatsRow {
+  const total: AccountStatsRow = { accounts: 0, signedFen: 0, receivedFen: 0, receivableFen: 0, overdueFen: 0 };
+  for (const r of rows) {
+    total.accounts += r.accounts;
+    total.signedFen += r.signedFen;
+    total.receivedFen += r.receivedFen;
+    total.receivableFen += r.receivableFen;
+    total.overdueFen += r.overdueFen;
+  }
+  return total;
 }
 
 function unique<T>(values: T[]): T[] {
