@@ -63,7 +63,8 @@ describeEachDb('import parsed in a worker thread', (t) => {
 
   it('reports, rejects and writes exactly what the in-process import does', async () => {
     const { file, bad } = await archiveFile(1500);
-    const spawned = jest.spyOn(workerThreads, 'Worker');
+    const RealWorker = workerThreads.Worker;
+    const spawned = jest.spyOn(workerThreads, 'Worker').mockImplementation((...args: ConstructorParameters<typeof workerThreads.Worker>) => new RealWorker(...args));
     const inProcessErrors = tmpFile('errors-in-process.xlsx');
     const threadedErrors = tmpFile('errors-threaded.xlsx');
     // Dry runs first (nothing written, both see the same database), then both modes for real.
