@@ -156,6 +156,10 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
   let keptErrors: string | undefined;
   const joined = !!ctx.em?.queryRunner?.isTransactionActive;
   let pending: Promise<void> = Promise.resolve();
+  // The progress heartbeat runs on its own connection, outside the transaction: the batches do not
+  // wait for it (one at a time; the run awaits the last before it finishes, so a failure still fails it).
+  let progressBeat: Promise<void> = Promise.resolve();
+  let progressBeatBusy = false;
   let drainOnError: (() => Promise<void>) | undefined;
   const state: LoadState = {
     services,
@@ -250,12 +254,14 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       await recorder.flushPreview();
       if (batchRejected && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
       const now = Date.now();
-      if (now - lastBeat > 1000) {
+      if (now - lastBeat > 1000 && !progressBeatBusy) {
         lastBeat = now;
         // A confirmed run knows its rows from the preview; any other estimates them from the share of the file read.
         const fraction = source!.progress();
         const estimate = options.job && !options.preview ? undefined : fraction > 0 ? Math.max(counts.total, Math.round(counts.total / fraction)) : undefined;
-        await services.imports.heartbeat(job.id, counts.total, estimate);
+        progressBeatBusy = true;
+        progressBeat = services.imports.heartbeat(job.id, counts.total, estimate).finally(() => (progressBeatBusy = false));
+        progressBeat.catch(() => undefined);
       }
       options.onProgress?.({ rowsProcessed: counts.total, fraction: source!.progress() });
       if (batchNo === services.config.testImportPauseAtBatch) await pauseForKillTest(loader, batchNo);
@@ -281,6 +287,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       if (rows.length >= batchSize) checkDeadline();
     }
     await pending;
+    await progressBeat;
     // File-level errors (missing columns, no header) reject an atomic run too.
     if (errorCount > 0 && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
     await loader.drain();
@@ -320,6 +327,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     };
   } catch (e) {
     await pending.catch(() => undefined);
+    await progressBeat.catch(() => undefined);
     await drainOnError?.().catch(() => undefined);
     if (qr?.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
     const fileError = e instanceof ImportFileError ? e : null;

@@ -15,7 +15,7 @@ import { ARCHIVE } from '../../importers/annexes';
 import { importAnnex, type ImportOptions, type ImportReport } from '../../importers/load/importer';
 import { PARSE_WORKER_MIN_BYTES } from '../../importers/read/row-feed';
 import { describeEachDb } from '../support/db';
-import { exceljsWorkbook, tmpFile, zip, type Cell } from '../support/workbooks';
+import { tmpFile, zip, type Cell } from '../support/workbooks';
 import { builtCli } from '../support/built-cli';
 
 const TODAY = '2026-10-31';
