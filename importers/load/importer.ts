@@ -233,7 +233,8 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       accounts.clear();
     };
     // One batch is with the database while the parser reads the next: the loaders run strictly in
-    // order (each waits for the previous), only parsing overlaps with database round trips.
+    // order (each waits for the previous), only parsing overlaps with database round trips. A large
+    // file is parsed in a worker thread (read/row-feed.ts), up to three batches ahead of the loaders.
     const settle = async (rows: ParsedRow[], outcomes: (RowOutcome | null)[], batchNo: number) => {
       let batchRejected = false;
       rows.forEach((row, i) => {
