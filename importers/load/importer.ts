@@ -26,10 +26,9 @@ import type { ImportJob } from '../../src/modules/imports/import-job.entity';
 import { HEARTBEAT_MS, MAX_STORED_ISSUES } from '../../src/modules/imports/import.service';
 import type { AnnexSpec } from '../annexes/spec';
 import { ImportCode, ImportFileError, type IssueData } from '../read/issues';
-import { openWorkbook } from '../read/open';
-import { AnnexParser, type ParsedRow } from '../read/parser';
-import { MappingSet, type AppliedMapping, type MappingRule } from '../read/mappings';
-import type { WorkbookSource } from '../read/source';
+import type { ParsedRow } from '../read/parser';
+import type { AppliedMapping, MappingRule } from '../read/mappings';
+import { openRowFeed, type RowFeed } from '../read/row-feed';
 import { AccountsLoader } from './accounts-loader';
 import { PersonsLoader } from './persons-loader';
 import { LedgerLoader } from './ledger-loader';
@@ -66,6 +65,11 @@ export interface ImportOptions {
   mappings?: MappingRule[];
   /** The unit the file comes from: its saved mappings apply (default: the caller's unit). */
   unitId?: number | null;
+  /**
+   * Read and validate the file in a worker thread while this one writes (default: files of at least
+   * PARSE_WORKER_MIN_BYTES; below that, starting a thread costs more than it saves).
+   */
+  parseInWorker?: boolean;
 }
 
 export interface ImportProgress {
@@ -146,12 +150,16 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
   const applied: AppliedMapping[] = [];
   let errorCount = 0;
   let warningCount = 0;
-  let source: WorkbookSource | undefined;
+  let source: RowFeed | undefined;
   let qr: QueryRunner | undefined;
   let errorsOut: ErrorsWorkbook | undefined;
   let keptErrors: string | undefined;
   const joined = !!ctx.em?.queryRunner?.isTransactionActive;
   let pending: Promise<void> = Promise.resolve();
+  // The progress heartbeat runs on its own connection, outside the transaction: the batches do not
+  // wait for it (one at a time; the run awaits the last before it finishes, so a failure still fails it).
+  let progressBeat: Promise<void> = Promise.resolve();
+  let progressBeatBusy = false;
   let drainOnError: (() => Promise<void>) | undefined;
   const state: LoadState = {
     services,
@@ -173,14 +181,14 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     if (errors.length < MAX_REPORTED) errors.push(e);
   };
   try {
-    source = await openWorkbook(options.file, { displayName: fileName, maxBytes: services.config.importMaxBytes });
+    source = await openRowFeed(options.file, { spec: options.annex, displayName: fileName, maxBytes: services.config.importMaxBytes, threaded: options.parseInWorker });
     state.tiers = await services.tiers.list();
     state.managementLevels = await services.tiers.listManagementLevels();
     recorder.tiers = state.tiers;
     recorder.managementLevels = state.managementLevels;
     recorder.manager = () => em(state);
     const saved = await services.importMappings.rulesFor(options.annex.annex, options.unitId !== undefined ? options.unitId : ctx.actor.unitId);
-    const mappings = new MappingSet(options.annex.annex, [...(options.mappings ?? []), ...saved]);
+    const mappings = [...(options.mappings ?? []), ...saved];
     if (!dryRun) {
       if (joined) state.tx = ctx;
       else {
@@ -206,13 +214,10 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
         throw new ImportFileError(ImportCode.TIME_LIMIT, `${fileName}: the import took longer than ${Math.round(limitMs / 1000)} s (KAM_IMPORT_TIME_LIMIT) after ${counts.total} rows; nothing was imported — split the file`);
       }
     };
-    // Checked while reading too: a sheet of a million blank rows yields no batch.
-    const parser = new AnnexParser(options.annex, { tiers: state.tiers, managementLevels: state.managementLevels, checkpoint: checkDeadline, mappings });
     const errorsFile = options.errorsOut ?? (options.keepErrors ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kam-errors-')), 'errors.xlsx') : undefined);
     if (errorsFile) errorsOut = new ErrorsWorkbook(errorsFile, source.date1904, options.annex, state.tiers, state.managementLevels);
     keptErrors = options.errorsOut ? undefined : errorsFile;
     const batchSize = options.batchSize ?? 1000;
-    let batch: ParsedRow[] = [];
     let batches = 0;
     let lastBeat = Date.now();
     let rejected = false;
@@ -228,7 +233,8 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       accounts.clear();
     };
     // One batch is with the database while the parser reads the next: the loaders run strictly in
-    // order (each waits for the previous), only parsing overlaps with database round trips.
+    // order (each waits for the previous), only parsing overlaps with database round trips. A large
+    // file is parsed in a worker thread (read/row-feed.ts), up to three batches ahead of the loaders.
     const settle = async (rows: ParsedRow[], outcomes: (RowOutcome | null)[], batchNo: number) => {
       let batchRejected = false;
       rows.forEach((row, i) => {
@@ -249,22 +255,21 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       await recorder.flushPreview();
       if (batchRejected && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
       const now = Date.now();
-      if (now - lastBeat > 1000) {
+      if (now - lastBeat > 1000 && !progressBeatBusy) {
         lastBeat = now;
         // A confirmed run knows its rows from the preview; any other estimates them from the share of the file read.
         const fraction = source!.progress();
         const estimate = options.job && !options.preview ? undefined : fraction > 0 ? Math.max(counts.total, Math.round(counts.total / fraction)) : undefined;
-        await services.imports.heartbeat(job.id, counts.total, estimate);
+        progressBeatBusy = true;
+        progressBeat = services.imports.heartbeat(job.id, counts.total, estimate).finally(() => (progressBeatBusy = false));
+        progressBeat.catch(() => undefined);
       }
       options.onProgress?.({ rowsProcessed: counts.total, fraction: source!.progress() });
       if (batchNo === services.config.testImportPauseAtBatch) await pauseForKillTest(loader, batchNo);
     };
-    const flush = async () => {
+    const flush = async (rows: ParsedRow[]) => {
       await pending;
-      if (!batch.length) return;
-      const rows = batch;
       const batchNo = ++batches;
-      batch = [];
       pending = loader.process(rows).then((outcomes) => settle(rows, outcomes, batchNo));
       // Surface a failure at once rather than at the next batch; the caller awaits `pending` anyway.
       pending.catch(() => undefined);
@@ -276,15 +281,14 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       },
       mappings: (a: AppliedMapping[]) => applied.push(...a),
     };
-    for await (const row of parser.parse(source, listener)) {
-      batch.push(row);
-      if (batch.length >= batchSize) {
-        await flush();
-        checkDeadline();
-      }
+    // The time limit is checked while reading too: a sheet of a million blank rows yields no batch.
+    const feed = source.batches({ tiers: state.tiers, managementLevels: state.managementLevels, mappings, checkpoint: checkDeadline, deadline, batchSize }, listener);
+    for await (const rows of feed) {
+      await flush(rows);
+      if (rows.length >= batchSize) checkDeadline();
     }
-    await flush();
     await pending;
+    await progressBeat;
     // File-level errors (missing columns, no header) reject an atomic run too.
     if (errorCount > 0 && mode === ImportMode.ATOMIC && !rejected) await rollbackEarly();
     await loader.drain();
@@ -324,6 +328,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     };
   } catch (e) {
     await pending.catch(() => undefined);
+    await progressBeat.catch(() => undefined);
     await drainOnError?.().catch(() => undefined);
     if (qr?.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
     const fileError = e instanceof ImportFileError ? e : null;

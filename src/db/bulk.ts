@@ -9,9 +9,13 @@ import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 
 const MAX_PARAMS = 30_000;
 const MAX_ROWS = 1_000;
+/** MySQL takes 65,535 placeholders: {@link bulkWrite} sends an import's batch of 1,000 wide rows in one statement. */
+const MYSQL_MAX_PARAMS = 60_000;
+const MYSQL_MAX_ROWS = 2_000;
 
-export function rowsPerStatement(columns: number): number {
-  return Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, columns))));
+export function rowsPerStatement(columns: number, mysql = false): number {
+  const [params, rows] = mysql ? [MYSQL_MAX_PARAMS, MYSQL_MAX_ROWS] : [MAX_PARAMS, MAX_ROWS];
+  return Math.max(1, Math.min(rows, Math.floor(params / Math.max(1, columns))));
 }
 
 /**
@@ -71,7 +75,7 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
   }
   const head = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const size = rowsPerStatement(columns.length);
+  const size = rowsPerStatement(columns.length, mysql);
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
     const params: unknown[] = [];
