@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { say } from '../../common/messages';
 import os from 'node:os';
 import { In, LessThan, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
@@ -208,7 +209,7 @@ export class ImportService {
       try {
         // Only if nothing changed since it was judged: a live run's heartbeat or end wins the race.
         const qb = this.ds.manager.createQueryBuilder().update(ImportJob)
-          .set({ status: ImportStatus.FAILED, lockKey: null, finishedAt: new Date(now), message: `interrupted: the process running the import (${j.runner ?? 'unknown'}) stopped before it finished; nothing of this run was committed — import the file again` })
+          .set({ status: ImportStatus.FAILED, lockKey: null, finishedAt: new Date(now), message: say(`已中断：运行导入的进程（${j.runner ?? '未知'}）在完成前停止，本次未提交任何内容——请重新导入文件`, `interrupted: the process running the import (${j.runner ?? 'unknown'}) stopped before it finished; nothing of this run was committed — import the file again`) })
           .where('id = :id AND status = :running', { id: j.id, running: ImportStatus.RUNNING });
         if (j.heartbeatAt) qb.andWhere('heartbeat_at = :beat', { beat: j.heartbeatAt });
         const res = await qb.execute();
@@ -272,8 +273,11 @@ export function inProgress(annex: string, holder: ImportJob | null): DomainError
   return new DomainError(
     ErrorCode.IMPORT_IN_PROGRESS,
     holder
-      ? `another ${annex} import is running: job #${holder.id} (${holder.fileName}, by ${holder.actor}, started ${holder.startedAt?.toISOString() ?? '?'}); run this one when it has finished`
-      : `another ${annex} import is running; run this one when it has finished`,
+      ? say(
+          `另一个 ${annex} 导入正在运行：任务 #${holder.id}（${holder.fileName}，${holder.actor}，开始于 ${holder.startedAt?.toISOString() ?? '?'}）；请在它完成后再运行`,
+          `another ${annex} import is running: job #${holder.id} (${holder.fileName}, by ${holder.actor}, started ${holder.startedAt?.toISOString() ?? '?'}); run this one when it has finished`,
+        )
+      : say(`另一个 ${annex} 导入正在运行：请在它完成后再运行`, `another ${annex} import is running; run this one when it has finished`),
     { jobId: holder?.id ?? null },
   );
 }
