@@ -239,7 +239,7 @@ export class LedgerLoader {
       return null;
     }
     // Only the columns the sheet has are the record; an absent column keeps the stored value.
-    for (const [key, prop] of [['manager', 'managerId'], ['participants', 'participants'], ['participants', 'participantIds'], ['channel', 'channel'], ['counterparts', 'counterparts'], ['outcome', 'outcome'], ['nextAction', 'nextAction'], ['nextActionDue', 'nextActionDue'], ['projectName', 'projectId'], ['intelTags', 'intelTags'], ['contractAmount', 'contractAmountFen'], ['paymentAmount', 'paymentAmountFen']] as const) {
+    for (const [key, prop] of [['manager', 'managerId'], ['participants', 'participants'], ['participants', 'participantIds'], ['channel', 'channel'], ['counterparts', 'counterparts'], ['outcome', 'outcome'], ['nextAction', 'nextAction'], ['nextActionDue', 'nextActionDue'], ['projectName', 'projectId'], ['intelTags', 'intelTags'], ['intelTags', 'intelTagsOther'], ['contractAmount', 'contractAmountFen'], ['paymentAmount', 'paymentAmountFen']] as const) {
       if (!row.layout.byKey.has(key) && !(key === 'manager' && row.layout.byKey.has('participants'))) delete (values as Record<string, unknown>)[prop];
     }
     const tooLong = lengthIssue(em(this.s), Activity, row, values as Record<string, unknown>, FIELD_TO_KEY);
@@ -259,7 +259,7 @@ export class LedgerLoader {
     const m = em(this.s);
     const now = new Date();
     const fresh = plans.filter((p) => !p.existing);
-    await bulkWrite(m, Activity, fresh.map((p) => ({ managerId: null, participants: null, participantIds: [], channel: defaultChannel(p.values.type as ActivityType), counterparts: null, outcome: null, nextAction: null, nextActionDue: null, projectId: null, intelTags: [], contractAmountFen: null, paymentAmountFen: null, ...p.values, version: 1, createdAt: now, updatedAt: now })));
+    await bulkWrite(m, Activity, fresh.map((p) => ({ managerId: null, participants: null, participantIds: [], channel: defaultChannel(p.values.type as ActivityType), counterparts: null, outcome: null, nextAction: null, nextActionDue: null, projectId: null, intelTags: [], intelTagsOther: null, contractAmountFen: null, paymentAmountFen: null, ...p.values, version: 1, createdAt: now, updatedAt: now })));
     const changed = plans.filter((p) => p.existing && p.changed.length);
     await bulkWrite(m, Activity, changed.map((p) => fullRow(m, Activity, p.existing!, { ...p.values, version: p.existing!.version + 1, updatedAt: now })), {
       upsert: { conflict: ['id'], update: updatableColumns(m, Activity) },

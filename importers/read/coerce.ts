@@ -38,6 +38,8 @@ export type Coerced =
       mapping?: MappingRule;
       /** An open column's word outside its vocabulary, kept as written (UNKNOWN_VALUE once per word). */
       unknown?: boolean;
+      /** An open tags column's words outside its vocabulary (each UNKNOWN_VALUE once), kept in the value as written. */
+      unknownWords?: string[];
     }
   | { ok: false; code: string; message: string };
 
@@ -268,15 +270,21 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
       const vocab = col.vocabulary!;
       const parts = text().split(/[、,，;；/\s]+/).filter(Boolean);
       const codes: string[] = [];
+      const unknownWords: string[] = [];
       let mapping: MappingRule | undefined;
       for (const p of parts) {
         const rule = ctx.mappings?.saved(col.key, p);
         const code = rule ? vocab.lookup(rule.toValue ?? '') : vocab.lookup(p);
         if (rule) mapping = rule;
+        if (!code && col.open && !rule) {
+          // A descriptive column keeps the word as written (the service stores it beside the codes).
+          if (!unknownWords.includes(p)) unknownWords.push(p);
+          continue;
+        }
         if (!code) return fail(ErrorCode.INVALID_ENUM, notOneOf(p, vocab));
         if (!codes.includes(code)) codes.push(code);
       }
-      return { ok: true, value: codes, mapping };
+      return unknownWords.length ? { ok: true, value: [...codes, ...unknownWords], mapping, unknownWords } : { ok: true, value: codes, mapping };
     }
     case 'consent':
       return consentCell(col, raw, ctx);

@@ -201,7 +201,12 @@ export class AnnexParser {
     const k = `${key}|${word}`;
     const u = this.unknownWords.get(k);
     if (u) u.count++;
-    else this.unknownWords.set(k, { first: cellIssue(row, key, ImportCode.UNKNOWN_VALUE, ''), header, count: 1 });
+    else {
+      const first = cellIssue(row, key, ImportCode.UNKNOWN_VALUE, '');
+      // A tags cell holds several words: the issue names the one outside the vocabulary.
+      if (first.value !== null && first.value !== word && first.value.includes(word)) first.value = word;
+      this.unknownWords.set(k, { first, header, count: 1 });
+    }
   }
 
   private row(sheet: string, raw: RawRow, layout: SheetLayout, ctx: CoerceContext): ParsedRow | null {
@@ -232,6 +237,7 @@ export class AnnexParser {
         values[c.spec.key] = r.value;
         if (r.mapping) this.noteMapping(r.mapping, c.label, mappedLabel(c.spec, r.mapping));
         if (r.unknown) this.noteUnknown(parsed, c.spec.key, c.spec.header, String(r.value));
+        for (const w of r.unknownWords ?? []) this.noteUnknown(parsed, c.spec.key, c.spec.header, w);
       } else {
         values[c.spec.key] = null;
         parsed.errors.push(cellIssue(parsed, c.spec.key, r.code, r.message));

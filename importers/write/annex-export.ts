@@ -115,7 +115,8 @@ function cellValue(col: ColumnSpec, v: unknown): ExcelJS.CellValue {
       // An open column's word outside the vocabulary is exported as written (the `…Label`).
       return col.vocabulary!.values.includes(v as string) ? col.vocabulary!.label(v as string) : textCell(String(v));
     case 'tags':
-      return (v as string[]).length ? (v as string[]).map((t) => col.vocabulary!.label(t)).join('、') : null;
+      // An open column's words outside the vocabulary are exported as written, after the labels.
+      return (v as string[]).length ? (v as string[]).map((t) => (col.vocabulary!.values.includes(t) ? col.vocabulary!.label(t) : t)).join('、') : null;
     case 'active':
       return v ? '在职' : '离职';
     default:
@@ -477,7 +478,7 @@ export class AnnexExportService {
           occurredOn: x.occurredOn, accountCode: a.code, accountCreditCode: a.creditCode, accountName: a.name, type: x.type, channel: x.channel,
           participants: x.participants, counterparts: x.counterparts, subject: x.subject, summary: x.summary, outcome: x.outcome,
           nextAction: x.nextAction, nextActionDue: x.nextActionDue, projectName: x.projectId === null ? null : projects.get(x.projectId)?.name,
-          contractAmount: x.contractAmountFen, paymentAmount: paid.get(x.id) ?? null, intelTags: x.intelTags?.filter(Boolean) ?? [],
+          contractAmount: x.contractAmountFen, paymentAmount: paid.get(x.id) ?? null, intelTags: [...(x.intelTags?.filter(Boolean) ?? []), ...(x.intelTagsOther ? x.intelTagsOther.split('、') : [])],
           manager: x.managerId === null ? null : users.get(x.managerId)?.name,
         } });
       }

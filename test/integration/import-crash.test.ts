@@ -236,7 +236,7 @@ describeEachDb('crash-safe imports', (t) => {
       if (batch === 1) {
         const second = kamImport(url(), atomicFile.file, 'atomic');
         expect(await second.exited).toBe(2);
-        expect(second.stderr()).toMatch(/IMPORT_IN_PROGRESS|another ledger import is running: job #\d+/);
+        expect(second.stderr()).toMatch(/另一个 ledger 导入正在运行：任务 #\d+/);
       }
       await kill(run);
       expect(await afterKill([start])).toBe(1);

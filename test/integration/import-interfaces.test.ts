@@ -56,7 +56,7 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
     const human = kam(['import', 'summary', bad], env);
     expect(human.code).toBe(1);
     expect(human.stdout).toContain('Sheet1!C3 客户级别');
-    expect(human.stdout).toContain('nothing was written');
+    expect(human.stdout).toContain('未写入任何内容');
   });
 
   it('exits 2 with one line on stderr and no stack for files it cannot read', () => {
@@ -75,7 +75,8 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
       // No hang (a loaded 2-core machine starts node in seconds, not a minute).
       expect(Date.now() - started).toBeLessThan(45_000);
     }
-    expect(kam(['import', 'annex9', xls], env).stderr).toContain('unknown annex');
+    expect(kam(['import', 'annex9', xls], env).stderr).toContain('未知的附件');
+    expect(kam(['import', 'annex9', xls], { ...env, KAM_LANG: 'en' }).stderr).toContain('unknown annex');
   });
 
   it('writes templates with dropdowns over the used range only, which import as nothing', async () => {

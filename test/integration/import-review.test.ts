@@ -200,7 +200,7 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     expect((await ds.manager.findOneByOrFail(Account, { code: 'RV002' })).managerId).not.toBeNull();
     const gone = spawnSync(process.execPath, [KAM, 'import', 'undo', String((first.body as { job: number }).job)], { encoding: 'utf8', env, timeout: 120_000 });
     expect(gone.status).not.toBe(0);
-    expect(gone.stderr).toContain('already undone');
+    expect(gone.stderr).toContain('已被撤销');
   });
 
   it('a preview expires: confirming it then is a clear error, and its upload is dropped', async () => {

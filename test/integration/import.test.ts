@@ -161,7 +161,7 @@ describeEachDb('annex import', (t) => {
     const before = await snapshot();
     const { report } = await run(SUMMARY, await exceljsWorkbook(tmpFile('s.xlsx'), [{ rows: [['客户编号', '客户名称', '推荐单位', '客户经理'], ['KA0030', '新客户有限公司', '西南分公司', '赵六'], ['KA0001', '北京宏达建设集团有限公司', null, null]] }]), { dryRun: true });
     expect(report).toMatchObject({ dryRun: true, rows: { total: 2, valid: 2, created: 1, updated: 0, unchanged: 1 } });
-    expect(report.warnings.map((w) => [w.code, w.message.includes('would be created')])).toEqual([['UNIT_CREATED', true], ['MANAGER_CREATED', true]]);
+    expect(report.warnings.map((w) => [w.code, w.message.includes('将创建')])).toEqual([['UNIT_CREATED', true], ['MANAGER_CREATED', true]]);
     expect(await snapshot()).toBe(before);
   });
 
@@ -177,7 +177,7 @@ describeEachDb('annex import', (t) => {
     const { report } = await run(SUMMARY, file, { dryRun: true });
     const byRow = Object.fromEntries(report.errors.map((e) => [e.row, e]));
     expect(byRow[4]).toMatchObject({ code: 'DUPLICATE_ROW', cell: 'A4' });
-    expect(byRow[4].message).toContain('row 2');
+    expect(byRow[4].message).toContain('第 2 行');
     expect(byRow[6]).toMatchObject({ code: 'OWNERSHIP_CONFLICT', cell: 'D6', column: '推荐单位' });
     expect(byRow[6].message).toContain('华东分公司');
     expect(report.rows.invalid).toBe(2);

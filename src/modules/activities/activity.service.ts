@@ -1,5 +1,6 @@
 import { deleteWhere } from '../../db/deletions';
 import { say } from '../../common/messages';
+import { OPEN_LABEL_MAX } from '../../common/open-vocabulary';
 import { createHash } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
@@ -44,7 +45,10 @@ export interface ActivityInput {
   nextAction?: string | null;
   nextActionDue?: string | null;
   projectId?: Id | null;
+  /** Codes, labels or aliases; from a file, any word (an open column): the vocabulary's own become codes, the rest `intelTagsOther`. */
   intelTags?: string[] | null;
+  /** 情报类别 outside the vocabulary, as written. */
+  intelTagsOther?: string | null;
   contractAmount?: number | null;
   paymentAmount?: number | null;
   source?: RecordSource;
@@ -169,7 +173,7 @@ export class ActivityService {
       nextAction: cleanText(input.nextAction),
       nextActionDue,
       projectId: toIdOrNull(input.projectId, 'projectId'),
-      intelTags: [...new Set((input.intelTags ?? []).map((t) => IntelTags.parse(t, 'intelTags')))],
+      ...intelTagsOf(input),
       contractAmountFen: money(input.contractAmount, 'contractAmount'),
       paymentAmountFen: money(input.paymentAmount, 'paymentAmount'),
       naturalKey: activityNaturalKey(accountId, occurredOn, type, subject, summary),
@@ -315,4 +319,27 @@ function activityInput(a: Activity): ActivityInput {
     subject: a.subject, summary: a.summary, outcome: a.outcome, nextAction: a.nextAction, nextActionDue: a.nextActionDue, projectId: a.projectId,
     intelTags: a.intelTags, contractAmount: a.contractAmount, paymentAmount: a.paymentAmount, source: a.source,
   };
+}
+
+/**
+ * 情报类别 is descriptive (an open vocabulary): a code, label or alias becomes its code; any other word is
+ * kept as written in `intelTagsOther` (with the words given there), so a branch's own categories are not lost.
+ */
+function intelTagsOf(input: ActivityInput): { intelTags: IntelTag[]; intelTagsOther: string | null } {
+  const codes = new Set<IntelTag>();
+  const other: string[] = [];
+  const keep = (word: string | null) => {
+    if (word && !other.includes(word)) other.push(word);
+  };
+  for (const t of input.intelTags ?? []) {
+    const code = IntelTags.lookup(String(t));
+    if (code) codes.add(code);
+    else keep(cleanText(String(t)));
+  }
+  for (const w of (input.intelTagsOther ?? '').split(/[、,，;；]+/)) keep(cleanText(w));
+  const text = other.length ? other.join('、') : null;
+  if (text && text.length > OPEN_LABEL_MAX) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `intelTagsOther: ${say(`「${text.slice(0, 20)}…」超过 ${OPEN_LABEL_MAX} 个字`, `"${text.slice(0, 20)}…" is longer than ${OPEN_LABEL_MAX} characters`)}`, { field: 'intelTagsOther' });
+  }
+  return { intelTags: [...codes], intelTagsOther: text };
 }
