@@ -20,6 +20,7 @@
  * ADMIN imports anything; a MANAGER imports for the accounts of their own unit (the importer rejects
  * other units' rows and may not create units or managers).
  */
+import { say } from '../common/messages';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -287,7 +288,11 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
     try {
       const job = await services.imports.get(ctx, id);
       if (!(await services.imports.hasFile(job.id, 'errors'))) {
-        fail(res, 404, ErrorCode.NOT_FOUND, job.status === ImportStatus.RUNNING ? `import #${job.id} is still running` : `import #${job.id} has no rejected rows`);
+        const retention = services.imports.fileRetention;
+        const purged = job.rowsInvalid + job.errorCount > 0 && job.finishedAt !== null && Date.now() - job.finishedAt.getTime() > retention * 86_400_000;
+        fail(res, 404, ErrorCode.NOT_FOUND, job.status === ImportStatus.RUNNING ? say(`导入 #${job.id} 仍在运行`, `import #${job.id} is still running`)
+          : purged ? say(`导入 #${job.id} 的错误行工作簿已删除：导入结束 ${retention} 天后不再保存文件（KAM_IMPORT_FILE_RETENTION_DAYS），导入记录仍在`, `the errors workbook of import #${job.id} was deleted: files are kept ${retention} days after an import ends (KAM_IMPORT_FILE_RETENTION_DAYS); the job record stays`)
+          : say(`导入 #${job.id} 没有被拒绝的行`, `import #${job.id} has no rejected rows`));
         return;
       }
       const base = job.fileName.replace(/\.[^.]*$/, '');

@@ -274,6 +274,32 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     expect((await ds.manager.findOneByOrFail(ImportJob, { id: report.job })).status).toBe(ImportStatus.UNDONE);
   });
 
+  it('the files of jobs older than KAM_IMPORT_FILE_RETENTION_DAYS are deleted; the job records stay', async () => {
+    const { services } = t();
+    const bad = () => personsFile('retention.xlsx', [[code, '保留测试', '123', '经理']]);
+    const run = async () => (await call('admin', 'POST', '/imports/persons?wait=true&mode=skip-invalid', await bad(), 'retention.xlsx')).body as { job: number; rows: { invalid: number } };
+    const old = await run();
+    const recent = await run();
+    expect([old.rows.invalid, recent.rows.invalid]).toEqual([1, 1]);
+    expect((await call('admin', 'GET', `/imports/${old.job}/errors.xlsx`)).status).toBe(200);
+    const ended = new Date(Date.now() - (services.config.importFileRetentionDays + 1) * 86_400_000);
+    await services.ds.manager.update(ImportJob, { id: old.job }, { finishedAt: ended });
+    const purged = await services.imports.purgeFiles();
+    expect(purged.jobs).toBeGreaterThanOrEqual(1);
+    expect(await services.imports.hasFile(old.job, 'errors')).toBe(false);
+    expect(await services.imports.hasFile(recent.job, 'errors')).toBe(true);
+    expect(await services.ds.manager.countBy(ImportJobFile, { jobId: old.job })).toBe(0);
+    // The record stays, with its counts and issues; the workbook's absence is explained.
+    expect(await services.ds.manager.findOneByOrFail(ImportJob, { id: old.job })).toMatchObject({ rowsInvalid: 1, errorCount: 1 });
+    const gone = await call('admin', 'GET', `/imports/${old.job}/errors.xlsx`);
+    expect(gone.status).toBe(404);
+    expect(JSON.stringify(gone.body)).toContain('KAM_IMPORT_FILE_RETENTION_DAYS');
+    expect(JSON.stringify(gone.body)).toContain('NOT_FOUND');
+    // A second purge finds nothing more to delete of that job, and keeps the recent one's.
+    await services.imports.purgeFiles();
+    expect(await services.imports.hasFile(recent.job, 'errors')).toBe(true);
+  });
+
   it('a preview expires: confirming it then is a clear error, and its upload is dropped', async () => {
     const job = ((await call('hdManager', 'POST', '/imports/persons', await personsFile('p3.xlsx', [[code, '李工', '13700000000', '工程师']]))).body as unknown as JobView).job;
     expect((await settled('hdManager', job)).status).toBe('PREVIEW');

@@ -90,6 +90,7 @@ export class ImportService {
     private readonly ds: DataSource,
     private readonly maxPageSize: () => number,
     private readonly previewHours: () => number = () => 24,
+    private readonly fileRetentionDays: () => number = () => 30,
   ) {}
 
   /** Keeps a file with the job, in pieces in the database (any instance can read it back). */
@@ -219,6 +220,29 @@ export class ImportService {
       }
     }
     return marked;
+  }
+
+  /**
+   * Deletes the files kept with jobs that ended more than KAM_IMPORT_FILE_RETENTION_DAYS ago (their
+   * upload, their errors workbook). The job records stay — counts, issues and what they wrote, so the
+   * history and undo are unchanged. Run by the daily prune; returns how many jobs lost their files.
+   */
+  async purgeFiles(now = Date.now()): Promise<{ jobs: number; before: Date }> {
+    const before = new Date(now - this.fileRetentionDays() * 86_400_000);
+    const rows: { jobId: number | string }[] = await this.ds.manager.createQueryBuilder(ImportJobFile, 'f')
+      .select('DISTINCT f.jobId', 'jobId')
+      .innerJoin(ImportJob, 'j', 'j.id = f.jobId')
+      .where('j.finishedAt < :before', { before })
+      .andWhere('j.status NOT IN (:...live)', { live: [ImportStatus.RUNNING, ImportStatus.PREVIEW] })
+      .getRawMany();
+    const ids = rows.map((r) => Number(r.jobId));
+    for (let i = 0; i < ids.length; i += 500) await this.ds.manager.delete(ImportJobFile, { jobId: In(ids.slice(i, i + 500)) });
+    return { jobs: ids.length, before };
+  }
+
+  /** The retention of job files, for messages (KAM_IMPORT_FILE_RETENTION_DAYS). */
+  get fileRetention(): number {
+    return this.fileRetentionDays();
   }
 
   /** Previews past their time become EXPIRED and give up their upload. */
