@@ -64,7 +64,7 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
     fs.writeFileSync(xls, Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(1024)]));
     const truncated = tmpFile('cut.xlsx');
     fs.writeFileSync(truncated, Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(200, 7)]));
-    for (const [file, text] of [[xls, '.xls'], [truncated, 'damaged or truncated']]) {
+    for (const [file, text] of [[xls, '.xls'], [truncated, '已损坏或不完整']]) {
       const started = Date.now();
       const r = kam(['import', 'archive', file, '--json'], env);
       expect(r.code).toBe(2);

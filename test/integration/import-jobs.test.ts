@@ -63,7 +63,7 @@ describeEachDb('import jobs: locks and interrupted runs', (t) => {
     expect(isInterrupted((await repo.findOneByOrFail({ id: elsewhere.id })), now)).toBe(false);
     expect(await services.imports.recoverInterrupted(now)).toEqual([dead.id]);
     const failed = await repo.findOneByOrFail({ id: dead.id });
-    expect(failed).toMatchObject({ status: ImportStatus.FAILED, lockKey: null, message: expect.stringMatching(/^interrupted: /) });
+    expect(failed).toMatchObject({ status: ImportStatus.FAILED, lockKey: null, message: expect.stringMatching(/^已中断：/) });
     // Its lock is free: the ledger can be imported again.
     const again = await services.imports.start(ctx, input(ImportAnnex.LEDGER));
 
