@@ -13,6 +13,7 @@
  * 🔒 fields go through the privacy rule (`revealContactField`): FINANCE or ANALYST callers get them
  * masked, ADMIN and COMMITTEE in full.
  */
+import { say } from '../../src/common/messages';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
@@ -311,7 +312,7 @@ export class AnnexExportService {
     const spec = ANNEXES[annex];
     const from = filter.from ? assertLocalDate(filter.from, 'from') : null;
     const to = filter.to ? assertLocalDate(filter.to, 'to') : null;
-    if (from && to && from > to) throw new DomainError(ErrorCode.VALIDATION_FAILED, `from: ${from} is after to (${to})`, { field: 'from' });
+    if (from && to && from > to) throw new DomainError(ErrorCode.VALIDATION_FAILED, `from: ${say(`${from} 晚于 to（${to}）`, `${from} is after to (${to})`)}`, { field: 'from' });
     const resolved = filter.accounts ? await this.accounts.resolveFilter(ctx, filter.accounts) : null;
     return { spec, from, to, resolved };
   }

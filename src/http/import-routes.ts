@@ -167,12 +167,12 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
     }
     const annex = findAnnex(String(req.params.annex));
     if (!annex) {
-      fail(res, 404, ErrorCode.NOT_FOUND, `unknown annex "${req.params.annex}": use ${ANNEX_CHOICES}`);
+      fail(res, 404, ErrorCode.NOT_FOUND, say(`未知的附件 "${req.params.annex}"：可用 ${ANNEX_CHOICES}`, `unknown annex "${req.params.annex}": use ${ANNEX_CHOICES}`));
       return;
     }
     const mode = ImportModes.lookup(String(req.query.mode ?? 'atomic'));
     if (!mode) {
-      fail(res, 400, ErrorCode.VALIDATION_FAILED, `mode must be atomic or skip-invalid, got "${req.query.mode}"`);
+      fail(res, 400, ErrorCode.VALIDATION_FAILED, say(`mode 应为 atomic 或 skip-invalid，实为 "${req.query.mode}"`, `mode must be atomic or skip-invalid, got "${req.query.mode}"`));
       return;
     }
     const dryRun = flag(req.query.dryRun ?? req.query.dry_run);
@@ -205,7 +205,7 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
   const jobId = (req: Request, res: Response): number | null => {
     const id = String(req.params.job);
     if (/^\d{1,10}$/.test(id)) return Number(id);
-    fail(res, 404, ErrorCode.NOT_FOUND, `no import job "${id}"`);
+    fail(res, 404, ErrorCode.NOT_FOUND, say(`没有导入任务 "${id}"`, `no import job "${id}"`));
     return null;
   };
 
@@ -313,7 +313,7 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
     const m = /^(.+?)(\.xlsx)?$/.exec(String(req.params.file));
     const annex = m ? findAnnex(decodeURIComponent(m[1])) : undefined;
     if (!annex) {
-      fail(res, 404, ErrorCode.NOT_FOUND, `unknown annex "${req.params.file}": use ${ANNEX_CHOICES}`);
+      fail(res, 404, ErrorCode.NOT_FOUND, say(`未知的附件 "${req.params.file}"：可用 ${ANNEX_CHOICES}`, `unknown annex "${req.params.file}": use ${ANNEX_CHOICES}`));
       return;
     }
     const body = await buildTemplate(annex, await services.tiers.list(), await services.tiers.listManagementLevels());

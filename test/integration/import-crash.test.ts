@@ -339,7 +339,7 @@ describeEachDb('crash-safe imports', (t) => {
     expect(codes.filter((c) => c === 0).length).toBeGreaterThanOrEqual(1);
     for (const [i, run] of [a, b].entries()) {
       // Refused by the import lock, never by the database ("database is locked", SQLITE_BUSY, is a failure).
-      if (codes[i] !== 0) expect([codes[i], run.stderr()]).toEqual([2, expect.stringMatching(/another ledger import is running/)]);
+      if (codes[i] !== 0) expect([codes[i], run.stderr()]).toEqual([2, expect.stringMatching(/另一个 ledger 导入正在运行/)]);
       expect(run.stderr()).not.toMatch(/database is locked|SQLITE_BUSY/);
     }
     expect(await totals()).toEqual(plus(start, expected(file)));

@@ -288,7 +288,7 @@ export class ImportService {
       qb.andWhere('j.unitId = :unitId', { unitId });
       return;
     }
-    throw new DomainError(ErrorCode.FORBIDDEN, `role ${role} may not see import jobs`);
+    throw new DomainError(ErrorCode.FORBIDDEN, say(`角色 ${role} 不能查看导入记录`, `role ${role} may not see import jobs`));
   }
 }
 
