@@ -43,6 +43,7 @@ export interface Config {
   importTimeLimitSeconds: number;
   importPreviewHours: number;
   importUndoDays: number;
+  importFileRetentionDays: number;
   /** Days a date that describes the past (visit, consent, payment, evaluation) may lie after today. */
   futureDateToleranceDays: number;
   /** The business calendar's IANA time zone: "today", months, due dates and every date a user reads. */
@@ -236,6 +237,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   { name: 'KAM_IMPORT_TIME_LIMIT', key: 'importTimeLimitSeconds', default: '900', description: 'Seconds an import may run before it stops and writes nothing.', parse: int('KAM_IMPORT_TIME_LIMIT', 1, 86400) },
   { name: 'KAM_IMPORT_PREVIEW_HOURS', key: 'importPreviewHours', default: '24', description: 'Hours an uploaded import waits, previewed, for its confirmation; after that it expires (upload the file again).', parse: int('KAM_IMPORT_PREVIEW_HOURS', 1, 24 * 30) },
   { name: 'KAM_IMPORT_UNDO_DAYS', key: 'importUndoDays', default: '7', description: 'Days the user who ran an import may undo it (`undoImport`, `kam import undo`); an ADMIN may undo any import at any time.', parse: int('KAM_IMPORT_UNDO_DAYS', 0, 3650) },
+  { name: 'KAM_IMPORT_FILE_RETENTION_DAYS', key: 'importFileRetentionDays', default: '30', description: 'Days the files kept with an import job (its upload, its errors workbook `errors.xlsx`) are stored after the job ends; then the daily prune deletes them. The job record stays (counts, issues, what it wrote: undo still works).', parse: int('KAM_IMPORT_FILE_RETENTION_DAYS', 1, 3650) },
   {
     name: 'KAM_FUTURE_DATE_TOLERANCE_DAYS', key: 'futureDateToleranceDays', default: '1',
     description: 'Days a date that describes the past (a visit, a consent, a payment, an evaluation, a decision taking effect) may lie after today before it is refused as `DATE_IN_FUTURE`, through every door.',

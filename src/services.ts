@@ -126,7 +126,7 @@ export function createServices(ds: DataSource, config: Config): Services {
   const ownership = new OwnershipService(ds, audit, tiers, accounts, ownershipStore, clock);
   const cadence = new CadenceService(ds, audit, tiers, maxPageSize, reads);
   const needToKnow = new NeedToKnowService(ds, audit);
-  const imports = new ImportService(ds, maxPageSize, () => config.importPreviewHours);
+  const imports = new ImportService(ds, maxPageSize, () => config.importPreviewHours, () => config.importFileRetentionDays);
   const settings = new PolicySettingsService(ds, audit);
   const agreements = new AgreementService(ds, audit, settings, clock);
   const team = new AccountTeamService(ds, audit, access, tiers, clock);

@@ -25,7 +25,7 @@ export const LEDGER: AnnexSpec = {
     { key: 'projectName', header: '项目名称', aliases: ['项目', '合作项目', '相关项目'], type: 'text', target: 'Activity.projectId (project of the account by name or code; created when new)', width: 20 },
     { key: 'contractAmount', header: '合同金额', aliases: ['签约金额', '合同额', '签约额'], type: 'amount', unit: '万元', target: 'Activity.contractAmountFen (a signing)', width: 12 },
     { key: 'paymentAmount', header: '回款金额', aliases: ['回款', '收款金额', '回款额'], type: 'amount', unit: '万元', target: 'Activity.paymentAmountFen — a collection (the Payment linked to the activity)', width: 12 },
-    { key: 'intelTags', header: '情报类别', aliases: ['情报', '情报标签', '重要信息', '信息类别', '重要情报'], type: 'tags', vocabulary: IntelTags, target: 'Activity.intelTags', width: 14 },
+    { key: 'intelTags', header: '情报类别', aliases: ['情报', '情报标签', '重要信息', '信息类别', '重要情报'], type: 'tags', vocabulary: IntelTags, open: true, target: 'Activity.intelTags; a word outside the vocabulary → Activity.intelTagsOther (kept as written)', width: 14 },
     { key: 'manager', header: '客户经理', aliases: ['大客户经理', '填报人', '记录人'], type: 'text', target: 'Activity.managerId', width: 10 },
   ],
 };

@@ -14,6 +14,7 @@
  * A row the caller may not write is refused before its values are compared. A blank cell never
  * erases what the database knows; the API clears fields.
  */
+import { say } from '../../src/common/messages';
 import { createHash } from 'node:crypto';
 import { In } from 'typeorm';
 import { DomainError, ErrorCode } from '../../src/common/errors';
@@ -156,7 +157,7 @@ export class AccountsLoader {
   private readableCells(p: Planned, cells: CellChange[]): CellChange[] {
     return cells.map((c) => {
       if (c.field === 'ownerUnitId') return { ...c, field: 'ownerUnit', before: p.existing?.ownerUnitId ? this.org.unitName(p.existing.ownerUnitId) : null, after: this.org.unitName(c.after as number | null) || null };
-      if (c.field === 'managerId') return { ...c, field: 'manager', before: c.before === null ? null : `#${String(c.before)}`, after: typeof p.row.values.manager === 'string' ? p.row.values.manager : c.after === null ? null : `#${String(c.after)}` };
+      if (c.field === 'managerId') return { ...c, field: 'manager', before: c.before === null ? null : (this.org.userLabel(c.before as number) ?? `#${String(c.before)}`), after: this.org.userLabel(c.after as number | null) ?? (typeof p.row.values.manager === 'string' ? p.row.values.manager : c.after === null ? null : `#${String(c.after)}`) };
       return c;
     });
   }
@@ -209,7 +210,7 @@ export class AccountsLoader {
     for (const [k, key] of dupKeys) {
       const first = this.keys.seen(k, row.sheet, row.row);
       if (first) {
-        row.errors.push(cellIssue(row, key, ImportCode.DUPLICATE_ROW, `the same account is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}; each account appears once`));
+        row.errors.push(cellIssue(row, key, ImportCode.DUPLICATE_ROW, say(`同一客户已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行：每个客户只能出现一次`, `the same account is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}; each account appears once`)));
         return null;
       }
     }
@@ -219,11 +220,11 @@ export class AccountsLoader {
     if (credit) {
       const other = found.byCredit.get(credit) ?? null;
       if (other && existing && other.id !== existing.id) {
-        row.errors.push(cellIssue(row, 'creditCode', ErrorCode.ALREADY_EXISTS, `统一社会信用代码 ${credit} is already account ${other.code} ${other.name}`));
+        row.errors.push(cellIssue(row, 'creditCode', ErrorCode.ALREADY_EXISTS, say(`统一社会信用代码 ${credit} 已属于客户 ${other.code} ${other.name}`, `统一社会信用代码 ${credit} is already account ${other.code} ${other.name}`)));
         return null;
       }
       if (other && !existing && code) {
-        row.errors.push(cellIssue(row, 'creditCode', ErrorCode.ALREADY_EXISTS, `统一社会信用代码 ${credit} is already account ${other.code} ${other.name}, not ${code}`));
+        row.errors.push(cellIssue(row, 'creditCode', ErrorCode.ALREADY_EXISTS, say(`统一社会信用代码 ${credit} 已属于客户 ${other.code} ${other.name}，而非 ${code}`, `统一社会信用代码 ${credit} is already account ${other.code} ${other.name}, not ${code}`)));
         return null;
       }
       existing ??= other;
@@ -231,7 +232,7 @@ export class AccountsLoader {
     if (!existing && !code && !credit && name) {
       const list = found.byName.get(nameKey(name)) ?? [];
       if (list.length > 1) {
-        row.errors.push(cellIssue(row, 'name', ImportCode.AMBIGUOUS_ACCOUNT, `${list.length} accounts are named "${name}" (${list.map((a) => a.code).join(', ')}); add 客户编号`));
+        row.errors.push(cellIssue(row, 'name', ImportCode.AMBIGUOUS_ACCOUNT, say(`有 ${list.length} 个客户名为「${name}」（${list.map((a) => a.code).join('、')}）：请填写客户编号`, `${list.length} accounts are named "${name}" (${list.map((a) => a.code).join(', ')}); add 客户编号`)));
         return null;
       }
       existing = list[0] ?? null;
@@ -304,7 +305,7 @@ export class AccountsLoader {
         // Two new rows for one company (same name or credit code under different 客户编号).
         for (const k of [`nk:${values.nameKey}`, values.creditCode ? `rk:${values.creditCode}` : null]) {
           const first = k ? this.keys.seen(k, row.sheet, row.row) : null;
-          if (first) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: the same company is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row} under another 客户编号`, { field: 'name' });
+          if (first) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: ${say(`同一公司已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行，客户编号不同`, `the same company is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row} under another 客户编号`)}`, { field: 'name' });
         }
       }
     } catch (e) {
@@ -322,7 +323,7 @@ export class AccountsLoader {
         year = Number(this.s.today.slice(0, 4));
         if (!this.assumedYear) {
           this.assumedYear = true;
-          this.s.warn({ sheet: row.sheet, row: row.row, cell: null, column: '评价年度', value: null, code: ImportCode.YEAR_ASSUMED, message: `评价年度 is not given: credit evaluations are recorded for ${year}` });
+          this.s.warn({ sheet: row.sheet, row: row.row, cell: null, column: '评价年度', value: null, code: ImportCode.YEAR_ASSUMED, message: say(`未填写评价年度：信用评价记为 ${year} 年度`, `评价年度 is not given: credit evaluations are recorded for ${year}`) });
         }
       }
       const ci: Record<string, unknown> = { year };
@@ -431,7 +432,7 @@ export class AccountsLoader {
           candidates.find((a) => a.nameKey === nameKey(p.parent));
         const child = children.get(p.code);
         if (!parent) {
-          this.s.warn({ ...cellIssue(p.row, 'parent', ImportCode.PARENT_NOT_FOUND, ''), message: `上级集团 "${p.parent}" is not an account; the group link was left as it was` });
+          this.s.warn({ ...cellIssue(p.row, 'parent', ImportCode.PARENT_NOT_FOUND, ''), message: say(`上级集团「${p.parent}」不是已有客户：集团关系保持不变`, `上级集团 "${p.parent}" is not an account; the group link was left as it was`) });
           continue;
         }
         if (!child || parent.id === child.id || child.parentId === parent.id || !writing(this.s)) continue;
@@ -443,7 +444,7 @@ export class AccountsLoader {
 
   summaryWarnings(): void {
     if (this.generatedCodes) {
-      this.s.warn({ sheet: null, row: null, cell: null, column: '客户编号', value: null, code: ImportCode.CODE_GENERATED, message: `${this.generatedCodes} new account(s) had no 客户编号: their 统一社会信用代码 became the code, or one was derived from the name (KH…)` });
+      this.s.warn({ sheet: null, row: null, cell: null, column: '客户编号', value: null, code: ImportCode.CODE_GENERATED, message: say(`${this.generatedCodes} 个新客户未填写客户编号：以统一社会信用代码为编号，或由名称生成（KH…）`, `${this.generatedCodes} new account(s) had no 客户编号: their 统一社会信用代码 became the code, or one was derived from the name (KH…)`) });
     }
   }
 }

@@ -4,6 +4,7 @@
  * the sinks for warnings. Units and managers a file names but the database lacks are created (or, in
  * a dry run, only listed), each with a warning.
  */
+import { say } from '../../src/common/messages';
 import { createHash } from 'node:crypto';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../../src/common/context';
@@ -194,6 +195,8 @@ export class OrgDirectory {
   private managers = new Map<string, number>();
   private managersByName = new Map<string, number[]>();
   private unitNames = new Map<number, string>();
+  /** id → how a preview names the user: name, and login when there is one. */
+  private userLabels = new Map<number, string>();
   private virtualId = -1;
 
   constructor(private readonly s: LoadState) {}
@@ -207,12 +210,18 @@ export class OrgDirectory {
       this.units.set(u.nameKey, { id: u.id, name: u.name });
       this.unitNames.set(u.id, u.name);
     }
-    for (const u of await m.find(User, { select: { id: true, nameKey: true, unitId: true, active: true } })) {
+    for (const u of await m.find(User, { select: { id: true, name: true, login: true, nameKey: true, unitId: true, active: true } })) {
+      this.userLabels.set(u.id, u.login ? `${u.name}（${u.login}）` : u.name);
       this.managers.set(`${u.unitId ?? ''}|${u.nameKey}`, u.id);
       const list = this.managersByName.get(u.nameKey) ?? [];
       list.push(u.id);
       this.managersByName.set(u.nameKey, list);
     }
+  }
+
+  /** A user as the preview shows a manager: name (login); null for an id this run has not seen. */
+  userLabel(id: number | null | undefined): string | null {
+    return id == null ? null : (this.userLabels.get(id) ?? null);
   }
 
   unitName(id: number | null | undefined): string {
@@ -224,22 +233,22 @@ export class OrgDirectory {
     const key = nameKey(name);
     const known = this.units.get(key);
     if (known) return known.id;
-    if (isManagerActor(this.s)) return cellIssue(row, 'ownerUnit', ImportCode.UNKNOWN_UNIT, `unit "${name}" does not exist; ask an administrator to create it`);
+    if (isManagerActor(this.s)) return cellIssue(row, 'ownerUnit', ImportCode.UNKNOWN_UNIT, say(`单位「${name}」不存在：请管理员先创建`, `unit "${name}" does not exist; ask an administrator to create it`));
     let id: number;
     let how: string;
     if (writing(this.s)) {
       const code = await this.freeUnitCode(key);
       const unit = await this.s.services.org.createUnit(this.s.tx!, { code, name });
       id = unit.id;
-      how = `created (unit code ${code})`;
+      how = say(`已创建（单位编码 ${code}）`, `created (unit code ${code})`);
       await this.s.record?.written?.([{ entity: 'OrgUnit', id: unit.id, action: 'created', versionAfter: unit.version }]);
     } else {
       id = this.virtualId--;
-      how = 'would be created';
+      how = say('将创建', 'would be created');
     }
     this.units.set(key, { id, name });
     this.unitNames.set(id, name);
-    this.s.warn({ ...cellIssue(row, 'ownerUnit', ImportCode.UNIT_CREATED, ''), message: `推荐单位 "${name}" is new: ${how}` });
+    this.s.warn({ ...cellIssue(row, 'ownerUnit', ImportCode.UNIT_CREATED, ''), message: say(`推荐单位「${name}」为新单位：${how}`, `推荐单位 "${name}" is new: ${how}`) });
     return id;
   }
 
@@ -263,26 +272,26 @@ export class OrgDirectory {
     } else {
       const ids = this.managersByName.get(key) ?? [];
       if (ids.length === 1) return ids[0];
-      if (ids.length > 1) return cellIssue(row, column, ImportCode.AMBIGUOUS_MANAGER, `several users are named "${name}"; fill 推荐单位 so the manager can be found within the unit`);
+      if (ids.length > 1) return cellIssue(row, column, ImportCode.AMBIGUOUS_MANAGER, say(`有多名用户叫「${name}」：请填写推荐单位，以便在单位内找到该客户经理`, `several users are named "${name}"; fill 推荐单位 so the manager can be found within the unit`));
     }
     if (!create) return null;
-    if (isManagerActor(this.s)) return cellIssue(row, column, ImportCode.UNKNOWN_MANAGER, `manager "${name}" does not exist in ${this.unitName(unitId) || 'any unit'}; ask an administrator to add the user`);
+    if (isManagerActor(this.s)) return cellIssue(row, column, ImportCode.UNKNOWN_MANAGER, say(`${this.unitName(unitId) || '任何单位'}中没有客户经理「${name}」：请管理员添加该用户`, `manager "${name}" does not exist in ${this.unitName(unitId) || 'any unit'}; ask an administrator to add the user`));
     let id: number;
     let how: string;
     if (writing(this.s) && (unitId === null || unitId > 0)) {
       const user = await this.s.services.org.createUser(this.s.tx!, { name, role: Role.MANAGER, unitId });
       id = user.id;
-      how = 'created';
+      how = say('已创建', 'created');
       await this.s.record?.written?.([{ entity: 'User', id: user.id, action: 'created', versionAfter: user.version }]);
     } else {
       id = this.virtualId--;
-      how = 'would be created';
+      how = say('将创建', 'would be created');
     }
     this.managers.set(`${unitId ?? ''}|${key}`, id);
     const list = this.managersByName.get(key) ?? [];
     list.push(id);
     this.managersByName.set(key, list);
-    this.s.warn({ ...cellIssue(row, column, ImportCode.MANAGER_CREATED, ''), message: `客户经理 "${name}"${unitId !== null ? ` of ${this.unitName(unitId)}` : ''} is new: ${how} (a user without login)` });
+    this.s.warn({ ...cellIssue(row, column, ImportCode.MANAGER_CREATED, ''), message: say(`客户经理「${name}」${unitId !== null ? `（${this.unitName(unitId)}）` : ''}为新用户：${how}（无登录账号）`, `客户经理 "${name}"${unitId !== null ? ` of ${this.unitName(unitId)}` : ''} is new: ${how} (a user without login)`) });
     return id;
   }
 }
@@ -341,23 +350,23 @@ export class AccountDirectory {
     let found: AccountRef | null = null;
     if (code) {
       found = this.byCode.get(code) ?? null;
-      if (!found) return cellIssue(row, 'accountCode', ImportCode.UNKNOWN_ACCOUNT, `no account has 客户编号 ${code}; import it with annex 1 or 2 first`);
+      if (!found) return cellIssue(row, 'accountCode', ImportCode.UNKNOWN_ACCOUNT, say(`没有客户编号为 ${code} 的客户：请先用附件1或附件2导入`, `no account has 客户编号 ${code}; import it with annex 1 or 2 first`));
     }
     if (credit) {
       const other = this.byCredit.get(credit) ?? null;
       if (found && other && other.id !== found.id) {
-        return cellIssue(row, 'accountCreditCode', ImportCode.AMBIGUOUS_ACCOUNT, `统一社会信用代码 ${credit} is account ${other.code} ${other.name}, but 客户编号 ${code} is ${found.name}`);
+        return cellIssue(row, 'accountCreditCode', ImportCode.AMBIGUOUS_ACCOUNT, say(`统一社会信用代码 ${credit} 属于客户 ${other.code} ${other.name}，而客户编号 ${code} 是 ${found.name}`, `统一社会信用代码 ${credit} is account ${other.code} ${other.name}, but 客户编号 ${code} is ${found.name}`));
       }
-      if (!found && !other) return cellIssue(row, 'accountCreditCode', ImportCode.UNKNOWN_ACCOUNT, `no account has 统一社会信用代码 ${credit}`);
+      if (!found && !other) return cellIssue(row, 'accountCreditCode', ImportCode.UNKNOWN_ACCOUNT, say(`没有统一社会信用代码为 ${credit} 的客户`, `no account has 统一社会信用代码 ${credit}`));
       found ??= other;
     }
     if (!found && name) {
       const list = this.byName.get(nameKey(name)) ?? [];
-      if (list.length === 0) return cellIssue(row, 'accountName', ImportCode.UNKNOWN_ACCOUNT, `no account is named "${name}"; import it with annex 1 or 2 first`);
-      if (list.length > 1) return cellIssue(row, 'accountName', ImportCode.AMBIGUOUS_ACCOUNT, `${list.length} accounts are named "${name}" (${list.map((a) => a.code).join(', ')}); add 客户编号`);
+      if (list.length === 0) return cellIssue(row, 'accountName', ImportCode.UNKNOWN_ACCOUNT, say(`没有名为「${name}」的客户：请先用附件1或附件2导入`, `no account is named "${name}"; import it with annex 1 or 2 first`));
+      if (list.length > 1) return cellIssue(row, 'accountName', ImportCode.AMBIGUOUS_ACCOUNT, say(`有 ${list.length} 个客户名为「${name}」（${list.map((a) => a.code).join('、')}）：请填写客户编号`, `${list.length} accounts are named "${name}" (${list.map((a) => a.code).join(', ')}); add 客户编号`));
       found = list[0];
     }
-    if (!found) return cellIssue(row, 'accountName', ErrorCode.REQUIRED, 'the row names no account: fill 客户编号, 统一社会信用代码 or 客户名称');
+    if (!found) return cellIssue(row, 'accountName', ErrorCode.REQUIRED, say('本行未指明客户：请填写客户编号、统一社会信用代码或客户名称', 'the row names no account: fill 客户编号, 统一社会信用代码 or 客户名称'));
     return found;
   }
 }
@@ -447,7 +456,7 @@ export function lengthIssue(m: EntityManager, target: new () => object, row: Par
     // Columns count characters; a UTF-16 length within the limit is within it in code points too.
     if (v.length > max && [...v].length > max) {
       const key = fieldToKey[c.propertyName] ?? c.propertyName;
-      return cellIssue(row, row.layout.byKey.has(key) ? key : null, ImportCode.TEXT_TOO_LONG, `${[...v].length} characters; at most ${max} fit`);
+      return cellIssue(row, row.layout.byKey.has(key) ? key : null, ImportCode.TEXT_TOO_LONG, say(`共 ${[...v].length} 个字，最多 ${max} 个`, `${[...v].length} characters; at most ${max} fit`));
     }
   }
   return null;

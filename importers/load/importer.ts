@@ -12,6 +12,7 @@
  * all or nothing of the file; the job it left RUNNING is found by ImportService.recoverInterrupted.
  * The job's unique lock key keeps a second writing import of the annex out while this one runs.
  */
+import { say } from '../../src/common/messages';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -133,7 +134,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
   try {
     size = fs.statSync(options.file).size;
   } catch {
-    throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `cannot open ${fileName}: no such file`);
+    throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, say(`无法打开 ${fileName}：文件不存在`, `cannot open ${fileName}: no such file`));
   }
   const fileHash = await sha256(options.file);
   const job = options.job ?? (await services.imports.start(ctx, { annex: options.annex.annex, fileName: fileName.slice(0, 255), sha256: fileHash, sizeBytes: Math.min(size, 2 ** 31 - 1), mode, dryRun }));
@@ -211,7 +212,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     const deadline = Date.now() + limitMs;
     const checkDeadline = () => {
       if (Date.now() > deadline) {
-        throw new ImportFileError(ImportCode.TIME_LIMIT, `${fileName}: the import took longer than ${Math.round(limitMs / 1000)} s (KAM_IMPORT_TIME_LIMIT) after ${counts.total} rows; nothing was imported — split the file`);
+        throw new ImportFileError(ImportCode.TIME_LIMIT, say(`${fileName}：读到第 ${counts.total} 行时导入已超过 ${Math.round(limitMs / 1000)} 秒（KAM_IMPORT_TIME_LIMIT），未导入任何内容——请拆分文件`, `${fileName}: the import took longer than ${Math.round(limitMs / 1000)} s (KAM_IMPORT_TIME_LIMIT) after ${counts.total} rows; nothing was imported — split the file`));
       }
     };
     const errorsFile = options.errorsOut ?? (options.keepErrors ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kam-errors-')), 'errors.xlsx') : undefined);
@@ -298,7 +299,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     await recorder.flushPreview(true);
     if (qr?.isTransactionActive) await qr.commitTransaction();
     if (joined && rejected && !dryRun) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `${fileName}: ${errorCount} error(s), first: ${errors[0] ? `${errors[0].cell ?? ''} ${errors[0].message}` : ''}`);
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, say(`${fileName}：${errorCount} 个错误，第一个：${errors[0] ? `${errors[0].cell ?? ''} ${errors[0].message}` : ''}`, `${fileName}: ${errorCount} error(s), first: ${errors[0] ? `${errors[0].cell ?? ''} ${errors[0].message}` : ''}`));
     }
     if (rejected && !dryRun) {
       // Nothing was written: the report says so rather than what would have been.
@@ -307,10 +308,10 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       counts.unchanged = 0;
     }
     if (errorCount > errors.length) {
-      warnings.push({ sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.TOO_MANY_ISSUES, message: `${errorCount} errors; the first ${errors.length} are listed` });
+      warnings.push({ sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.TOO_MANY_ISSUES, message: say(`共 ${errorCount} 个错误，只列出前 ${errors.length} 个`, `${errorCount} errors; the first ${errors.length} are listed`) });
     }
     if (warningCount > warnings.length + 1) {
-      warnings.push({ sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.TOO_MANY_ISSUES, message: `${warningCount} warnings; the first ${MAX_REPORTED} are listed` });
+      warnings.push({ sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.TOO_MANY_ISSUES, message: say(`共 ${warningCount} 个警告，只列出前 ${MAX_REPORTED} 个`, `${warningCount} warnings; the first ${MAX_REPORTED} are listed`) });
     }
     const rejectedRows = errorsOut?.rows ?? 0;
     await errorsOut?.close();

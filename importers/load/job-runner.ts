@@ -4,6 +4,7 @@
  * instance the confirmation reached. HTTP routes, GraphQL resolvers and the CLI call these, and the
  * services decide every transition (ImportService, ImportReviewService).
  */
+import { say } from '../../src/common/messages';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -50,7 +51,7 @@ export async function runStoredJob(services: ImportServices, ctx: RequestContext
   const file = path.join(dir, 'upload');
   try {
     if (!(await services.imports.writeFile(job.id, 'source', file))) {
-      const message = `the upload of import #${job.id} is no longer kept: upload the file again`;
+      const message = say(`导入 #${job.id} 上传的文件已不再保存：请重新上传`, `the upload of import #${job.id} is no longer kept: upload the file again`);
       await services.imports.finish(job.id, ImportStatus.FAILED, { rowsTotal: job.rowsTotal, rowsValid: 0, rowsInvalid: 0, rowsCreated: 0, rowsUpdated: 0, rowsUnchanged: 0 }, [], message);
       throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, message);
     }

@@ -16,6 +16,7 @@
  * `source` says how a record was first entered (MANUAL, IMPORT, DEMO): an import that finds an activity
  * (or its collection) on file never rewrites it, as an update through the API does not.
  */
+import { say } from '../../src/common/messages';
 import { deleteWhere } from '../../src/db/deletions';
 import { In } from 'typeorm';
 import { ActivityType, ProjectStatus, RecordSource, Role } from '../../src/common/enums';
@@ -140,14 +141,14 @@ export class LedgerLoader {
     if (writing(this.s)) {
       const p = await this.s.services.projects.createProject(this.s.tx!, { accountId: account.id, name, status, unitId: account.ownerUnitId, managerId: account.managerId, source: RecordSource.IMPORT });
       id = p.id;
-      how = 'created';
+      how = say('已创建', 'created');
       await this.s.record?.written?.([{ entity: 'Project', id: p.id, action: 'created', versionAfter: p.version }]);
     } else {
       id = this.virtualProject--;
-      how = 'would be created';
+      how = say('将创建', 'would be created');
     }
     this.projects.set(key, id);
-    this.s.warn({ ...cellIssue(row, 'projectName', ImportCode.PROJECT_CREATED, ''), message: `项目 "${name}" is new for ${account.code}: ${how} (status ${status === ProjectStatus.IN_PROGRESS ? '在建' : '拟建'})` });
+    this.s.warn({ ...cellIssue(row, 'projectName', ImportCode.PROJECT_CREATED, ''), message: say(`项目「${name}」是 ${account.code} 的新项目：${how}（状态 ${status === ProjectStatus.IN_PROGRESS ? '在建' : '拟建'}）`, `项目 "${name}" is new for ${account.code}: ${how} (status ${status === ProjectStatus.IN_PROGRESS ? '在建' : '拟建'})`) });
     return id;
   }
 
@@ -238,7 +239,7 @@ export class LedgerLoader {
       return null;
     }
     // Only the columns the sheet has are the record; an absent column keeps the stored value.
-    for (const [key, prop] of [['manager', 'managerId'], ['participants', 'participants'], ['participants', 'participantIds'], ['channel', 'channel'], ['counterparts', 'counterparts'], ['outcome', 'outcome'], ['nextAction', 'nextAction'], ['nextActionDue', 'nextActionDue'], ['projectName', 'projectId'], ['intelTags', 'intelTags'], ['contractAmount', 'contractAmountFen'], ['paymentAmount', 'paymentAmountFen']] as const) {
+    for (const [key, prop] of [['manager', 'managerId'], ['participants', 'participants'], ['participants', 'participantIds'], ['channel', 'channel'], ['counterparts', 'counterparts'], ['outcome', 'outcome'], ['nextAction', 'nextAction'], ['nextActionDue', 'nextActionDue'], ['projectName', 'projectId'], ['intelTags', 'intelTags'], ['intelTags', 'intelTagsOther'], ['contractAmount', 'contractAmountFen'], ['paymentAmount', 'paymentAmountFen']] as const) {
       if (!row.layout.byKey.has(key) && !(key === 'manager' && row.layout.byKey.has('participants'))) delete (values as Record<string, unknown>)[prop];
     }
     const tooLong = lengthIssue(em(this.s), Activity, row, values as Record<string, unknown>, FIELD_TO_KEY);
@@ -248,7 +249,7 @@ export class LedgerLoader {
     }
     const first = this.keys.seen(values.naturalKey as string, row.sheet, row.row);
     if (first) {
-      row.errors.push(cellIssue(row, row.layout.byKey.has('summary') ? 'summary' : 'subject', ImportCode.DUPLICATE_ROW, `the same activity (account, date, type and content) is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
+      row.errors.push(cellIssue(row, row.layout.byKey.has('summary') ? 'summary' : 'subject', ImportCode.DUPLICATE_ROW, say(`相同的活动（客户、日期、类型和内容）已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行`, `the same activity (account, date, type and content) is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`)));
       return null;
     }
     return { row, account, values, managerGuessed: !manager.named, existing: null, changed: [], payment, existingPayment: null, paymentChanged: false };
@@ -258,7 +259,7 @@ export class LedgerLoader {
     const m = em(this.s);
     const now = new Date();
     const fresh = plans.filter((p) => !p.existing);
-    await bulkWrite(m, Activity, fresh.map((p) => ({ managerId: null, participants: null, participantIds: [], channel: defaultChannel(p.values.type as ActivityType), counterparts: null, outcome: null, nextAction: null, nextActionDue: null, projectId: null, intelTags: [], contractAmountFen: null, paymentAmountFen: null, ...p.values, version: 1, createdAt: now, updatedAt: now })));
+    await bulkWrite(m, Activity, fresh.map((p) => ({ managerId: null, participants: null, participantIds: [], channel: defaultChannel(p.values.type as ActivityType), counterparts: null, outcome: null, nextAction: null, nextActionDue: null, projectId: null, intelTags: [], intelTagsOther: null, contractAmountFen: null, paymentAmountFen: null, ...p.values, version: 1, createdAt: now, updatedAt: now })));
     const changed = plans.filter((p) => p.existing && p.changed.length);
     await bulkWrite(m, Activity, changed.map((p) => fullRow(m, Activity, p.existing!, { ...p.values, version: p.existing!.version + 1, updatedAt: now })), {
       upsert: { conflict: ['id'], update: updatableColumns(m, Activity) },

@@ -94,7 +94,7 @@ export class PersonsLoader {
       const mobile = typeof v.mobile === 'string' ? v.mobile : null;
       const first = this.keys.seen(`${account.id}|${nameKey(name)}|${mobile ?? ''}`, row.sheet, row.row);
       if (first) {
-        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, `${name}${mobile ? ` (${maskMobile(mobile)})` : ''} of ${account.code} is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`));
+        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, say(`${account.code} 的 ${name}${mobile ? `（${maskMobile(mobile)}）` : ''}已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行`, `${name}${mobile ? ` (${maskMobile(mobile)})` : ''} of ${account.code} is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}`)));
         outcomes.push(null);
         return;
       }
@@ -110,7 +110,7 @@ export class PersonsLoader {
       const hashes = mobile ? mobileLookupHashes(this.s.services.contacts.keyRing, mobile) : [];
       const existing = candidates.find((c) => (mobile ? c.mobileHash !== null && hashes.includes(c.mobileHash) : c.mobileHash === null)) ?? (mobile ? candidates.find((c) => c.mobileHash === null) : undefined) ?? null;
       if (!existing && erased.has(`${account.id}|${nameKey(name)}`)) {
-        row.errors.push(cellIssue(row, 'name', ImportCode.ERASED_PERSON, `${name} of ${account.code}: this person's personal data was erased at their request (PIPL) and is not stored again; remove the row, or add the person by hand if it is someone else`));
+        row.errors.push(cellIssue(row, 'name', ImportCode.ERASED_PERSON, say(`${account.code} 的 ${name}：此人的个人信息已应本人要求删除（个人信息保护法），不再保存；请删除本行，如是另一人请手工添加`, `${name} of ${account.code}: this person's personal data was erased at their request (PIPL) and is not stored again; remove the row, or add the person by hand if it is someone else`)));
         outcomes.push(null);
         return;
       }

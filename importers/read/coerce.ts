@@ -38,6 +38,8 @@ export type Coerced =
       mapping?: MappingRule;
       /** An open column's word outside its vocabulary, kept as written (UNKNOWN_VALUE once per word). */
       unknown?: boolean;
+      /** An open tags column's words outside its vocabulary (each UNKNOWN_VALUE once), kept in the value as written. */
+      unknownWords?: string[];
     }
   | { ok: false; code: string; message: string };
 
@@ -75,7 +77,7 @@ export function isBlank(v: CellValue): boolean {
   return v === null || (typeof v === 'string' && normalizeText(v) === '');
 }
 
-const DATE_HINT = 'a date such as 2024-03-05, 2024年3月5日, 2024/3/5 or 2024.3.5';
+const dateHint = () => say('日期，如 2024-03-05、2024年3月5日、2024/3/5 或 2024.3.5', 'a date such as 2024-03-05, 2024年3月5日, 2024/3/5 or 2024.3.5');
 
 /** `YYYY-MM-DD` from a cell, or null when it is not a date. */
 export function parseDateCell(v: CellValue, date1904: boolean): { date: string; timeMs: number } | null {
@@ -158,6 +160,12 @@ export function parseAmountCell(v: CellValue, scale: number): number | null {
   return ((negative ? -1 : 1) * fen) / 100;
 }
 
+/** A strict column's word outside its vocabulary. */
+function notOneOf(word: string, vocab: { values: readonly string[]; label(code: string): string }): string {
+  const list = vocab.values.map((v) => vocab.label(v)).join('、');
+  return say(`「${word}」不是 ${list} 之一（管理员可映射：saveImportMapping）`, `"${word}" is not one of ${list} (an admin can map it: saveImportMapping)`);
+}
+
 function domain(e: unknown): Coerced {
   if (e instanceof DomainError) return fail(e.code, e.message.replace(/^[A-Za-z.]+: /, ''));
   throw e;
@@ -211,7 +219,7 @@ function beijingMidnight(date: string, timeMs: number): Date {
 
 /** Coerces one non-blank cell for its column. `scale` is the header's unit multiplier. */
 export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: CoerceContext): Coerced {
-  if (raw instanceof CellError) return fail(ImportCode.EXCEL_ERROR, `the cell holds the Excel error ${raw.text}; enter a value`);
+  if (raw instanceof CellError) return fail(ImportCode.EXCEL_ERROR, say(`单元格是 Excel 错误值 ${raw.text}：请填写数值`, `the cell holds the Excel error ${raw.text}; enter a value`));
   const text = () => normalizeText(cellText(raw));
   if (ctx.mappings && MAPPABLE.has(col.type) && col.type !== 'tags') {
     // An admin's mapping (or the --map file's) reads the word before the vocabulary does.
@@ -225,28 +233,28 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
       return ok(text());
     case 'date': {
       const d = parseDateCell(raw, ctx.date1904);
-      return d ? ok(d.date) : fail(ErrorCode.INVALID_DATE, `"${text()}" is not ${DATE_HINT}`);
+      return d ? ok(d.date) : fail(ErrorCode.INVALID_DATE, say(`「${text()}」不是${dateHint()}`, `"${text()}" is not ${dateHint()}`));
     }
     case 'datetime': {
       const d = parseDateCell(raw, ctx.date1904);
-      if (!d) return fail(ErrorCode.INVALID_DATE, `"${text()}" is not ${DATE_HINT} (a time may follow)`);
+      if (!d) return fail(ErrorCode.INVALID_DATE, say(`「${text()}」不是${dateHint()}（其后可带时间）`, `"${text()}" is not ${dateHint()} (a time may follow)`));
       // Times in the files are China Standard Time (UTC+8, no daylight saving).
       return ok(beijingMidnight(d.date, d.timeMs));
     }
     case 'amount': {
       const yuan = parseAmountCell(raw, scale);
-      if (yuan === null) return fail(ErrorCode.INVALID_AMOUNT, `"${text()}" is not an amount (e.g. 1234.5, 1,234.5, 3500万, 1.2亿)`);
-      if (yuan < 0) return fail(ErrorCode.INVALID_AMOUNT, `"${text()}" is negative`);
+      if (yuan === null) return fail(ErrorCode.INVALID_AMOUNT, say(`「${text()}」不是金额（如 1234.5、1,234.5、3500万、1.2亿）`, `"${text()}" is not an amount (e.g. 1234.5, 1,234.5, 3500万, 1.2亿)`));
+      if (yuan < 0) return fail(ErrorCode.INVALID_AMOUNT, say(`「${text()}」是负数`, `"${text()}" is negative`));
       return ok(yuan);
     }
     case 'number': {
       const n = typeof raw === 'number' ? raw : Number(text().replace(/[,，\s]/g, '').replace(/分$/, ''));
-      return Number.isFinite(n) && text() !== '' ? ok(Number(numberText(n))) : fail(ImportCode.INVALID_NUMBER, `"${text()}" is not a number`);
+      return Number.isFinite(n) && text() !== '' ? ok(Number(numberText(n))) : fail(ImportCode.INVALID_NUMBER, say(`「${text()}」不是数字`, `"${text()}" is not a number`));
     }
     case 'year': {
       const t = text().replace(/(年度|年)$/, '');
       const n = typeof raw === 'number' ? raw : Number(t);
-      return Number.isInteger(n) && n >= 1990 && n <= 2100 ? ok(n) : fail(ImportCode.INVALID_NUMBER, `"${text()}" is not a year (e.g. 2025)`);
+      return Number.isInteger(n) && n >= 1990 && n <= 2100 ? ok(n) : fail(ImportCode.INVALID_NUMBER, say(`「${text()}」不是年份（如 2025）`, `"${text()}" is not a year (e.g. 2025)`));
     }
     case 'enum': {
       const vocab = col.vocabulary!;
@@ -256,31 +264,37 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
       if (builtIn) return mappedValue(col, builtIn);
       // A descriptive column keeps the word as written; the service stores it as the field's label.
       if (col.open) return { ok: true, value: text(), unknown: true };
-      return fail(ErrorCode.INVALID_ENUM, `"${text()}" is not one of ${vocab.values.map((v) => vocab.label(v)).join('、')} (an admin can map it: saveImportMapping)`);
+      return fail(ErrorCode.INVALID_ENUM, notOneOf(text(), vocab));
     }
     case 'tags': {
       const vocab = col.vocabulary!;
       const parts = text().split(/[、,，;；/\s]+/).filter(Boolean);
       const codes: string[] = [];
+      const unknownWords: string[] = [];
       let mapping: MappingRule | undefined;
       for (const p of parts) {
         const rule = ctx.mappings?.saved(col.key, p);
         const code = rule ? vocab.lookup(rule.toValue ?? '') : vocab.lookup(p);
         if (rule) mapping = rule;
-        if (!code) return fail(ErrorCode.INVALID_ENUM, `"${p}" is not one of ${vocab.values.map((v) => vocab.label(v)).join('、')} (an admin can map it: saveImportMapping)`);
+        if (!code && col.open && !rule) {
+          // A descriptive column keeps the word as written (the service stores it beside the codes).
+          if (!unknownWords.includes(p)) unknownWords.push(p);
+          continue;
+        }
+        if (!code) return fail(ErrorCode.INVALID_ENUM, notOneOf(p, vocab));
         if (!codes.includes(code)) codes.push(code);
       }
-      return { ok: true, value: codes, mapping };
+      return unknownWords.length ? { ok: true, value: [...codes, ...unknownWords], mapping, unknownWords } : { ok: true, value: codes, mapping };
     }
     case 'consent':
       return consentCell(col, raw, ctx);
     case 'tier': {
       const t = byLabel(ctx.tiers, text());
-      return t ? ok(t.code) : fail(ErrorCode.UNKNOWN_TIER, `"${text()}" is not a tier (${ctx.tiers.map((x) => x.name).join('、')})`);
+      return t ? ok(t.code) : fail(ErrorCode.UNKNOWN_TIER, say(`「${text()}」不是客户层级（${ctx.tiers.map((x) => x.name).join('、')}）`, `"${text()}" is not a tier (${ctx.tiers.map((x) => x.name).join('、')})`));
     }
     case 'managementLevel': {
       const l = byLabel(ctx.managementLevels, text());
-      return l ? ok(l.code) : fail(ErrorCode.INVALID_ENUM, `"${text()}" is not a management level (${ctx.managementLevels.map((x) => x.name).join('、')})`);
+      return l ? ok(l.code) : fail(ErrorCode.INVALID_ENUM, say(`「${text()}」不是管理层级（${ctx.managementLevels.map((x) => x.name).join('、')}）`, `"${text()}" is not a management level (${ctx.managementLevels.map((x) => x.name).join('、')})`));
     }
     case 'phone':
       try {
@@ -319,7 +333,7 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
       if (FALSE_WORDS.has(t)) return ok(false);
       const builtIn = ctx.mappings?.builtInFor(col.key, text());
       if (builtIn) return mappedValue(col, builtIn);
-      return fail(ErrorCode.INVALID_ENUM, `"${text()}" is not 在职 or 离职`);
+      return fail(ErrorCode.INVALID_ENUM, say(`「${text()}」不是 在职 或 离职`, `"${text()}" is not 在职 or 离职`));
     }
   }
 }

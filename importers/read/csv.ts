@@ -4,6 +4,7 @@
  * valid UTF-8, else GB18030 (a superset of GBK and GB2312) unless chardet is sure of Big5.
  * The delimiter (comma, tab, semicolon) is taken from the first lines.
  */
+import { say } from '../../src/common/messages';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -96,7 +97,7 @@ async function* records(parser: AsyncIterable<string[]>, displayName: string): A
       yield { number: n, cells: record.map((v) => (v === '' ? null : unguard(v))) };
     }
   } catch (e) {
-    throw new ImportFileError(ImportCode.CORRUPT_FILE, `${displayName}: cannot read line ${n + 1} as CSV (${(e as Error).message.split('\n')[0]})`);
+    throw new ImportFileError(ImportCode.CORRUPT_FILE, say(`${displayName}：第 ${n + 1} 行无法按 CSV 读取（${(e as Error).message.split('\n')[0]}）`, `${displayName}: cannot read line ${n + 1} as CSV (${(e as Error).message.split('\n')[0]})`));
   }
 }
 

@@ -4,6 +4,7 @@
  * parser asks it for headers it does not know and for words a column's vocabulary does not know, and
  * counts what it applied so the report can name each mapping where it applied.
  */
+import { say } from '../../src/common/messages';
 import type { ImportAnnex } from '../../src/common/enums';
 import { nameKey, normalizeText } from '../../src/common/text';
 import type { AnnexSpec } from '../annexes/spec';
@@ -122,24 +123,24 @@ const NO = new Set(['false', '否', '不同意', '离职', 'no', 'n', '0']);
  */
 export function validateMapping(input: MappingInput, specs: readonly AnnexSpec[]): ValidMapping {
   const fromText = normalizeText(String(input.fromText ?? ''));
-  if (!fromText) throw new Error('the text as written (fromText) is empty');
-  if (fromText.length > 200) throw new Error('the text as written (fromText) is longer than 200 characters');
+  if (!fromText) throw new Error(say('原文（fromText）为空', 'the text as written (fromText) is empty'));
+  if (fromText.length > 200) throw new Error(say('原文（fromText）超过 200 个字', 'the text as written (fromText) is longer than 200 characters'));
   const inScope = input.annex ? specs.filter((s) => s.annex === input.annex) : specs;
   const wanted = analyseHeader(String(input.column ?? '')).key;
   const col = inScope.flatMap((s) => s.columns).find((c) => c.type !== 'ignore' && (c.key.toLowerCase() === wanted || analyseHeader(c.header).key === wanted || (c.aliases ?? []).some((a) => analyseHeader(a).key === wanted)));
-  if (!col) throw new Error(`column "${input.column}" is not a column of ${input.annex ? inScope[0]?.title ?? input.annex : 'any annex'}`);
+  if (!col) throw new Error(say(`「${input.column}」不是${input.annex ? inScope[0]?.title ?? input.annex : '任何附件'}的列`, `column "${input.column}" is not a column of ${input.annex ? inScope[0]?.title ?? input.annex : 'any annex'}`));
   if (input.kind === 'HEADER') return { kind: 'HEADER', annex: input.annex, column: col.key, fromText, toValue: null };
-  if (!MAPPABLE_TYPES.has(col.type)) throw new Error(`column ${col.header} takes no words to map (only columns with a vocabulary, 在职状态 and 信息采集同意)`);
+  if (!MAPPABLE_TYPES.has(col.type)) throw new Error(say(`${col.header}列没有可映射的取值（只有带词表的列、在职状态和信息采集同意可映射）`, `column ${col.header} takes no words to map (only columns with a vocabulary, 在职状态 and 信息采集同意)`));
   const to = normalizeText(String(input.toValue ?? ''));
-  if (!to) throw new Error(`the value to map "${fromText}" to (toValue) is empty`);
+  if (!to) throw new Error(say(`「${fromText}」要映射到的值（toValue）为空`, `the value to map "${fromText}" to (toValue) is empty`));
   if (col.type === 'active' || col.type === 'consent') {
     const t = to.toLowerCase();
     if (YES.has(t)) return { kind: 'VALUE', annex: input.annex, column: col.key, fromText, toValue: 'true' };
     if (NO.has(t)) return { kind: 'VALUE', annex: input.annex, column: col.key, fromText, toValue: 'false' };
-    throw new Error(`${col.header}: "${to}" is not 是 or 否`);
+    throw new Error(`${col.header}: ${say(`「${to}」不是 是 或 否`, `"${to}" is not 是 or 否`)}`);
   }
   const code = col.vocabulary!.lookup(to);
-  if (!code) throw new Error(`${col.header}: "${to}" is not one of ${col.vocabulary!.values.map((v) => col.vocabulary!.label(v)).join('、')}`);
+  if (!code) throw new Error(`${col.header}: ${((list: string) => say(`「${to}」不是 ${list} 之一`, `"${to}" is not one of ${list}`))(col.vocabulary!.values.map((v) => col.vocabulary!.label(v)).join('、'))}`);
   return { kind: 'VALUE', annex: input.annex, column: col.key, fromText, toValue: code };
 }
 
@@ -148,10 +149,10 @@ export function validateMapping(input: MappingInput, specs: readonly AnnexSpec[]
  * { "关键人": "决策者" }, "关系亲密度": { "3": "一般" } } }`. Throws an Error naming the first bad entry.
  */
 export function parseMappingFile(json: unknown, annex: ImportAnnex, specs: readonly AnnexSpec[]): MappingRule[] {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('the mapping file must be a JSON object with "headers" and/or "values"');
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error(say('映射文件须为含 "headers" 和/或 "values" 的 JSON 对象', 'the mapping file must be a JSON object with "headers" and/or "values"'));
   const o = json as Record<string, unknown>;
   const unknownKeys = Object.keys(o).filter((k) => !['annex', 'headers', 'values'].includes(k));
-  if (unknownKeys.length) throw new Error(`the mapping file has unknown keys: ${unknownKeys.join(', ')} (expected annex, headers, values)`);
+  if (unknownKeys.length) throw new Error(say(`映射文件含未知的键：${unknownKeys.join(', ')}（应为 annex、headers、values）`, `the mapping file has unknown keys: ${unknownKeys.join(', ')} (expected annex, headers, values)`));
   const rules: MappingRule[] = [];
   const add = (m: MappingInput) => {
     try {
@@ -163,7 +164,7 @@ export function parseMappingFile(json: unknown, annex: ImportAnnex, specs: reado
   };
   const object = (x: unknown, what: string): Record<string, unknown> => {
     if (x === undefined) return {};
-    if (!x || typeof x !== 'object' || Array.isArray(x)) throw new Error(`"${what}" must be an object`);
+    if (!x || typeof x !== 'object' || Array.isArray(x)) throw new Error(say(`"${what}" 须为对象`, `"${what}" must be an object`));
     return x as Record<string, unknown>;
   };
   for (const [from, to] of Object.entries(object(o.headers, 'headers'))) add({ kind: 'HEADER', annex, column: String(to), fromText: from });

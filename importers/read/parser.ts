@@ -131,22 +131,22 @@ export class AnnexParser {
       const fileIssue = (code: string, message: string, column: string | null = null, col: number | null = null): IssueData => ({
         sheet: sheet.name, row: headerRow, cell: col === null ? null : `${columnLetter(col)}${headerRow}`, column, value: null, code, message,
       });
-      for (const u of header.unknown) listener.issue('warning', fileIssue(ImportCode.UNKNOWN_COLUMN, `column "${u.label}" is not part of ${this.spec.title}; it was not imported`, u.label, u.col));
+      for (const u of header.unknown) listener.issue('warning', fileIssue(ImportCode.UNKNOWN_COLUMN, say(`列「${u.label}」不属于${this.spec.title}，未导入`, `column "${u.label}" is not part of ${this.spec.title}; it was not imported`), u.label, u.col));
       for (const d of header.duplicates) {
-        listener.issue('warning', fileIssue(ImportCode.DUPLICATE_COLUMN, `column "${d.label}" repeats ${d.first.spec.header} (column ${columnLetter(d.first.col)}); only the first is imported`, d.label, d.col));
+        listener.issue('warning', fileIssue(ImportCode.DUPLICATE_COLUMN, say(`列「${d.label}」与${d.first.spec.header}（第 ${columnLetter(d.first.col)} 列）重复，只导入第一列`, `column "${d.label}" repeats ${d.first.spec.header} (column ${columnLetter(d.first.col)}); only the first is imported`), d.label, d.col));
       }
       let missing = false;
       for (const c of this.spec.columns) {
         if (c.required && !layout.byKey.has(c.key)) {
           missing = true;
-          listener.issue('error', fileIssue(ImportCode.MISSING_COLUMN, `required column "${c.header}" is missing from sheet "${sheet.name}" (header in row ${header.headerRows.join('–')})`, c.header));
+          listener.issue('error', fileIssue(ImportCode.MISSING_COLUMN, say(`工作表「${sheet.name}」缺少必填列「${c.header}」（表头在第 ${header.headerRows.join('–')} 行）`, `required column "${c.header}" is missing from sheet "${sheet.name}" (header in row ${header.headerRows.join('–')})`), c.header));
         }
       }
       for (const set of this.spec.requireOneOf ?? []) {
         if (!set.some((k) => layout.byKey.has(k))) {
           missing = true;
           const names = set.map((k) => this.spec.columns.find((c) => c.key === k)!.header);
-          listener.issue('error', fileIssue(ImportCode.MISSING_COLUMN, `sheet "${sheet.name}" needs one of the columns ${names.join('、')}`, names[0]));
+          listener.issue('error', fileIssue(ImportCode.MISSING_COLUMN, say(`工作表「${sheet.name}」须有 ${names.join('、')} 中的一列`, `sheet "${sheet.name}" needs one of the columns ${names.join('、')}`), names[0]));
         }
       }
       for (const c of header.columns) if (c.mapping) this.noteMapping(c.mapping, c.label, c.spec.header);
@@ -185,11 +185,14 @@ export class AnnexParser {
     if (matched === 0) {
       listener.issue('error', {
         sheet: null, row: null, cell: null, column: null, value: null, code: ImportCode.HEADER_NOT_FOUND,
-        message: `no sheet has the header of ${this.spec.title} in its first ${HEADER_SEARCH_ROWS} rows (expected columns such as ${this.spec.columns.filter((c) => c.type !== 'ignore').slice(0, 4).map((c) => c.header).join('、')}); is this the right annex?`,
+        message: ((expected: string) => say(
+          `没有工作表在前 ${HEADER_SEARCH_ROWS} 行内有${this.spec.title}的表头（应有 ${expected} 等列）：是否选错了附件？`,
+          `no sheet has the header of ${this.spec.title} in its first ${HEADER_SEARCH_ROWS} rows (expected columns such as ${expected}); is this the right annex?`,
+        ))(this.spec.columns.filter((c) => c.type !== 'ignore').slice(0, 4).map((c) => c.header).join('、')),
       });
     } else {
       for (const name of skipped) {
-        listener.issue('warning', { sheet: name, row: null, cell: null, column: null, value: null, code: ImportCode.SHEET_SKIPPED, message: `sheet "${name}" has no ${this.spec.title} header; it was skipped` });
+        listener.issue('warning', { sheet: name, row: null, cell: null, column: null, value: null, code: ImportCode.SHEET_SKIPPED, message: say(`工作表「${name}」没有${this.spec.title}的表头，已跳过`, `sheet "${name}" has no ${this.spec.title} header; it was skipped`) });
       }
     }
   }
@@ -198,7 +201,12 @@ export class AnnexParser {
     const k = `${key}|${word}`;
     const u = this.unknownWords.get(k);
     if (u) u.count++;
-    else this.unknownWords.set(k, { first: cellIssue(row, key, ImportCode.UNKNOWN_VALUE, ''), header, count: 1 });
+    else {
+      const first = cellIssue(row, key, ImportCode.UNKNOWN_VALUE, '');
+      // A tags cell holds several words: the issue names the one outside the vocabulary.
+      if (first.value !== null && first.value !== word && first.value.includes(word)) first.value = word;
+      this.unknownWords.set(k, { first, header, count: 1 });
+    }
   }
 
   private row(sheet: string, raw: RawRow, layout: SheetLayout, ctx: CoerceContext): ParsedRow | null {
@@ -221,7 +229,7 @@ export class AnnexParser {
       const v = cells[c.col] ?? null;
       if (isBlank(v)) {
         values[c.spec.key] = null;
-        if (c.spec.notBlank) parsed.errors.push(cellIssue(parsed, c.spec.key, ErrorCode.REQUIRED, `${c.spec.header} is required`));
+        if (c.spec.notBlank) parsed.errors.push(cellIssue(parsed, c.spec.key, ErrorCode.REQUIRED, say(`${c.spec.header}为必填项`, `${c.spec.header} is required`)));
         continue;
       }
       const r = coerceCell(c.spec, v, c.scale, ctx);
@@ -229,6 +237,7 @@ export class AnnexParser {
         values[c.spec.key] = r.value;
         if (r.mapping) this.noteMapping(r.mapping, c.label, mappedLabel(c.spec, r.mapping));
         if (r.unknown) this.noteUnknown(parsed, c.spec.key, c.spec.header, String(r.value));
+        for (const w of r.unknownWords ?? []) this.noteUnknown(parsed, c.spec.key, c.spec.header, w);
       } else {
         values[c.spec.key] = null;
         parsed.errors.push(cellIssue(parsed, c.spec.key, r.code, r.message));

@@ -9,6 +9,7 @@
  * ratios; yauzl also fails an entry that inflates past its declared size), the small parts are read
  * by random access, and each sheet is streamed once, in workbook order, row by row.
  */
+import { say } from '../../src/common/messages';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
@@ -41,9 +42,9 @@ function corrupt(name: string, e: unknown): ImportFileError {
   if (e instanceof ImportFileError) return e;
   const msg = (e as Error)?.message ?? String(e);
   if (/too many bytes|too few bytes|expected .* bytes/i.test(msg)) {
-    return new ImportFileError(ImportCode.ZIP_BOMB, `${name}: a part inflates to a different size than the zip directory declares (damaged or crafted file); nothing was imported`);
+    return new ImportFileError(ImportCode.ZIP_BOMB, say(`${name}：某部分解压后的大小与压缩目录所记不符（文件损坏或被篡改），未导入任何内容`, `${name}: a part inflates to a different size than the zip directory declares (damaged or crafted file); nothing was imported`));
   }
-  return new ImportFileError(ImportCode.CORRUPT_FILE, `${name} is damaged or truncated (${msg.split('\n')[0]}); open it in Excel or WPS, save it again and re-import`);
+  return new ImportFileError(ImportCode.CORRUPT_FILE, say(`${name} 已损坏或不完整（${msg.split('\n')[0]}）：请在 Excel 或 WPS 中打开、重新保存后再导入`, `${name} is damaged or truncated (${msg.split('\n')[0]}); open it in Excel or WPS, save it again and re-import`));
 }
 
 function openZip(file: string): Promise<ZipFile> {
@@ -55,7 +56,7 @@ function openZip(file: string): Promise<ZipFile> {
 function readDirectory(zip: ZipFile, limits: ZipLimits): Promise<Map<string, Entry>> {
   return new Promise((resolve, reject) => {
     if (zip.entryCount > limits.maxEntries) {
-      reject(new ImportFileError(ImportCode.ZIP_BOMB, `the file holds ${zip.entryCount} zip entries (a workbook has a few dozen); refused`));
+      reject(new ImportFileError(ImportCode.ZIP_BOMB, say(`文件含 ${zip.entryCount} 个压缩条目（工作簿通常只有几十个），已拒绝`, `the file holds ${zip.entryCount} zip entries (a workbook has a few dozen); refused`)));
       return;
     }
     const entries = new Map<string, Entry>();
@@ -64,11 +65,11 @@ function readDirectory(zip: ZipFile, limits: ZipLimits): Promise<Map<string, Ent
       total += e.uncompressedSize;
       const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);
       if (e.uncompressedSize > 10 * 1024 * 1024 && ratio > limits.maxRatio) {
-        reject(new ImportFileError(ImportCode.ZIP_BOMB, `${e.fileName} would inflate ${Math.round(ratio)}:1 to ${(e.uncompressedSize / 1024 ** 2).toFixed(0)} MB: a zip bomb, refused`));
+        reject(new ImportFileError(ImportCode.ZIP_BOMB, say(`${e.fileName} 将以 ${Math.round(ratio)}:1 解压为 ${(e.uncompressedSize / 1024 ** 2).toFixed(0)} MB：压缩炸弹，已拒绝`, `${e.fileName} would inflate ${Math.round(ratio)}:1 to ${(e.uncompressedSize / 1024 ** 2).toFixed(0)} MB: a zip bomb, refused`)));
         return;
       }
       if (total > limits.maxUncompressedBytes) {
-        reject(new ImportFileError(ImportCode.ZIP_BOMB, `the workbook would inflate to more than ${(limits.maxUncompressedBytes / 1024 ** 3).toFixed(1)} GB: refused`));
+        reject(new ImportFileError(ImportCode.ZIP_BOMB, say(`工作簿解压后将超过 ${(limits.maxUncompressedBytes / 1024 ** 3).toFixed(1)} GB，已拒绝`, `the workbook would inflate to more than ${(limits.maxUncompressedBytes / 1024 ** 3).toFixed(1)} GB: refused`)));
         return;
       }
       entries.set(e.fileName.replace(/\\/g, '/').replace(/^\//, ''), e);
@@ -139,15 +140,15 @@ interface WorkbookInfo {
 async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name: string, limits: ZipLimits): Promise<WorkbookInfo> {
   const get = (p: string) => entries.get(p) ?? [...entries.entries()].find(([k]) => k.toLowerCase() === p.toLowerCase())?.[1];
   if (entries.has('mimetype') && [...entries.keys()].some((k) => k === 'content.xml')) {
-    throw new ImportFileError(ImportCode.UNSUPPORTED_FORMAT, `${name} is an OpenDocument spreadsheet (.ods): save it as .xlsx (文件 → 另存为 → Excel 2007-365)`);
+    throw new ImportFileError(ImportCode.UNSUPPORTED_FORMAT, say(`${name} 是 OpenDocument 表格（.ods）：请另存为 .xlsx（文件 → 另存为 → Excel 2007-365）`, `${name} is an OpenDocument spreadsheet (.ods): save it as .xlsx (文件 → 另存为 → Excel 2007-365)`));
   }
-  if (get('xl/workbook.bin')) throw new ImportFileError(ImportCode.UNSUPPORTED_FORMAT, `${name} is a binary Excel workbook (.xlsb): save it as .xlsx`);
-  if (get('word/document.xml')) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `${name} is a Word document, not a workbook`);
-  if (get('ppt/presentation.xml')) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `${name} is a PowerPoint presentation, not a workbook`);
+  if (get('xl/workbook.bin')) throw new ImportFileError(ImportCode.UNSUPPORTED_FORMAT, say(`${name} 是二进制 Excel 工作簿（.xlsb）：请另存为 .xlsx`, `${name} is a binary Excel workbook (.xlsb): save it as .xlsx`));
+  if (get('word/document.xml')) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, say(`${name} 是 Word 文档，不是工作簿`, `${name} is a Word document, not a workbook`));
+  if (get('ppt/presentation.xml')) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, say(`${name} 是 PowerPoint 演示文稿，不是工作簿`, `${name} is a PowerPoint presentation, not a workbook`));
   for (const e of entries.values()) {
-    if (e.isEncrypted()) throw new ImportFileError(ImportCode.ENCRYPTED_FILE, `${name} has encrypted zip entries: save it without a password`);
+    if (e.isEncrypted()) throw new ImportFileError(ImportCode.ENCRYPTED_FILE, say(`${name} 含加密的压缩条目：请取消密码后保存`, `${name} has encrypted zip entries: save it without a password`));
     if (!e.fileName.startsWith('xl/worksheets/') && e.uncompressedSize > limits.maxInMemoryPartBytes) {
-      throw new ImportFileError(ImportCode.ZIP_BOMB, `${e.fileName} would inflate to ${(e.uncompressedSize / 1024 ** 2).toFixed(0)} MB: refused`);
+      throw new ImportFileError(ImportCode.ZIP_BOMB, say(`${e.fileName} 解压后将达 ${(e.uncompressedSize / 1024 ** 2).toFixed(0)} MB，已拒绝`, `${e.fileName} would inflate to ${(e.uncompressedSize / 1024 ** 2).toFixed(0)} MB: refused`));
     }
   }
   // The main part is named by the package relationships; xl/workbook.xml is the usual place.
@@ -164,8 +165,8 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
   const wbEntry = get(workbookPath);
   if (!wbEntry) {
     const hasXl = [...entries.keys()].some((k) => k.startsWith('xl/'));
-    if (!hasXl) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, `${name} is a zip archive, not an Excel workbook`);
-    throw new ImportFileError(ImportCode.MISSING_PART, `${name} is damaged: its workbook part (${workbookPath}) is missing; open it in Excel or WPS, save it again and re-import`);
+    if (!hasXl) throw new ImportFileError(ImportCode.NOT_A_WORKBOOK, say(`${name} 是压缩包，不是 Excel 工作簿`, `${name} is a zip archive, not an Excel workbook`));
+    throw new ImportFileError(ImportCode.MISSING_PART, say(`${name} 已损坏：缺少工作簿部分（${workbookPath}）；请在 Excel 或 WPS 中打开、重新保存后再导入`, `${name} is damaged: its workbook part (${workbookPath}) is missing; open it in Excel or WPS, save it again and re-import`));
   }
   const base = path.posix.dirname(workbookPath);
   const rels = new Map<string, { target: string; type: string }>();
@@ -195,9 +196,9 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
       }
     }),
   );
-  if (sheets.length === 0) throw new ImportFileError(ImportCode.MISSING_PART, `${name} has no worksheets`);
+  if (sheets.length === 0) throw new ImportFileError(ImportCode.MISSING_PART, say(`${name} 没有工作表`, `${name} has no worksheets`));
   for (const s of sheets) {
-    if (!get(s.path)) throw new ImportFileError(ImportCode.MISSING_PART, `${name} is damaged: worksheet "${s.name}" (${s.path}) is missing; save it again in Excel or WPS`);
+    if (!get(s.path)) throw new ImportFileError(ImportCode.MISSING_PART, say(`${name} 已损坏：缺少工作表「${s.name}」（${s.path}）；请在 Excel 或 WPS 中重新保存`, `${name} is damaged: worksheet "${s.name}" (${s.path}) is missing; save it again in Excel or WPS`));
   }
   // Styles: which cell formats show dates.
   const dateStyles: boolean[] = [];
@@ -315,7 +316,7 @@ async function* sheetRows(zip: ZipFile, entry: Entry, info: WorkbookInfo, displa
         const letters = /^[A-Z]+/.exec(ref)?.[0] ?? '';
         col = columnIndex(letters);
       } else col++;
-      if (col < 0 || col >= MAX_COLUMNS) throw new ImportFileError(ImportCode.CORRUPT_FILE, `${displayName}: cell reference "${ref}" is outside a worksheet`);
+      if (col < 0 || col >= MAX_COLUMNS) throw new ImportFileError(ImportCode.CORRUPT_FILE, say(`${displayName}：单元格引用「${ref}」超出工作表范围`, `${displayName}: cell reference "${ref}" is outside a worksheet`));
       type = a.t ?? 'n';
       style = a.s ? Number(a.s) : 0;
       text = '';
@@ -342,7 +343,7 @@ async function* sheetRows(zip: ZipFile, entry: Entry, info: WorkbookInfo, displa
   const onText = (s: string) => {
     if (!capture) return;
     text += s;
-    if (text.length > MAX_CELL_TEXT) throw new ImportFileError(ImportCode.CORRUPT_FILE, `${displayName}: a cell holds more text than Excel allows`);
+    if (text.length > MAX_CELL_TEXT) throw new ImportFileError(ImportCode.CORRUPT_FILE, say(`${displayName}：某单元格的文字超过 Excel 的上限`, `${displayName}: a cell holds more text than Excel allows`));
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
@@ -383,7 +384,7 @@ async function* sheetRows(zip: ZipFile, entry: Entry, info: WorkbookInfo, displa
 function cellValue(type: string, text: string, style: number, info: WorkbookInfo, displayName: string): CellValue {
   switch (type) {
     case 's': {
-      if (!info.sharedStrings) throw new ImportFileError(ImportCode.MISSING_PART, `${displayName} is damaged: its shared strings part is missing; save it again in Excel or WPS`);
+      if (!info.sharedStrings) throw new ImportFileError(ImportCode.MISSING_PART, say(`${displayName} 已损坏：缺少共享字符串部分；请在 Excel 或 WPS 中重新保存`, `${displayName} is damaged: its shared strings part is missing; save it again in Excel or WPS`));
       const s = info.sharedStrings[Number(text)];
       return s === undefined ? null : s;
     }

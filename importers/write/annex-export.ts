@@ -13,6 +13,7 @@
  * 🔒 fields go through the privacy rule (`revealContactField`): FINANCE or ANALYST callers get them
  * masked, ADMIN and COMMITTEE in full.
  */
+import { say } from '../../src/common/messages';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
@@ -115,7 +116,8 @@ function cellValue(col: ColumnSpec, v: unknown): ExcelJS.CellValue {
       // An open column's word outside the vocabulary is exported as written (the `…Label`).
       return col.vocabulary!.values.includes(v as string) ? col.vocabulary!.label(v as string) : textCell(String(v));
     case 'tags':
-      return (v as string[]).length ? (v as string[]).map((t) => col.vocabulary!.label(t)).join('、') : null;
+      // An open column's words outside the vocabulary are exported as written, after the labels.
+      return (v as string[]).length ? (v as string[]).map((t) => (col.vocabulary!.values.includes(t) ? col.vocabulary!.label(t) : t)).join('、') : null;
     case 'active':
       return v ? '在职' : '离职';
     default:
@@ -310,7 +312,7 @@ export class AnnexExportService {
     const spec = ANNEXES[annex];
     const from = filter.from ? assertLocalDate(filter.from, 'from') : null;
     const to = filter.to ? assertLocalDate(filter.to, 'to') : null;
-    if (from && to && from > to) throw new DomainError(ErrorCode.VALIDATION_FAILED, `from: ${from} is after to (${to})`, { field: 'from' });
+    if (from && to && from > to) throw new DomainError(ErrorCode.VALIDATION_FAILED, `from: ${say(`${from} 晚于 to（${to}）`, `${from} is after to (${to})`)}`, { field: 'from' });
     const resolved = filter.accounts ? await this.accounts.resolveFilter(ctx, filter.accounts) : null;
     return { spec, from, to, resolved };
   }
@@ -477,7 +479,7 @@ export class AnnexExportService {
           occurredOn: x.occurredOn, accountCode: a.code, accountCreditCode: a.creditCode, accountName: a.name, type: x.type, channel: x.channel,
           participants: x.participants, counterparts: x.counterparts, subject: x.subject, summary: x.summary, outcome: x.outcome,
           nextAction: x.nextAction, nextActionDue: x.nextActionDue, projectName: x.projectId === null ? null : projects.get(x.projectId)?.name,
-          contractAmount: x.contractAmountFen, paymentAmount: paid.get(x.id) ?? null, intelTags: x.intelTags?.filter(Boolean) ?? [],
+          contractAmount: x.contractAmountFen, paymentAmount: paid.get(x.id) ?? null, intelTags: [...(x.intelTags?.filter(Boolean) ?? []), ...(x.intelTagsOther ? x.intelTagsOther.split('、') : [])],
           manager: x.managerId === null ? null : users.get(x.managerId)?.name,
         } });
       }

@@ -73,7 +73,8 @@ export class ErrorsWorkbook {
         : [];
     }
     const cells = Array.from({ length: this.width }, (_, i) => toExcel(row.raw[i] ?? null, this.date1904));
-    const message = row.errors.map((e) => `${e.cell ? `${e.cell} ` : ''}${e.column ? `${e.column}：` : ''}${e.message}`).join('；\n');
+    // The reason in the configured language, its stable code beside it (as the console and the CLI show it).
+    const message = row.errors.map((e) => `${e.cell ? `${e.cell} ` : ''}${e.column ? `${e.column}：` : ''}${e.message}（${e.code}）`).join('；\n');
     const r = this.sheet!.addRow([...cells, `${row.sheet}!${row.row}`, message]);
     row.raw.forEach((v, i) => {
       if (v instanceof DateSerial) r.getCell(i + 1).numFmt = 'yyyy-mm-dd';

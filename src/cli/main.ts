@@ -33,7 +33,7 @@ import { startAuditRetention } from '../modules/audit/audit-retention';
 import { startReportCloseSchedule } from '../modules/reports/report-close-schedule';
 import { SingleBar, Presets } from 'cli-progress';
 import { removeBi, setupBi } from '../modules/bi/bi-views';
-import { say } from '../common/messages';
+import { say, setLanguage } from '../common/messages';
 
 /** The checkout (or installed package) root: the nearest folder above this file holding package.json — dist/src/cli when built, src/cli under ts-node and jest. */
 const REPO_ROOT = ((): string => {
@@ -75,7 +75,7 @@ async function withRuntime<T>(program: Command, fn: (rt: Runtime) => Promise<T>,
 
 async function assertMigrated(rt: Runtime): Promise<void> {
   if (await rt.ds.showMigrations()) {
-    throw new CliError(`the database ${describeDatabase(rt.config)} has pending migrations: run "kam migrate" first`);
+    throw new CliError(say(`数据库 ${describeDatabase(rt.config)} 有未执行的迁移：请先运行 "kam migrate"`, `the database ${describeDatabase(rt.config)} has pending migrations: run "kam migrate" first`));
   }
 }
 
@@ -113,10 +113,10 @@ export function buildProgram(): Command {
       const config = configFrom(program);
       if (opts.port !== undefined) {
         const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be an integer between 0 and 65535, got "${opts.port}"`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(say(`--port 应为 0 到 65535 之间的整数，实为 "${opts.port}"`, `--port must be an integer between 0 and 65535, got "${opts.port}"`));
         config.port = port;
       }
-      if (opts.demo && config.env === 'production') throw new CliError('--demo is refused when NODE_ENV=production');
+      if (opts.demo && config.env === 'production') throw new CliError(say('NODE_ENV=production 时不允许 --demo', '--demo is refused when NODE_ENV=production'));
       const rt = await openRuntime(config, { createDatabase: opts.demo, logTo: 'stdout' });
       for (const w of unknownVariableWarnings()) rt.logger.warn(w);
       try {
@@ -190,12 +190,12 @@ export function buildProgram(): Command {
     .option('--as-of <date>', 'the day the demo data is "as of" (YYYY-MM-DD, default today)')
     .option('--annexes-out <dir>', 'keep the demo annex workbooks (附件2–4) the seed imports in this directory')
     .action(async (opts: { demo?: boolean; seed: string; asOf?: string; annexesOut?: string }) => {
-      if (!opts.demo) throw new CliError('say what to seed: kam seed --demo');
+      if (!opts.demo) throw new CliError(say('请说明要写入的数据：kam seed --demo', 'say what to seed: kam seed --demo'));
       const config = configFrom(program);
-      if (config.env === 'production') throw new CliError('demo data is refused when NODE_ENV=production');
+      if (config.env === 'production') throw new CliError(say('NODE_ENV=production 时不允许写入演示数据', 'demo data is refused when NODE_ENV=production'));
       const seed = Number(opts.seed);
-      if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got "${opts.seed}"`);
-      if (opts.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CliError(`--as-of must be YYYY-MM-DD, got "${opts.asOf}"`);
+      if (!Number.isInteger(seed)) throw new CliError(say(`--seed 应为整数，实为 "${opts.seed}"`, `--seed must be an integer, got "${opts.seed}"`));
+      if (opts.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CliError(say(`--as-of 应为 YYYY-MM-DD，实为 "${opts.asOf}"`, `--as-of must be YYYY-MM-DD, got "${opts.asOf}"`));
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         await seedDemo(rt, seed, opts.asOf, opts.annexesOut);
@@ -217,12 +217,12 @@ export function buildProgram(): Command {
         let userId: number | null = null;
         if (opts.user) {
           const user = await rt.services.org.findUserByLogin(ctx, opts.user);
-          if (!user) throw new CliError(`--user: no user with login "${opts.user}"`);
+          if (!user) throw new CliError(say(`--user：没有登录名为 "${opts.user}" 的用户`, `--user: no user with login "${opts.user}"`));
           userId = user.id;
         }
         let expiresAt: Date | null = null;
         if (opts.expires) {
-          if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.expires)) throw new CliError(`--expires must be YYYY-MM-DD, got "${opts.expires}"`);
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.expires)) throw new CliError(say(`--expires 应为 YYYY-MM-DD，实为 "${opts.expires}"`, `--expires must be YYYY-MM-DD, got "${opts.expires}"`));
           expiresAt = new Date(`${opts.expires}T00:00:00Z`);
         }
         const { apiKey, secret } = await rt.services.auth.createApiKey(ctx, { name: opts.name, role: opts.role, userId, expiresAt });
@@ -248,7 +248,7 @@ export function buildProgram(): Command {
     .action(async (opts: { name: string }) => {
       await withRuntime(program, async (rt) => {
         const n = await rt.services.auth.revokeApiKeysNamed(systemContext('apikey revoke'), opts.name);
-        if (n === 0) throw new CliError(`no active API key named "${opts.name}"`);
+        if (n === 0) throw new CliError(say(`没有名为 "${opts.name}" 的有效 API 密钥`, `no active API key named "${opts.name}"`));
         out(`revoked ${n} key(s)`);
       });
     });
@@ -277,7 +277,7 @@ export function buildProgram(): Command {
         let unitId: number | undefined;
         if (opts.unit) {
           const unit = (await rt.services.org.findUnitByCode(system, opts.unit)) ?? (await rt.services.org.findUnitByName(system, opts.unit));
-          if (!unit) throw new CliError(`--unit ${opts.unit}: no unit has this code or name`);
+          if (!unit) throw new CliError(say(`--unit ${opts.unit}：没有此编码或名称的单位`, `--unit ${opts.unit}: no unit has this code or name`));
           unitId = unit.id;
         }
         const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '{bar} {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
@@ -312,7 +312,7 @@ export function buildProgram(): Command {
       await withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         fs.writeFileSync(opts.out, await buildTemplate(annex, await rt.services.tiers.list(), await rt.services.tiers.listManagementLevels()));
-        out(`wrote ${opts.out} (${annex.title})`);
+        out(say(`已写入 ${opts.out}（${annex.title}）`, `wrote ${opts.out} (${annex.title})`));
       });
     });
 
@@ -331,16 +331,16 @@ export function buildProgram(): Command {
         await assertMigrated(rt);
         const ctx = systemContext(`export (${os.userInfo().username})`);
         if (what === 'monthly-report') {
-          if (!opts.month) throw new CliError('export monthly-report needs --month YYYY-MM');
+          if (!opts.month) throw new CliError(say('export monthly-report 需要 --month YYYY-MM', 'export monthly-report needs --month YYYY-MM'));
           const pdf = opts.pdf || opts.out.toLowerCase().endsWith('.pdf');
           const report = await rt.services.reports.monthlyReport(ctx, opts.month);
           if (opts.template) {
-            if (pdf) throw new CliError('--template writes the filled .xlsx; convert it to PDF in the program that prints it');
+            if (pdf) throw new CliError(say('--template 写出填好的 .xlsx；请在打印它的程序中转为 PDF', '--template writes the filled .xlsx; convert it to PDF in the program that prints it'));
             let template: Buffer;
             try {
               template = fs.readFileSync(opts.template);
             } catch (e) {
-              throw new CliError(`--template: cannot read ${opts.template} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+              throw new CliError(say(`--template：无法读取 ${opts.template}（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`, `--template: cannot read ${opts.template} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`));
             }
             const filled = await rt.services.reports.fillTemplate(ctx, report, template);
             await writeFileAtomically(opts.out, (stream) => new Promise<void>((resolve, reject) => stream.end(filled, () => resolve()).once('error', reject)));
@@ -353,12 +353,12 @@ export function buildProgram(): Command {
           return;
         }
         const annex = findAnnex(what);
-        if (!annex) throw new CliError(`unknown export "${what}": use monthly-report, ${ANNEX_CHOICES}`);
+        if (!annex) throw new CliError(say(`未知的导出 "${what}"：可用 monthly-report、${ANNEX_CHOICES}`, `unknown export "${what}": use monthly-report, ${ANNEX_CHOICES}`));
         const format = opts.out.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx';
         const tiers = opts.tier?.split(',').map((t) => t.trim()).filter(Boolean);
         const prepared = await rt.services.exports.prepare(ctx, annex.annex, { accounts: tiers ? { tierCodes: tiers } : null, from: opts.from, to: opts.to });
         const rows = await writeFileAtomically(opts.out, (stream) => rt.services.exports.write(ctx, prepared, stream, format));
-        out(`wrote ${opts.out} (${annex.title}: ${rows} rows)`);
+        out(say(`已写入 ${opts.out}（${annex.title}：${rows} 行）`, `wrote ${opts.out} (${annex.title}: ${rows} rows)`));
       });
     });
 
@@ -417,7 +417,7 @@ export function buildProgram(): Command {
     .command('migration:generate <name>', { hidden: true })
     .description('development: generate the next migration for MySQL and SQLite from the entities')
     .action(async (name: string) => {
-      if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new CliError('the migration name must be PascalCase, e.g. AddProjectPhase');
+      if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new CliError(say('迁移名称须为 PascalCase，如 AddProjectPhase', 'the migration name must be PascalCase, e.g. AddProjectPhase'));
       const config = configFrom(program);
       const ts = Date.now();
       for (const kind of ['mysql', 'sqlite'] as const) {
@@ -466,7 +466,7 @@ export function buildProgram(): Command {
       withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const batch = Number(opts.batch);
-        if (!Number.isInteger(batch) || batch < 1 || batch > 10000) throw new CliError(`--batch must be an integer between 1 and 10000, got "${opts.batch}"`);
+        if (!Number.isInteger(batch) || batch < 1 || batch > 10000) throw new CliError(say(`--batch 应为 1 到 10000 之间的整数，实为 "${opts.batch}"`, `--batch must be an integer between 1 and 10000, got "${opts.batch}"`));
         const r = await rt.services.dataKeys.rotate(systemContext('keys rotate'), { batch, onBatch: (n) => rt.logger.info('keys rotate', { rotated: n }) });
         out(`Re-encrypted ${r.rotated} rows under key ${r.status.activeKeyId}${r.rotated ? ':' : '.'}`);
         for (const [kid, n] of Object.entries(r.rotatedFrom)) out(`  from ${kid === 'clear' ? 'clear text' : kid}: ${n} rows`);
@@ -484,7 +484,7 @@ export function buildProgram(): Command {
       withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const days = opts.days === undefined ? rt.config.auditRetentionDays : Number(opts.days);
-        if (!Number.isInteger(days) || days < 1) throw new CliError(`--days must be a positive integer, got "${opts.days}"`);
+        if (!Number.isInteger(days) || days < 1) throw new CliError(say(`--days 应为正整数，实为 "${opts.days}"`, `--days must be a positive integer, got "${opts.days}"`));
         const { deleted, before } = await rt.services.audit.prune(systemContext('audit prune'), days);
         out(`Deleted ${deleted} audit events recorded before ${before.toISOString()} (retention ${days} days).`);
       }),
@@ -549,7 +549,7 @@ async function writeFileAtomically<T>(file: string, write: (stream: fs.WriteStre
 
 function annexArg(name: string): AnnexSpec {
   const annex = findAnnex(name);
-  if (!annex) throw new CliError(`unknown annex "${name}": use ${ANNEX_CHOICES}`);
+  if (!annex) throw new CliError(say(`未知的附件 "${name}"：可用 ${ANNEX_CHOICES}`, `unknown annex "${name}": use ${ANNEX_CHOICES}`));
   return annex;
 }
 
@@ -557,7 +557,7 @@ const SHOWN_ISSUES = 50;
 
 /** `kam import undo <job> [--json] [--as <login>]`: one transaction, one audit event (ImportReviewService.undo). */
 async function undoImport(program: Command, job: string, opts: { json?: boolean; as?: string }): Promise<void> {
-  if (!/^\d{1,10}$/.test(job)) throw new CliError(`kam import undo <job>: the job is a number (see importJobs, or the "job" of an import report), got "${job}"`);
+  if (!/^\d{1,10}$/.test(job)) throw new CliError(say(`kam import undo <job>：job 为数字（见 importJobs，或导入报告的 "job"），实为 "${job}"`, `kam import undo <job>: the job is a number (see importJobs, or the "job" of an import report), got "${job}"`));
   await withRuntime(program, async (rt) => {
     await assertMigrated(rt);
     const system = systemContext(`import undo (${os.userInfo().username})`);
@@ -567,36 +567,38 @@ async function undoImport(program: Command, job: string, opts: { json?: boolean;
       process.stdout.write(JSON.stringify({ job: r.job.id, status: r.job.status, removed: r.removed, restored: r.restored, kept: r.kept }) + '\n');
       return;
     }
-    out(`import #${r.job.id} (${r.job.annex} ← ${r.job.fileName}) undone: ${r.removed} record(s) removed, ${r.restored} restored, ${r.kept.length} kept`);
-    for (const k of r.kept.slice(0, SHOWN_ISSUES)) out(`  kept ${k.entity} #${k.id} [${k.reason}]: ${k.message}`);
-    if (r.kept.length > SHOWN_ISSUES) out(`  … and ${r.kept.length - SHOWN_ISSUES} more (--json lists them all)`);
+    out(say(`导入 #${r.job.id}（${r.job.annex} ← ${r.job.fileName}）已撤销：删除 ${r.removed} 条，恢复 ${r.restored} 条，保留 ${r.kept.length} 条`, `import #${r.job.id} (${r.job.annex} ← ${r.job.fileName}) undone: ${r.removed} record(s) removed, ${r.restored} restored, ${r.kept.length} kept`));
+    for (const k of r.kept.slice(0, SHOWN_ISSUES)) out(`  ${say('保留', 'kept')} ${k.entity} #${k.id}: ${k.message} [${k.reason}]`);
+    if (r.kept.length > SHOWN_ISSUES) out(say(`  …… 另有 ${r.kept.length - SHOWN_ISSUES} 条（--json 列出全部）`, `  … and ${r.kept.length - SHOWN_ISSUES} more (--json lists them all)`));
   });
 }
 
 function printReport(annex: AnnexSpec, r: ImportReport, errorsOut?: string): void {
   const rows = r.rows;
-  const verb = r.dryRun ? 'would create' : 'created';
-  out(`${annex.title} ← ${r.file}${r.dryRun ? ' (dry run: nothing written)' : ''} — job #${r.job}`);
-  out(`  rows: ${rows.total} read, ${rows.valid} valid, ${rows.invalid} rejected; ${verb} ${rows.created}, ${r.dryRun ? 'would update' : 'updated'} ${rows.updated}, unchanged ${rows.unchanged}`);
-  if (!r.dryRun && r.mode === ImportMode.ATOMIC && (rows.invalid || r.errors.length)) out('  atomic mode: rows were rejected, so nothing was written (fix them, or use --mode skip-invalid)');
-  const line = (i: ImportReport['errors'][number]) => `  ${[i.sheet, i.cell ?? (i.row ? `row ${i.row}` : null)].filter(Boolean).join('!')}${i.column ? ` ${i.column}` : ''}: ${i.message} [${i.code}]`;
+  out(say(`${annex.title} ← ${r.file}${r.dryRun ? '（试运行：未写入任何内容）' : ''} —— 导入任务 #${r.job}`, `${annex.title} ← ${r.file}${r.dryRun ? ' (dry run: nothing written)' : ''} — job #${r.job}`));
+  out(say(
+    `  行：读取 ${rows.total}，有效 ${rows.valid}，拒绝 ${rows.invalid}；${r.dryRun ? '将新建' : '新建'} ${rows.created}，${r.dryRun ? '将更新' : '更新'} ${rows.updated}，未变 ${rows.unchanged}`,
+    `  rows: ${rows.total} read, ${rows.valid} valid, ${rows.invalid} rejected; ${r.dryRun ? 'would create' : 'created'} ${rows.created}, ${r.dryRun ? 'would update' : 'updated'} ${rows.updated}, unchanged ${rows.unchanged}`,
+  ));
+  if (!r.dryRun && r.mode === ImportMode.ATOMIC && (rows.invalid || r.errors.length)) out(say('  整体模式：有行被拒绝，因此未写入任何内容（请修正，或使用 --mode skip-invalid）', '  atomic mode: rows were rejected, so nothing was written (fix them, or use --mode skip-invalid)'));
+  const line = (i: ImportReport['errors'][number]) => `  ${[i.sheet, i.cell ?? (i.row ? say(`第 ${i.row} 行`, `row ${i.row}`) : null)].filter(Boolean).join('!')}${i.column ? ` ${i.column}` : ''}: ${i.message} [${i.code}]`;
   if (r.errors.length) {
-    out(`errors (${r.errors.length}):`);
+    out(say(`错误（${r.errors.length}）：`, `errors (${r.errors.length}):`));
     r.errors.slice(0, SHOWN_ISSUES).forEach((e) => out(line(e)));
-    if (r.errors.length > SHOWN_ISSUES) out(`  … and ${r.errors.length - SHOWN_ISSUES} more${errorsOut ? '' : ' (--errors-out F.xlsx writes every rejected row, --json prints them all)'}`);
+    if (r.errors.length > SHOWN_ISSUES) out(say(`  …… 另有 ${r.errors.length - SHOWN_ISSUES} 个${errorsOut ? '' : '（--errors-out F.xlsx 写出全部被拒绝的行，--json 列出全部）'}`, `  … and ${r.errors.length - SHOWN_ISSUES} more${errorsOut ? '' : ' (--errors-out F.xlsx writes every rejected row, --json prints them all)'}`));
   }
   if (r.warnings.length) {
-    out(`warnings (${r.warnings.length}):`);
+    out(say(`警告（${r.warnings.length}）：`, `warnings (${r.warnings.length}):`));
     r.warnings.slice(0, SHOWN_ISSUES).forEach((w) => out(line(w)));
-    if (r.warnings.length > SHOWN_ISSUES) out(`  … and ${r.warnings.length - SHOWN_ISSUES} more (--json prints them all)`);
+    if (r.warnings.length > SHOWN_ISSUES) out(say(`  …… 另有 ${r.warnings.length - SHOWN_ISSUES} 个（--json 列出全部）`, `  … and ${r.warnings.length - SHOWN_ISSUES} more (--json prints them all)`));
   }
-  if (r.truncated) out(`  (lists stop at 10,000: ${r.counts.errors} error(s) and ${r.counts.warnings} warning(s) in all)`);
+  if (r.truncated) out(say(`  （列表最多 10,000 条：共 ${r.counts.errors} 个错误、${r.counts.warnings} 个警告）`, `  (lists stop at 10,000: ${r.counts.errors} error(s) and ${r.counts.warnings} warning(s) in all)`));
   if (r.mappings.length) {
     out(say(`已应用的映射（${r.mappings.length}）：`, `mappings applied (${r.mappings.length}):`));
     r.mappings.forEach((m) => out(`  ${m.column}: "${m.from}" → ${m.to} (${m.scopeLabel}${m.id ? ` #${m.id}` : ''}), ${say(`${m.rows} 行`, `${m.rows} row(s)`)}`));
   }
-  if (errorsOut) out(`rejected rows written to ${errorsOut}`);
-  if (!r.dryRun && (rows.created || rows.updated)) out(`undo it with: kam import undo ${r.job}`);
+  if (errorsOut) out(say(`被拒绝的行已写入 ${errorsOut}`, `rejected rows written to ${errorsOut}`));
+  if (!r.dryRun && (rows.created || rows.updated)) out(say(`撤销本次导入：kam import undo ${r.job}`, `undo it with: kam import undo ${r.job}`));
 }
 
 /** `--map mappings.json`: read and checked before anything runs (a bad entry is named, exit 2). */
@@ -605,7 +607,7 @@ function readMappingFile(file: string, annex: AnnexSpec): MappingRule[] {
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new CliError(`--map ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
+    throw new CliError(`--map ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? say('文件不存在', 'no such file') : say(`不是 JSON（${(e as Error).message}）`, `not JSON (${(e as Error).message})`)}`);
   }
   try {
     return parseMappingFile(json, annex.annex, Object.values(ANNEXES));
@@ -632,6 +634,8 @@ function ignoreClosedPipe(e: NodeJS.ErrnoException): void {
 
 export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', ignoreClosedPipe);
+  // Usage errors come before the configuration is read: the language is KAM_LANG's already.
+  setLanguage(process.env.KAM_LANG?.trim() === 'en' ? 'en' : 'zh');
   process.stderr.on('error', ignoreClosedPipe);
   const program = buildProgram();
   const debug = argv.includes('--debug');

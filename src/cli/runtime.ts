@@ -1,4 +1,5 @@
 /** Opens the database and the services for a CLI command, and closes them again. */
+import { say } from '../common/messages';
 import type { DataSource } from 'typeorm';
 import { type Config } from '../config';
 import { openDataSource } from '../db/data-source';
@@ -22,9 +23,9 @@ export async function openRuntime(config: Config, options: { createDatabase?: bo
     ds = await openDataSource(config.database, { createDatabase: options.createDatabase, replicas: { urls: config.databaseReplicas, maxLagSeconds: config.replicaMaxLagSeconds } });
   } catch (e) {
     if ((e as { code?: string }).code === 'ER_BAD_DB_ERROR') {
-      throw new CliError(`the database ${describeDatabase(config)} does not exist: run "kam migrate" (it creates it)`);
+      throw new CliError(say(`数据库 ${describeDatabase(config)} 不存在：请运行 "kam migrate"（它会创建数据库）`, `the database ${describeDatabase(config)} does not exist: run "kam migrate" (it creates it)`));
     }
-    throw new CliError(`cannot open the database ${describeDatabase(config)}: ${(e as Error).message}`);
+    throw new CliError(say(`无法打开数据库 ${describeDatabase(config)}：${(e as Error).message}`, `cannot open the database ${describeDatabase(config)}: ${(e as Error).message}`));
   }
   replicaRouter(ds)?.setLogger(logger);
   const services = createServices(ds, config);

@@ -7,6 +7,7 @@
  * only: {@link today} and {@link localDateAt} are the one way from an instant to a calendar date.
  * {@link toLocalDate} is calendar arithmetic on UTC-midnight dates, never an instant's day.
  */
+import { say } from './messages';
 import { DomainError, ErrorCode } from './errors';
 
 /** The zone users live in unless `KAM_TIMEZONE` says otherwise. */
@@ -75,7 +76,7 @@ export function isValidLocalDate(value: string): boolean {
 }
 
 export function assertLocalDate(value: string, field = 'date'): LocalDate {
-  if (!isValidLocalDate(value)) throw new DomainError(ErrorCode.INVALID_DATE, `${field}: "${value}" is not a date (YYYY-MM-DD)`, { field, value });
+  if (!isValidLocalDate(value)) throw new DomainError(ErrorCode.INVALID_DATE, `${field}: ${say(`「${value}」不是日期（YYYY-MM-DD）`, `"${value}" is not a date (YYYY-MM-DD)`)}`, { field, value });
   return value;
 }
 

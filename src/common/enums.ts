@@ -4,6 +4,7 @@
  *
  * Each enum is registered with type-graphql once, with `中文 / English` value descriptions.
  */
+import { say } from './messages';
 import { registerEnumType } from 'type-graphql';
 import { DomainError, ErrorCode } from './errors';
 import { nameKey } from './text';
@@ -70,7 +71,7 @@ export function defineVocabulary<E extends Record<string, string>>(
       if (code === undefined) {
         throw new DomainError(
           ErrorCode.INVALID_ENUM,
-          `${field}: "${input}" is not one of ${values.map((v) => info[v].label).join('、')}`,
+          `${field}: ${say(`「${input}」不是 ${values.map((v) => info[v].label).join('、')} 之一`, `"${input}" is not one of ${values.map((v) => info[v].label).join('、')}`)}`,
           { field, value: input, allowed: values },
         );
       }

@@ -7,6 +7,7 @@
  * Stored as two columns, `role` (the code, or null) and `roleLabel` (the vocabulary's label for a code,
  * else the word as written), so every reader — the API, exports, BI — shows a label beside the code.
  */
+import { say } from './messages';
 import { DomainError, ErrorCode } from './errors';
 import type { EnumVocabulary } from './enums';
 import { cleanText } from './text';
@@ -26,7 +27,7 @@ export function openValue<T extends string>(vocab: EnumVocabulary<T>, input: str
   const code = vocab.lookup(text);
   if (code !== undefined) return { code, label: vocab.label(code) };
   if (text.length > OPEN_LABEL_MAX) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: "${text.slice(0, 20)}…" is longer than ${OPEN_LABEL_MAX} characters`, { field });
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: ${say(`「${text.slice(0, 20)}…」超过 ${OPEN_LABEL_MAX} 个字`, `"${text.slice(0, 20)}…" is longer than ${OPEN_LABEL_MAX} characters`)}`, { field });
   }
   return { code: null, label: text };
 }

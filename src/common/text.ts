@@ -1,4 +1,5 @@
 /** Text normalisation shared by services, importers and lookups. */
+import { say } from './messages';
 import { DomainError, ErrorCode } from './errors';
 
 /** Printable ASCII and CJK unified ideographs without spaces: already NFKC, nothing to trim (the common case in imports). */
@@ -38,14 +39,14 @@ export function escapeLike(value: string): string {
 /** Non-blank text, cleaned; `label` names the field for people (理由 / reason). REQUIRED when blank. */
 export function requiredText(value: string | null | undefined, field: string, label: string, max = 2000): string {
   const text = cleanText(value);
-  if (!text) throw new DomainError(ErrorCode.REQUIRED, `${field}: ${label} is required`, { field });
-  if (text.length > max) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: at most ${max} characters`, { field });
+  if (!text) throw new DomainError(ErrorCode.REQUIRED, `${field}: ${say(`${label}为必填项`, `${label} is required`)}`, { field });
+  if (text.length > max) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: ${say(`最多 ${max} 个字`, `at most ${max} characters`)}`, { field });
   return text;
 }
 
 /** Optional text, cleaned (null when blank); VALIDATION_FAILED past `max` characters. */
 export function optionalText(value: string | null | undefined, field: string, max = 2000): string | null {
   const text = cleanText(value);
-  if (text && text.length > max) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: at most ${max} characters`, { field });
+  if (text && text.length > max) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field}: ${say(`最多 ${max} 个字`, `at most ${max} characters`)}`, { field });
   return text;
 }

@@ -2,6 +2,7 @@
  * Validators for the identifiers and contact data found in Chinese account archives.
  * Each `normalizeX` returns the canonical form or throws a {@link DomainError} naming the field.
  */
+import { say } from './messages';
 import { DomainError, ErrorCode } from './errors';
 
 const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -45,18 +46,18 @@ export function normalizeCreditCode(value: string, field = 'creditCode'): string
   const code = compactCode(value);
   if (code.length === 9) return normalizeOrgCode(code, field);
   if (code.length !== 18) {
-    throw new DomainError(ErrorCode.INVALID_CREDIT_CODE, `${field}: "${value}" must have 18 characters (统一社会信用代码) or 9 (组织机构代码), it has ${code.length}`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_CREDIT_CODE, `${field}: ${say(`「${value}」应为 18 位（统一社会信用代码）或 9 位（组织机构代码），实为 ${code.length} 位`, `"${value}" must have 18 characters (统一社会信用代码) or 9 (组织机构代码), it has ${code.length}`)}`, { field, value });
   }
   const bad = [...code].find((c) => !CREDIT_CODE_CHARS.includes(c));
   if (bad !== undefined) {
-    throw new DomainError(ErrorCode.INVALID_CREDIT_CODE, `${field}: "${value}" contains "${bad}", which a 统一社会信用代码 never uses (no I, O, S, V, Z)`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_CREDIT_CODE, `${field}: ${say(`「${value}」含「${bad}」，统一社会信用代码不用此字符（无 I、O、S、V、Z）`, `"${value}" contains "${bad}", which a 统一社会信用代码 never uses (no I, O, S, V, Z)`)}`, { field, value });
   }
   if (!/^\d{6}$/.test(code.slice(2, 8))) {
-    throw new DomainError(ErrorCode.INVALID_CREDIT_CODE, `${field}: "${value}" characters 3–8 must be the 6-digit administrative division code`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_CREDIT_CODE, `${field}: ${say(`「${value}」第 3–8 位应为 6 位行政区划代码`, `"${value}" characters 3–8 must be the 6-digit administrative division code`)}`, { field, value });
   }
   const expected = creditCodeCheckChar(code.slice(0, 17));
   if (code[17] !== expected) {
-    throw new DomainError(ErrorCode.INVALID_CREDIT_CODE, `${field}: "${value}" fails the GB 32100 check (last character should be ${expected})`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_CREDIT_CODE, `${field}: ${say(`「${value}」未通过 GB 32100 校验（末位应为 ${expected}）`, `"${value}" fails the GB 32100 check (last character should be ${expected})`)}`, { field, value });
   }
   return code;
 }
@@ -65,11 +66,11 @@ export function normalizeCreditCode(value: string, field = 'creditCode'): string
 export function normalizeOrgCode(value: string, field = 'orgCode'): string {
   const code = compactCode(value);
   if (!/^[0-9A-Z]{8}[0-9X]$/.test(code)) {
-    throw new DomainError(ErrorCode.INVALID_ORG_CODE, `${field}: "${value}" is not a 组织机构代码 (8 digits or capitals and a check character)`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_ORG_CODE, `${field}: ${say(`「${value}」不是组织机构代码（8 位数字或大写字母加 1 位校验码）`, `"${value}" is not a 组织机构代码 (8 digits or capitals and a check character)`)}`, { field, value });
   }
   const expected = orgCodeCheckChar(code.slice(0, 8));
   if (code[8] !== expected) {
-    throw new DomainError(ErrorCode.INVALID_ORG_CODE, `${field}: "${value}" fails the GB 11714 check (last character should be ${expected})`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_ORG_CODE, `${field}: ${say(`「${value}」未通过 GB 11714 校验（末位应为 ${expected}）`, `"${value}" fails the GB 11714 check (last character should be ${expected})`)}`, { field, value });
   }
   return code;
 }
@@ -93,7 +94,7 @@ export function normalizeMobile(value: string, field = 'mobile'): string {
   let d = digitsOf(value);
   d = d.replace(/^(\+86|0086|86(?=1\d{10}$))/, '');
   if (!/^1[3-9]\d{9}$/.test(d)) {
-    throw new DomainError(ErrorCode.INVALID_MOBILE, `${field}: "${value}" is not a mainland mobile number (11 digits starting 13–19)`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_MOBILE, `${field}: ${say(`「${value}」不是大陆手机号（以 13–19 开头的 11 位数字）`, `"${value}" is not a mainland mobile number (11 digits starting 13–19)`)}`, { field, value });
   }
   return d;
 }
@@ -118,7 +119,7 @@ export function normalizePhone(value: string, field = 'phone'): string {
   const dashed = /^(0(?:10|2\d|[3-9]\d{2}))[-\s]?([2-9]\d{6,7})[-\s](\d{1,6})$/.exec(main.replace(/^(\+86|0086)\s*/, ''));
   if (dashed) return `${dashed[1]}-${dashed[2]}-${dashed[3]}`;
   if (/^[2-9]\d{6,7}$/.test(d)) return d + suffix;
-  throw new DomainError(ErrorCode.INVALID_PHONE, `${field}: "${value}" is not a telephone number (e.g. 010-62345678, 0755-8888888 or a mobile)`, { field, value });
+  throw new DomainError(ErrorCode.INVALID_PHONE, `${field}: ${say(`「${value}」不是电话号码（如 010-62345678、0755-8888888 或手机号）`, `"${value}" is not a telephone number (e.g. 010-62345678, 0755-8888888 or a mobile)`)}`, { field, value });
 }
 
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -127,7 +128,7 @@ const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61
 export function normalizeEmail(value: string, field = 'email'): string {
   const v = value.normalize('NFKC').trim().replace(/＠/g, '@');
   if (v.length > 254 || !EMAIL.test(v)) {
-    throw new DomainError(ErrorCode.INVALID_EMAIL, `${field}: "${value}" is not an email address`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_EMAIL, `${field}: ${say(`「${value}」不是电子邮箱地址`, `"${value}" is not an email address`)}`, { field, value });
   }
   const at = v.lastIndexOf('@');
   return v.slice(0, at) + '@' + v.slice(at + 1).toLowerCase();
@@ -137,7 +138,7 @@ export function normalizeEmail(value: string, field = 'email'): string {
 export function normalizePostalCode(value: string, field = 'postalCode'): string {
   const v = digitsOf(value);
   if (!/^[0-8]\d{5}$/.test(v)) {
-    throw new DomainError(ErrorCode.INVALID_POSTAL_CODE, `${field}: "${value}" is not a 6-digit postal code`, { field, value });
+    throw new DomainError(ErrorCode.INVALID_POSTAL_CODE, `${field}: ${say(`「${value}」不是 6 位邮政编码`, `"${value}" is not a 6-digit postal code`)}`, { field, value });
   }
   return v;
 }

@@ -20,6 +20,7 @@
  * ADMIN imports anything; a MANAGER imports for the accounts of their own unit (the importer rejects
  * other units' rows and may not create units or managers).
  */
+import { say } from '../common/messages';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -166,12 +167,12 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
     }
     const annex = findAnnex(String(req.params.annex));
     if (!annex) {
-      fail(res, 404, ErrorCode.NOT_FOUND, `unknown annex "${req.params.annex}": use ${ANNEX_CHOICES}`);
+      fail(res, 404, ErrorCode.NOT_FOUND, say(`未知的附件 "${req.params.annex}"：可用 ${ANNEX_CHOICES}`, `unknown annex "${req.params.annex}": use ${ANNEX_CHOICES}`));
       return;
     }
     const mode = ImportModes.lookup(String(req.query.mode ?? 'atomic'));
     if (!mode) {
-      fail(res, 400, ErrorCode.VALIDATION_FAILED, `mode must be atomic or skip-invalid, got "${req.query.mode}"`);
+      fail(res, 400, ErrorCode.VALIDATION_FAILED, say(`mode 应为 atomic 或 skip-invalid，实为 "${req.query.mode}"`, `mode must be atomic or skip-invalid, got "${req.query.mode}"`));
       return;
     }
     const dryRun = flag(req.query.dryRun ?? req.query.dry_run);
@@ -204,7 +205,7 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
   const jobId = (req: Request, res: Response): number | null => {
     const id = String(req.params.job);
     if (/^\d{1,10}$/.test(id)) return Number(id);
-    fail(res, 404, ErrorCode.NOT_FOUND, `no import job "${id}"`);
+    fail(res, 404, ErrorCode.NOT_FOUND, say(`没有导入任务 "${id}"`, `no import job "${id}"`));
     return null;
   };
 
@@ -287,7 +288,11 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
     try {
       const job = await services.imports.get(ctx, id);
       if (!(await services.imports.hasFile(job.id, 'errors'))) {
-        fail(res, 404, ErrorCode.NOT_FOUND, job.status === ImportStatus.RUNNING ? `import #${job.id} is still running` : `import #${job.id} has no rejected rows`);
+        const retention = services.imports.fileRetention;
+        const purged = job.rowsInvalid + job.errorCount > 0 && job.finishedAt !== null && Date.now() - job.finishedAt.getTime() > retention * 86_400_000;
+        fail(res, 404, ErrorCode.NOT_FOUND, job.status === ImportStatus.RUNNING ? say(`导入 #${job.id} 仍在运行`, `import #${job.id} is still running`)
+          : purged ? say(`导入 #${job.id} 的错误行工作簿已删除：导入结束 ${retention} 天后不再保存文件（KAM_IMPORT_FILE_RETENTION_DAYS），导入记录仍在`, `the errors workbook of import #${job.id} was deleted: files are kept ${retention} days after an import ends (KAM_IMPORT_FILE_RETENTION_DAYS); the job record stays`)
+          : say(`导入 #${job.id} 没有被拒绝的行`, `import #${job.id} has no rejected rows`));
         return;
       }
       const base = job.fileName.replace(/\.[^.]*$/, '');
@@ -308,7 +313,7 @@ export function importRouter(services: Services, logger: Logger, contextFor: Con
     const m = /^(.+?)(\.xlsx)?$/.exec(String(req.params.file));
     const annex = m ? findAnnex(decodeURIComponent(m[1])) : undefined;
     if (!annex) {
-      fail(res, 404, ErrorCode.NOT_FOUND, `unknown annex "${req.params.file}": use ${ANNEX_CHOICES}`);
+      fail(res, 404, ErrorCode.NOT_FOUND, say(`未知的附件 "${req.params.file}"：可用 ${ANNEX_CHOICES}`, `unknown annex "${req.params.file}": use ${ANNEX_CHOICES}`));
       return;
     }
     const body = await buildTemplate(annex, await services.tiers.list(), await services.tiers.listManagementLevels());

@@ -35,8 +35,9 @@ describe('kam CLI errors', () => {
   it('refuses demo data and placeholder or missing secrets under NODE_ENV=production, in one line, exit 2', () => {
     const prod = { ...PRODUCTION_ENV, KAM_TRUST_PROXY: 'false', KAM_DATABASE_URL: 'sqlite::memory:' };
     for (const [args, env, message] of [
-      [['serve', '--demo'], prod, '--demo is refused when NODE_ENV=production'],
-      [['seed', '--demo'], prod, 'demo data is refused when NODE_ENV=production'],
+      [['serve', '--demo'], prod, 'NODE_ENV=production 时不允许 --demo'],
+      [['serve', '--demo'], { ...prod, KAM_LANG: 'en' }, '--demo is refused when NODE_ENV=production'],
+      [['seed', '--demo'], prod, 'NODE_ENV=production 时不允许写入演示数据'],
       [['serve'], { ...prod, KAM_TOKEN_SECRET: '' }, 'KAM_TOKEN_SECRET is required when NODE_ENV=production'],
       [['serve'], { ...prod, KAM_TOKEN_SECRET: 'change-me-change-me-change-me-change-me' }, 'KAM_TOKEN_SECRET looks like a placeholder'],
       [['serve'], { ...prod, KAM_TRUST_PROXY: '' }, 'KAM_TRUST_PROXY is required when NODE_ENV=production'],

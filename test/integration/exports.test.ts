@@ -235,7 +235,7 @@ describeEachDb('annex exports', (t) => {
     const ok = kam(['export', 'summary', '--out', out], env);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('3 rows');
+    expect(ok.stdout).toContain('（附件1 大客户档案汇总表：3 行）');
     expect(fs.statSync(out).size).toBeGreaterThan(1000);
     const report = tmpFile('report.xlsx');
     const r = kam(['export', 'monthly-report', '--month', '2026-02', '--out', report], env);

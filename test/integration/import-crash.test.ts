@@ -200,7 +200,7 @@ describeEachDb('crash-safe imports', (t) => {
     for (const id of marked) {
       const [job] = await q<{ status: string; message: string; finished_at: unknown }>(`SELECT status, message, finished_at FROM import_jobs WHERE id = ${Number(id)}`);
       expect(job.status).toBe('FAILED');
-      expect(job.message).toMatch(/^interrupted: /);
+      expect(job.message).toMatch(/^已中断：运行导入的进程/);
       expect(job.finished_at).not.toBeNull();
     }
     return marked.length;
@@ -236,7 +236,7 @@ describeEachDb('crash-safe imports', (t) => {
       if (batch === 1) {
         const second = kamImport(url(), atomicFile.file, 'atomic');
         expect(await second.exited).toBe(2);
-        expect(second.stderr()).toMatch(/IMPORT_IN_PROGRESS|another ledger import is running: job #\d+/);
+        expect(second.stderr()).toMatch(/另一个 ledger 导入正在运行：任务 #\d+/);
       }
       await kill(run);
       expect(await afterKill([start])).toBe(1);
@@ -339,7 +339,7 @@ describeEachDb('crash-safe imports', (t) => {
     expect(codes.filter((c) => c === 0).length).toBeGreaterThanOrEqual(1);
     for (const [i, run] of [a, b].entries()) {
       // Refused by the import lock, never by the database ("database is locked", SQLITE_BUSY, is a failure).
-      if (codes[i] !== 0) expect([codes[i], run.stderr()]).toEqual([2, expect.stringMatching(/another ledger import is running/)]);
+      if (codes[i] !== 0) expect([codes[i], run.stderr()]).toEqual([2, expect.stringMatching(/另一个 ledger 导入正在运行/)]);
       expect(run.stderr()).not.toMatch(/database is locked|SQLITE_BUSY/);
     }
     expect(await totals()).toEqual(plus(start, expected(file)));
@@ -357,7 +357,7 @@ describeEachDb('crash-safe imports', (t) => {
     const perJob = new Map<number, number>();
     for (const e of events) perJob.set(Number(e.entity_id), (perJob.get(Number(e.entity_id)) ?? 0) + 1);
     // Every run that ended has exactly one event; killed runs none (their job says FAILED: interrupted).
-    for (const j of jobs) expect([j.id, perJob.get(Number(j.id)) ?? 0]).toEqual([j.id, j.message?.startsWith('interrupted: ') ? 0 : 1]);
+    for (const j of jobs) expect([j.id, perJob.get(Number(j.id)) ?? 0]).toEqual([j.id, j.message?.startsWith('已中断：') ? 0 : 1]);
     expect(jobs.filter((j) => j.status === 'SUCCEEDED').length).toBeGreaterThanOrEqual(1);
     const lastJob = jobs.filter((j) => j.status === 'SUCCEEDED').pop()!;
     const last = JSON.parse(events.find((e) => Number(e.entity_id) === Number(lastJob.id))!.after) as Record<string, unknown>;

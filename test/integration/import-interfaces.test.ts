@@ -56,7 +56,7 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
     const human = kam(['import', 'summary', bad], env);
     expect(human.code).toBe(1);
     expect(human.stdout).toContain('Sheet1!C3 客户级别');
-    expect(human.stdout).toContain('nothing was written');
+    expect(human.stdout).toContain('未写入任何内容');
   });
 
   it('exits 2 with one line on stderr and no stack for files it cannot read', () => {
@@ -64,7 +64,7 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
     fs.writeFileSync(xls, Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(1024)]));
     const truncated = tmpFile('cut.xlsx');
     fs.writeFileSync(truncated, Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(200, 7)]));
-    for (const [file, text] of [[xls, '.xls'], [truncated, 'damaged or truncated']]) {
+    for (const [file, text] of [[xls, '.xls'], [truncated, '已损坏或不完整']]) {
       const started = Date.now();
       const r = kam(['import', 'archive', file, '--json'], env);
       expect(r.code).toBe(2);
@@ -75,7 +75,8 @@ describe.each(DB_KINDS)('kam import and kam template [%s]', (kind) => {
       // No hang (a loaded 2-core machine starts node in seconds, not a minute).
       expect(Date.now() - started).toBeLessThan(45_000);
     }
-    expect(kam(['import', 'annex9', xls], env).stderr).toContain('unknown annex');
+    expect(kam(['import', 'annex9', xls], env).stderr).toContain('未知的附件');
+    expect(kam(['import', 'annex9', xls], { ...env, KAM_LANG: 'en' }).stderr).toContain('unknown annex');
   });
 
   it('writes templates with dropdowns over the used range only, which import as nothing', async () => {

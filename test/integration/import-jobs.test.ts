@@ -32,7 +32,7 @@ describeEachDb('import jobs: locks and interrupted runs', (t) => {
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
-    expect(lost[0].reason).toMatchObject({ code: ErrorCode.IMPORT_IN_PROGRESS, message: expect.stringContaining(`job #${won[0].value.id}`) });
+    expect(lost[0].reason).toMatchObject({ code: ErrorCode.IMPORT_IN_PROGRESS, message: expect.stringContaining(`任务 #${won[0].value.id}`) });
     expect(won[0].value.lockKey).toBe('import:ledger');
     const dry = await services.imports.start(ctx, input(ImportAnnex.LEDGER, true));
     expect(dry.lockKey).toBeNull();
@@ -63,7 +63,7 @@ describeEachDb('import jobs: locks and interrupted runs', (t) => {
     expect(isInterrupted((await repo.findOneByOrFail({ id: elsewhere.id })), now)).toBe(false);
     expect(await services.imports.recoverInterrupted(now)).toEqual([dead.id]);
     const failed = await repo.findOneByOrFail({ id: dead.id });
-    expect(failed).toMatchObject({ status: ImportStatus.FAILED, lockKey: null, message: expect.stringMatching(/^interrupted: /) });
+    expect(failed).toMatchObject({ status: ImportStatus.FAILED, lockKey: null, message: expect.stringMatching(/^已中断：/) });
     // Its lock is free: the ledger can be imported again.
     const again = await services.imports.start(ctx, input(ImportAnnex.LEDGER));
 

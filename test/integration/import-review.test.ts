@@ -12,6 +12,10 @@ import { openContactFields } from '../../src/modules/contacts/contact-privacy';
 import { ImportJob } from '../../src/modules/imports/import-job.entity';
 import { ImportJobFile } from '../../src/modules/imports/import-job-file.entity';
 import { Account } from '../../src/modules/accounts/account.entity';
+import { Activity } from '../../src/modules/activities/activity.entity';
+import { Project } from '../../src/modules/projects/project.entity';
+import { LEDGER } from '../../importers/annexes';
+import { importAnnex } from '../../importers/load/importer';
 import { describeEachDb } from '../support/db';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld, type Who } from '../support/policy-world';
 import { exceljsWorkbook, tmpFile, type Cell } from '../support/workbooks';
@@ -200,7 +204,100 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     expect((await ds.manager.findOneByOrFail(Account, { code: 'RV002' })).managerId).not.toBeNull();
     const gone = spawnSync(process.execPath, [KAM, 'import', 'undo', String((first.body as { job: number }).job)], { encoding: 'utf8', env, timeout: 120_000 });
     expect(gone.status).not.toBe(0);
-    expect(gone.stderr).toContain('already undone');
+    expect(gone.stderr).toContain('已被撤销');
+  });
+
+  it('the preview names a manager, before and after, by name and login — never by id', async () => {
+    // An account without an owner unit yet: an ADMIN's import may name its manager (the ownership rules).
+    const account = await t().services.accounts.create(w.system, { code: 'MG001', name: '经理预览有限公司', managerId: w.users.hdManager.id });
+    const file = fs.readFileSync(await exceljsWorkbook(tmpFile('mgr.xlsx'), [{ rows: [['客户编号', '客户名称', '客户经理'], [account.code, account.name, '陈静']] }]));
+    const job = ((await call('admin', 'POST', '/imports/summary', file, 'mgr.xlsx')).body as unknown as JobView).job;
+    await settled('admin', job);
+    const rows = ((await call('admin', 'GET', `/imports/${job}/preview`)).body as unknown as PreviewBody).rows;
+    expect(rows[0].changes).toEqual(expect.arrayContaining([{ entity: 'Account', field: 'manager', before: '周浩然（hdManager）', after: '陈静（hdManager2）', masked: false }]));
+    expect(JSON.stringify(rows[0].changes)).not.toMatch(/"#\d+"/);
+  });
+
+  it('an undo that fails half-way changes nothing (all or nothing), and can be run again', async () => {
+    const { services } = t();
+    const ds = services.ds;
+    const file = await exceljsWorkbook(tmpFile('all-or-nothing.xlsx'), [{ rows: [['客户编号', '客户名称', '客户级别', '行业类别'], ['AN001', '全有全无一有限公司', '一般', '建筑'], ['AN002', '全有全无二有限公司', '一般', '建筑'], ['AN003', '全有全无三有限公司', '一般', '建筑']] }]);
+    const run = await call('admin', 'POST', '/imports/summary?wait=true', fs.readFileSync(file), 'an.xlsx');
+    expect(run.body).toMatchObject({ rows: { created: 3 } });
+    const job = (run.body as { job: number }).job;
+    const accounts = () => ds.query(`SELECT code, version FROM accounts WHERE code IN ('AN001', 'AN002', 'AN003') ORDER BY code`);
+    const before = await accounts();
+    expect(before).toHaveLength(3);
+    // The second record the undo touches fails (as a dropped connection or a refused write would), after the first was removed.
+    const proto = Object.getPrototypeOf(services.importReview) as { undoOne: (...args: unknown[]) => Promise<unknown> };
+    const real = proto.undoOne;
+    let calls = 0;
+    const spy = jest.spyOn(proto, 'undoOne').mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      if (++calls === 2) throw new Error('the database went away');
+      return real.apply(this, args);
+    });
+    try {
+      await expect(services.importReview.undo(w.system, job)).rejects.toThrow('the database went away');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toBe(2);
+    // Nothing changed: the record already removed is back, the job is not undone nor locked, no audit event.
+    expect(await accounts()).toEqual(before);
+    const stored = await ds.manager.findOneByOrFail(ImportJob, { id: job });
+    expect([stored.status, stored.lockKey, stored.undoneAt]).toEqual([ImportStatus.SUCCEEDED, null, null]);
+    expect(await (await services.audit.list(w.system, { action: 'import.undo', entityId: String(job) }, { first: 5 })).totalCount).toBe(0);
+    // Run again, it undoes the whole import.
+    const again = await services.importReview.undo(w.system, job);
+    expect(again.kept).toEqual([]);
+    expect(again.removed).toBeGreaterThanOrEqual(3);
+    expect(await accounts()).toEqual([]);
+  });
+
+  it('undoing a ledger import keeps, and lists, what records written since refer to', async () => {
+    const { services } = t();
+    const ds = services.ds;
+    const file = await exceljsWorkbook(tmpFile('ledger-undo.xlsx'), [{ rows: [['日期', '客户编号', '活动类型', '主题', '项目名称'], ['2026-03-02', code, '客户经理拜访', '撤销台账拜访', '撤销台账新项目']] }]);
+    const { report } = await importAnnex(services, w.system, { annex: LEDGER, file });
+    expect(report.rows.created).toBe(1);
+    expect(report.warnings.map((x) => x.code)).toContain('PROJECT_CREATED');
+    const project = await ds.manager.findOneByOrFail(Project, { name: '撤销台账新项目' });
+    // Since the import, someone logs another visit on the project it created.
+    const later = await services.activities.create(w.system, { accountId: project.accountId, occurredOn: '2026-03-05', type: 'MANAGER_VISIT', subject: '手工记录的拜访', projectId: project.id });
+    const undo = await services.importReview.undo(w.system, report.job);
+    expect(undo.kept).toEqual([expect.objectContaining({ entity: 'Project', id: project.id, reason: 'IN_USE' })]);
+    expect(undo.kept[0].message).toContain('Activity');
+    expect(undo.removed).toBeGreaterThanOrEqual(1);
+    expect(await ds.manager.countBy(Activity, { subject: '撤销台账拜访' })).toBe(0);
+    expect(await ds.manager.countBy(Project, { id: project.id })).toBe(1);
+    expect((await ds.manager.findOneByOrFail(Activity, { id: later.id })).projectId).toBe(project.id);
+    expect((await ds.manager.findOneByOrFail(ImportJob, { id: report.job })).status).toBe(ImportStatus.UNDONE);
+  });
+
+  it('the files of jobs older than KAM_IMPORT_FILE_RETENTION_DAYS are deleted; the job records stay', async () => {
+    const { services } = t();
+    const bad = () => personsFile('retention.xlsx', [[code, '保留测试', '123', '经理']]);
+    const run = async () => (await call('admin', 'POST', '/imports/persons?wait=true&mode=skip-invalid', await bad(), 'retention.xlsx')).body as { job: number; rows: { invalid: number } };
+    const old = await run();
+    const recent = await run();
+    expect([old.rows.invalid, recent.rows.invalid]).toEqual([1, 1]);
+    expect((await call('admin', 'GET', `/imports/${old.job}/errors.xlsx`)).status).toBe(200);
+    const ended = new Date(Date.now() - (services.config.importFileRetentionDays + 1) * 86_400_000);
+    await services.ds.manager.update(ImportJob, { id: old.job }, { finishedAt: ended });
+    const purged = await services.imports.purgeFiles();
+    expect(purged.jobs).toBeGreaterThanOrEqual(1);
+    expect(await services.imports.hasFile(old.job, 'errors')).toBe(false);
+    expect(await services.imports.hasFile(recent.job, 'errors')).toBe(true);
+    expect(await services.ds.manager.countBy(ImportJobFile, { jobId: old.job })).toBe(0);
+    // The record stays, with its counts and issues; the workbook's absence is explained.
+    expect(await services.ds.manager.findOneByOrFail(ImportJob, { id: old.job })).toMatchObject({ rowsInvalid: 1, errorCount: 1 });
+    const gone = await call('admin', 'GET', `/imports/${old.job}/errors.xlsx`);
+    expect(gone.status).toBe(404);
+    expect(JSON.stringify(gone.body)).toContain('KAM_IMPORT_FILE_RETENTION_DAYS');
+    expect(JSON.stringify(gone.body)).toContain('NOT_FOUND');
+    // A second purge finds nothing more to delete of that job, and keeps the recent one's.
+    await services.imports.purgeFiles();
+    expect(await services.imports.hasFile(recent.job, 'errors')).toBe(true);
   });
 
   it('a preview expires: confirming it then is a clear error, and its upload is dropped', async () => {

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { systemContext } from '../../src/common/context';
-import { ImportAnnex, Role } from '../../src/common/enums';
-import { PERSONS, ARCHIVE, type AnnexSpec } from '../../importers/annexes';
+import { ImportAnnex, ImportMode, Role } from '../../src/common/enums';
+import { PERSONS, ARCHIVE, LEDGER, type AnnexSpec } from '../../importers/annexes';
 import { importAnnex, type ImportOptions } from '../../importers/load/importer';
 import { ImportMappingKind } from '../../src/modules/imports/import-mapping.entity';
 import { Contact } from '../../src/modules/contacts/contact.entity';
@@ -193,6 +193,34 @@ describeEachDb('imports in the branches\' own words', (t) => {
     }
   });
 
+  it('reads 情报类别 in the ledger as an open column: its own words kept as written, listed once each; 活动类型 stays strict', async () => {
+    const file = await exceljsWorkbook(tmpFile('台账.xlsx'), [{ rows: [
+      ['日期', '客户编号', '活动类型', '主题', '情报类别'],
+      ['2026-03-02', 'KA0001', '客户经理拜访', '例行拜访甲', '人事、招标动态'],
+      ['2026-03-03', 'KA0001', '客户经理拜访', '例行拜访乙', '招标动态'],
+      ['2026-03-04', 'KA0001', '喝茶', '例行拜访丙', '竞品'],
+    ] }]);
+    const { report } = await run(LEDGER, file, { mode: ImportMode.SKIP_INVALID });
+    // The activity type is strict (cadence policies count visits by type): 喝茶 is an error, not a word kept.
+    expect(report.errors.map((e) => [e.cell, e.code])).toEqual([['C4', 'INVALID_ENUM']]);
+    expect(report.warnings.filter((w) => w.code === 'UNKNOWN_VALUE').map((w) => [w.value, w.count])).toEqual([['招标动态', 2]]);
+    const activity = async (subject: string) => (await t().ds.query(`SELECT intel_tags, intel_tags_other FROM activities WHERE subject = '${subject}'`))[0];
+    expect(await activity('例行拜访甲')).toEqual({ intel_tags: 'PERSONNEL_CHANGE', intel_tags_other: '招标动态' });
+    expect(await activity('例行拜访乙')).toMatchObject({ intel_tags_other: '招标动态' });
+    expect(await activity('例行拜访丙')).toBeUndefined();
+    const gql = new GqlClient(server.url, admin);
+    const data = await gql.data<{ activities: { nodes: { subject: string; intelTags: string[]; intelTagsOther: string | null }[] } }>('{ activities(first: 10) { nodes { subject intelTags intelTagsOther } } }');
+    expect(data.activities.nodes.find((n) => n.subject === '例行拜访甲')).toEqual({ subject: '例行拜访甲', intelTags: ['PERSONNEL_CHANGE'], intelTagsOther: '招标动态' });
+    // Export → import is a no-op: the words come back as written.
+    const out = tmpFile('导出-ledger.xlsx');
+    const stream = fs.createWriteStream(out);
+    await t().services.exports.write(ctx, await t().services.exports.prepare(ctx, ImportAnnex.LEDGER), stream);
+    await new Promise((resolve) => stream.end(resolve));
+    const back = await run(LEDGER, out, { dryRun: true });
+    expect(back.report.errors).toEqual([]);
+    expect(back.report.rows.created + back.report.rows.updated).toBe(0);
+  });
+
   it('takes a --map file on the command line, and names a bad entry', async () => {
     const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', KAM_DATABASE_URL: t().config.database.url };
     const kam = (args: string[]) => spawnSync(process.execPath, [KAM, ...args], { encoding: 'utf8', env, timeout: 120_000 });
@@ -220,7 +248,7 @@ describeEachDb('imports in the branches\' own words', (t) => {
     const unitFile = await exceljsWorkbook(tmpFile('unit.xlsx'), [{ rows: [['客户编号', '姓名', '关系亲密度'], ['KA0001', '周杰', '很熟']] }]);
     const forUnit = JSON.parse(kam(['import', 'persons', unitFile, '--unit', 'HB', '--dry-run', '--json']).stdout);
     expect(forUnit.mappings).toEqual([expect.objectContaining({ from: '很熟', to: '良好', scope: 'UNIT' })]);
-    expect(kam(['import', 'persons', unitFile, '--unit', '火星分公司']).stderr).toContain('no unit has this code or name');
+    expect(kam(['import', 'persons', unitFile, '--unit', '火星分公司']).stderr).toContain('没有此编码或名称的单位');
     fs.writeFileSync(map, JSON.stringify({ values: { 角色: { 大拿: '皇帝' } } }));
     const bad = kam(['import', 'persons', file, '--map', map]);
     expect(bad.status).toBe(2);

@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { systemContext } from '../../src/common/context';
 import { Role } from '../../src/common/enums';
+import { setLanguage } from '../../src/common/messages';
 import { ARCHIVE, LEDGER, PERSONS, SUMMARY, type AnnexSpec } from '../../importers/annexes';
 import { importAnnex, type ImportOptions } from '../../importers/load/importer';
 import { describeEachDb } from '../support/db';
@@ -152,8 +153,23 @@ describeEachDb('annex import', (t) => {
     expect(header.slice(0, 3)).toEqual(['序号', '客户编号', '单位名称']);
     expect(header[header.length - 1]).toBe('错误说明');
     const message = String(ws.getRow(2).getCell(header.length).value);
-    expect(message).toContain('E4 建档日期');
-    expect(message).toContain('F4 客户级别');
+    expect(message).toContain('E4 建档日期：「2025-02-30」不是日期，如 2024-03-05、2024年3月5日、2024/3/5 或 2024.3.5（INVALID_DATE）');
+    expect(message).toContain('F4 客户级别：「不存在的级别」不是客户层级');
+    expect(message).toContain('（UNKNOWN_TIER）');
+    expect(ws.getCell('E2').note).toBe('INVALID_DATE：「2025-02-30」不是日期，如 2024-03-05、2024年3月5日、2024/3/5 或 2024.3.5');
+    // KAM_LANG=en: the same workbook in English, the codes unchanged.
+    setLanguage('en');
+    try {
+      const en = tmpFile('rejected-en.xlsx');
+      await run(ARCHIVE, await archive([[1, 'KA0020', '某公司', null, '2025-02-30', '不存在的级别', null, null, null, null, null, null, null]]), { errorsOut: en, dryRun: true });
+      const wbEn = new ExcelJS.Workbook();
+      await wbEn.xlsx.readFile(en);
+      const messageEn = String(wbEn.worksheets[0].getRow(2).getCell(header.length).value);
+      expect(messageEn).toContain('E4 建档日期："2025-02-30" is not a date such as 2024-03-05, 2024年3月5日, 2024/3/5 or 2024.3.5（INVALID_DATE）');
+      expect(messageEn).toContain('"不存在的级别" is not a tier');
+    } finally {
+      setLanguage('zh');
+    }
     expect(ws.getRow(2).getCell(2).value).toBe('KA0020');
   });
 
@@ -161,7 +177,7 @@ describeEachDb('annex import', (t) => {
     const before = await snapshot();
     const { report } = await run(SUMMARY, await exceljsWorkbook(tmpFile('s.xlsx'), [{ rows: [['客户编号', '客户名称', '推荐单位', '客户经理'], ['KA0030', '新客户有限公司', '西南分公司', '赵六'], ['KA0001', '北京宏达建设集团有限公司', null, null]] }]), { dryRun: true });
     expect(report).toMatchObject({ dryRun: true, rows: { total: 2, valid: 2, created: 1, updated: 0, unchanged: 1 } });
-    expect(report.warnings.map((w) => [w.code, w.message.includes('would be created')])).toEqual([['UNIT_CREATED', true], ['MANAGER_CREATED', true]]);
+    expect(report.warnings.map((w) => [w.code, w.message.includes('将创建')])).toEqual([['UNIT_CREATED', true], ['MANAGER_CREATED', true]]);
     expect(await snapshot()).toBe(before);
   });
 
@@ -177,7 +193,7 @@ describeEachDb('annex import', (t) => {
     const { report } = await run(SUMMARY, file, { dryRun: true });
     const byRow = Object.fromEntries(report.errors.map((e) => [e.row, e]));
     expect(byRow[4]).toMatchObject({ code: 'DUPLICATE_ROW', cell: 'A4' });
-    expect(byRow[4].message).toContain('row 2');
+    expect(byRow[4].message).toContain('第 2 行');
     expect(byRow[6]).toMatchObject({ code: 'OWNERSHIP_CONFLICT', cell: 'D6', column: '推荐单位' });
     expect(byRow[6].message).toContain('华东分公司');
     expect(report.rows.invalid).toBe(2);
@@ -255,7 +271,7 @@ describeEachDb('annex import', (t) => {
 
     const dup = await run(LEDGER, await exceljsWorkbook(tmpFile('dup-ledger.xlsx'), [{ rows: [header, rows[2], rows[2]] }]), { dryRun: true });
     expect(dup.report.errors).toEqual([expect.objectContaining({ row: 3, code: 'DUPLICATE_ROW' })]);
-    expect(dup.report.errors[0].message).toContain('row 2');
+    expect(dup.report.errors[0].message).toContain('第 2 行');
   });
 
   it('stops at the time limit, writes nothing and records the job as failed', async () => {

@@ -48,8 +48,8 @@ describe('text, money, dates', () => {
     expect(yuanToFen(0.1 + 0.2)).toBe(30);
     expect(yuanToFen(35_000_000)).toBe(3_500_000_000);
     expect(fenToYuan(123451)).toBe(1234.51);
-    expect(() => yuanToFen(1.005)).toThrow(/two decimals/);
-    expect(() => yuanToFen(Number.NaN)).toThrow(/not a number/);
+    expect(() => yuanToFen(1.005)).toThrow(/超过两位小数/);
+    expect(() => yuanToFen(Number.NaN)).toThrow(/不是数字/);
   });
 
   it('validates calendar dates and adds months with clamping', () => {

@@ -134,7 +134,7 @@ describe('cells', () => {
     expect(rows[0].values).toMatchObject({ ownership: 'STATE_OWNED', tierCode: 'KEY', phone: '13800138000', notes: '=SUM(A1)', annualSales: 12_345_000, creditCode: '914403001922038216' });
     expect(rows[1].values).toMatchObject({ ownership: 'PRIVATE', tierCode: 'KEY', phone: '0755-88888888', notes: '@张三' });
     expect(rows[1].errors.map((e) => [e.cell, e.code])).toEqual([['C4', 'INVALID_CREDIT_CODE'], ['H4', 'INVALID_AMOUNT']]);
-    expect(rows[1].errors[0].message).toContain('should be 6');
+    expect(rows[1].errors[0].message).toContain('末位应为 6');
     expect(rows[2].values).toMatchObject({ ownership: 'JOINT_VENTURE', tierCode: 'GENERAL', notes: '-' });
   });
 });

@@ -2,6 +2,7 @@ import {
   creditCodeCheckChar, maskMobile, normalizeCreditCode, normalizeEmail, normalizeMobile, normalizeOrgCode, normalizePhone, normalizePostalCode, orgCodeCheckChar,
 } from '../../src/common/validation';
 import { DomainError, ErrorCode } from '../../src/common/errors';
+import { setLanguage } from '../../src/common/messages';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -35,14 +36,14 @@ describe('统一社会信用代码 (GB 32100-2015)', () => {
   });
 
   it('rejects a wrong check character, naming the expected one', () => {
-    expect(() => normalizeCreditCode('914403001922038217')).toThrow(/should be 6/);
+    expect(() => normalizeCreditCode('914403001922038217')).toThrow(/末位应为 6/);
     expect(codeOf(() => normalizeCreditCode('914403001922038217'))).toBe(ErrorCode.INVALID_CREDIT_CODE);
   });
 
   it('rejects wrong lengths and letters the standard never uses', () => {
     expect(codeOf(() => normalizeCreditCode('91440300192203821'))).toBe(ErrorCode.INVALID_CREDIT_CODE);
-    expect(() => normalizeCreditCode('91440300I92203821X')).toThrow(/"I"/);
-    expect(() => normalizeCreditCode('9144AB0071526726XG')).toThrow(/administrative division/);
+    expect(() => normalizeCreditCode('91440300I92203821X')).toThrow(/「I」/);
+    expect(() => normalizeCreditCode('9144AB0071526726XG')).toThrow(/行政区划代码/);
   });
 
   it('accepts a 9-character 组织机构代码 (GB 11714) in its place', () => {
@@ -93,5 +94,16 @@ describe('phones, email, postal code', () => {
 
   it('masks a mobile as 138****1234', () => {
     expect(maskMobile('13800001234')).toBe('138****1234');
+  });
+});
+
+describe('messages: Chinese first, English with KAM_LANG=en; the code the same either way', () => {
+  afterEach(() => setLanguage('zh'));
+
+  it('says a bad mobile in Chinese, then in English', () => {
+    expect(() => normalizeMobile('12345', 'mobile')).toThrow('mobile: 「12345」不是大陆手机号（以 13–19 开头的 11 位数字）');
+    setLanguage('en');
+    expect(() => normalizeMobile('12345', 'mobile')).toThrow('mobile: "12345" is not a mainland mobile number (11 digits starting 13–19)');
+    expect(codeOf(() => normalizeMobile('12345'))).toBe(ErrorCode.INVALID_MOBILE);
   });
 });

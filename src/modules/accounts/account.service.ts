@@ -1,4 +1,5 @@
 import { In, IsNull, type DataSource } from 'typeorm';
+import { say } from '../../common/messages';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import {
@@ -246,14 +247,14 @@ export class AccountService {
     };
     if (has(input, 'code') || creating) {
       const code = cleanText(input.code);
-      if (!code) throw new DomainError(ErrorCode.REQUIRED, 'code: 客户编号 is required', { field: 'code' });
+      if (!code) throw new DomainError(ErrorCode.REQUIRED, `code: ${say('客户编号为必填项', '客户编号 is required')}`, { field: 'code' });
       v.code = normalizeAccountCode(code);
-      if (v.code.length > 64) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'code: at most 64 characters', { field: 'code' });
+      if (v.code.length > 64) throw new DomainError(ErrorCode.VALIDATION_FAILED, `code: ${say('最多 64 个字', 'at most 64 characters')}`, { field: 'code' });
     }
     if (has(input, 'name') || creating) {
       const name = cleanText(input.name);
-      if (!name) throw new DomainError(ErrorCode.REQUIRED, 'name: 单位名称 is required', { field: 'name' });
-      if (name.length > 200) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'name: at most 200 characters', { field: 'name' });
+      if (!name) throw new DomainError(ErrorCode.REQUIRED, `name: ${say('单位名称为必填项', '单位名称 is required')}`, { field: 'name' });
+      if (name.length > 200) throw new DomainError(ErrorCode.VALIDATION_FAILED, `name: ${say('最多 200 个字', 'at most 200 characters')}`, { field: 'name' });
       v.name = name;
       v.nameKey = nameKey(name);
     }
@@ -285,7 +286,7 @@ export class AccountService {
       if (yuan === null || yuan === undefined) {
         v[col] = null;
       } else {
-        if (yuan < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${key}: must not be negative`, { field: key });
+        if (yuan < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${key}: ${say('不能为负数', 'must not be negative')}`, { field: key });
         v[col] = yuanToFen(yuan, key);
       }
     }
@@ -327,14 +328,14 @@ export class AccountService {
   private async resolveTier(input: string, refs: AccountNormalizeRefs | undefined): Promise<Tier> {
     if (!refs) return this.tiers.resolve(input, 'tierCode');
     const tier = labelIndex(refs.tiers).get(nameKey(input));
-    if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: "${input}" is not a tier (${refs.tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
+    if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: ${say(`「${input}」不是客户层级`, `"${input}" is not a tier`)} (${refs.tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
     return tier;
   }
 
   private async resolveLevel(input: string, refs: AccountNormalizeRefs | undefined): Promise<ManagementLevel> {
     if (!refs) return this.tiers.resolveManagementLevel(input);
     const level = labelIndex(refs.managementLevels).get(nameKey(input));
-    if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: "${input}" is not a management level (${refs.managementLevels.map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
+    if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: ${say(`「${input}」不是管理层级`, `"${input}" is not a management level`)} (${refs.managementLevels.map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
     return level;
   }
 
@@ -457,12 +458,12 @@ export class AccountService {
     const em = managerFor(this.ds, ctx);
     if (values.code) {
       const other = await em.findOneBy(Account, { code: values.code });
-      if (other && other.id !== selfId) throw new DomainError(ErrorCode.ALREADY_EXISTS, `code: 客户编号 ${values.code} is already used by ${other.name}`, { field: 'code' });
+      if (other && other.id !== selfId) throw new DomainError(ErrorCode.ALREADY_EXISTS, `code: ${say(`客户编号 ${values.code} 已被 ${other.name} 使用`, `客户编号 ${values.code} is already used by ${other.name}`)}`, { field: 'code' });
     }
     if (values.creditCode) {
       const other = await em.findOneBy(Account, { creditCode: values.creditCode });
       if (other && other.id !== selfId) {
-        throw new DomainError(ErrorCode.ALREADY_EXISTS, `creditCode: 统一社会信用代码 ${values.creditCode} is already account ${other.code} ${other.name}`, { field: 'creditCode' });
+        throw new DomainError(ErrorCode.ALREADY_EXISTS, `creditCode: ${say(`统一社会信用代码 ${values.creditCode} 已属于客户 ${other.code} ${other.name}`, `统一社会信用代码 ${values.creditCode} is already account ${other.code} ${other.name}`)}`, { field: 'creditCode' });
       }
     }
   }
@@ -486,7 +487,7 @@ export class AccountService {
     const seen = new Set<number>([id]);
     let cursor: number | null = parentId;
     while (cursor !== null) {
-      if (seen.has(cursor)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'parentId: the group hierarchy would become a cycle', { field: 'parentId' });
+      if (seen.has(cursor)) throw new DomainError(ErrorCode.VALIDATION_FAILED, `parentId: ${say('集团层级将形成循环', 'the group hierarchy would become a cycle')}`, { field: 'parentId' });
       seen.add(cursor);
       const row: Pick<Account, 'parentId'> | null = await em.findOne(Account, { where: { id: cursor }, select: { id: true, parentId: true } });
       cursor = row?.parentId ?? null;

@@ -98,6 +98,11 @@ export class Activity extends VersionedRecord {
   @Column({ type: 'simple-array', nullable: true })
   intelTags!: IntelTag[];
 
+  /** 情报类别 written outside the vocabulary (a branch's own words), kept as written, separated by 、. */
+  @Field(() => String, { nullable: true, description: '情报类别（文字）：词表以外的情报类别，照录，以「、」分隔 / intelligence categories outside the vocabulary, as written' })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  intelTagsOther!: string | null;
+
   /**
    * 合同金额 of a ledger row: a signing (签约), counted once in reports.
    *

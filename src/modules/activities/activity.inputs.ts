@@ -82,6 +82,9 @@ abstract class ActivityFields implements Partial<ActivityInput> {
   @Field(() => [IntelTag], { nullable: true, description: '情报标签 / intelligence tags' })
   intelTags?: string[] | null;
 
+  @Field(() => String, { nullable: true, description: '情报类别（文字）：词表以外的情报类别，照录 / intelligence categories outside the vocabulary, as written' })
+  intelTagsOther?: string | null;
+
   @Field(() => Float, { nullable: true, description: '合同金额（元）：未关联项目时计入签约额 / contract amount (yuan): counts as signed when no project is linked' })
   contractAmount?: number | null;
 

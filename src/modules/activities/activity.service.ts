@@ -1,4 +1,6 @@
 import { deleteWhere } from '../../db/deletions';
+import { say } from '../../common/messages';
+import { OPEN_LABEL_MAX } from '../../common/open-vocabulary';
 import { createHash } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
@@ -43,7 +45,10 @@ export interface ActivityInput {
   nextAction?: string | null;
   nextActionDue?: string | null;
   projectId?: Id | null;
+  /** Codes, labels or aliases; from a file, any word (an open column): the vocabulary's own become codes, the rest `intelTagsOther`. */
   intelTags?: string[] | null;
+  /** 情报类别 outside the vocabulary, as written. */
+  intelTagsOther?: string | null;
   contractAmount?: number | null;
   paymentAmount?: number | null;
   source?: RecordSource;
@@ -137,20 +142,20 @@ export class ActivityService {
 
   normalize(input: ActivityInput): Partial<Activity> {
     const accountId = toId(input.accountId, 'accountId');
-    if (!cleanText(input.occurredOn)) throw new DomainError(ErrorCode.REQUIRED, 'occurredOn: 日期 is required', { field: 'occurredOn' });
-    const occurredOn = assertNotFuture(this.clock, assertLocalDate(input.occurredOn, 'occurredOn'), 'occurredOn', 'an activity is logged once it took place (plan what is ahead as 下一步 nextAction)');
-    if (!cleanText(input.type)) throw new DomainError(ErrorCode.REQUIRED, 'type: 类型 is required', { field: 'type' });
+    if (!cleanText(input.occurredOn)) throw new DomainError(ErrorCode.REQUIRED, `occurredOn: ${say('日期为必填项', '日期 is required')}`, { field: 'occurredOn' });
+    const occurredOn = assertNotFuture(this.clock, assertLocalDate(input.occurredOn, 'occurredOn'), 'occurredOn', say('活动发生后才能记录（将来的事请写在下一步 nextAction）', 'an activity is logged once it took place (plan what is ahead as 下一步 nextAction)'));
+    if (!cleanText(input.type)) throw new DomainError(ErrorCode.REQUIRED, `type: ${say('类型为必填项', '类型 is required')}`, { field: 'type' });
     const type = ActivityTypes.parse(input.type, 'type');
     const channel = decideChannel(type, cleanText(input.channel as string | null | undefined) ? Channels.parse(String(input.channel), 'channel') : null);
     const nextActionDue = input.nextActionDue ? assertLocalDate(input.nextActionDue, 'nextActionDue') : null;
     assertNextActionDue(occurredOn, nextActionDue);
     const subject = cleanText(input.subject);
     const summary = cleanText(input.summary);
-    if (!subject && !summary) throw new DomainError(ErrorCode.REQUIRED, 'summary: an activity needs a subject or a summary', { field: 'summary' });
-    if (subject && subject.length > 300) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'subject: at most 300 characters', { field: 'subject' });
+    if (!subject && !summary) throw new DomainError(ErrorCode.REQUIRED, `summary: ${say('活动须有主题或内容摘要', 'an activity needs a subject or a summary')}`, { field: 'summary' });
+    if (subject && subject.length > 300) throw new DomainError(ErrorCode.VALIDATION_FAILED, `subject: ${say('最多 300 个字', 'at most 300 characters')}`, { field: 'subject' });
     const money = (v: number | null | undefined, field: string) => {
       if (v == null) return null;
-      if (v < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${field}: must not be negative`, { field });
+      if (v < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${field}: ${say('不能为负数', 'must not be negative')}`, { field });
       return yuanToFen(v, field);
     };
     return {
@@ -168,7 +173,7 @@ export class ActivityService {
       nextAction: cleanText(input.nextAction),
       nextActionDue,
       projectId: toIdOrNull(input.projectId, 'projectId'),
-      intelTags: [...new Set((input.intelTags ?? []).map((t) => IntelTags.parse(t, 'intelTags')))],
+      ...intelTagsOf(input),
       contractAmountFen: money(input.contractAmount, 'contractAmount'),
       paymentAmountFen: money(input.paymentAmount, 'paymentAmount'),
       naturalKey: activityNaturalKey(accountId, occurredOn, type, subject, summary),
@@ -281,11 +286,11 @@ export class ActivityService {
     if (v.projectId != null) {
       const project = await em.findOneBy(Project, { id: v.projectId });
       if (!project) throw new DomainError(ErrorCode.NOT_FOUND, `projectId: project ${v.projectId} not found`, { field: 'projectId' });
-      if (project.accountId !== v.accountId) throw new DomainError(ErrorCode.VALIDATION_FAILED, `projectId: project ${project.name} belongs to another account`, { field: 'projectId' });
+      if (project.accountId !== v.accountId) throw new DomainError(ErrorCode.VALIDATION_FAILED, `projectId: ${say(`项目 ${project.name} 属于另一客户`, `project ${project.name} belongs to another account`)}`, { field: 'projectId' });
     }
     const same = await em.findOne(Activity, { select: { id: true }, where: { naturalKey: v.naturalKey } });
     if (same && same.id !== selfId) {
-      throw new DomainError(ErrorCode.ALREADY_EXISTS, `summary: the same activity (account, date, type and content) is already recorded as activity ${same.id}`, { field: 'summary' });
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `summary: ${say(`相同的活动（客户、日期、类型和内容）已记录为活动 ${same.id}`, `the same activity (account, date, type and content) is already recorded as activity ${same.id}`)}`, { field: 'summary' });
     }
   }
 
@@ -314,4 +319,27 @@ function activityInput(a: Activity): ActivityInput {
     subject: a.subject, summary: a.summary, outcome: a.outcome, nextAction: a.nextAction, nextActionDue: a.nextActionDue, projectId: a.projectId,
     intelTags: a.intelTags, contractAmount: a.contractAmount, paymentAmount: a.paymentAmount, source: a.source,
   };
+}
+
+/**
+ * 情报类别 is descriptive (an open vocabulary): a code, label or alias becomes its code; any other word is
+ * kept as written in `intelTagsOther` (with the words given there), so a branch's own categories are not lost.
+ */
+function intelTagsOf(input: ActivityInput): { intelTags: IntelTag[]; intelTagsOther: string | null } {
+  const codes = new Set<IntelTag>();
+  const other: string[] = [];
+  const keep = (word: string | null) => {
+    if (word && !other.includes(word)) other.push(word);
+  };
+  for (const t of input.intelTags ?? []) {
+    const code = IntelTags.lookup(String(t));
+    if (code) codes.add(code);
+    else keep(cleanText(String(t)));
+  }
+  for (const w of (input.intelTagsOther ?? '').split(/[、,，;；]+/)) keep(cleanText(w));
+  const text = other.length ? other.join('、') : null;
+  if (text && text.length > OPEN_LABEL_MAX) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `intelTagsOther: ${say(`「${text.slice(0, 20)}…」超过 ${OPEN_LABEL_MAX} 个字`, `"${text.slice(0, 20)}…" is longer than ${OPEN_LABEL_MAX} characters`)}`, { field: 'intelTagsOther' });
+  }
+  return { intelTags: [...codes], intelTagsOther: text };
 }

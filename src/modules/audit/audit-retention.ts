@@ -1,6 +1,6 @@
 /**
  * The server keeps the audit trail within KAM_AUDIT_RETENTION_DAYS and tombstones within
- * KAM_TOMBSTONE_RETENTION_DAYS: once a day (UTC), by exactly one of the instances serving the database —
+ * KAM_TOMBSTONE_RETENTION_DAYS, and the files of import jobs within KAM_IMPORT_FILE_RETENTION_DAYS: once a day (UTC), by exactly one of the instances serving the database —
  * each looks at start and every hour, and the first to claim the day's slot prunes (src/db/scheduled-runs.ts).
  */
 import { systemContext } from '../../common/context';
@@ -21,6 +21,8 @@ export async function pruneOncePerDay(services: Services, logger: Logger, now = 
   logger.info('audit trail pruned', { deleted, before: before.toISOString(), retentionDays: services.config.auditRetentionDays });
   const tombstones = await services.bi.pruneTombstones(systemContext('tombstone-retention', 'server'));
   logger.info('tombstones pruned', { deleted: tombstones.deleted, before: tombstones.before.toISOString(), retentionDays: services.config.tombstoneRetentionDays });
+  const files = await services.imports.purgeFiles(now.getTime());
+  logger.info('import job files purged', { jobs: files.jobs, before: files.before.toISOString(), retentionDays: services.config.importFileRetentionDays });
   return true;
 }
 

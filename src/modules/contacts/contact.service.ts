@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { say } from '../../common/messages';
 import type { DataSource } from 'typeorm';
 import type { Actor, ConfidentialityFacts, RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
@@ -139,12 +140,12 @@ export class ContactService {
   /** Validates and normalises one person; throws a DomainError naming the field. */
   normalize(input: ContactInput): Partial<Contact> {
     const name = cleanText(input.name);
-    if (!name) throw new DomainError(ErrorCode.REQUIRED, 'name: 姓名 is required', { field: 'name' });
+    if (!name) throw new DomainError(ErrorCode.REQUIRED, `name: ${say('姓名为必填项', '姓名 is required')}`, { field: 'name' });
     const consent = input.consentAt ?? null;
     if (consent) assertConsentNotFuture(this.clock, consent);
     const refused = fieldsWithoutConsent(input, consent);
     if (refused.length) {
-      throw new DomainError(ErrorCode.CONSENT_REQUIRED, `${refused[0]}: personal information is stored only with a consent record (consentAt, consentSource)`, { field: refused[0] });
+      throw new DomainError(ErrorCode.CONSENT_REQUIRED, `${refused[0]}: ${say('个人信息须有信息采集同意记录才能保存（consentAt、consentSource）', 'personal information is stored only with a consent record (consentAt, consentSource)')}`, { field: refused[0] });
     }
     const mobile = cleanText(input.mobile) ? normalizeMobile(input.mobile as string, 'mobile') : null;
     const open = input as unknown as Record<string, unknown>;
@@ -236,14 +237,14 @@ export class ContactService {
 
 /** A consent is recorded once given: its time cannot lie ahead (DATE_IN_FUTURE), through any door. */
 export function assertConsentNotFuture(clock: Clock, consentAt: Date): void {
-  if (Number.isNaN(consentAt.getTime())) throw new DomainError(ErrorCode.INVALID_DATE, 'consentAt: not a date-time', { field: 'consentAt' });
-  assertNotFuture(clock, localDateAt(consentAt), 'consentAt', 'consent is recorded once it was given');
+  if (Number.isNaN(consentAt.getTime())) throw new DomainError(ErrorCode.INVALID_DATE, `consentAt: ${say('不是日期时间', 'not a date-time')}`, { field: 'consentAt' });
+  assertNotFuture(clock, localDateAt(consentAt), 'consentAt', say('同意须在给出后才能记录', 'consent is recorded once it was given'));
 }
 
 /** An erased person stays erased: an update may change business fields, never bring personal data back. */
 function assertNothingPersonal(contact: Contact, values: Partial<Contact>): void {
   const given = (['mobile', 'email', 'birthday', 'familyInfo', 'homeAddress', 'hobbies'] as const).filter((f) => values[f] != null);
-  if (given.length) throw new DomainError(ErrorCode.INVALID_STATE, `contact ${contact.id}: the person's personal data was erased (PIPL); ${given.join(', ')} cannot be stored again`, { field: given[0] });
+  if (given.length) throw new DomainError(ErrorCode.INVALID_STATE, say(`联系人 ${contact.id}：此人的个人信息已删除（个人信息保护法），${given.join('、')} 不能再保存`, `contact ${contact.id}: the person's personal data was erased (PIPL); ${given.join(', ')} cannot be stored again`), { field: given[0] });
 }
 
 /** A stored person as input, so a patch can be validated as a whole person. */

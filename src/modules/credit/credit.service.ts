@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { say } from '../../common/messages';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { CreditRatings, Role, YearEndDecisions, type CreditRating, type YearEndDecision } from '../../common/enums';
@@ -140,18 +141,18 @@ export class CreditService {
   private async assertFreeYear(ctx: RequestContext, accountId: number, year: number, selfId: number | null): Promise<void> {
     const other = await managerFor(this.ds, ctx).findOneBy(CreditEvaluation, { accountId, year });
     if (other && other.id !== selfId) {
-      throw new DomainError(ErrorCode.ALREADY_EXISTS, `year: the account already has a ${year} evaluation (id ${other.id}); change that one`, { field: 'year' });
+      throw new DomainError(ErrorCode.ALREADY_EXISTS, `year: ${say(`该客户已有 ${year} 年度的评价（id ${other.id}）：请修改那一条`, `the account already has a ${year} evaluation (id ${other.id}); change that one`)}`, { field: 'year' });
     }
   }
 
   /** Validates one evaluation; without `accountId` (an account still being created) the caller sets it later. */
   normalize(input: Omit<CreditEvaluationInput, 'accountId'> & { accountId?: Id }): Partial<CreditEvaluation> {
     if (!Number.isInteger(input.year) || input.year < 1990 || input.year > 2100) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `year: ${input.year} is not a year`, { field: 'year' });
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `year: ${say(`${input.year} 不是年份`, `${input.year} is not a year`)}`, { field: 'year' });
     }
     assertYearNotFuture(this.clock, input.year, 'year');
     if (input.score != null && (!(input.score >= 0 && input.score <= 100) || Math.abs(Math.round(input.score * 100) - input.score * 100) > 1e-6)) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `score: ${input.score} must be between 0 and 100 with at most two decimals`, { field: 'score' });
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `score: ${say(`${input.score} 应在 0 到 100 之间，最多两位小数`, `${input.score} must be between 0 and 100 with at most two decimals`)}`, { field: 'score' });
     }
     return {
       ...(input.accountId !== undefined ? { accountId: toId(input.accountId, 'accountId') } : {}),

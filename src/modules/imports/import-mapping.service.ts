@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { say } from '../../common/messages';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
 import { ImportAnnex } from '../../common/enums';
@@ -100,7 +101,7 @@ export class ImportMappingService {
       const em = managerFor(this.ds, tx);
       const m = await this.get(tx, id);
       const clash = await em.findOneBy(ImportMapping, { scopeKey: values.scopeKey });
-      if (clash && clash.id !== m.id) throw new DomainError(ErrorCode.ALREADY_EXISTS, `mapping ${clash.id} already maps "${values.fromText}" in this scope; change or delete that one`, { field: 'fromText' });
+      if (clash && clash.id !== m.id) throw new DomainError(ErrorCode.ALREADY_EXISTS, say(`映射 ${clash.id} 已在此范围内映射「${values.fromText}」：请修改或删除那一条`, `mapping ${clash.id} already maps "${values.fromText}" in this scope; change or delete that one`), { field: 'fromText' });
       await updateVersioned(em, ImportMapping, m, values, expectedVersion, `import mapping ${m.id}`);
       const saved = await em.findOneByOrFail(ImportMapping, { id: m.id });
       await this.audit.record(tx, { action: 'import.mapping.update', entity: 'ImportMapping', entityId: m.id, before: view(m), after: view(saved) });
@@ -152,12 +153,12 @@ export class ImportMappingService {
     try {
       v = validateMapping({ kind: input.kind, annex: input.annex ?? null, column: input.column, fromText: input.fromText, toValue: input.toValue }, Object.values(ANNEXES));
     } catch (e) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `import mapping: ${(e as Error).message}`, { field: input.kind === 'HEADER' ? 'column' : 'toValue' });
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `${say('导入映射', 'import mapping')}: ${(e as Error).message}`, { field: input.kind === 'HEADER' ? 'column' : 'toValue' });
     }
     const unitId = toIdOrNull(input.unitId ?? null, 'unitId');
     if (unitId !== null && !(await managerFor(this.ds, ctx).existsBy(OrgUnit, { id: unitId }))) throw notFound('OrgUnit', unitId);
     const note = input.note?.trim() || null;
-    if (note && note.length > 500) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'note: at most 500 characters', { field: 'note' });
+    if (note && note.length > 500) throw new DomainError(ErrorCode.VALIDATION_FAILED, `note: ${say('最多 500 个字', 'at most 500 characters')}`, { field: 'note' });
     const kind = v.kind === 'HEADER' ? ImportMappingKind.HEADER : ImportMappingKind.VALUE;
     // One mapping per word and scope: a header alias per annex, a value per column.
     const scopeKey = [kind, v.annex ?? '*', kind === ImportMappingKind.VALUE ? v.column : '', nameKey(v.fromText), unitId ?? 0].join('|').slice(0, 255);

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
+import { say } from '../../common/messages';
 import { ImportMode, Role } from '../../common/enums';
 import { createLogger } from '../../common/logger';
 import { nullIfNotFound } from '../../common/graphql-types';
@@ -106,7 +107,7 @@ export class ImportUndoResult {
 }
 
 const toId = (id: string): number => {
-  if (!/^\d{1,10}$/.test(id)) throw new DomainError(ErrorCode.NOT_FOUND, `no import job "${id}"`);
+  if (!/^\d{1,10}$/.test(id)) throw new DomainError(ErrorCode.NOT_FOUND, say(`没有导入任务 "${id}"`, `no import job "${id}"`));
   return Number(id);
 };
 

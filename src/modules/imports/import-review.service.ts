@@ -10,6 +10,7 @@
  * confirming the same job, or a confirm racing the expiry, cannot both win. The rows themselves are
  * checked and written by the importer, through the same rules as every other door.
  */
+import { say } from '../../common/messages';
 import { In, QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type EntityTarget } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
@@ -101,7 +102,10 @@ export class ImportReviewService {
     if (mode === ImportMode.ATOMIC && (job.rowsInvalid > 0 || job.errorCount > 0)) {
       throw new DomainError(
         ErrorCode.VALIDATION_FAILED,
-        `the preview of job #${job.id} rejected ${job.rowsInvalid} row(s) (${job.errorCount} error(s)); in atomic mode nothing would be written — fix the file and upload it again (GET /imports/${job.id}/errors.xlsx), or confirm with mode skip-invalid to write the valid rows`,
+        say(
+          `导入任务 #${job.id} 的预览拒绝了 ${job.rowsInvalid} 行（${job.errorCount} 个错误）；整体模式下不会写入任何内容——请修正文件后重新上传（GET /imports/${job.id}/errors.xlsx），或以 skip-invalid 模式确认，只写入有效行`,
+          `the preview of job #${job.id} rejected ${job.rowsInvalid} row(s) (${job.errorCount} error(s)); in atomic mode nothing would be written — fix the file and upload it again (GET /imports/${job.id}/errors.xlsx), or confirm with mode skip-invalid to write the valid rows`,
+        ),
         { field: 'mode', jobId: job.id },
       );
     }
@@ -193,20 +197,20 @@ export class ImportReviewService {
     const { undoDays } = this.settings();
     if (ctx.actor.role !== Role.ADMIN) {
       if (job.actorUserId === null || job.actorUserId !== ctx.actor.userId) {
-        throw new DomainError(ErrorCode.FORBIDDEN, `import #${job.id} was run by ${job.actor}: only they or an ADMIN may undo it`);
+        throw new DomainError(ErrorCode.FORBIDDEN, say(`导入 #${job.id} 由 ${job.actor} 执行：只有本人或 ADMIN 可以撤销`, `import #${job.id} was run by ${job.actor}: only they or an ADMIN may undo it`));
       }
       const end = (job.finishedAt ?? job.createdAt).getTime();
       if (Date.now() - end > undoDays * 86_400_000) {
-        throw new DomainError(ErrorCode.FORBIDDEN, `import #${job.id} ended more than ${undoDays} day(s) ago (KAM_IMPORT_UNDO_DAYS): ask an ADMIN to undo it`);
+        throw new DomainError(ErrorCode.FORBIDDEN, say(`导入 #${job.id} 已结束超过 ${undoDays} 天（KAM_IMPORT_UNDO_DAYS）：请 ADMIN 撤销`, `import #${job.id} ended more than ${undoDays} day(s) ago (KAM_IMPORT_UNDO_DAYS): ask an ADMIN to undo it`));
       }
     }
-    if (job.status === ImportStatus.UNDONE) throw new DomainError(ErrorCode.INVALID_STATE, `import #${job.id} was already undone (${job.undoneAt?.toISOString() ?? ''} by ${job.undoneBy ?? '?'})`);
+    if (job.status === ImportStatus.UNDONE) throw new DomainError(ErrorCode.INVALID_STATE, say(`导入 #${job.id} 已被撤销（${job.undoneAt?.toISOString() ?? ''}，${job.undoneBy ?? '?'}）`, `import #${job.id} was already undone (${job.undoneAt?.toISOString() ?? ''} by ${job.undoneBy ?? '?'})`));
     if (job.dryRun || (job.status !== ImportStatus.SUCCEEDED && job.status !== ImportStatus.REJECTED)) {
-      throw new DomainError(ErrorCode.INVALID_STATE, `import #${job.id} is ${job.status}${job.dryRun ? ' (a dry run or preview)' : ''}: it wrote nothing to undo`);
+      throw new DomainError(ErrorCode.INVALID_STATE, say(`导入 #${job.id} 的状态为 ${job.status}${job.dryRun ? '（试运行或预览）' : ''}：没有写入任何可撤销的内容`, `import #${job.id} is ${job.status}${job.dryRun ? ' (a dry run or preview)' : ''}: it wrote nothing to undo`));
     }
     const logged = await this.ds.manager.countBy(ImportJobChange, { jobId: id });
     if (logged === 0 && job.rowsCreated + job.rowsUpdated > 0) {
-      throw new DomainError(ErrorCode.INVALID_STATE, `import #${job.id} ran before imports kept what they wrote; it cannot be undone`);
+      throw new DomainError(ErrorCode.INVALID_STATE, say(`导入 #${job.id} 运行时尚未记录写入内容，无法撤销`, `import #${job.id} ran before imports kept what they wrote; it cannot be undone`));
     }
     // The annex's lock, on this job's row: no import of the annex writes while it is undone.
     const lockKey = importLockKey(job.annex);
@@ -248,13 +252,13 @@ export class ImportReviewService {
     const current = await em.findOne(meta.target, { select: { id: true, ...(meta.versionColumn ? { version: true } : {}) } as never, where: { id: c.entityId } as never }) as { id: number; version?: number } | null;
     const keep = (reason: UndoKept['reason'], message: string): UndoKept => ({ entity: c.entity, id: c.entityId, reason, message });
     if (c.action === 'deleted') {
-      if (current) return keep('CHANGED_SINCE', `${c.entity} #${c.entityId} exists again`);
+      if (current) return keep('CHANGED_SINCE', say(`${c.entity} #${c.entityId} 已重新存在`, `${c.entity} #${c.entityId} exists again`));
       await em.insert(meta.target, revive(meta, JSON.parse(c.before ?? '{}')));
       return 'restored';
     }
-    if (!current) return keep('GONE', `${c.entity} #${c.entityId} was deleted after the import`);
+    if (!current) return keep('GONE', say(`${c.entity} #${c.entityId} 在导入后已被删除`, `${c.entity} #${c.entityId} was deleted after the import`));
     if (c.versionAfter !== null && current.version !== undefined && current.version !== c.versionAfter) {
-      return keep('CHANGED_SINCE', `${c.entity} #${c.entityId} was changed after the import (version ${current.version}, the import left ${c.versionAfter})`);
+      return keep('CHANGED_SINCE', say(`${c.entity} #${c.entityId} 在导入后又被修改（版本 ${current.version}，导入后为 ${c.versionAfter}）`, `${c.entity} #${c.entityId} was changed after the import (version ${current.version}, the import left ${c.versionAfter})`));
     }
     if (c.action === 'updated') {
       const before = revive(meta, JSON.parse(c.before ?? '{}'));
@@ -265,7 +269,7 @@ export class ImportReviewService {
       return 'restored';
     }
     const referrers = await this.cascadingReferrers(em, meta, c.entityId);
-    if (referrers.length) return keep('IN_USE', `${c.entity} #${c.entityId} now has ${referrers.join(', ')} the import did not write`);
+    if (referrers.length) return keep('IN_USE', say(`${c.entity} #${c.entityId} 现有非本次导入写入的 ${referrers.join('、')}`, `${c.entity} #${c.entityId} now has ${referrers.join(', ')} the import did not write`));
     // A savepoint: a reference the database refuses to drop keeps the record instead of failing the undo.
     const qr = em.queryRunner!;
     await qr.startTransaction();
@@ -278,7 +282,7 @@ export class ImportReviewService {
       await qr.rollbackTransaction();
       // A DELETE by id fails only on references: foreign keys, or the triggers that guard them on SQLite (SQLITE_CONSTRAINT_TRIGGER).
       if (!(e instanceof QueryFailedError)) throw e;
-      return keep('IN_USE', `${c.entity} #${c.entityId} is referred to by records written since`);
+      return keep('IN_USE', say(`${c.entity} #${c.entityId} 被此后写入的记录引用`, `${c.entity} #${c.entityId} is referred to by records written since`));
     }
   }
 
@@ -299,27 +303,30 @@ export class ImportReviewService {
   private assertOwnJob(ctx: RequestContext, job: ImportJob, what: string): void {
     if (ctx.actor.role === Role.ADMIN) return;
     if (job.actorUserId === null || job.actorUserId !== ctx.actor.userId) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `import #${job.id} was uploaded by ${job.actor}: only they or an ADMIN may ${what} it`);
+      throw new DomainError(ErrorCode.FORBIDDEN, say(`导入 #${job.id} 由 ${job.actor} 上传：只有本人或 ADMIN 可以${what === 'confirm' ? '确认' : what}`, `import #${job.id} was uploaded by ${job.actor}: only they or an ADMIN may ${what} it`));
     }
   }
 
   private assertAwaitingConfirmation(job: ImportJob): void {
     if (job.status === ImportStatus.PREVIEW && job.expiresAt && job.expiresAt.getTime() < Date.now()) {
-      throw new DomainError(ErrorCode.IMPORT_EXPIRED, `the preview of import #${job.id} expired at ${job.expiresAt.toISOString()} (KAM_IMPORT_PREVIEW_HOURS): upload the file again`, { jobId: job.id });
+      throw new DomainError(ErrorCode.IMPORT_EXPIRED, say(`导入 #${job.id} 的预览已于 ${job.expiresAt.toISOString()} 过期（KAM_IMPORT_PREVIEW_HOURS）：请重新上传文件`, `the preview of import #${job.id} expired at ${job.expiresAt.toISOString()} (KAM_IMPORT_PREVIEW_HOURS): upload the file again`), { jobId: job.id });
     }
     if (job.status === ImportStatus.PREVIEW) return;
     if (job.status === ImportStatus.EXPIRED) {
-      throw new DomainError(ErrorCode.IMPORT_EXPIRED, `the preview of import #${job.id} expired${job.expiresAt ? ` at ${job.expiresAt.toISOString()}` : ''} (KAM_IMPORT_PREVIEW_HOURS): upload the file again`, { jobId: job.id });
+      throw new DomainError(ErrorCode.IMPORT_EXPIRED, say(`导入 #${job.id} 的预览已过期${job.expiresAt ? `（${job.expiresAt.toISOString()}）` : ''}（KAM_IMPORT_PREVIEW_HOURS）：请重新上传文件`, `the preview of import #${job.id} expired${job.expiresAt ? ` at ${job.expiresAt.toISOString()}` : ''} (KAM_IMPORT_PREVIEW_HOURS): upload the file again`), { jobId: job.id });
     }
     if (job.status === ImportStatus.RUNNING && job.dryRun) {
-      throw new DomainError(ErrorCode.INVALID_STATE, `the preview of import #${job.id} is still running (${job.rowsProcessed} rows so far): confirm it when its status is PREVIEW`, { jobId: job.id });
+      throw new DomainError(ErrorCode.INVALID_STATE, say(`导入 #${job.id} 的预览仍在进行（已处理 ${job.rowsProcessed} 行）：状态为 PREVIEW 时再确认`, `the preview of import #${job.id} is still running (${job.rowsProcessed} rows so far): confirm it when its status is PREVIEW`), { jobId: job.id });
     }
     if (job.status === ImportStatus.FAILED && job.dryRun) {
-      throw new DomainError(ErrorCode.INVALID_STATE, `the preview of import #${job.id} failed: ${job.message ?? ''}`, { jobId: job.id });
+      throw new DomainError(ErrorCode.INVALID_STATE, say(`导入 #${job.id} 的预览失败：${job.message ?? ''}`, `the preview of import #${job.id} failed: ${job.message ?? ''}`), { jobId: job.id });
     }
     throw new DomainError(
       ErrorCode.IMPORT_ALREADY_CONFIRMED,
-      `import #${job.id} is not awaiting confirmation: it was ${job.confirmedAt ? `confirmed at ${job.confirmedAt.toISOString()} by ${job.confirmedBy ?? '?'}` : 'run without review'} and is ${job.status}`,
+      say(
+        `导入 #${job.id} 不在等待确认：它${job.confirmedAt ? `已于 ${job.confirmedAt.toISOString()} 由 ${job.confirmedBy ?? '?'} 确认` : '未经预览直接运行'}，状态为 ${job.status}`,
+        `import #${job.id} is not awaiting confirmation: it was ${job.confirmedAt ? `confirmed at ${job.confirmedAt.toISOString()} by ${job.confirmedBy ?? '?'}` : 'run without review'} and is ${job.status}`,
+      ),
       { jobId: job.id },
     );
   }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { say } from '../../common/messages';
 import os from 'node:os';
 import { In, LessThan, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
@@ -89,6 +90,7 @@ export class ImportService {
     private readonly ds: DataSource,
     private readonly maxPageSize: () => number,
     private readonly previewHours: () => number = () => 24,
+    private readonly fileRetentionDays: () => number = () => 30,
   ) {}
 
   /** Keeps a file with the job, in pieces in the database (any instance can read it back). */
@@ -208,7 +210,7 @@ export class ImportService {
       try {
         // Only if nothing changed since it was judged: a live run's heartbeat or end wins the race.
         const qb = this.ds.manager.createQueryBuilder().update(ImportJob)
-          .set({ status: ImportStatus.FAILED, lockKey: null, finishedAt: new Date(now), message: `interrupted: the process running the import (${j.runner ?? 'unknown'}) stopped before it finished; nothing of this run was committed — import the file again` })
+          .set({ status: ImportStatus.FAILED, lockKey: null, finishedAt: new Date(now), message: say(`已中断：运行导入的进程（${j.runner ?? '未知'}）在完成前停止，本次未提交任何内容——请重新导入文件`, `interrupted: the process running the import (${j.runner ?? 'unknown'}) stopped before it finished; nothing of this run was committed — import the file again`) })
           .where('id = :id AND status = :running', { id: j.id, running: ImportStatus.RUNNING });
         if (j.heartbeatAt) qb.andWhere('heartbeat_at = :beat', { beat: j.heartbeatAt });
         const res = await qb.execute();
@@ -218,6 +220,29 @@ export class ImportService {
       }
     }
     return marked;
+  }
+
+  /**
+   * Deletes the files kept with jobs that ended more than KAM_IMPORT_FILE_RETENTION_DAYS ago (their
+   * upload, their errors workbook). The job records stay — counts, issues and what they wrote, so the
+   * history and undo are unchanged. Run by the daily prune; returns how many jobs lost their files.
+   */
+  async purgeFiles(now = Date.now()): Promise<{ jobs: number; before: Date }> {
+    const before = new Date(now - this.fileRetentionDays() * 86_400_000);
+    const rows: { jobId: number | string }[] = await this.ds.manager.createQueryBuilder(ImportJobFile, 'f')
+      .select('DISTINCT f.jobId', 'jobId')
+      .innerJoin(ImportJob, 'j', 'j.id = f.jobId')
+      .where('j.finishedAt < :before', { before })
+      .andWhere('j.status NOT IN (:...live)', { live: [ImportStatus.RUNNING, ImportStatus.PREVIEW] })
+      .getRawMany();
+    const ids = rows.map((r) => Number(r.jobId));
+    for (let i = 0; i < ids.length; i += 500) await this.ds.manager.delete(ImportJobFile, { jobId: In(ids.slice(i, i + 500)) });
+    return { jobs: ids.length, before };
+  }
+
+  /** The retention of job files, for messages (KAM_IMPORT_FILE_RETENTION_DAYS). */
+  get fileRetention(): number {
+    return this.fileRetentionDays();
   }
 
   /** Previews past their time become EXPIRED and give up their upload. */
@@ -263,7 +288,7 @@ export class ImportService {
       qb.andWhere('j.unitId = :unitId', { unitId });
       return;
     }
-    throw new DomainError(ErrorCode.FORBIDDEN, `role ${role} may not see import jobs`);
+    throw new DomainError(ErrorCode.FORBIDDEN, say(`角色 ${role} 不能查看导入记录`, `role ${role} may not see import jobs`));
   }
 }
 
@@ -272,8 +297,11 @@ export function inProgress(annex: string, holder: ImportJob | null): DomainError
   return new DomainError(
     ErrorCode.IMPORT_IN_PROGRESS,
     holder
-      ? `another ${annex} import is running: job #${holder.id} (${holder.fileName}, by ${holder.actor}, started ${holder.startedAt?.toISOString() ?? '?'}); run this one when it has finished`
-      : `another ${annex} import is running; run this one when it has finished`,
+      ? say(
+          `另一个 ${annex} 导入正在运行：任务 #${holder.id}（${holder.fileName}，${holder.actor}，开始于 ${holder.startedAt?.toISOString() ?? '?'}）；请在它完成后再运行`,
+          `another ${annex} import is running: job #${holder.id} (${holder.fileName}, by ${holder.actor}, started ${holder.startedAt?.toISOString() ?? '?'}); run this one when it has finished`,
+        )
+      : say(`另一个 ${annex} 导入正在运行：请在它完成后再运行`, `another ${annex} import is running; run this one when it has finished`),
     { jobId: holder?.id ?? null },
   );
 }

@@ -4,6 +4,7 @@
  * OwnershipService call these for one record, the annex loaders for every row of a batch over the
  * accounts and assignments they loaded once — so every door gives the same answer.
  */
+import { say } from '../../common/messages';
 import type { Actor } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { AccountStatus, AccountStatuses, AssignmentReason, AssignmentReasons, Role } from '../../common/enums';
@@ -104,17 +105,17 @@ export function assertOwnerChange(actor: Actor, account: Pick<Account, 'code' | 
   if (!ownerChanged && !managerChanged) return;
   const field = ownerChanged ? 'ownerUnitId' : 'managerId';
   if (account.status === AccountStatus.TERMINATED || account.status === AccountStatus.REJECTED) {
-    throw new DomainError(ErrorCode.INVALID_STATE, `${field}: account ${account.code} is ${AccountStatuses.label(account.status)}; a unit takes it up again by recommending it (recommendAccount)`, { field });
+    throw new DomainError(ErrorCode.INVALID_STATE, `${field}: ${say(`客户 ${account.code} 的状态为${AccountStatuses.label(account.status)}：单位须重新推荐（recommendAccount）才能再接手`, `account ${account.code} is ${AccountStatuses.label(account.status)}; a unit takes it up again by recommending it (recommendAccount)`)}`, { field });
   }
   if (account.ownerUnitId === null) {
-    if (actor.role === Role.MANAGER) throw new DomainError(ErrorCode.OWNERSHIP_CONFLICT, `${field}: account ${account.code} has no owner yet; recommend it (recommendAccount) for the committee to approve`, { field });
+    if (actor.role === Role.MANAGER) throw new DomainError(ErrorCode.OWNERSHIP_CONFLICT, `${field}: ${say(`客户 ${account.code} 尚无归属单位：请推荐（recommendAccount），由委员会批准`, `account ${account.code} has no owner yet; recommend it (recommendAccount) for the committee to approve`)}`, { field });
     return;
   }
   const fillingManager = !ownerChanged && account.managerId === null && next.managerId != null;
   if (!fillingManager || (actor.role === Role.MANAGER && next.managerId !== actor.userId)) {
     throw new DomainError(
       ErrorCode.OWNERSHIP_CONFLICT,
-      `${field}: 客户 ${account.code} 归属「${unitName(account.ownerUnitId)}」（谁开发、谁优先）；归属单位和客户经理只能由大客户管理委员会变更（reassignAccount，须说明原因：客户经理不胜任、客户要求或利益冲突）/ only the committee reassigns an account, for a stated reason`,
+      `${field}: ${say(`客户 ${account.code} 归属「${unitName(account.ownerUnitId)}」（谁开发、谁优先）；归属单位和客户经理只能由大客户管理委员会变更（reassignAccount，须说明原因：客户经理不胜任、客户要求或利益冲突）`, `account ${account.code} belongs to 「${unitName(account.ownerUnitId)}」 (who develops it comes first); only the committee reassigns an account, for a stated reason (reassignAccount)`)}`,
       { field },
     );
   }
