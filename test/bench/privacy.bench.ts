@@ -85,12 +85,16 @@ async function onDatabase(database: DatabaseConfig): Promise<void> {
     const consentAt = new Date('2025-01-01T00:00:00Z');
     const inputs = Array.from({ length: ROWS }, (_, i) => ({
       accountId: account.id, name: `人员${i}`, title: '总经理', mobile: `139${String(i).padStart(8, '0')}`,
-      familyInfo: '已婚，育有一子', homeAddress: `上海市徐汇区某路${i}号`, hobbies: '网球、书法', consentAt, consentSource: '书面同意书',
+      familyInfo: '已婚、育有一子', homeAddress: `上海市徐汇区某路${i}号`, hobbies: '网球、书法', consentAt, consentSource: '书面同意书',
     }));
     const load = await timeAsync(async () => {
       for (let i = 0; i < inputs.length; i += 2000) await services.contacts.createMany(ctx, inputs.slice(i, i + 2000));
     });
-    const admin = (await services.auth.createApiKey(ctx, { name: 'bench-admin', role: Role.ADMIN })).secret;
+    // An ADMIN reads personal data in full only as a user who signed the confidentiality agreement (保密协议);
+    // a key without one reads it masked, which is not the side this measures.
+    const adminUser = await services.org.createUser(ctx, { login: 'bench.admin', name: '基准管理员', role: Role.ADMIN, unitId: null });
+    await services.agreements.record(ctx, { userId: adminUser.id, documentVersion: '2024版', signedOn: '2024-01-01' });
+    const admin = (await services.auth.createApiKey(ctx, { name: 'bench-admin', role: Role.ADMIN, userId: adminUser.id })).secret;
     const analyst = (await services.auth.createApiKey(ctx, { name: 'bench-analyst', role: Role.ANALYST })).secret;
     const server = await startServer(services, silentLogger, 0, '127.0.0.1');
     const post = async (key: string, query: string, url = server.url): Promise<Person[]> => {
