@@ -6,7 +6,10 @@
  *   same page as ANALYST (mobile decrypted and masked, no event), and without sensitive fields, vs. the
  *   raw SQL SELECT of the same rows;
  * - `kam keys rotate`: rows re-encrypted per second vs. a raw UPDATE of the same rows.
- * SQLite always; MySQL too when KAM_TEST_MYSQL_URL is set. Figures are printed as measured.
+ * SQLite always; MySQL too when KAM_TEST_MYSQL_URL is set. Figures are printed as measured. The run fails
+ * unless its sides agree: values open as sealed; the GraphQL pages hold the raw SELECT's rows with the
+ * persons' values as written (ADMIN) or masked (ANALYST); one read event per ADMIN request; the raw UPDATE
+ * and the rotation touch the same rows, which read back unchanged under the new key.
  */
 import fs from 'node:fs';
 import os from 'node:os';
