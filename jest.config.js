@@ -12,6 +12,7 @@ module.exports = {
   // Each test file's temp files live in its own folder, removed when the file ends.
   setupFilesAfterEnv: ['<rootDir>/test/support/temp-dir.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -6,7 +6,10 @@
  *   same page as ANALYST (mobile decrypted and masked, no event), and without sensitive fields, vs. the
  *   raw SQL SELECT of the same rows;
  * - `kam keys rotate`: rows re-encrypted per second vs. a raw UPDATE of the same rows.
- * SQLite always; MySQL too when KAM_TEST_MYSQL_URL is set. Figures are printed as measured.
+ * SQLite always; MySQL too when KAM_TEST_MYSQL_URL is set. Figures are printed as measured. The run fails
+ * unless its sides agree: values open as sealed; the GraphQL pages hold the raw SELECT's rows with the
+ * persons' values as written (ADMIN) or masked (ANALYST); one read event per ADMIN request; the raw UPDATE
+ * and the rotation touch the same rows, which read back unchanged under the new key.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,6 +43,22 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/** A benchmark whose two sides disagree measured nothing: it fails (bench:smoke runs every one at a tiny size for this). */
+function agree(what: string, got: unknown, want: unknown): void {
+  const [g, w] = [JSON.stringify(got), JSON.stringify(want)];
+  if (g !== w) throw new Error(`bench:privacy: the two sides disagree — ${what}: got ${g.slice(0, 300)}, expected ${w.slice(0, 300)}`);
+}
+
+interface Person {
+  id: string;
+  name: string;
+  title: string | null;
+  mobile?: string | null;
+  familyInfo?: string | null;
+  homeAddress?: string | null;
+  hobbies?: string | null;
+}
+
 function primitives(): void {
   const n = 200_000;
   const ring = new KeyRing(parseDataKeys(generateDataKeyLine('b1')));
@@ -49,7 +68,11 @@ function primitives(): void {
   const copy = time(() => void values.map((v) => Buffer.from(v, 'utf8').toString('utf8')));
   const hmac = time(() => void values.map((v) => createHmac('sha256', hmacKey).update(v).digest('hex')));
   const seal = time(() => (sealed = values.map((v, i) => ring.seal(v, `contacts|u${i}|mobile`))));
-  const open = time(() => void sealed.map((v, i) => ring.open(v, `contacts|u${i}|mobile`, 'bench')));
+  let opened: string[] = [];
+  const open = time(() => (opened = sealed.map((v, i) => ring.open(v, `contacts|u${i}|mobile`, 'bench'))));
+  // The two sides agree: every value sealed comes back as written, and none was stored in clear.
+  agree('primitives: open(seal(v)) = v', opened.filter((v, i) => v !== values[i]).length, 0);
+  agree('primitives: sealed values in clear', sealed.filter((v, i) => v.includes(values[i])).length, 0);
   const per = (ms: number) => `${((ms * 1000) / n).toFixed(2)} µs`;
   console.log(`primitives (${n} mobiles): copy ${per(copy)}, HMAC ${per(hmac)}, seal ${per(seal)} (${(seal / hmac).toFixed(2)}× HMAC), open ${per(open)} (${(open / hmac).toFixed(2)}× HMAC)`);
 }
@@ -65,20 +88,34 @@ async function onDatabase(database: DatabaseConfig): Promise<void> {
     const consentAt = new Date('2025-01-01T00:00:00Z');
     const inputs = Array.from({ length: ROWS }, (_, i) => ({
       accountId: account.id, name: `人员${i}`, title: '总经理', mobile: `139${String(i).padStart(8, '0')}`,
-      familyInfo: '已婚，育有一子', homeAddress: `上海市徐汇区某路${i}号`, hobbies: '网球、书法', consentAt, consentSource: '书面同意书',
+      familyInfo: '已婚、育有一子', homeAddress: `上海市徐汇区某路${i}号`, hobbies: '网球、书法', consentAt, consentSource: '书面同意书',
     }));
     const load = await timeAsync(async () => {
       for (let i = 0; i < inputs.length; i += 2000) await services.contacts.createMany(ctx, inputs.slice(i, i + 2000));
     });
-    const admin = (await services.auth.createApiKey(ctx, { name: 'bench-admin', role: Role.ADMIN })).secret;
+    // An ADMIN reads personal data in full only as a user who signed the confidentiality agreement (保密协议);
+    // a key without one reads it masked, which is not the side this measures.
+    const adminUser = await services.org.createUser(ctx, { login: 'bench.admin', name: '基准管理员', role: Role.ADMIN, unitId: null });
+    await services.agreements.record(ctx, { userId: adminUser.id, documentVersion: '2024版', signedOn: '2024-01-01' });
+    const admin = (await services.auth.createApiKey(ctx, { name: 'bench-admin', role: Role.ADMIN, userId: adminUser.id })).secret;
     const analyst = (await services.auth.createApiKey(ctx, { name: 'bench-analyst', role: Role.ANALYST })).secret;
     const server = await startServer(services, silentLogger, 0, '127.0.0.1');
-    const post = async (key: string, query: string) => {
-      const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
-      const body = (await res.json()) as { errors?: unknown };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
+    const post = async (key: string, query: string, url = server.url): Promise<Person[]> => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
+      const body = (await res.json()) as { errors?: unknown; data?: { contacts: { nodes: Person[] } } };
+      if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors ?? body));
+      return body.data.contacts.nodes;
     };
-    const page = (fields: string) => `{ contacts(first: ${PAGE}) { nodes { ${fields} } } }`;
+    const page = (fields: string) => `{ contacts(first: ${PAGE}, orderBy: { field: ID, direction: ASC }) { nodes { ${fields} } } }`;
+    const FULL = 'id name title mobile familyInfo homeAddress hobbies';
+    const byName = new Map(inputs.map((p) => [p.name, p]));
+    const readEvents = async () => Number((await ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'contact.read'"))[0].n);
+    /** What the page must hold in clear: the persons as written, in id order. */
+    const written = (nodes: Person[], fields: readonly (keyof Person)[]) =>
+      nodes.map((n) => {
+        const p = byName.get(n.name);
+        return Object.fromEntries(fields.map((f) => [f, f === 'id' ? n.id : p ? (p as unknown as Record<string, unknown>)[f] : `unknown person ${n.name}`]));
+      });
     const measure = async (fn: () => Promise<unknown>) => {
       await fn();
       const t = await timeAsync(async () => {
@@ -86,15 +123,39 @@ async function onDatabase(database: DatabaseConfig): Promise<void> {
       });
       return t / REPEAT;
     };
-    const raw = await measure(() => ds.query(`SELECT id, name, title, mobile, family_info, home_address, hobbies, account_id, uid, erased_at FROM contacts ORDER BY id LIMIT ${PAGE}`));
+    const rawSql = `SELECT id, name, title, mobile, family_info, home_address, hobbies, account_id, uid, erased_at FROM contacts ORDER BY id LIMIT ${PAGE}`;
+    const raw = await measure(() => ds.query(rawSql));
+    const rawRows = (await ds.query(rawSql)) as { id: number; name: string; title: string | null; mobile: string | null }[];
+    const rawPage = rawRows.map((r) => ({ id: String(r.id), name: r.name, title: r.title }));
+    agree('raw SQL page size', rawRows.length, Math.min(PAGE, ROWS));
+    // The raw side reads what is stored: encrypted, never the clear mobile.
+    agree('raw SQL mobiles in clear', rawRows.filter((r) => r.mobile === byName.get(r.name)?.mobile || !String(r.mobile).startsWith('enc:v1:')).length, 0);
+    const eventsAt = [await readEvents()];
     const plain = await measure(() => post(admin, page('id name title')));
-    const full = await measure(() => post(admin, page('id name title mobile familyInfo homeAddress hobbies')));
-    const masked = await measure(() => post(analyst, page('id name title mobile familyInfo homeAddress hobbies')));
+    eventsAt.push(await readEvents());
+    const full = await measure(() => post(admin, page(FULL)));
+    eventsAt.push(await readEvents());
+    const masked = await measure(() => post(analyst, page(FULL)));
+    eventsAt.push(await readEvents());
+    // Each side returned the same persons as the raw SELECT, with the values as written.
+    agree('GraphQL without sensitive fields = raw SQL rows', await post(admin, page('id name title')), rawPage);
+    const fullPage = await post(admin, page(FULL));
+    agree('GraphQL as ADMIN = the persons as written', fullPage, written(fullPage, ['id', 'name', 'title', 'mobile', 'familyInfo', 'homeAddress', 'hobbies']));
+    agree('GraphQL as ADMIN = raw SQL rows', fullPage.map((n) => ({ id: n.id, name: n.name, title: n.title })), rawPage);
+    const maskedPage = await post(analyst, page(FULL));
+    agree('GraphQL as ANALYST ids = raw SQL ids', maskedPage.map((n) => n.id), rawPage.map((r) => r.id));
+    agree(
+      'GraphQL as ANALYST: mobile masked, 🔒 fields null',
+      maskedPage.map((n) => [n.mobile, n.familyInfo, n.homeAddress, n.hobbies]),
+      fullPage.map((n) => [String(n.mobile).replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2'), null, null, null]),
+    );
+    // One read event per ADMIN request that read names (企业机密) or more; none for the masked ones.
+    agree('read events per side', [eventsAt[1] - eventsAt[0], eventsAt[2] - eventsAt[1], eventsAt[3] - eventsAt[2]], [REPEAT + 1, REPEAT + 1, 0]);
     await server.close();
-    const events = Number((await ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'contact.read'"))[0].n);
+    const events = eventsAt[2] - eventsAt[1];
     console.log(`${database.kind}: ${ROWS} persons written encrypted in ${(load / 1000).toFixed(2)} s (${Math.round(ROWS / (load / 1000))} rows/s)`);
     console.log(`${database.kind}: page of ${PAGE} — raw SQL ${raw.toFixed(1)} ms; GraphQL without sensitive fields ${plain.toFixed(1)} ms (${(plain / raw).toFixed(1)}× raw); ` +
-      `all 4 sensitive fields as ADMIN ${full.toFixed(1)} ms (${(full / plain).toFixed(2)}× without, decrypt ${PAGE * 4} values + 1 audit event); masked as ANALYST ${masked.toFixed(1)} ms (${(masked / plain).toFixed(2)}× without); read events written: ${events} for ${REPEAT + 1} ADMIN requests`);
+      `all 4 sensitive fields as ADMIN ${full.toFixed(1)} ms (${(full / plain).toFixed(2)}× without, decrypt ${PAGE * 4} values + 1 audit event); masked as ANALYST ${masked.toFixed(1)} ms (${(masked / plain).toFixed(2)}× without); read events written: ${events} for ${REPEAT + 1} ADMIN requests of them`);
 
     services = createServices(ds, { ...config, dataKeys: `${config.dataKeys},${generateDataKeyLine('b2')}` });
     const rawUpdate = await timeAsync(async () => {
@@ -106,6 +167,17 @@ async function onDatabase(database: DatabaseConfig): Promise<void> {
     const rotate = await timeAsync(async () => {
       rotated = (await services.dataKeys.rotate(ctx, { batch: 500 })).rotated;
     });
+    // Both sides touched the same rows; after the rotation every row is under the new key and reads back as written.
+    agree('rows the raw UPDATE wrote', Number((await ds.query("SELECT COUNT(*) AS n FROM contacts WHERE notes = 'x'"))[0].n), ROWS);
+    agree('rows kam keys rotate re-encrypted', rotated, ROWS);
+    agree('rows under the new key', Number((await ds.query("SELECT COUNT(*) AS n FROM contacts WHERE mobile LIKE 'enc:v1:b2:%' AND family_info LIKE 'enc:v1:b2:%'"))[0].n), ROWS);
+    const rotatedServer = await startServer(services, silentLogger, 0, '127.0.0.1');
+    try {
+      const after = await post(admin, page(FULL), rotatedServer.url);
+      agree('after the rotation, GraphQL as ADMIN = the persons as written', after, fullPage);
+    } finally {
+      await rotatedServer.close();
+    }
     console.log(`${database.kind}: kam keys rotate re-encrypted ${rotated} rows in ${(rotate / 1000).toFixed(2)} s (${Math.round(rotated / (rotate / 1000))} rows/s; a raw one-statement UPDATE of the same rows: ${rawUpdate.toFixed(0)} ms)`);
   } finally {
     if (database.kind === 'mysql') await ds.query(`DROP DATABASE IF EXISTS \`${database.database}\``);

@@ -174,6 +174,9 @@ describeEachDb('annex import', (t) => {
   });
 
   it('dry run writes nothing and says what it would create', async () => {
+    // KA0001 is known (the tests above imported it; made here when this test runs alone, -t).
+    const [known] = await q<{ n: number }>("SELECT COUNT(*) AS n FROM accounts WHERE code = 'KA0001'");
+    if (Number(known.n) === 0) await t().services.accounts.create(ctx, { code: 'KA0001', name: '北京宏达建设集团有限公司' });
     const before = await snapshot();
     const { report } = await run(SUMMARY, await exceljsWorkbook(tmpFile('s.xlsx'), [{ rows: [['客户编号', '客户名称', '推荐单位', '客户经理'], ['KA0030', '新客户有限公司', '西南分公司', '赵六'], ['KA0001', '北京宏达建设集团有限公司', null, null]] }]), { dryRun: true });
     expect(report).toMatchObject({ dryRun: true, rows: { total: 2, valid: 2, created: 1, updated: 0, unchanged: 1 } });

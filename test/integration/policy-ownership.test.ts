@@ -1,6 +1,7 @@
 import { In } from 'typeorm';
 import { AccountStatus, AssignmentReason, ReviewStatus } from '../../src/common/enums';
 import { ErrorCode } from '../../src/common/errors';
+import { creditCodeCheckChar } from '../../src/common/validation';
 import { openDataSource } from '../../src/db/data-source';
 import { createServices } from '../../src/services';
 import { startTestServer } from '../support/graphql-client';
@@ -9,6 +10,9 @@ import { Assignment } from '../../src/modules/ownership/assignment.entity';
 import { describeEachDb } from '../support/db';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld, type Who } from '../support/policy-world';
 import { GqlClient } from '../support/graphql-client';
+import { exceljsWorkbook, tmpFile } from '../support/workbooks';
+import { importAnnex } from '../../importers/load/importer';
+import { ARCHIVE } from '../../importers/annexes';
 
 const RECOMMEND = `mutation($input: RecommendAccountInput!) {
   recommendAccount(input: $input) { id status reason recommendedByName unit { name } manager { name }
@@ -37,8 +41,16 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
   const recommend = (who: Who, account: Record<string, unknown>, extra: Record<string, unknown> = {}) => w.gql(who).request<RecommendResult>(RECOMMEND, { input: { account, ...extra } });
 
   describe('recommendation and approval', () => {
-    let recId: string;
-    let accountId: string;
+    let seq = 0;
+    /** A company of the test's own (客户编号, name, a valid 统一社会信用代码), recommended by `who`: each test stands alone (-t). */
+    const ownRecommendation = async (who: Who, name: string, extra: Record<string, unknown> = {}, reason?: string) => {
+      seq++;
+      const first17 = `91440300MA${String(seq).padStart(3, '0')}${String(Date.now() % 10_000).padStart(4, '0')}`;
+      const company = { code: `RA${seq}${Date.now() % 100_000}`, name, creditCode: first17 + creditCodeCheckChar(first17), ...extra };
+      const r = await recommend(who, company, reason ? { reason } : {});
+      expect(r.errors).toBeUndefined();
+      return { company, rec: r.data!.recommendAccount };
+    };
 
     it('a manager recommends a company: it becomes a CANDIDATE of its unit, itself as manager', async () => {
       const r = await recommend('hdManager', { code: 'r001', name: '中建华东工程（集团）有限公司', creditCode: CODES[0], annualSales: 30_000_000 }, { reason: '已对接三个在建项目' });
@@ -46,30 +58,31 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
       const rec = r.data!.recommendAccount;
       expect(rec).toMatchObject({ status: 'PENDING', reason: '已对接三个在建项目', recommendedByName: 'apikey:key-hdManager', unit: { name: '华东分公司' }, manager: { name: '周浩然' } });
       expect(rec.account).toMatchObject({ code: 'R001', status: 'CANDIDATE', ownerUnit: { name: '华东分公司' }, manager: { name: '周浩然' } });
-      recId = rec.id;
-      accountId = rec.account.id;
     });
 
     it('another unit recommending the same credit code gets CONFLICT naming the owning unit and nothing else', async () => {
-      const r = await recommend('hnManager', { code: 'X1', name: '华东中建（另一写法）', creditCode: CODES[0] });
+      const { company } = await ownRecommendation('hdManager', '华东冶建工程有限公司', { annualSales: 30_000_000 }, '已对接三个在建项目');
+      const r = await recommend('hnManager', { code: 'X1', name: '华东冶建（另一写法）', creditCode: company.creditCode });
       const e = errorOf(r);
       expect(e).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.OWNERSHIP_CONFLICT, field: 'account.creditCode' });
       expect(e.message).toContain('华东分公司');
-      for (const leak of ['R001', '周浩然', '中建华东工程', '30000000', '已对接']) expect(e.message).not.toContain(leak);
+      for (const leak of [company.code, '周浩然', '华东冶建工程', '30000000', '已对接']) expect(e.message).not.toContain(leak);
       expect(await t().ds.getRepository(Account).countBy({ code: 'X1' })).toBe(0);
     });
 
     it('the same normalised name is a duplicate too (spaces, full-width brackets, case)', async () => {
-      const e = errorOf(await recommend('hbManager', { code: 'X2', name: ' 中建华东工程 (集团) 有限公司 ' }));
+      const { company } = await ownRecommendation('hdManager', '华东路桥（集团）有限公司');
+      const e = errorOf(await recommend('hbManager', { code: 'X2', name: ' 华东路桥 (集团) 有限公司 ' }));
       expect(e).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.OWNERSHIP_CONFLICT, field: 'account.name' });
       expect(e.message).toContain('华东分公司');
-      expect(e.message).not.toContain('R001');
+      expect(e.message).not.toContain(company.code);
     });
 
     it('the same unit recommending it again is told it already has it', async () => {
-      const e = errorOf(await recommend('hdManager2', { code: 'X3', name: '中建华东工程（集团）有限公司' }));
+      const { company } = await ownRecommendation('hdManager', '华东港航工程有限公司');
+      const e = errorOf(await recommend('hdManager2', { code: 'X3', name: '华东港航工程有限公司' }));
       expect(e).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.ALREADY_EXISTS });
-      expect(e.message).toContain('R001');
+      expect(e.message).toContain(company.code);
     });
 
     it('a manager recommends only for its own unit; finance and analysts cannot recommend at all', async () => {
@@ -86,11 +99,12 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
     });
 
     it('only the committee approves; approval makes it ACTIVE with the recommending unit and manager (INITIAL assignment)', async () => {
-      expect(errorOf(await w.gql('hdManager').request(APPROVE, { id: recId })).code).toBe('FORBIDDEN');
-      expect(errorOf(await w.gql('analyst').request(APPROVE, { id: recId })).code).toBe('FORBIDDEN');
+      const { rec } = await ownRecommendation('hdManager', '华东机电安装有限公司', { annualSales: 30_000_000 });
+      expect(errorOf(await w.gql('hdManager').request(APPROVE, { id: rec.id })).code).toBe('FORBIDDEN');
+      expect(errorOf(await w.gql('analyst').request(APPROVE, { id: rec.id })).code).toBe('FORBIDDEN');
       const d = await w.gql('committee').data<{ approveRecommendation: { status: string; decidedBy: { name: string }; account: { status: string; tier: { code: string }; registeredOn: string; assignments: unknown[] } } }>(
         APPROVE,
-        { id: recId, input: { effectiveOn: '2026-03-01', note: '同意' } },
+        { id: rec.id, input: { effectiveOn: '2026-03-01', note: '同意' } },
       );
       expect(d.approveRecommendation).toMatchObject({
         status: 'APPROVED',
@@ -104,12 +118,14 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
     });
 
     it('approving twice is a CONFLICT that says it was already decided', async () => {
-      const e = errorOf(await w.gql('committee').request(APPROVE, { id: recId }));
+      const { rec } = await ownRecommendation('hdManager', '华东幕墙装饰有限公司');
+      await t().services.ownership.approveRecommendation(w.as('committee'), Number(rec.id), { note: '同意' });
+      const e = errorOf(await w.gql('committee').request(APPROVE, { id: rec.id }));
       expect(e).toMatchObject({ code: 'CONFLICT', reason: ErrorCode.ALREADY_DECIDED });
       expect(e.message).toMatch(/already approved/);
-      const rejectLate = errorOf(await w.gql('committee').request('mutation($id: ID!) { rejectRecommendation(id: $id, note: "晚了") { id } }', { id: recId }));
+      const rejectLate = errorOf(await w.gql('committee').request('mutation($id: ID!) { rejectRecommendation(id: $id, note: "晚了") { id } }', { id: rec.id }));
       expect(rejectLate.reason).toBe(ErrorCode.ALREADY_DECIDED);
-      expect(await t().ds.getRepository(Assignment).countBy({ accountId: Number(accountId) })).toBe(1);
+      expect(await t().ds.getRepository(Assignment).countBy({ accountId: Number(rec.account.id) })).toBe(1);
     });
 
     it('a rejected company is left without owner, and any unit may recommend it again', async () => {
@@ -245,6 +261,45 @@ describeEachDb('ownership: 谁开发、谁优先', (t) => {
       const current = await w.gql('analyst').data<{ assignments: { totalCount: number } }>('query($a: ID) { assignments(first: 10, filter: { accountId: $a, current: true }) { totalCount } }', { a: String(big.id) });
       expect(current.assignments.totalCount).toBe(1);
     });
+  });
+
+  it('the real import (附件2 workbook through importAnnex) from a cross-region second unit\'s manager: its update of the account is accepted, a row making its own unit the owner is refused (FORBIDDEN), and once the second unit ends its rows are refused (FORBIDDEN)', async () => {
+    const { services } = t();
+    const big = await ownedAccount(services, w, w.units.hd, w.users.hdManager, { tierCode: 'STRATEGIC' });
+    const second = await services.ownership.addCrossRegionUnit(w.as('committee'), { accountId: big.id, unitId: w.units.hb.id, managerId: w.users.hbManager.id, note: '华北项目群' });
+    const importAs = async (who: Who, row: Record<string, string>) => {
+      const headers = Object.keys(row);
+      const file = await exceljsWorkbook(tmpFile(`${who}-${Date.now()}.xlsx`), [{ rows: [headers, headers.map((h) => row[h])] }]);
+      return (await importAnnex(services, w.as(who), { annex: ARCHIVE, file })).report;
+    };
+    const stored = async () => {
+      const a = await services.accounts.get(w.system, big.id);
+      return { mainProducts: a.mainProducts, ownerUnitId: a.ownerUnitId, managerId: a.managerId };
+    };
+    const owner = { ownerUnitId: w.units.hd.id, managerId: w.users.hdManager.id };
+
+    // The second unit's manager updates an ordinary field of the account by workbook: written.
+    const accepted = await importAs('hbManager', { 客户编号: big.code, 客户名称: big.name, 主要产品: '电梯导轨' });
+    expect([accepted.errors, accepted.rows]).toEqual([[], expect.objectContaining({ updated: 1, invalid: 0 })]);
+    expect(await stored()).toEqual({ mainProducts: '电梯导轨', ...owner });
+
+    // The same manager's workbook naming its own unit as 推荐单位: a manager does not move an account (only the
+    // committee reassigns), so the row is refused and ownership stays with the owner (谁开发、谁优先).
+    const claim = await importAs('hbManager', { 客户编号: big.code, 客户名称: big.name, 推荐单位: '华北分公司', 主要产品: '改了归属' });
+    expect(claim.errors).toEqual([expect.objectContaining({ cell: 'C2', column: '推荐单位', code: ErrorCode.FORBIDDEN, message: expect.stringMatching(/ownerUnitId.*committee/) })]);
+    expect(claim.rows).toMatchObject({ updated: 0, invalid: 1 });
+    expect(await stored()).toEqual({ mainProducts: '电梯导轨', ...owner });
+
+    // A manager of a third unit, with no assignment on the account: refused.
+    const stranger = await importAs('hnManager', { 客户编号: big.code, 客户名称: big.name, 主要产品: '别的' });
+    expect(stranger.errors.map((e) => e.code)).toEqual([ErrorCode.FORBIDDEN]);
+    expect(await stored()).toEqual({ mainProducts: '电梯导轨', ...owner });
+
+    // The committee ends the second unit: the same workbook that was accepted is now refused.
+    await services.ownership.endCrossRegionUnit(w.as('committee'), second.id, { note: '项目结束' });
+    const ended = await importAs('hbManager', { 客户编号: big.code, 客户名称: big.name, 主要产品: '电梯导轨2' });
+    expect(ended.errors.map((e) => e.code)).toEqual([ErrorCode.FORBIDDEN]);
+    expect(await stored()).toEqual({ mainProducts: '电梯导轨', ...owner });
   });
 
   describe('plain account writes respect ownership', () => {

@@ -7,7 +7,7 @@ import { createTestDb, describeEachDb } from '../support/db';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeEachDb('transactions under concurrent requests', (t) => {
-  it('keep concurrent transactions apart: one commits, the other rolls back, neither sees a half of the other', async () => {
+  it('keep concurrent transactions apart: the one that fails rolls back alone, the others commit whole (isolation while they run: the next test)', async () => {
     const { ds } = t();
     const ctx = systemContext('test');
     const write = (code: string, fail: boolean, delay: number) =>
