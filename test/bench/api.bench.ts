@@ -59,7 +59,7 @@ interface Child {
 
 function spawnServer(mode: 'kam' | 'raw', url: string): Promise<Child> {
   // NODE_ENV=production as deployed: graphql-js skips its development-only checks.
-  const proc = fork(path.join(__dirname, 'api-server.js'), [mode, url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production', BENCH_DATA_KEYS: DATA_KEYS } });
+  const proc = fork(path.join(__dirname, 'api-server.js'), [mode, url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production', BENCH_DATA_KEYS: DATA_KEYS, BENCH_MAX_CONCURRENT: String(CONNECTIONS) } });
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
     proc.once('message', (m: { port: number }) => {
