@@ -10,13 +10,14 @@ import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type Gra
 import { Account as AccountEntity } from '../modules/accounts/account.entity';
 import { Assignment } from '../modules/ownership/assignment.entity';
 import { noteSensitiveRead } from '../modules/audit/read-log';
-import { PRIVATE_CONTACT_FIELDS } from '../modules/contacts/contact-privacy';
+import { PRIVACY_ACCOUNT_COLUMNS, PRIVATE_CONTACT_FIELDS } from '../modules/contacts/contact-privacy';
 import { DataClass, classifiedFields } from '../modules/privacy/data-classes';
 import { WITHIN_CALLERS_UNIT, maskName, mayRead, type AccountFacts, type ReadFacts } from '../modules/privacy/need-to-know.rules';
 import { getMetadataStorage } from 'type-graphql';
 import type { GraphQLContext } from './graphql-context';
 
-const FACT_COLUMNS = ['id', 'ownerUnitId', 'managerId'] as const;
+/** The account's columns the rule reads: the same loader as the contacts' privacy rule (one query for both). */
+const FACT_COLUMNS = PRIVACY_ACCOUNT_COLUMNS;
 
 type Row = Record<string | symbol, unknown> & { id?: number; accountId?: number | null };
 

@@ -9,13 +9,15 @@ import ExcelJS from 'exceljs';
 import { RowWriter, streamingWorkbook } from '../../src/modules/reports/xlsx-stream';
 
 const BORDER: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, bottom: { style: 'thin' } };
-const STYLES: Partial<ExcelJS.Style>[] = [
+const STYLES: Partial<ExcelJS.Style>[] = (
+  [
   { numFmt: '0', font: { name: '等线', size: 11 }, border: BORDER },
   { numFmt: '@', font: { name: '等线', size: 11 }, alignment: { wrapText: true, vertical: 'top' } },
   { numFmt: '#,##0.00', font: { name: '等线', size: 11, bold: true }, border: BORDER },
   { numFmt: 'yyyy-mm-dd', font: { name: '等线', size: 11 } },
-  { font: { name: '等线', size: 11 } },
-].map((s) => Object.freeze(s));
+    { font: { name: '等线', size: 11 } },
+  ] as Partial<ExcelJS.Style>[]
+).map((s) => Object.freeze(s));
 
 const ROWS: { values: ExcelJS.CellValue[]; height?: number }[] = [
   { values: [1, '普通客户', 1234.5678, new Date('2026-10-31T00:00:00Z'), 'x'], height: 20 },
