@@ -11,10 +11,10 @@ import { RowWriter, streamingWorkbook } from '../../src/modules/reports/xlsx-str
 const BORDER: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, bottom: { style: 'thin' } };
 const STYLES: Partial<ExcelJS.Style>[] = (
   [
-  { numFmt: '0', font: { name: '等线', size: 11 }, border: BORDER },
-  { numFmt: '@', font: { name: '等线', size: 11 }, alignment: { wrapText: true, vertical: 'top' } },
-  { numFmt: '#,##0.00', font: { name: '等线', size: 11, bold: true }, border: BORDER },
-  { numFmt: 'yyyy-mm-dd', font: { name: '等线', size: 11 } },
+    { numFmt: '0', font: { name: '等线', size: 11 }, border: BORDER },
+    { numFmt: '@', font: { name: '等线', size: 11 }, alignment: { wrapText: true, vertical: 'top' } },
+    { numFmt: '#,##0.00', font: { name: '等线', size: 11, bold: true }, border: BORDER },
+    { numFmt: 'yyyy-mm-dd', font: { name: '等线', size: 11 } },
     { font: { name: '等线', size: 11 } },
   ] as Partial<ExcelJS.Style>[]
 ).map((s) => Object.freeze(s));
