@@ -36,6 +36,8 @@ export class Loaders {
   private readonly cache = new Map<string, DataLoader<unknown, unknown>>();
   /** Rows known by id without a query (primed), per loader key: read synchronously by {@link peek}. */
   private readonly known = new Map<string, Map<number, unknown>>();
+  /** The same maps per entity with the columns their rows hold (null: every column), for {@link peek}. */
+  private readonly knownByEntity = new Map<string, { columns: ReadonlySet<string> | null; rows: Map<number, unknown> }[]>();
 
   constructor(private readonly ds: DataSource) {}
 
@@ -66,7 +68,13 @@ export class Loaders {
     const key = this.idKey(entity, columns);
     const loader = this.byId(entity, columns);
     let known = this.known.get(key);
-    if (!known) this.known.set(key, (known = new Map()));
+    if (!known) {
+      this.known.set(key, (known = new Map()));
+      const name = this.nameOf(entity);
+      let held = this.knownByEntity.get(name);
+      if (!held) this.knownByEntity.set(name, (held = []));
+      held.push({ columns: columns ? new Set(columns) : null, rows: known });
+    }
     for (const r of rows) {
       loader.prime(r.id, r);
       known.set(r.id, r);
@@ -78,9 +86,19 @@ export class Loaders {
     return id == null ? null : this.byId(entity).load(id);
   }
 
-  /** A primed row, synchronously (undefined when it would take a query: use `byId(…).load`). */
+  /**
+   * A primed row, synchronously (undefined when it would take a query: use `byId(…).load`): primed for
+   * these `columns`, or for a set of columns that includes them (a page primed with what it read).
+   */
   peek<T extends ObjectLiteral & { id: number }>(entity: EntityTarget<T>, id: number, columns?: readonly string[]): T | undefined {
-    return this.known.get(this.idKey(entity, columns))?.get(id) as T | undefined;
+    const exact = this.known.get(this.idKey(entity, columns))?.get(id);
+    if (exact !== undefined || !columns) return exact as T | undefined;
+    for (const { columns: held, rows } of this.knownByEntity.get(this.nameOf(entity)) ?? []) {
+      if (held !== null && !columns.every((c) => held.has(c))) continue;
+      const row = rows.get(id);
+      if (row !== undefined) return row as T;
+    }
+    return undefined;
   }
 
   /**

@@ -131,7 +131,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   const metrics = new Metrics(services.ds);
   services.imports.observe(metrics.importObserver);
   app.use(accessLog(logger, metrics, requestIdOf));
-  app.use(readRoutingScope);
+  app.use(readRoutingScope(services.ds));
   hardening(app, services);
   app.use(metricsRouter(metrics, config.metricsToken));
   const recovered = await services.imports.recoverInterrupted();
@@ -211,7 +211,7 @@ export async function createApp(services: Services, logger: Logger): Promise<Kam
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    readRoutingScope,
+    readRoutingScope(services.ds),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         let ctx: RequestContext;

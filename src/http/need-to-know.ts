@@ -10,18 +10,37 @@ import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type Gra
 import { Account as AccountEntity } from '../modules/accounts/account.entity';
 import { Assignment } from '../modules/ownership/assignment.entity';
 import { noteSensitiveRead } from '../modules/audit/read-log';
-import { PRIVATE_CONTACT_FIELDS } from '../modules/contacts/contact-privacy';
+import { PRIVACY_ACCOUNT_COLUMNS, PRIVATE_CONTACT_FIELDS } from '../modules/contacts/contact-privacy';
 import { DataClass, classifiedFields } from '../modules/privacy/data-classes';
-import { WITHIN_CALLERS_UNIT, maskName, mayRead, type AccountFacts } from '../modules/privacy/need-to-know.rules';
+import { WITHIN_CALLERS_UNIT, maskName, mayRead, type AccountFacts, type ReadFacts } from '../modules/privacy/need-to-know.rules';
 import { getMetadataStorage } from 'type-graphql';
 import type { GraphQLContext } from './graphql-context';
 
-const FACT_COLUMNS = ['id', 'ownerUnitId', 'managerId'] as const;
+/** The account's columns the rule reads: the same loader as the contacts' privacy rule (one query for both). */
+const FACT_COLUMNS = PRIVACY_ACCOUNT_COLUMNS;
 
 type Row = Record<string | symbol, unknown> & { id?: number; accountId?: number | null };
 
 function isThenable<T>(v: unknown): v is PromiseLike<T> {
   return typeof (v as PromiseLike<T> | null)?.then === 'function';
+}
+
+/** Account facts already worked out in this request, per account id: later fields of its rows decide at once. */
+const knownFacts = new WeakMap<GraphQLContext, Map<number, AccountFacts | null>>();
+
+/**
+ * {@link accountFacts} without waiting, when nothing needs loading: the account worked out before in
+ * this request, or primed (a page) and the caller no MANAGER (whose rule also reads assignments).
+ * Undefined when it would take a query.
+ */
+function accountFactsNow(g: GraphQLContext, type: string, root: Row): AccountFacts | null | undefined {
+  const accountId: number | null | undefined = type === 'Account' ? root.id : root.accountId;
+  if (accountId === undefined) return undefined;
+  if (accountId === null) return null;
+  const known = knownFacts.get(g)?.get(accountId);
+  if (known !== undefined || g.ctx.actor.role === 'MANAGER') return known;
+  const account = g.loaders.peek(AccountEntity, accountId, FACT_COLUMNS);
+  return account ? { id: account.id, ownerUnitId: account.ownerUnitId, managerId: account.managerId, crossRegionUnitIds: [] } : undefined;
 }
 
 /** The account a row belongs to (null: a figure over many accounts). */
@@ -36,7 +55,11 @@ async function accountFacts(g: GraphQLContext, type: string, entity: unknown, ro
   if (!account) return null;
   const assignments = g.ctx.actor.role === 'MANAGER' ? await g.loaders.manyBy(Assignment, 'accountId').load(accountId) : [];
   const crossRegionUnitIds = assignments.filter((a) => !a.isPrimary && a.toDate === null).map((a) => a.unitId);
-  return { id: account.id, ownerUnitId: account.ownerUnitId, managerId: account.managerId, crossRegionUnitIds };
+  const facts = { id: account.id, ownerUnitId: account.ownerUnitId, managerId: account.managerId, crossRegionUnitIds };
+  let known = knownFacts.get(g);
+  if (!known) knownFacts.set(g, (known = new Map()));
+  known.set(accountId, facts);
+  return facts;
 }
 
 function masked(type: string, field: string, value: unknown): unknown {
@@ -54,15 +77,22 @@ export function applyNeedToKnow(schema: GraphQLSchema): number {
     if (type === 'Contact' && (PRIVATE_CONTACT_FIELDS as readonly string[]).includes(field)) continue;
     const inner: GraphQLFieldResolver<Row, GraphQLContext> = f.resolve ?? defaultFieldResolver;
     const entity = entities.get(type);
-    const guard = async (value: unknown, root: Row, g: GraphQLContext): Promise<unknown> => {
-      if (value === null || value === undefined) return value;
-      const [facts, account] = await Promise.all([g.services.needToKnow.facts(g.ctx), accountFacts(g, type, entity, root)]);
+    const decide = (value: unknown, root: Row, g: GraphQLContext, facts: ReadFacts, account: AccountFacts | null): unknown => {
       const withinUnit = account === null && root[WITHIN_CALLERS_UNIT] === true && g.ctx.actor.unitId !== null;
       const subject = withinUnit ? { id: 0, ownerUnitId: g.ctx.actor.unitId, managerId: null } : account;
       if (!mayRead(g.ctx.actor, dataClass, subject, facts)) return masked(type, field, value);
       // Read in full: on the request's read log like personal data (an aggregate row as "*").
       noteSensitiveRead(g.ctx, type, typeof root.id === 'number' ? root.id : '*', field);
       return value;
+    };
+    // Synchronous once the request's facts and the row's account are known (most fields of a page):
+    // a few hundred classified fields a page would otherwise each cost a chain of promises.
+    const guard = (value: unknown, root: Row, g: GraphQLContext): unknown => {
+      if (value === null || value === undefined) return value;
+      const facts = g.services.needToKnow.loadedFacts(g.ctx);
+      const account = facts && accountFactsNow(g, type, root);
+      if (facts && account !== undefined) return decide(value, root, g, facts, account);
+      return Promise.all([g.services.needToKnow.facts(g.ctx), accountFacts(g, type, entity, root)]).then(([f, a]) => decide(value, root, g, f, a));
     };
     f.resolve = (root, args, g, info) => {
       const value = inner(root, args, g, info);

@@ -13,9 +13,14 @@ import type { GraphQLContext } from './graphql-context';
 /**
  * Opens the request's routing scope (reads on the primary until decided otherwise). Mounted before
  * the routes, and again after a body parser: stream callbacks do not carry the async context.
+ * Without replicas there is nothing to route and no scope is opened: an AsyncLocalStorage in use
+ * makes every promise of every request pay Node's async hooks.
  */
-export function readRoutingScope(_req: Request, _res: Response, next: NextFunction): void {
-  readRouting.run({ replica: false }, next);
+export function readRoutingScope(ds: DataSource): (req: Request, res: Response, next: NextFunction) => void {
+  return (_req, _res, next) => {
+    if (!replicaRouter(ds)) next();
+    else readRouting.run({ replica: false }, next);
+  };
 }
 
 /** HTTP routes: a GET may read from a replica; anything else is a write of its caller. */

@@ -22,8 +22,10 @@ async function main(): Promise<void> {
   let queries: () => number;
   let close: () => Promise<void>;
   if (mode === 'kam') {
-    // The key the parent wrote the data with (a fresh production key could not read it).
-    const config = { ...loadConfig({ ...PRODUCTION_ENV, KAM_DATA_KEYS: process.env.BENCH_DATA_KEYS ?? PRODUCTION_ENV.KAM_DATA_KEYS }), database };
+    // The key the parent wrote the data with (a fresh production key could not read it). The load comes
+    // from one API key over BENCH_CONNECTIONS connections: the per-caller limit (default 8) would refuse
+    // the rest with 429, so the parent raises it to the connection count (the raw baseline has none).
+    const config = { ...loadConfig({ ...PRODUCTION_ENV, KAM_DATA_KEYS: process.env.BENCH_DATA_KEYS ?? PRODUCTION_ENV.KAM_DATA_KEYS, KAM_MAX_CONCURRENT_REQUESTS: process.env.BENCH_MAX_CONCURRENT ?? '8' }), database };
     const ds = await openDataSource(database);
     const counter = countQueries(ds);
     const server = await startServer(createServices(ds, config), silentLogger, 0, '127.0.0.1');

@@ -5,7 +5,9 @@
  * first a tenth of the rows (`limit`), then all of them — sampling the server's RSS every 50 ms, and
  * prints seconds, rows/s, MB and the server's peak RSS for each: memory is flat when the peak for all
  * rows is about the peak for a tenth. Then `/feeds/activities.jsonl` in full. The server runs with its JS heap
- * capped (`--heap`, default 128 MB), so buffering would fail rather than merely show. Figures are as measured.
+ * capped (`--heap`, default 128 MB), so buffering would fail rather than merely show. Figures are as measured;
+ * the goal printed is memory flat (peak RSS for all rows ≤ 1.5× the peak for a tenth), and the run fails
+ * when a download does not hold the rows asked for.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +22,8 @@ import { Role } from '../../src/common/enums';
 import { PRODUCTION_ENV } from '../support/production-env';
 
 const KAM = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+/** Memory is flat when the peak RSS for all rows is at most this many times the peak for a tenth. */
+const FLAT_GOAL = 1.5;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,25 +88,53 @@ async function main(): Promise<void> {
   console.log(`seeded ${accounts} accounts and ${activities} activities in ${((Date.now() - t0) / 1000).toFixed(1)} s (${file})`);
   const port = 40_000 + Math.floor(Math.random() * 10_000);
   // The server's JS heap is capped: a feed that buffered its rows would run out of memory long before the end.
-  const server = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, KAM, 'serve'], { env: { PATH: process.env.PATH ?? '', ...PRODUCTION_ENV, KAM_DATABASE_URL: database.url, KAM_PORT: String(port), KAM_HOST: '127.0.0.1', KAM_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its log goes nowhere (warn level): readiness is /healthz answering, not a log line (KAM_LOG_LEVEL hides those).
+  const server = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, KAM, 'serve'], { env: { PATH: process.env.PATH ?? '', ...PRODUCTION_ENV, KAM_DATABASE_URL: database.url, KAM_PORT: String(port), KAM_HOST: '127.0.0.1', KAM_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<never>((_resolve, reject) => server.once('exit', (code, signal) => reject(new Error(`kam serve exited (${signal ?? code})`))));
+  exited.catch(() => {}); // observed by the races below; once stopped on purpose nobody waits for it
+  const base = `http://127.0.0.1:${port}`;
+  let ok = true;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout.on('data', (d: Buffer) => d.toString().includes('GraphQL API') && resolve());
-      server.once('exit', (code) => reject(new Error(`kam serve exited with ${code}`)));
-    });
-    const base = `http://127.0.0.1:${port}`;
+    await Promise.race([waitForHealthz(base, 60_000), exited]);
     console.log(`server RSS at start: ${rssMb(server.pid!).toFixed(0)} MB (JS heap capped at ${heapMb} MB)`);
-    for (const [label, url] of [
-      [`csv, ${activities / 10} rows`, `${base}/feeds/activities.csv?limit=${activities / 10}`],
-      [`csv, ${activities} rows`, `${base}/feeds/activities.csv`],
-      [`jsonl, ${activities} rows`, `${base}/feeds/activities.jsonl`],
+    const tenth = Math.max(1, Math.floor(activities / 10));
+    const results: { label: string; expected: number; r: Awaited<ReturnType<typeof download>> }[] = [];
+    for (const [label, url, expected] of [
+      [`csv, ${tenth} rows`, `${base}/feeds/activities.csv?limit=${tenth}`, tenth],
+      [`csv, ${activities} rows`, `${base}/feeds/activities.csv`, activities],
+      [`jsonl, ${activities} rows`, `${base}/feeds/activities.jsonl`, activities],
     ] as const) {
-      const r = await download(url, key, server.pid!);
-      console.log(`${label.padEnd(24)} ${r.seconds.toFixed(1)} s  ${Math.round(r.rows / r.seconds)} rows/s  ${r.mb.toFixed(0)} MB  rows ${r.rows}  server peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+      const r = await Promise.race([download(url, key, server.pid!), exited]);
+      results.push({ label, expected, r });
+      console.log(`${label.padEnd(24)} ${r.seconds.toFixed(1)} s  ${Math.round(r.rows / r.seconds)} rows/s  ${r.mb.toFixed(1)} MB  rows ${r.rows}  server peak RSS ${r.peakRssMb.toFixed(0)} MB`);
     }
+    // Every download holds the rows asked for, or the figures compare different work (bench:smoke fails on this).
+    const short = results.filter((x) => x.r.rows !== x.expected);
+    for (const x of short) console.error(`${x.label}: ${x.r.rows} rows received, ${x.expected} expected`);
+    if (short.length) ok = false;
+    // Goal: memory flat — the server's peak RSS for all the rows at most 1.5× its peak for a tenth of them.
+    const ratio = results[1].r.peakRssMb / results[0].r.peakRssMb;
+    console.log(`server peak RSS, all rows / a tenth: ${ratio.toFixed(2)}× (goal ≤ ${FLAT_GOAL.toFixed(2)}×, memory flat: ${ratio <= FLAT_GOAL ? 'met' : 'NOT met'}); completed under a ${heapMb} MB JS heap cap`);
   } finally {
     server.kill('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+/** Polls `/healthz` until the server answers 200 (or `ms` pass). */
+async function waitForHealthz(base: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`kam serve did not answer ${base}/healthz within ${ms / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

@@ -24,4 +24,5 @@ BENCH_ACCOUNTS=200 run npm run --silent bench:policy
 run npm run --silent bench:privacy -- --rows 200
 run npm run --silent bench:export -- --accounts 60 --activities 600
 run npm run --silent bench:stats -- --accounts 60 --activities 600 --db both --repeat 1
+run npm run --silent bench:feeds -- --accounts 30 --activities 300
 echo "== bench:smoke: every benchmark ran, its sides agreed and it printed its figures"

@@ -34,8 +34,13 @@ export class AccountResolver {
     @Arg('filter', () => AccountFilterInput, { nullable: true }) filter?: AccountFilterInput | null,
     @Arg('orderBy', () => AccountOrder, { nullable: true, description: '排序（默认按 id）/ sort order (default by id)' }) orderBy?: SortOrder<AccountSortField> | null,
   ) {
-    const connection = await services.accounts.list(ctx, filter ?? {}, page, orderBy, loaders.connectionColumns(Account, info));
-    // Partial rows: prime only the columns the privacy rule reads (contacts of these accounts).
+    const columns = loaders.connectionColumns(Account, info);
+    // The request's need-to-know facts beside the page: the classified fields of the accounts and their
+    // people and projects then decide at once instead of each waiting for them.
+    const [connection] = await Promise.all([services.accounts.list(ctx, filter ?? {}, page, orderBy, columns), services.needToKnow.facts(ctx)]);
+    // Partial rows: primed for the columns read (the need-to-know rule's owner and manager among them:
+    // every foreign key is) and for the columns the privacy rule reads (contacts of these accounts).
+    loaders.prime(Account, connection.nodes, columns);
     loaders.prime(Account, connection.nodes, PRIVACY_ACCOUNT_COLUMNS);
     return connection;
   }

@@ -26,8 +26,12 @@ import type { Contact } from './contact.entity';
 
 export const PRIVATE_CONTACT_FIELDS = ['mobile', 'familyInfo', 'homeAddress', 'hobbies'] as const;
 
-/** What the rule reads of the account (loaders read just these). */
-export const PRIVACY_ACCOUNT_COLUMNS = ['id', 'managerId'] as const;
+/**
+ * What the rules read of a person's account (loaders read just these): its manager for personal data,
+ * its owning unit too for need-to-know (http/need-to-know.ts reads the same columns, so one query per
+ * page serves both).
+ */
+export const PRIVACY_ACCOUNT_COLUMNS = ['id', 'ownerUnitId', 'managerId'] as const;
 /** What it reads of the contact besides the field itself (`uid` binds the ciphertext to the row). */
 export const PRIVACY_CONTACT_COLUMNS = ['id', 'uid', 'accountId', 'erasedAt'] as const;
 export type PrivateContactField = (typeof PRIVATE_CONTACT_FIELDS)[number];

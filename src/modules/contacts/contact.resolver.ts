@@ -8,9 +8,13 @@ import { Account } from '../accounts/account.entity';
 import { Contact } from './contact.entity';
 import { ContactFilterInput, ContactOrder, CreateContactInput, UpdateContactInput } from './contact.inputs';
 import type { ContactSortField } from './contact.service';
-import { PRIVACY_ACCOUNT_COLUMNS, PRIVACY_CONTACT_COLUMNS, revealContactField, type PrivateContactField } from './contact-privacy';
+import { PRIVACY_ACCOUNT_COLUMNS, PRIVACY_CONTACT_COLUMNS, PRIVATE_CONTACT_FIELDS, revealContactField, type PrivateContactField } from './contact-privacy';
+import { DataClass, classifiedFields } from '../privacy/data-classes';
 
 export const ContactConnection = ConnectionType(Contact, 'Contact');
+
+/** A person's fields the need-to-know and privacy rules decide per caller (data-classes.ts, contact-privacy.ts). */
+const GUARDED_CONTACT_FIELDS = new Set<string>([...classifiedFields().filter((f) => f.type === 'Contact' && f.dataClass !== DataClass.INTERNAL).map((f) => f.field), ...PRIVATE_CONTACT_FIELDS]);
 
 /** A private field as this caller may see it; synchronous when the account is already loaded (a page). */
 function reveal({ ctx, loaders, services }: GraphQLContext, c: Contact, field: PrivateContactField): string | null | Promise<string | null> {
@@ -24,14 +28,21 @@ function reveal({ ctx, loaders, services }: GraphQLContext, c: Contact, field: P
 export class ContactResolver {
   @Authorized()
   @Query(() => ContactConnection, { description: '相关人员列表 / related persons, filtered, sorted, paged' })
-  contacts(
+  async contacts(
     @Ctx() { ctx, services, loaders }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
     @Args() page: PageArgsType,
     @Arg('filter', () => ContactFilterInput, { nullable: true }) filter?: ContactFilterInput | null,
     @Arg('orderBy', () => ContactOrder, { nullable: true }) orderBy?: SortOrder<ContactSortField> | null,
   ) {
-    return services.contacts.list(ctx, filter, page, orderBy, loaders.connectionColumns(Contact, info, PRIVACY_CONTACT_COLUMNS));
+    const columns = loaders.connectionColumns(Contact, info, PRIVACY_CONTACT_COLUMNS);
+    if (!columns.some((c) => GUARDED_CONTACT_FIELDS.has(c))) return services.contacts.list(ctx, filter, page, orderBy, columns);
+    // Every guarded field of every person asks the request's need-to-know facts and the person's account:
+    // both loaded before the fields resolve, each field then decides at once instead of waiting in turn.
+    const [connection] = await Promise.all([services.contacts.list(ctx, filter, page, orderBy, columns), services.needToKnow.facts(ctx)]);
+    const accounts = await loaders.byId(Account, PRIVACY_ACCOUNT_COLUMNS).loadMany([...new Set(connection.nodes.map((c) => c.accountId))]);
+    loaders.prime(Account, accounts.filter((a): a is Account => a instanceof Account), PRIVACY_ACCOUNT_COLUMNS);
+    return connection;
   }
 
   @Authorized()

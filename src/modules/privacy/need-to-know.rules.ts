@@ -35,6 +35,11 @@ export interface AccountFacts {
   crossRegionUnitIds?: readonly number[];
 }
 
+/** Does `role` read confidential data of every account by its function (so no grant can matter)? */
+export function readsAllConfidentialByRole(role: Role | string): boolean {
+  return (CONFIDENTIAL_ROLES as readonly string[]).includes(role);
+}
+
 export function confidentialScope(actor: Actor, facts: Pick<ReadFacts, 'grantedRoles'>): ConfidentialScope {
   if (actor.kind === 'anonymous') return 'none';
   if (CONFIDENTIAL_ROLES.includes(actor.role) || facts.grantedRoles.has(actor.role)) return 'all';

@@ -15,7 +15,7 @@ import { OrgUnit } from '../org/org-unit.entity';
 import { Assignment } from '../ownership/assignment.entity';
 import { DataAccessGrant } from './data-access-grant.entity';
 import { DataClass } from './data-classes';
-import type { AccountFacts, ReadFacts } from './need-to-know.rules';
+import { readsAllConfidentialByRole, type AccountFacts, type ReadFacts } from './need-to-know.rules';
 import { hasValidAgreement } from '../agreements/agreement.rules';
 import { today } from '../../common/dates';
 
@@ -24,6 +24,8 @@ const GRANTABLE: readonly DataClass[] = [DataClass.CONFIDENTIAL];
 
 export class NeedToKnowService {
   private readonly perRequest = new WeakMap<RequestContext, Promise<ReadFacts>>();
+  /** The same facts once loaded, for callers that can then decide without waiting. */
+  private readonly loaded = new WeakMap<RequestContext, ReadFacts>();
 
   constructor(
     private readonly ds: DataSource,
@@ -34,17 +36,31 @@ export class NeedToKnowService {
   facts(ctx: RequestContext): Promise<ReadFacts> {
     let facts = this.perRequest.get(ctx);
     if (!facts) {
-      facts = this.loadFacts(ctx);
+      facts = this.loadFacts(ctx).then((f) => {
+        this.loaded.set(ctx, f);
+        return f;
+      });
       this.perRequest.set(ctx, facts);
     }
     return facts;
   }
 
+  /** {@link facts} when they are already loaded for this request (undefined until then). */
+  loadedFacts(ctx: RequestContext): ReadFacts | undefined {
+    return this.loaded.get(ctx);
+  }
+
   private async loadFacts(ctx: RequestContext): Promise<ReadFacts> {
     const em = managerFor(this.ds, ctx);
+    const { actor } = ctx;
+    // Only what a decision for this caller can read: grants never widen a role that reads every
+    // account's confidential data anyway, and the unit tree only places accounts relative to the
+    // caller's own unit (every rule answers "not in the caller's unit" first for a caller without one).
+    const needsGrants = actor.kind !== 'anonymous' && !readsAllConfidentialByRole(actor.role);
+    const needsUnits = actor.kind !== 'anonymous' && actor.unitId !== null;
     const [grants, units] = await Promise.all([
-      em.find(DataAccessGrant, { select: { id: true, role: true, dataClass: true }, where: { dataClass: DataClass.CONFIDENTIAL, revokedAt: IsNull() } }),
-      em.find(OrgUnit, { select: { id: true, parentId: true } }),
+      needsGrants ? em.find(DataAccessGrant, { select: { id: true, role: true, dataClass: true }, where: { dataClass: DataClass.CONFIDENTIAL, revokedAt: IsNull() } }) : [],
+      needsUnits ? em.find(OrgUnit, { select: { id: true, parentId: true } }) : [],
     ]);
     const parent = new Map(units.map((u) => [u.id, u.parentId]));
     const above = new Map<number, number[]>();
@@ -52,6 +68,8 @@ export class NeedToKnowService {
       agreementValid: hasValidAgreement(ctx.actor, ctx.confidentiality, today()),
       grantedRoles: new Set(grants.map((g) => g.role)),
       unitsAbove(unitId: number): readonly number[] {
+        // A programming error, not a decision: the rules never place accounts for a caller without a unit.
+        if (!needsUnits) throw new Error('unitsAbove: the unit tree is not loaded for a caller without a unit');
         let chain = above.get(unitId);
         if (!chain) {
           chain = [];
