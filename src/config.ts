@@ -8,6 +8,7 @@ import path from 'node:path';
 import { distance as leven } from 'fastest-levenshtein';
 import { DEVELOPMENT_KEY, parseDataKeys } from './common/field-crypto';
 import { isValidTimeZone } from './common/dates';
+import { say } from './common/messages';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string; url: string }
@@ -498,15 +499,17 @@ export const FOREIGN_KAM_VARIABLES: ReadonlySet<string> = new Set([
 /**
  * One warning per `KAM_…` variable set in `env` that KAM Hub does not read — usually a misspelling,
  * which would otherwise leave the default in force without a word — with the closest known name.
+ * In English for the log; `forAdmin` (what `kam config` prints) in the admin's language (KAM_LANG).
  */
-export function unknownVariableWarnings(env: Record<string, string | undefined> = process.env): string[] {
+export function unknownVariableWarnings(env: Record<string, string | undefined> = process.env, forAdmin = false): string[] {
   const known = CONFIG_VARIABLES.map((v) => v.name);
   return Object.keys(env)
     .filter((name) => name.startsWith('KAM_') && !known.includes(name) && !FOREIGN_KAM_VARIABLES.has(name))
     .sort()
     .map((name) => {
       const guess = closest(name, known);
-      return `${name} is not a KAM Hub variable and is ignored${guess ? ` (did you mean ${guess}?)` : ''}; kam config lists them all`;
+      const en = `${name} is not a KAM Hub variable and is ignored${guess ? ` (did you mean ${guess}?)` : ''}; kam config lists them all`;
+      return forAdmin ? say(`${name} 不是 KAM Hub 的变量，已忽略${guess ? `（是否想写 ${guess}？）` : ''}；kam config 列出全部变量`, en) : en;
     });
 }
 

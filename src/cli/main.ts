@@ -82,7 +82,11 @@ async function assertMigrated(rt: Runtime): Promise<void> {
 async function seedDemo(rt: Runtime, seed?: number, asOf?: string, annexDir?: string): Promise<void> {
   const data = generateDemoData({ seed, asOf });
   const result = await loadDemoData(rt.services, data, undefined, { annexDir });
-  out(`Demo data loaded (as of ${data.asOf}): ${Object.entries(result).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  const zh: Record<string, string> = { units: '单位', users: '用户', accounts: '客户', contacts: '联系人', creditEvaluations: '信用评价', projects: '项目', receivables: '应收', payments: '回款', activities: '活动' };
+  out(say(
+    `演示数据已载入（截至 ${data.asOf}）：${Object.entries(result).map(([k, v]) => `${zh[k] ?? k} ${v}`).join('、')}`,
+    `Demo data loaded (as of ${data.asOf}): ${Object.entries(result).map(([k, v]) => `${v} ${k}`).join(', ')}`,
+  ));
 }
 
 export function buildProgram(): Command {
@@ -122,17 +126,17 @@ export function buildProgram(): Command {
       try {
         if (opts.demo) {
           const applied = await migrate(rt.ds);
-          if (applied.length) out(`Migrated ${describeDatabase(config)}: ${applied.join(', ')}`);
+          if (applied.length) out(say(`已迁移 ${describeDatabase(config)}：${applied.join(', ')}`, `Migrated ${describeDatabase(config)}: ${applied.join(', ')}`));
           if ((await rt.ds.getRepository(Account).count()) === 0) await seedDemo(rt);
           const ctx = systemContext('serve --demo');
           await rt.services.auth.revokeApiKeysNamed(ctx, 'demo-admin');
           // The key acts as the demo's ADMIN user, who signed the confidentiality agreement (a key acting as nobody sees personal data masked).
           const admin = await rt.services.org.findUserByLogin(ctx, 'admin');
           const { secret } = await rt.services.auth.createApiKey(ctx, { name: 'demo-admin', role: 'ADMIN', userId: admin?.id ?? null });
-          out(`Admin API key: ${secret}`);
-          out('  (send it as "Authorization: Bearer <key>"; a new one is issued at each --demo start)');
+          out(say(`管理员 API 密钥：${secret}`, `Admin API key: ${secret}`));
+          out(say('  （请求时带上 "Authorization: Bearer <密钥>"；每次 --demo 启动都会签发新密钥）', '  (send it as "Authorization: Bearer <key>"; a new one is issued at each --demo start)'));
           const signIn = await setDemoPasswords(rt.services);
-          if (signIn.logins.length) out(`Demo logins: ${describeLogins(signIn.logins)} — password ${signIn.password}  (a new one at each --demo start)`);
+          if (signIn.logins.length) out(say(`演示账号：${describeLogins(signIn.logins).split(', ').join('、')} — 密码 ${signIn.password}  （每次 --demo 启动都会重新生成）`, `Demo logins: ${describeLogins(signIn.logins)} — password ${signIn.password}  (a new one at each --demo start)`));
         } else {
           await assertMigrated(rt);
         }
@@ -169,14 +173,18 @@ export function buildProgram(): Command {
           if (opts.check) {
             const pending = await rt.ds.showMigrations();
             const drift = pending ? [] : await pendingSchemaChanges(rt.ds);
-            if (pending) out('pending migrations: run "kam migrate"');
-            for (const q of drift) out(`drift: ${q}`);
+            if (pending) out(say('有未执行的迁移：请运行 "kam migrate"', 'pending migrations: run "kam migrate"'));
+            for (const q of drift) out(say(`结构偏差：${q}`, `drift: ${q}`));
             if (pending || drift.length) process.exitCode = 1;
-            else out(`${describeDatabase(rt.config)} is up to date`);
+            else out(say(`${describeDatabase(rt.config)} 已是最新`, `${describeDatabase(rt.config)} is up to date`));
             return;
           }
           const applied = await migrate(rt.ds);
-          out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : `${describeDatabase(rt.config)} is up to date`);
+          out(
+            applied.length
+              ? say(`已执行 ${applied.length} 个迁移：${applied.join(', ')}`, `applied ${applied.length} migration(s): ${applied.join(', ')}`)
+              : say(`${describeDatabase(rt.config)} 已是最新`, `${describeDatabase(rt.config)} is up to date`),
+          );
         },
         { createDatabase: !opts.check },
       );
@@ -226,7 +234,7 @@ export function buildProgram(): Command {
           expiresAt = new Date(`${opts.expires}T00:00:00Z`);
         }
         const { apiKey, secret } = await rt.services.auth.createApiKey(ctx, { name: opts.name, role: opts.role, userId, expiresAt });
-        process.stderr.write(`Created API key #${apiKey.id} "${apiKey.name}" (${apiKey.role}). Store it now: it cannot be shown again.\n`);
+        process.stderr.write(say(`已创建 API 密钥 #${apiKey.id} "${apiKey.name}"（${apiKey.role}）。请立即保存：它不会再次显示。`, `Created API key #${apiKey.id} "${apiKey.name}" (${apiKey.role}). Store it now: it cannot be shown again.`) + '\n');
         out(secret);
       });
     });
@@ -237,7 +245,7 @@ export function buildProgram(): Command {
       await withRuntime(program, async (rt) => {
         const keys = await rt.ds.getRepository(ApiKey).find({ order: { id: 'ASC' } });
         for (const k of keys) {
-          out([k.id, k.name, k.role, k.prefix + '…', k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active', k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used'].join('\t'));
+          out([k.id, k.name, k.role, k.prefix + '…', k.revokedAt ? say(`已吊销 ${k.revokedAt.toISOString()}`, `revoked ${k.revokedAt.toISOString()}`) : say('有效', 'active'), k.lastUsedAt ? say(`最近使用 ${k.lastUsedAt.toISOString()}`, `last used ${k.lastUsedAt.toISOString()}`) : say('从未使用', 'never used')].join('\t'));
         }
       });
     });
@@ -249,7 +257,7 @@ export function buildProgram(): Command {
       await withRuntime(program, async (rt) => {
         const n = await rt.services.auth.revokeApiKeysNamed(systemContext('apikey revoke'), opts.name);
         if (n === 0) throw new CliError(say(`没有名为 "${opts.name}" 的有效 API 密钥`, `no active API key named "${opts.name}"`));
-        out(`revoked ${n} key(s)`);
+        out(say(`已吊销 ${n} 个密钥`, `revoked ${n} key(s)`));
       });
     });
 
@@ -280,7 +288,7 @@ export function buildProgram(): Command {
           if (!unit) throw new CliError(say(`--unit ${opts.unit}：没有此编码或名称的单位`, `--unit ${opts.unit}: no unit has this code or name`));
           unitId = unit.id;
         }
-        const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '{bar} {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
+        const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: say('{bar} {percentage}% | {rows} 行', '{bar} {percentage}% | {rows} rows'), stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
         bar?.start(100, 0, { rows: 0 });
         let report: ImportReport;
         try {
@@ -344,12 +352,19 @@ export function buildProgram(): Command {
             }
             const filled = await rt.services.reports.fillTemplate(ctx, report, template);
             await writeFileAtomically(opts.out, (stream) => new Promise<void>((resolve, reject) => stream.end(filled, () => resolve()).once('error', reject)));
-            out(`wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month} in the layout of ${opts.template}, data as of ${report.period.asOf}: ${report.rows.length} accounts)`);
+            out(say(
+              `已写入 ${opts.out}（战略客户业务状况报告表 ${report.period.month}，按 ${opts.template} 的版式，数据截至 ${report.period.asOf}：${report.rows.length} 个客户）`,
+              `wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month} in the layout of ${opts.template}, data as of ${report.period.asOf}: ${report.rows.length} accounts)`,
+            ));
             return;
           }
           const rows = await writeFileAtomically(opts.out, (stream) => (pdf ? rt.services.reports.writePdf(ctx, report, stream) : rt.services.reports.writeWorkbook(ctx, report, stream)));
-          const closed = report.close?.status === 'CLOSED' ? `, closed ${report.close.closedBy}${report.close.differences.length ? `; live data differs in ${report.close.differences.length} figures` : ''}` : '';
-          out(`wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month}${pdf ? ' as PDF' : ''}, data as of ${report.period.asOf}: ${rows} accounts${closed})`);
+          const close = report.close?.status === 'CLOSED' ? report.close : null;
+          const differs = close?.differences.length ?? 0;
+          out(say(
+            `已写入 ${opts.out}（战略客户业务状况报告表 ${report.period.month}${pdf ? '，PDF' : ''}，数据截至 ${report.period.asOf}：${rows} 个客户${close ? `，已由 ${close.closedBy} 月结${differs ? `；实时数据有 ${differs} 项数字与之不同` : ''}` : ''}）`,
+            `wrote ${opts.out} (战略客户业务状况报告表 ${report.period.month}${pdf ? ' as PDF' : ''}, data as of ${report.period.asOf}: ${rows} accounts${close ? `, closed ${close.closedBy}${differs ? `; live data differs in ${differs} figures` : ''}` : ''})`,
+          ));
           return;
         }
         const annex = findAnnex(what);
@@ -373,11 +388,11 @@ export function buildProgram(): Command {
         const ctx = systemContext(`report-close (${os.userInfo().username})`);
         if (opts.reopen) {
           const c = await rt.services.reports.reopenMonth(ctx, month, opts.reason ?? '');
-          out(`reopened ${c.month} (closed by ${c.closedBy}); its report follows the live data until it is closed again`);
+          out(say(`已重新打开 ${c.month}（原由 ${c.closedBy} 月结）；再次月结前，其报表跟随实时数据`, `reopened ${c.month} (closed by ${c.closedBy}); its report follows the live data until it is closed again`));
           return;
         }
         const c = await rt.services.reports.closeMonth(ctx, month);
-        out(`closed ${c.month}: ${c.rowCount} accounts frozen (by ${c.closedBy})`);
+        out(say(`已月结 ${c.month}：冻结 ${c.rowCount} 个客户的数字（${c.closedBy}）`, `closed ${c.month}: ${c.rowCount} accounts frozen (by ${c.closedBy})`));
       });
     });
 
@@ -403,10 +418,10 @@ export function buildProgram(): Command {
         return;
       }
       // Invalid values never get here: the preAction hook stopped the command with one line each.
-      for (const w of unknownVariableWarnings()) process.stderr.write(`kam: warning: ${w}\n`);
+      for (const w of unknownVariableWarnings(process.env, true)) process.stderr.write(`kam: ${say('警告：', 'warning: ')}${w}\n`);
       if (opts.check) {
         const config = configFrom(program);
-        out(`configuration is valid (NODE_ENV=${config.env}, database ${describeDatabase(config)})`);
+        out(say(`配置有效（NODE_ENV=${config.env}，数据库 ${describeDatabase(config)}）`, `configuration is valid (NODE_ENV=${config.env}, database ${describeDatabase(config)})`));
       } else {
         // The values this environment sets (else the defaults); secrets show only whether they are set.
         for (const v of describeConfig()) out(`${v.name}=${v.value}\t# ${v.description}`);
@@ -422,7 +437,7 @@ export function buildProgram(): Command {
       const ts = Date.now();
       for (const kind of ['mysql', 'sqlite'] as const) {
         const file = await generateMigration(kind, name, config.testMysqlUrl, REPO_ROOT, ts);
-        out(file ? `${kind}: wrote ${path.relative(REPO_ROOT, file)}` : `${kind}: entities and migrations agree; nothing to generate`);
+        out(file ? say(`${kind}：已写入 ${path.relative(REPO_ROOT, file)}`, `${kind}: wrote ${path.relative(REPO_ROOT, file)}`) : say(`${kind}：实体与迁移一致，无需生成`, `${kind}: entities and migrations agree; nothing to generate`));
       }
     });
 
@@ -441,13 +456,20 @@ export function buildProgram(): Command {
     });
   const printKeyStatus = (s: KeyStatus) => {
     const which = {
-      public: ' (the public development key, which protects nothing: set KAM_DATA_KEYS)',
-      generated: ` (the development key generated in ${s.developmentKeyFile}: keep that file with the database; production needs KAM_DATA_KEYS)`,
+      public: say('（公开的开发密钥，不提供任何保护：请设置 KAM_DATA_KEYS）', ' (the public development key, which protects nothing: set KAM_DATA_KEYS)'),
+      generated: say(
+        `（生成于 ${s.developmentKeyFile} 的开发密钥：请将该文件与数据库一同保管；生产环境需要 KAM_DATA_KEYS）`,
+        ` (the development key generated in ${s.developmentKeyFile}: keep that file with the database; production needs KAM_DATA_KEYS)`,
+      ),
     };
-    out(`Active key: ${s.activeKeyId}${s.developmentKey ? which[s.developmentKey] : ''}; configured: ${s.keyIds.join(', ')}`);
-    for (const [kid, n] of Object.entries(s.rowsByKey)) out(`  ${kid}: ${n} rows${s.keyIds.includes(kid) ? '' : ' (key not configured: these cannot be read)'}`);
-    out(`  clear text: ${s.clearRows} rows`);
-    out(`  rows with personal data: ${s.rowsWithData}`);
+    const note = s.developmentKey ? which[s.developmentKey] : '';
+    out(say(`当前密钥：${s.activeKeyId}${note}；已配置：${s.keyIds.join(', ')}`, `Active key: ${s.activeKeyId}${note}; configured: ${s.keyIds.join(', ')}`));
+    for (const [kid, n] of Object.entries(s.rowsByKey)) {
+      const known = s.keyIds.includes(kid);
+      out(say(`  ${kid}：${n} 行${known ? '' : '（未配置此密钥：这些行无法读取）'}`, `  ${kid}: ${n} rows${known ? '' : ' (key not configured: these cannot be read)'}`));
+    }
+    out(say(`  明文：${s.clearRows} 行`, `  clear text: ${s.clearRows} rows`));
+    out(say(`  含个人数据的行：${s.rowsWithData}`, `  rows with personal data: ${s.rowsWithData}`));
   };
   keys
     .command('status')
@@ -468,10 +490,11 @@ export function buildProgram(): Command {
         const batch = Number(opts.batch);
         if (!Number.isInteger(batch) || batch < 1 || batch > 10000) throw new CliError(say(`--batch 应为 1 到 10000 之间的整数，实为 "${opts.batch}"`, `--batch must be an integer between 1 and 10000, got "${opts.batch}"`));
         const r = await rt.services.dataKeys.rotate(systemContext('keys rotate'), { batch, onBatch: (n) => rt.logger.info('keys rotate', { rotated: n }) });
-        out(`Re-encrypted ${r.rotated} rows under key ${r.status.activeKeyId}${r.rotated ? ':' : '.'}`);
-        for (const [kid, n] of Object.entries(r.rotatedFrom)) out(`  from ${kid === 'clear' ? 'clear text' : kid}: ${n} rows`);
+        out(say(`已用密钥 ${r.status.activeKeyId} 重新加密 ${r.rotated} 行${r.rotated ? '：' : '。'}`, `Re-encrypted ${r.rotated} rows under key ${r.status.activeKeyId}${r.rotated ? ':' : '.'}`));
+        for (const [kid, n] of Object.entries(r.rotatedFrom)) out(say(`  来自 ${kid === 'clear' ? '明文' : kid}：${n} 行`, `  from ${kid === 'clear' ? 'clear text' : kid}: ${n} rows`));
         printKeyStatus(r.status);
-        if (r.failed.length) throw new CliError(`${r.failed.length} rows could not be opened and were left as they are: ${r.failed.slice(0, 20).map((f) => `${f.id} (${f.code})`).join(', ')}`, 1);
+        const failed = r.failed.slice(0, 20).map((f) => `${f.id} (${f.code})`).join(', ');
+        if (r.failed.length) throw new CliError(say(`${r.failed.length} 行无法解密，保持原样：${failed}`, `${r.failed.length} rows could not be opened and were left as they are: ${failed}`), 1);
       }),
     );
 
@@ -486,7 +509,7 @@ export function buildProgram(): Command {
         const days = opts.days === undefined ? rt.config.auditRetentionDays : Number(opts.days);
         if (!Number.isInteger(days) || days < 1) throw new CliError(say(`--days 应为正整数，实为 "${opts.days}"`, `--days must be a positive integer, got "${opts.days}"`));
         const { deleted, before } = await rt.services.audit.prune(systemContext('audit prune'), days);
-        out(`Deleted ${deleted} audit events recorded before ${before.toISOString()} (retention ${days} days).`);
+        out(say(`已删除 ${deleted} 条记录于 ${before.toISOString()} 之前的审计事件（保留 ${days} 天）。`, `Deleted ${deleted} audit events recorded before ${before.toISOString()} (retention ${days} days).`));
       }),
     );
   // --- end privacy ---
@@ -503,9 +526,10 @@ export function buildProgram(): Command {
       withRuntime(program, async (rt) => {
         await assertMigrated(rt);
         const r = await setupBi(rt.ds, await rt.services.bi.catalog(), opts);
-        out(`BI schema ${r.schema}: ${r.views.length} views (${r.views.sort().join(', ')})`);
-        out(`Read-only user ${r.user}@${r.host}: SELECT on ${r.schema}.* and nothing else`);
-        if (r.generatedPassword) out(`Password (shown once): ${r.generatedPassword}`);
+        const views = r.views.sort().join(', ');
+        out(say(`BI 库 ${r.schema}：${r.views.length} 个视图（${views}）`, `BI schema ${r.schema}: ${r.views.length} views (${views})`));
+        out(say(`只读用户 ${r.user}@${r.host}：仅可 SELECT ${r.schema}.*，别无其他权限`, `Read-only user ${r.user}@${r.host}: SELECT on ${r.schema}.* and nothing else`));
+        if (r.generatedPassword) out(say(`密码（只显示这一次）：${r.generatedPassword}`, `Password (shown once): ${r.generatedPassword}`));
       }),
     );
   bi
@@ -517,7 +541,7 @@ export function buildProgram(): Command {
     .action((opts: { schema: string; user: string; host: string }) =>
       withRuntime(program, async (rt) => {
         await removeBi(rt.ds, opts);
-        out(`Dropped schema ${opts.schema} and user ${opts.user}@${opts.host}`);
+        out(say(`已删除库 ${opts.schema} 和用户 ${opts.user}@${opts.host}`, `Dropped schema ${opts.schema} and user ${opts.user}@${opts.host}`));
       }),
     );
 

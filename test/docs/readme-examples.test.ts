@@ -353,10 +353,10 @@ describe('README.md examples, in order, against a fresh demo server', () => {
           const run = await startServer(s, command!, ex.output);
           s.server = run.child;
           const printed = banner + run.output();
-          // The key and password it printed stand in for the README's from now on, in its output too.
-          s.subs.set(/Admin API key: (kam_\S+)/.exec(shown)?.[1], /Admin API key: (kam_\S+)/.exec(printed)?.[1]);
-          s.subs.set(/password (demo-\S+)/.exec(shown)?.[1], /password (demo-\S+)/.exec(printed)?.[1]);
-          s.env.KAM_DOC_KEY = /Admin API key: (kam_\S+)/.exec(printed)?.[1];
+          // The key and password it printed (in Chinese: KAM_LANG is not set) stand in for the README's from now on, in its output too.
+          s.subs.set(/管理员 API 密钥：(kam_\S+)/.exec(shown)?.[1], /管理员 API 密钥：(kam_\S+)/.exec(printed)?.[1]);
+          s.subs.set(/密码 (demo-\S+)/.exec(shown)?.[1], /密码 (demo-\S+)/.exec(printed)?.[1]);
+          s.env.KAM_DOC_KEY = /管理员 API 密钥：(kam_\S+)/.exec(printed)?.[1];
           s.serverOutput = printed;
           expect(s.server.exitCode === null ? textMismatch(s.subs.apply(shown), printed) : run.mismatch).toBeNull();
           return;
@@ -424,7 +424,7 @@ function lastMonth(): string {
 }
 
 async function tokenFor(login: string): Promise<string> {
-  const password = /password (demo-\S+)/.exec(session.serverOutput)?.[1];
+  const password = /密码 (demo-\S+)/.exec(session.serverOutput)?.[1];
   const r = await graphql(session, 'mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }', undefined, { l: login, p: password });
   const token = (r.body.data?.login as { token?: string } | undefined)?.token;
   if (!token) throw new Error(`cannot sign in as ${login}: ${JSON.stringify(r.body)}`);

@@ -81,10 +81,20 @@ describe('kam CLI errors', () => {
       'kam: KAM_LOG_LEVEL must be one of debug, info, warn, error, got "loud"',
       'kam: KAM_PORT must be an integer between 0 and 65535, got "abc"',
     ]);
-    const typo = kam(['config', '--check'], { KAM_PORTT: '4100', KAM_DATABSE_URL: 'sqlite::memory:', KAM_WHATEVER_THIS_IS: '1', KAM_DATABASE_URL: 'sqlite::memory:' });
+    const typos = { KAM_PORTT: '4100', KAM_DATABSE_URL: 'sqlite::memory:', KAM_WHATEVER_THIS_IS: '1', KAM_DATABASE_URL: 'sqlite::memory:' };
+    const typo = kam(['config', '--check'], typos);
     expect(typo.code).toBe(0);
-    expect(typo.stdout).toBe('configuration is valid (NODE_ENV=test, database sqlite::memory:)\n');
+    expect(typo.stdout).toBe('配置有效（NODE_ENV=test，数据库 sqlite::memory:）\n');
     expect(typo.stderr.trim().split('\n')).toEqual([
+      'kam: 警告：KAM_DATABSE_URL 不是 KAM Hub 的变量，已忽略（是否想写 KAM_DATABASE_URL？）；kam config 列出全部变量',
+      'kam: 警告：KAM_PORTT 不是 KAM Hub 的变量，已忽略（是否想写 KAM_PORT？）；kam config 列出全部变量',
+      'kam: 警告：KAM_WHATEVER_THIS_IS 不是 KAM Hub 的变量，已忽略；kam config 列出全部变量',
+    ]);
+    // KAM_LANG=en: the same lines in English.
+    const english = kam(['config', '--check'], { ...typos, KAM_LANG: 'en' });
+    expect(english.code).toBe(0);
+    expect(english.stdout).toBe('configuration is valid (NODE_ENV=test, database sqlite::memory:)\n');
+    expect(english.stderr.trim().split('\n')).toEqual([
       'kam: warning: KAM_DATABSE_URL is not a KAM Hub variable and is ignored (did you mean KAM_DATABASE_URL?); kam config lists them all',
       'kam: warning: KAM_PORTT is not a KAM Hub variable and is ignored (did you mean KAM_PORT?); kam config lists them all',
       'kam: warning: KAM_WHATEVER_THIS_IS is not a KAM Hub variable and is ignored; kam config lists them all',
@@ -147,12 +157,13 @@ describe.each(DB_KINDS)('kam migrate, seed, apikey [%s]', (kind) => {
     const m = kam(['migrate'], env);
     expect(m.code).toBe(0);
     expect(m.stdout).toContain('Init');
-    expect(kam(['migrate'], env).stdout).toContain('up to date');
+    expect(kam(['migrate'], env).stdout).toContain('已是最新');
+    expect(kam(['migrate'], { ...env, KAM_LANG: 'en' }).stdout).toContain('is up to date');
     expect(kam(['migrate', '--check'], env).code).toBe(0);
     const s = kam(['seed', '--demo', '--as-of', '2026-10-31'], env);
     expect(s.stderr).toBe('');
     expect(s.code).toBe(0);
-    expect(s.stdout).toMatch(/220 accounts/);
+    expect(s.stdout).toMatch(/^演示数据已载入（截至 2026-10-31）：单位 \d+、用户 \d+、客户 220、联系人 \d+/m);
     const again = kam(['seed', '--demo'], env);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already has accounts');
@@ -181,7 +192,8 @@ describe('kam serve', () => {
       const deadline = Date.now() + 90_000;
       while (!/GraphQL API: (\S+)/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       const url = /GraphQL API: (\S+)/.exec(stdout)?.[1] as string;
-      const key = /Admin API key: (\S+)/.exec(stdout)?.[1] as string;
+      const key = /管理员 API 密钥：(kam_\S+)/.exec(stdout)?.[1] as string;
+      expect(stdout).toMatch(/^演示账号：admin、committee、.* — 密码 demo-[\w-]+ {2}（每次 --demo 启动都会重新生成）$/m);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: '{ accounts { totalCount } }' }) });
       const body = (await res.json()) as { data: { accounts: { totalCount: number } } };

@@ -50,14 +50,15 @@ describe.each(DB_KINDS)('kam keys status / rotate, kam audit prune [%s]', (kind)
     expect(kam(['seed', '--demo', '--as-of', '2026-10-31'], env).code).toBe(0);
     const status = kam(['keys', 'status'], env);
     expect(status.code).toBe(0);
-    const rows = Number(/dev: (\d+) rows/.exec(status.stdout)?.[1]);
+    const rows = Number(/dev：(\d+) 行/.exec(status.stdout)?.[1]);
     expect(rows).toBeGreaterThan(100);
-    expect(status.stdout).toContain('clear text: 0 rows');
-    expect(status.stdout.split('\n')[0]).toBe('Active key: dev (the public development key, which protects nothing: set KAM_DATA_KEYS); configured: dev');
+    expect(status.stdout).toContain('明文：0 行');
+    expect(status.stdout.split('\n')[0]).toBe('当前密钥：dev（公开的开发密钥，不提供任何保护：请设置 KAM_DATA_KEYS）；已配置：dev');
+    expect(kam(['keys', 'status'], { ...env, KAM_LANG: 'en' }).stdout.split('\n')[0]).toBe('Active key: dev (the public development key, which protects nothing: set KAM_DATA_KEYS); configured: dev');
     // Development without keys generates its own key beside the database, and says so (not "public").
     const development = kam(['keys', 'status'], { ...env, NODE_ENV: 'development' });
     expect(development.stdout.split('\n')[0]).toBe(
-      `Active key: local (the development key generated in ${developmentKeyFile(db)}: keep that file with the database; production needs KAM_DATA_KEYS); configured: dev, local`,
+      `当前密钥：local（生成于 ${developmentKeyFile(db)} 的开发密钥：请将该文件与数据库一同保管；生产环境需要 KAM_DATA_KEYS）；已配置：dev, local`,
     );
     if (db.kind === 'mysql') fs.rmSync(developmentKeyFile(db)!, { force: true });
 
@@ -66,17 +67,17 @@ describe.each(DB_KINDS)('kam keys status / rotate, kam audit prune [%s]', (kind)
     const rotated = kam(['keys', 'rotate', '--batch', '50'], keys);
     expect(rotated.stderr).not.toMatch(/error/i);
     expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toContain(`Re-encrypted ${rows} rows under key k1:\n  from dev: ${rows} rows\n`);
-    expect(rotated.stdout).toContain('dev: 0 rows');
-    expect(rotated.stdout).toContain(`k1: ${rows} rows`);
+    expect(rotated.stdout).toContain(`已用密钥 k1 重新加密 ${rows} 行：\n  来自 dev：${rows} 行\n`);
+    expect(rotated.stdout).toContain('dev：0 行');
+    expect(rotated.stdout).toContain(`k1：${rows} 行`);
     // Resumable and idempotent: nothing left.
-    expect(kam(['keys', 'rotate'], keys).stdout).toContain('Re-encrypted 0 rows');
+    expect(kam(['keys', 'rotate'], keys).stdout).toContain('已用密钥 k1 重新加密 0 行。');
     // Without the key the rows are under, status says they cannot be read.
-    expect(kam(['keys', 'status'], env).stdout).toContain(`k1: ${rows} rows (key not configured: these cannot be read)`);
+    expect(kam(['keys', 'status'], env).stdout).toContain(`k1：${rows} 行（未配置此密钥：这些行无法读取）`);
 
     const pruned = kam(['audit', 'prune'], env);
     expect(pruned.code).toBe(0);
-    expect(pruned.stdout).toMatch(/^Deleted 0 audit events recorded before .* \(retention 1096 days\)\.$/m);
+    expect(pruned.stdout).toMatch(/^已删除 0 条记录于 \S+ 之前的审计事件（保留 1096 天）。$/m);
     expect(kam(['audit', 'prune', '--days', 'x'], env).code).toBe(2);
   });
 });
