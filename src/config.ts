@@ -43,6 +43,8 @@ export interface Config {
   /** An import that runs longer stops with TIME_LIMIT and writes nothing. */
   importTimeLimitSeconds: number;
   importPreviewHours: number;
+  /** KAM_IMPORT_PARSE_WORKER */
+  importParseWorker: 'auto' | 'on' | 'off';
   importUndoDays: number;
   importFileRetentionDays: number;
   /** Days a date that describes the past (visit, consent, payment, evaluation) may lie after today. */
@@ -236,6 +238,13 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
   },
   { name: 'KAM_IMPORT_MAX_BYTES', key: 'importMaxBytes', default: '100MB', description: 'Largest uploaded or imported file.', parse: bytes('KAM_IMPORT_MAX_BYTES') },
   { name: 'KAM_IMPORT_TIME_LIMIT', key: 'importTimeLimitSeconds', default: '900', description: 'Seconds an import may run before it stops and writes nothing.', parse: int('KAM_IMPORT_TIME_LIMIT', 1, 86400) },
+  {
+    name: 'KAM_IMPORT_PARSE_WORKER',
+    key: 'importParseWorker',
+    default: 'auto',
+    description: 'Read and check an imported file in a worker thread while the main thread writes: `on`, `off`, or `auto` (files of 1 MiB or more, on a machine with more than 2 CPU cores — with 2 cores the thread competes with the writer and a local database, and measured slower).',
+    parse: (r) => oneOf('KAM_IMPORT_PARSE_WORKER', ['auto', 'on', 'off'] as const)(r),
+  },
   { name: 'KAM_IMPORT_PREVIEW_HOURS', key: 'importPreviewHours', default: '24', description: 'Hours an uploaded import waits, previewed, for its confirmation; after that it expires (upload the file again).', parse: int('KAM_IMPORT_PREVIEW_HOURS', 1, 24 * 30) },
   { name: 'KAM_IMPORT_UNDO_DAYS', key: 'importUndoDays', default: '7', description: 'Days the user who ran an import may undo it (`undoImport`, `kam import undo`); an ADMIN may undo any import at any time.', parse: int('KAM_IMPORT_UNDO_DAYS', 0, 3650) },
   { name: 'KAM_IMPORT_FILE_RETENTION_DAYS', key: 'importFileRetentionDays', default: '30', description: 'Days the files kept with an import job (its upload, its errors workbook `errors.xlsx`) are stored after the job ends; then the daily prune deletes them. The job record stays (counts, issues, what it wrote: undo still works).', parse: int('KAM_IMPORT_FILE_RETENTION_DAYS', 1, 3650) },

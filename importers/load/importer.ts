@@ -67,8 +67,8 @@ export interface ImportOptions {
   /** The unit the file comes from: its saved mappings apply (default: the caller's unit). */
   unitId?: number | null;
   /**
-   * Read and validate the file in a worker thread while this one writes (default: files of at least
-   * PARSE_WORKER_MIN_BYTES; below that, starting a thread costs more than it saves).
+   * Read and validate the file in a worker thread while this one writes (default: KAM_IMPORT_PARSE_WORKER;
+   * `auto` is files of at least PARSE_WORKER_MIN_BYTES on a machine of PARSE_WORKER_MIN_CORES cores).
    */
   parseInWorker?: boolean;
 }
@@ -182,7 +182,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     if (errors.length < MAX_REPORTED) errors.push(e);
   };
   try {
-    source = await openRowFeed(options.file, { spec: options.annex, displayName: fileName, maxBytes: services.config.importMaxBytes, threaded: options.parseInWorker });
+    source = await openRowFeed(options.file, { spec: options.annex, displayName: fileName, maxBytes: services.config.importMaxBytes, threaded: options.parseInWorker ?? workerSetting(services.config.importParseWorker) });
     state.tiers = await services.tiers.list();
     state.managementLevels = await services.tiers.listManagementLevels();
     recorder.tiers = state.tiers;
@@ -363,4 +363,9 @@ async function pauseForKillTest(loader: AnnexLoader, batchNo: number): Promise<n
   return new Promise<never>(() => {
     setInterval(() => undefined, 60_000);
   });
+}
+
+/** KAM_IMPORT_PARSE_WORKER as the feed's option: `auto` leaves the choice to the file's size and the machine. */
+function workerSetting(setting: 'auto' | 'on' | 'off'): boolean | undefined {
+  return setting === 'auto' ? undefined : setting === 'on';
 }

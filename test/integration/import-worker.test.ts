@@ -141,7 +141,7 @@ describeEachDb('import parsed in a worker thread', (t) => {
   });
 
   it('kam import (dist/) reads a file over the threshold in its worker, and exits 2 with one line for one it cannot read', async () => {
-    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', KAM_DATABASE_URL: t().config.database.url };
+    const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', KAM_DATABASE_URL: t().config.database.url, KAM_IMPORT_PARSE_WORKER: 'on' };
     const kam = (args: string[]) => spawnSync(process.execPath, [KAM, ...args], { encoding: 'utf8', env, timeout: 120_000 });
     // Summary rows with a long unknown column: few rows, over the threshold.
     const padding = '注'.repeat(700);
