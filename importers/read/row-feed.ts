@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { language } from '../../src/common/messages';
+import { language, say } from '../../src/common/messages';
 import type { AnnexSpec, ColumnSpec } from '../annexes/spec';
 import type { LabelRow } from './coerce';
 import type { MatchedColumn } from './header';
@@ -141,8 +141,8 @@ class Inbox {
       this.waiting?.reject(e);
       this.waiting = null;
     };
-    worker.on('error', (e) => fail(new Error(`${displayName}: the file reader failed (${e.message}); nothing was imported`)));
-    worker.on('exit', (code) => fail(new Error(`${displayName}: the file reader stopped (exit code ${code}); nothing was imported`)));
+    worker.on('error', (e) => fail(new Error(`${displayName}: ${say(`读取文件的线程出错（${e.message}）；未导入任何内容`, `the file reader failed (${e.message}); nothing was imported`)}`)));
+    worker.on('exit', (code) => fail(new Error(`${displayName}: ${say(`读取文件的线程已停止（退出码 ${code}）；未导入任何内容`, `the file reader stopped (exit code ${code}); nothing was imported`)}`)));
   }
 
   next(): Promise<FromWorker> {

@@ -133,11 +133,11 @@ describeEachDb('import parsed in a worker thread', (t) => {
     });
     const failure = await run(file, { parseInWorker: true, mode: ImportMode.SKIP_INVALID, fileName: 'crash.xlsx' }).catch((e: Error) => e);
     expect(failure).toBeInstanceOf(Error);
-    expect((failure as Error).message).toMatch(/^crash\.xlsx: the file reader stopped .*nothing was imported$/);
+    expect((failure as Error).message).toMatch(/^crash\.xlsx: 读取文件的线程已停止（退出码 .*）；未导入任何内容$/);
     expect(await count('accounts')).toBe(before);
     const [job] = await t().ds.query("SELECT status, message FROM import_jobs WHERE file_name = 'crash.xlsx' ORDER BY id DESC");
     expect(job.status).toBe('FAILED');
-    expect(job.message).toContain('the file reader stopped');
+    expect(job.message).toContain('读取文件的线程已停止');
   });
 
   it('kam import (dist/) reads a file over the threshold in its worker, and exits 2 with one line for one it cannot read', async () => {

@@ -107,6 +107,9 @@ const RUNNING_JOBS = '{ importJobs(filter: { statuses: [RUNNING] }) { nodes { id
   });
 
   it('runs the daily audit prune exactly once, whichever instance starts first', async () => {
+    // Each instance looks at start, without holding up its start: wait until the one that claimed the day has logged its prune.
+    const deadline = Date.now() + 60_000;
+    while (![a, b].some((i) => i.lines.some((l) => l.includes('"import job files purged"'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const claims = (await db.ds.query('SELECT job, slot, runner FROM scheduled_runs WHERE job = ?', [AUDIT_PRUNE_JOB])) as { runner: string }[];
     expect(claims).toHaveLength(1);
     const prunes = (await db.ds.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'audit.prune'")) as { n: number | string }[];

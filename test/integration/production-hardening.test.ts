@@ -153,7 +153,7 @@ describeEachDb('production hardening', (t) => {
     try {
       const res = await fetch(server.url.replace('/graphql', '/imports/ledger?wait=true'), { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'x-file-name': 'ledger.csv' }, body: '日期,客户编号,主题\n2025-01-02,KC0001,拜访\n' });
       expect(res.status).toBe(409);
-      expect(await res.json()).toEqual({ error: { code: 'IMPORT_IN_PROGRESS', message: expect.stringContaining(`job #${held.id} (big-ledger.xlsx`) } });
+      expect(await res.json()).toEqual({ error: { code: 'IMPORT_IN_PROGRESS', message: expect.stringContaining(`任务 #${held.id}（big-ledger.xlsx`) } });
     } finally {
       await t().services.imports.finish(held.id, ImportStatus.SUCCEEDED, { rowsTotal: 0, rowsValid: 0, rowsInvalid: 0, rowsCreated: 0, rowsUpdated: 0, rowsUnchanged: 0 }, []);
     }
