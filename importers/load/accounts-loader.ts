@@ -16,7 +16,7 @@
  */
 import { say } from '../../src/common/messages';
 import { createHash } from 'node:crypto';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../../src/common/errors';
 import { AccountStatus, RecordSource, Role } from '../../src/common/enums';
 import type { Id } from '../../src/common/ids';
@@ -83,7 +83,7 @@ export class AccountsLoader {
 
   async process(rows: ParsedRow[]): Promise<(RowOutcome | null)[]> {
     const m = em(this.s);
-    // Existing accounts the batch names or duplicates, in at most three queries.
+    // Existing accounts the batch names or duplicates: their ids in one statement, then those accounts.
     const codes = new Set<string>();
     const credits = new Set<string>();
     const names = new Set<string>();
@@ -96,10 +96,10 @@ export class AccountsLoader {
     const byCode = new Map<string, Account>();
     const byCredit = new Map<string, Account>();
     const byName = new Map<string, Account[]>();
-    for (const chunk of chunks([...codes], 1000)) for (const a of await m.findBy(Account, { code: In(chunk) })) byCode.set(a.code, a);
-    for (const chunk of chunks([...credits], 1000)) for (const a of await m.findBy(Account, { creditCode: In(chunk) })) byCredit.set(a.creditCode as string, a);
-    for (const chunk of chunks([...names], 1000)) {
-      for (const a of await m.findBy(Account, { nameKey: In(chunk) })) byName.set(a.nameKey, [...(byName.get(a.nameKey) ?? []), a]);
+    for (const a of await findAccountsByKeys(m, codes, credits, names)) {
+      if (codes.has(a.code)) byCode.set(a.code, a);
+      if (a.creditCode !== null && credits.has(a.creditCode)) byCredit.set(a.creditCode, a);
+      if (names.has(a.nameKey)) byName.set(a.nameKey, [...(byName.get(a.nameKey) ?? []), a]);
     }
     // 上级集团 a MANAGER's rows name must be accounts it manages too (assertMayLinkParent): look them up now.
     const parents = this.s.base.actor.role === Role.MANAGER ? await this.findParents(rows) : new Map<string, Account>();
@@ -354,12 +354,16 @@ export class AccountsLoader {
     const tx = this.s.tx!;
     const m = em(this.s);
     const now = new Date();
-    await bulkWrite(m, Account, newAccounts.map((p) => p.values as Partial<Account>), { defaults: { ...emptyAccount(), version: 1, createdAt: now, updatedAt: now } });
-    // Ids of the new accounts are needed only for their credit evaluations.
+    const inserted = await bulkWrite(m, Account, newAccounts.map((p) => p.values as Partial<Account>), { defaults: { ...emptyAccount(), version: 1, createdAt: now, updatedAt: now }, returning: ['id', 'code'] });
+    // Ids of the new accounts (for their credit evaluations and the undo log): as the INSERT returned them,
+    // or found again by code where the database returns none (MySQL).
     const ids = new Map<string, number>();
-    const needIds = creditWrites.filter((c) => !c.plan.existing).map((c) => c.plan.values.code as string);
-    for (const chunk of chunks(needIds, 1000)) {
-      for (const a of await m.find(Account, { select: { id: true, code: true }, where: { code: In(chunk) } })) ids.set(a.code, a.id);
+    if (inserted) for (const r of inserted) ids.set(r.code as string, r.id as number);
+    else {
+      const needIds = [...(this.s.record?.written ? newAccounts : creditWrites.filter((c) => !c.plan.existing).map((c) => c.plan))].map((p) => p.values.code as string);
+      for (const chunk of chunks(needIds, 1000)) {
+        for (const a of await m.find(Account, { select: { id: true, code: true }, where: { code: In(chunk) } })) ids.set(a.code, a.id);
+      }
     }
     if (updates.length) {
       await bulkWrite(
@@ -388,18 +392,15 @@ export class AccountsLoader {
         upsert: { conflict: ['id'], update: updatableColumns(m, CreditEvaluation) },
       });
     }
-    if (this.s.record?.written) await this.recordWritten(newAccounts, updates, newEvals as Partial<CreditEvaluation>[], changedEvals);
+    if (this.s.record?.written) await this.recordWritten(newAccounts, ids, updates, newEvals as Partial<CreditEvaluation>[], changedEvals);
   }
 
-  /** The undo log of one batch: new accounts and evaluations (ids found again), updated ones with their columns before. */
-  private async recordWritten(newAccounts: Planned[], updates: Planned[], newEvals: Partial<CreditEvaluation>[], changedEvals: CreditWrite[]): Promise<void> {
+  /** The undo log of one batch: new accounts (version 1, as written) and evaluations (ids found again), updated ones with their columns before. */
+  private async recordWritten(newAccounts: Planned[], ids: Map<string, number>, updates: Planned[], newEvals: Partial<CreditEvaluation>[], changedEvals: CreditWrite[]): Promise<void> {
     const m = em(this.s);
     const out: WrittenRecord[] = [];
-    const created = await idsBy(m, Account, 'code', newAccounts.map((p) => p.values.code));
-    for (const p of newAccounts) {
-      const r = created.get(p.values.code);
-      if (r) out.push({ entity: 'Account', id: r.id, action: 'created', versionAfter: r.version });
-    }
+    const created = newAccounts.map((p) => ids.get(p.values.code as string)).filter((id): id is number => id !== undefined).sort((a, b) => a - b);
+    for (const id of created) out.push({ entity: 'Account', id, action: 'created', versionAfter: 1 });
     for (const p of updates) out.push({ entity: 'Account', id: p.existing!.id, action: 'updated', before: storedColumns(m, Account, p.existing!), versionAfter: p.existing!.version + 1 });
     const accountIds = [...new Set(newEvals.map((e) => e.accountId as number))];
     for (const chunk of chunks(accountIds, 1000)) {
@@ -457,5 +458,31 @@ function positive(id: Id | null | undefined): number | undefined {
 function pickDefined(e: CreditEvaluation): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) if (v !== null && v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * Accounts with any of these codes, credit codes or name keys: their ids in one statement (each key
+ * through its own index), then the accounts themselves — so a batch of new companies costs one query.
+ */
+async function findAccountsByKeys(m: EntityManager, codes: Set<string>, credits: Set<string>, names: Set<string>): Promise<Account[]> {
+  const meta = m.connection.getMetadata(Account);
+  const q = (prop: string) => m.connection.driver.escape(meta.findColumnWithPropertyPath(prop)!.databaseName);
+  const table = m.connection.driver.escape(meta.tableName);
+  const lists: [string, string[]][] = [[q('code'), [...codes]], [q('creditCode'), [...credits]], [q('nameKey'), [...names]]];
+  const ids = new Set<number>();
+  for (let i = 0; lists.some(([, values]) => values.length > i); i += 1000) {
+    const parts: string[] = [];
+    const params: string[] = [];
+    for (const [column, values] of lists) {
+      const chunk = values.slice(i, i + 1000);
+      if (!chunk.length) continue;
+      parts.push(`SELECT id FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`);
+      params.push(...chunk);
+    }
+    for (const r of (await m.query(parts.join(' UNION '), params)) as { id: number | string }[]) ids.add(Number(r.id));
+  }
+  const out: Account[] = [];
+  for (const chunk of chunks([...ids], 1000)) out.push(...(await m.findBy(Account, { id: In(chunk) })));
   return out;
 }

@@ -51,8 +51,14 @@ export class JobRecorder implements ChangeRecorder {
     if (keepWritten) {
       this.written = async (records) => {
         for (const r of records) {
+          // A record created right after the previous one (next id, same entity and version) extends its run.
+          const last = this.writtenRows[this.writtenRows.length - 1];
+          if (r.action === 'created' && !r.before && last?.action === 'created' && last.entity === r.entity && last.versionAfter === (r.versionAfter ?? null) && (last.lastEntityId ?? last.entityId!) + 1 === r.id) {
+            last.lastEntityId = r.id;
+            continue;
+          }
           this.writtenRows.push({
-            jobId, seq: ++this.writtenSeq, entity: r.entity, entityId: r.id, action: r.action,
+            jobId, seq: ++this.writtenSeq, entity: r.entity, entityId: r.id, lastEntityId: null, action: r.action,
             before: r.before ? JSON.stringify(r.before) : null, versionAfter: r.versionAfter ?? null,
           });
         }

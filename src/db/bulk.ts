@@ -3,7 +3,7 @@
  * #3470) and `insert()` ignores `chunk` (#3417), so rows are chunked by hand, under MySQL's limit of
  * 65,535 placeholders per prepared statement and SQLite's 32,766 variables.
  */
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 
@@ -40,6 +40,33 @@ export interface BulkWriteOptions {
   upsert?: { conflict: string[]; update: string[] };
   /** Values for properties a row leaves undefined (saves building a merged object per row). */
   defaults?: Partial<Record<string, unknown>>;
+  /**
+   * Properties of the inserted rows to return (e.g. the generated `id` beside a natural key), through
+   * `INSERT … RETURNING` where the database has it (SQLite ≥ 3.35, MariaDB ≥ 10.5; not with `upsert`).
+   */
+  returning?: string[];
+}
+
+const returningSupport = new WeakMap<DataSource, Promise<boolean>>();
+
+/** Whether the database answers `INSERT … RETURNING` (SQLite ≥ 3.35, MariaDB ≥ 10.5; MySQL has none). */
+export function insertReturning(em: EntityManager): Promise<boolean> {
+  const ds = em.connection;
+  let known = returningSupport.get(ds);
+  if (!known) {
+    const type = ds.options.type;
+    const atLeast = (version: string, major: number, minor: number) => {
+      const [a, b] = version.split('.').map((x) => parseInt(x, 10));
+      return a > major || (a === major && b >= minor);
+    };
+    known =
+      type === 'mariadb' ? ds.query('SELECT VERSION() AS v').then((r: { v: string }[]) => atLeast(String(r[0].v), 10, 5))
+      : type === 'better-sqlite3' || type === 'sqlite' ? ds.query('SELECT sqlite_version() AS v').then((r: { v: string }[]) => atLeast(String(r[0].v), 3, 35))
+      : Promise.resolve(false);
+    known = known.catch(() => false);
+    returningSupport.set(ds, known);
+  }
+  return known;
 }
 
 /**
@@ -48,10 +75,14 @@ export interface BulkWriteOptions {
  * The query builder is bypassed on purpose: building 1,000-row statements through it costs more than
  * the database spends executing them. Rows must all carry the same properties; write full rows (a
  * MySQL upsert is checked as an INSERT first, so NOT NULL columns need values even when it updates).
- * Like {@link bulkInsert}, it returns no ids: find rows again by their natural keys.
+ * With `returning`, it answers the inserted rows' values of those properties — generated ids as the
+ * database gave them, in any order — or null where the database cannot (MySQL): the caller then finds
+ * the rows again by their natural keys (a multi-row INSERT's ids are consecutive only on a single server).
  */
-export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: Partial<T>[], options: BulkWriteOptions = {}): Promise<void> {
-  if (rows.length === 0) return;
+export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: Partial<T>[], options: BulkWriteOptions = {}): Promise<Record<string, unknown>[] | null> {
+  const returning = options.returning?.length && !options.upsert && (await insertReturning(em)) ? options.returning : null;
+  const out: Record<string, unknown>[] | null = returning ? [] : null;
+  if (rows.length === 0) return out;
   const meta = em.connection.getMetadata(target);
   const driver = em.connection.driver;
   const mysql = driver.options.type === 'mysql' || driver.options.type === 'mariadb';
@@ -73,6 +104,12 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
     const sets = options.upsert.update.map((p) => (mysql ? `${dbName(p)} = VALUES(${dbName(p)})` : `${dbName(p)} = excluded.${dbName(p)}`));
     tail = mysql ? ` ON DUPLICATE KEY UPDATE ${sets.join(', ')}` : ` ON CONFLICT (${options.upsert.conflict.map(dbName).join(', ')}) DO UPDATE SET ${sets.join(', ')}`;
   }
+  const returnCols = (returning ?? []).map((p) => {
+    const c = meta.findColumnWithPropertyPath(p);
+    if (!c) throw new Error(`${meta.name} has no column ${p}`);
+    return c;
+  });
+  const returnTail = returnCols.length ? ` RETURNING ${returnCols.map((c) => q(c.databaseName)).join(', ')}` : '';
   const head = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const size = rowsPerStatement(columns.length, mysql);
@@ -89,6 +126,14 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
         params.push(driver.preparePersistentValue(v, c));
       }
     }
-    await em.query(head + chunk.map(() => tuple).join(', ') + tail, params);
+    const answer: unknown = await em.query(head + chunk.map(() => tuple).join(', ') + tail + returnTail, params);
+    if (out) {
+      for (const r of answer as Record<string, unknown>[]) {
+        const row: Record<string, unknown> = {};
+        for (const c of returnCols) row[c.propertyName] = c.transformer ? ApplyValueTransformers.transformFrom(c.transformer, r[c.databaseName]) : r[c.databaseName];
+        out.push(row);
+      }
+    }
   }
+  return out;
 }

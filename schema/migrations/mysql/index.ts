@@ -16,5 +16,6 @@ import { ImportReviewUndo1796536518108 } from './1796536518108-ImportReviewUndo'
 import { ScheduledRuns1796600000000 } from './1796600000000-ScheduledRuns';
 import { IntelTagsOther1796600000001 } from './1796600000001-IntelTagsOther';
 import { StatsIndexes1796610000000 } from './1796610000000-StatsIndexes';
+import { ImportChangeRuns1796620000000 } from './1796620000000-ImportChangeRuns';
 
-export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [Init1763870000000, DefaultPolicy1763870000001, PolicyRules1795407374459, PolicyRuleDefaults1795407374460, SafetyHardening1795500000000, AuditAppendOnly1795600000000, ManagementLevelGovernance1796521065620, NeedToKnowGrants1796523042610, PoliciesComplete1796524201647, Tombstones1796533366269, OpenVocabularies1796533473874, ReportMonthClose1796533681007, ImportReviewUndo1796536518108, ScheduledRuns1796600000000, IntelTagsOther1796600000001, StatsIndexes1796610000000];
+export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [Init1763870000000, DefaultPolicy1763870000001, PolicyRules1795407374459, PolicyRuleDefaults1795407374460, SafetyHardening1795500000000, AuditAppendOnly1795600000000, ManagementLevelGovernance1796521065620, NeedToKnowGrants1796523042610, PoliciesComplete1796524201647, Tombstones1796533366269, OpenVocabularies1796533473874, ReportMonthClose1796533681007, ImportReviewUndo1796536518108, ScheduledRuns1796600000000, IntelTagsOther1796600000001, StatsIndexes1796610000000, ImportChangeRuns1796620000000];

@@ -32,6 +32,13 @@ export class ImportJobChange extends BaseRecord {
   @Column({ type: 'int' })
   entityId!: number;
 
+  /**
+   * A run of records created one after another (action `created`, same `versionAfter`): every id from
+   * `entityId` to `lastEntityId`, kept as one row so a large import's undo log stays small. Null: one record.
+   */
+  @Column({ type: 'int', nullable: true })
+  lastEntityId!: number | null;
+
   @Column({ type: 'varchar', length: 8 })
   action!: ImportChangeAction;
 

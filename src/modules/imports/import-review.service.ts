@@ -227,7 +227,9 @@ export class ImportReviewService {
         const kept: UndoKept[] = [];
         let removed = 0;
         let restored = 0;
-        const changes = await em.find(ImportJobChange, { where: { jobId: id }, order: { seq: 'DESC' } });
+        const logged = await em.find(ImportJobChange, { where: { jobId: id }, order: { seq: 'DESC' } });
+        // A run of created records stands for each of its ids, undone last first.
+        const changes = logged.flatMap((c) => (c.lastEntityId === null ? [c] : Array.from({ length: c.lastEntityId - c.entityId + 1 }, (_, i) => ({ ...c, entityId: c.lastEntityId! - i, lastEntityId: null }))));
         for (const c of changes) {
           const outcome = await this.undoOne(em, c);
           if (outcome === 'removed') removed++;
