@@ -34,7 +34,7 @@ import { ImportCode } from '../read/issues';
 import { cellIssue, type ParsedRow } from '../read/parser';
 import { KeyIndex } from './key-index';
 import {
-  accountKeyColumn, cellChanges, changedKeys, chunks, em, fullRow, idsBy, storedColumns, type CellChange, type WrittenRecord, lengthIssue, ManagedAccounts, readCtx, serviceIssue, updatableColumns, writing,
+  accountKeyColumn, cellChanges, changedKeys, chunks, em, fullRow, storedColumns, type CellChange, type WrittenRecord, lengthIssue, ManagedAccounts, readCtx, serviceIssue, updatableColumns, writing,
   WriteQueue, type LoadState, type OrgDirectory, type RowOutcome,
 } from './context';
 

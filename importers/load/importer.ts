@@ -36,6 +36,7 @@ import { LedgerLoader } from './ledger-loader';
 import { AccountDirectory, OrgDirectory, em, type AnnexLoader, type ImportServices, type LoadState, type RowOutcome } from './context';
 import { JobRecorder } from './job-recorder';
 import { ErrorsWorkbook } from '../write/errors-workbook';
+import { HeapGuard } from '../../src/common/heap';
 
 export interface ImportOptions {
   annex: AnnexSpec;
@@ -221,6 +222,8 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     const batchSize = options.batchSize ?? 1000;
     let batches = 0;
     let lastBeat = Date.now();
+    // Every batch leaves its rows behind as old-generation garbage: collected as the run goes, not at V8's leisure.
+    const heap = new HeapGuard();
     let rejected = false;
 
     const rollbackEarly = async () => {
@@ -265,6 +268,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
         progressBeat = services.imports.heartbeat(job.id, counts.total, estimate).finally(() => (progressBeatBusy = false));
         progressBeat.catch(() => undefined);
       }
+      heap.check();
       options.onProgress?.({ rowsProcessed: counts.total, fraction: source!.progress() });
       if (batchNo === services.config.testImportPauseAtBatch) await pauseForKillTest(loader, batchNo);
     };

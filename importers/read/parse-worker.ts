@@ -6,6 +6,7 @@
  * thread's side are in `row-feed.ts`; nothing here touches the database.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { HeapGuard } from '../../src/common/heap';
 import { setLanguage } from '../../src/common/messages';
 import { ANNEXES } from '../annexes';
 import { ImportCode, ImportFileError, type IssueData } from './issues';
@@ -57,11 +58,14 @@ async function run(): Promise<void> {
     const layouts = new Map<SheetLayout, number>();
     let rows: WireRow[] = [];
     let sent = 0;
+    // Posted rows are garbage here once cloned: collected as the parse goes (see HeapGuard).
+    const heap = new HeapGuard(32 * 1024 * 1024);
     const flush = async () => {
       if (!rows.length) return;
       post({ t: 'rows', rows, progress: source.progress() });
       rows = [];
       sent++;
+      heap.check();
       while (sent - acked >= AHEAD) await new Promise<void>((resolve) => (wake = resolve));
     };
     const listener = {

@@ -23,8 +23,7 @@ export function cleanText(value: string | null | undefined): string | null {
  * no decorative punctuation. `北京 建工（集团）有限公司` and `北京建工(集团)有限公司` share a key.
  */
 export function nameKey(value: string): string {
-  return value
-    .normalize('NFKC')
+  return (PLAIN.test(value) ? value : value.normalize('NFKC'))
     .toLowerCase()
     .replace(/[\s\u00a0\u3000·•・.,，、'"“”‘’`]+/g, '')
     .replace(/[（【［{<《]/g, '(')

@@ -228,6 +228,10 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     const accounts = () => ds.query(`SELECT code, version FROM accounts WHERE code IN ('AN001', 'AN002', 'AN003') ORDER BY code`);
     const before = await accounts();
     expect(before).toHaveLength(3);
+    // The three accounts, created one after another, are one run of the undo log (one row, not three).
+    const logged = (await ds.query(`SELECT entity_id AS first, last_entity_id AS last FROM import_job_changes WHERE job_id = ${job} AND entity = 'Account'`)) as { first: number; last: number | null }[];
+    expect(logged).toHaveLength(1);
+    expect(Number(logged[0].last) - Number(logged[0].first)).toBe(2);
     // The second record the undo touches fails (as a dropped connection or a refused write would), after the first was removed.
     const proto = Object.getPrototypeOf(services.importReview) as { undoOne: (...args: unknown[]) => Promise<unknown> };
     const real = proto.undoOne;
