@@ -280,7 +280,10 @@ export class AccountsLoader {
     if (managerId !== null) input.managerId = managerId;
     let values: AccountValues;
     try {
-      values = await this.s.services.accounts.normalize(readCtx(this.s), { ...input, ownerUnitId: positive(input.ownerUnitId), managerId: positive(input.managerId) }, !existing, {
+      // (input is this row's own: set in place — copying a 20-field object per row cost a tenth of the rules' time)
+      input.ownerUnitId = positive(input.ownerUnitId);
+      input.managerId = positive(input.managerId);
+      values = await this.s.services.accounts.normalize(readCtx(this.s), input, !existing, {
         tiers: this.s.tiers, managementLevels: this.s.managementLevels, idsVerified: true,
       });
     } catch (e) {

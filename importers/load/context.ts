@@ -230,9 +230,10 @@ export class OrgDirectory {
 
   /** The unit named `name`, created when unknown (warning); a MANAGER may not create units. */
   async unit(row: ParsedRow, name: string): Promise<number | IssueData> {
-    const key = nameKey(name);
-    const known = this.units.get(key);
+    // A name as the directory keys it needs no normalising (nameKey(k) is k): the common case, row after row.
+    const known = this.units.get(name) ?? this.units.get(nameKey(name));
     if (known) return known.id;
+    const key = nameKey(name);
     if (isManagerActor(this.s)) return cellIssue(row, 'ownerUnit', ImportCode.UNKNOWN_UNIT, say(`单位「${name}」不存在：请管理员先创建`, `unit "${name}" does not exist; ask an administrator to create it`));
     let id: number;
     let how: string;
@@ -265,6 +266,8 @@ export class OrgDirectory {
    * in that unit when unknown (warning). `column` is the row's column naming the manager.
    */
   async manager(row: ParsedRow, unitId: number | null, name: string, column = 'manager', create = true): Promise<number | IssueData | null> {
+    const direct = unitId !== null ? this.managers.get(`${unitId}|${name}`) : undefined;
+    if (direct !== undefined) return direct;
     const key = nameKey(name);
     if (unitId !== null) {
       const id = this.managers.get(`${unitId}|${key}`);

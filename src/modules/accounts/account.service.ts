@@ -327,14 +327,17 @@ export class AccountService {
 
   private async resolveTier(input: string, refs: AccountNormalizeRefs | undefined): Promise<Tier> {
     if (!refs) return this.tiers.resolve(input, 'tierCode');
-    const tier = labelIndex(refs.tiers).get(nameKey(input));
+    const tiers = labelIndex(refs.tiers);
+    // A label as the index keys it (the common 战略, 重点…) needs no normalising: nameKey(k) is k.
+    const tier = tiers.get(input) ?? tiers.get(nameKey(input));
     if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: ${say(`「${input}」不是客户层级`, `"${input}" is not a tier`)} (${refs.tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
     return tier;
   }
 
   private async resolveLevel(input: string, refs: AccountNormalizeRefs | undefined): Promise<ManagementLevel> {
     if (!refs) return this.tiers.resolveManagementLevel(input);
-    const level = labelIndex(refs.managementLevels).get(nameKey(input));
+    const levels = labelIndex(refs.managementLevels);
+    const level = levels.get(input) ?? levels.get(nameKey(input));
     if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: ${say(`「${input}」不是管理层级`, `"${input}" is not a management level`)} (${refs.managementLevels.map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
     return level;
   }
