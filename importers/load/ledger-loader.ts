@@ -259,13 +259,15 @@ export class LedgerLoader {
     const m = em(this.s);
     const now = new Date();
     const fresh = plans.filter((p) => !p.existing);
-    await bulkWrite(m, Activity, fresh.map((p) => ({ managerId: null, participants: null, participantIds: [], channel: defaultChannel(p.values.type as ActivityType), counterparts: null, outcome: null, nextAction: null, nextActionDue: null, projectId: null, intelTags: [], intelTagsOther: null, contractAmountFen: null, paymentAmountFen: null, ...p.values, version: 1, createdAt: now, updatedAt: now })));
+    const inserted = await bulkWrite(m, Activity, fresh.map((p) => ({ managerId: null, participants: null, participantIds: [], channel: defaultChannel(p.values.type as ActivityType), counterparts: null, outcome: null, nextAction: null, nextActionDue: null, projectId: null, intelTags: [], intelTagsOther: null, contractAmountFen: null, paymentAmountFen: null, ...p.values, version: 1, createdAt: now, updatedAt: now })), { returning: ['id', 'naturalKey'] });
     const changed = plans.filter((p) => p.existing && p.changed.length);
     await bulkWrite(m, Activity, changed.map((p) => fullRow(m, Activity, p.existing!, { ...p.values, version: p.existing!.version + 1, updatedAt: now })), {
       upsert: { conflict: ['id'], update: updatableColumns(m, Activity) },
     });
     const ids = new Map<string, number>(plans.filter((p) => p.existing).map((p) => [p.existing!.naturalKey, p.existing!.id]));
-    const needIds = fresh.filter((p) => p.payment).map((p) => p.values.naturalKey as string);
+    // New activities' ids as the INSERT returned them, or (MySQL) found again for those with a payment.
+    if (inserted) for (const r of inserted) ids.set(r.naturalKey as string, r.id as number);
+    const needIds = inserted ? [] : fresh.filter((p) => p.payment).map((p) => p.values.naturalKey as string);
     for (const chunk of chunks(needIds, 1000)) for (const a of await m.find(Activity, { select: { id: true, naturalKey: true }, where: { naturalKey: In(chunk) } })) ids.set(a.naturalKey, a.id);
     const upserts: Partial<Payment>[] = [];
     const removals: number[] = [];
@@ -278,7 +280,7 @@ export class LedgerLoader {
       } else if (p.existingPayment) removals.push(p.existingPayment.id);
     }
     const insertPayments = upserts.filter((u) => u.id === undefined);
-    await bulkWrite(m, Payment, insertPayments);
+    const insertedPayments = await bulkWrite(m, Payment, insertPayments, { returning: this.s.record?.written ? ['id', 'activityId'] : undefined });
     await bulkWrite(m, Payment, upserts.filter((u) => u.id !== undefined), { upsert: { conflict: ['id'], update: updatableColumns(m, Payment) } });
     for (const chunk of chunks(removals, 1000)) await deleteWhere(m, Payment, { id: In(chunk) });
     if (this.s.record?.written) {
@@ -290,7 +292,8 @@ export class LedgerLoader {
       const freshNoPayment = fresh.filter((p) => !ids.has(p.values.naturalKey as string));
       for (const [, r] of await idsBy(m, Activity, 'naturalKey', freshNoPayment.map((p) => p.values.naturalKey))) out.push({ entity: 'Activity', id: r.id, action: 'created', versionAfter: r.version });
       for (const p of changed) out.push({ entity: 'Activity', id: p.existing!.id, action: 'updated', before: storedColumns(m, Activity, p.existing!), versionAfter: p.existing!.version + 1 });
-      for (const [, r] of await idsBy(m, Payment, 'activityId', insertPayments.map((u) => u.activityId))) out.push({ entity: 'Payment', id: r.id, action: 'created', versionAfter: r.version });
+      const createdPayments = insertedPayments ? insertedPayments.map((r) => ({ id: r.id as number, version: 1 })) : [...(await idsBy(m, Payment, 'activityId', insertPayments.map((u) => u.activityId))).values()];
+      for (const r of createdPayments) out.push({ entity: 'Payment', id: r.id, action: 'created', versionAfter: r.version });
       for (const p of plans) {
         if (!p.paymentChanged || !p.existingPayment) continue;
         out.push(p.payment

@@ -173,7 +173,7 @@ export class PersonsLoader {
     const m = em(this.s);
     {
       const now = new Date();
-      await bulkWrite(m, Contact, inserts.map((c) => ({ ...c, version: 1, createdAt: now, updatedAt: now })));
+      const inserted = await bulkWrite(m, Contact, inserts.map((c) => ({ ...c, version: 1, createdAt: now, updatedAt: now })), { returning: this.s.record?.written ? ['id', 'uid'] : undefined });
       if (updates.length) {
         await bulkWrite(m, Contact, updates.map((u) => fullRow(m, Contact, u.existing, { ...u.values, version: u.existing.version + 1, updatedAt: now })), {
           upsert: { conflict: ['id'], update: updatableColumns(m, Contact) },
@@ -183,7 +183,8 @@ export class PersonsLoader {
       }
       if (this.s.record?.written) {
         // Before-values as stored: personal fields stay sealed in the undo log.
-        const created = await idsBy(m, Contact, 'uid', inserts.map((c) => c.uid));
+        // New persons' ids as the INSERT returned them (version 1, as written), or found again by uid (MySQL).
+        const created = inserted ? new Map(inserted.map((r) => [r.uid, { id: r.id as number, version: 1 }])) : await idsBy(m, Contact, 'uid', inserts.map((c) => c.uid));
         await this.s.record.written([
           ...inserts.flatMap((c) => (created.has(c.uid) ? [{ entity: 'Contact', id: created.get(c.uid)!.id, action: 'created' as const, versionAfter: created.get(c.uid)!.version }] : [])),
           ...updates.map((u) => ({ entity: 'Contact', id: u.existing.id, action: 'updated' as const, before: storedColumns(m, Contact, u.existing), versionAfter: u.existing.version + 1 })),
