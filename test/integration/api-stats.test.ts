@@ -194,7 +194,12 @@ describeEachDb('BI aggregates', (t) => {
     type A = { type?: string; month?: string; manager?: { login: string }; activities: number; accounts: number };
     const act = async (groupBy: string, keys: string) =>
       (await client.data<{ activityStats: { rows: A[] } }>(`{ activityStats(${PERIOD}, groupBy: [${groupBy}]) { rows { ${keys} activities accounts } } }`)).activityStats.rows;
-    expect(Object.fromEntries((await act('TYPE', 'type')).map((r) => [r.type, r.activities]))).toEqual({ SIGNING: 2, COLLECTION: 1, MANAGER_VISIT: 3, EXECUTIVE_VISIT: 1 });
+    expect(Object.fromEntries((await act('TYPE', 'type')).map((r) => [r.type, [r.activities, r.accounts]]))).toEqual({
+      SIGNING: [2, 1], COLLECTION: [1, 1], MANAGER_VISIT: [3, 2], EXECUTIVE_VISIT: [1, 1],
+    });
+    const whole = async (period: string) => (await client.data<{ activityStats: { rows: A[] } }>(`{ activityStats(${period}) { rows { activities accounts } } }`)).activityStats.rows;
+    expect(await whole(PERIOD)).toEqual([{ activities: 7, accounts: 2 }]);
+    expect(await whole('from: "2020-01-01", to: "2020-12-31"')).toEqual([{ activities: 0, accounts: 0 }]);
     expect((await act('MONTH', 'month')).map((r) => [r.month, r.activities])).toEqual([['2025-01', 2], ['2025-02', 2], ['2025-03', 3]]);
     expect((await act('MANAGER', 'manager { login }')).map((r) => [r.manager?.login, r.activities, r.accounts])).toEqual([['m1', 5, 1], ['m2', 2, 1]]);
     const visits = await client.data<{ activityStats: { rows: A[] } }>(`{ activityStats(${PERIOD}, types: [MANAGER_VISIT, EXECUTIVE_VISIT], filter: { tierCodes: ["KEY"] }) { rows { activities accounts } } }`);

@@ -342,9 +342,28 @@ export class AnalyticsService {
       .range('act.occurred_on', from, to)
       .in('act.type', q.types?.map((t) => ActivityTypes.parse(String(t), 'types')))
       .in('act.manager_id', toIds(q.managerIds, 'managerIds'));
-    qb.select('COUNT(*)', 'activities').addSelect('COUNT(DISTINCT act.account_id)', 'accounts');
-    groupBy(qb, dims);
-    const raw = await this.reads.rawMany(ctx, qb);
+    let raw: Record<string, unknown>[];
+    // MariaDB's COUNT(DISTINCT) per group sorts each group's accounts apart (1.2–2 s for three years of 1M activities
+    // by TYPE); counting the activities per group and account first, then the accounts per group, is one pass
+    // (0.5 s). SQLite's COUNT(DISTINCT) is the faster of the two there (0.3 s against 0.4 s), so it keeps it; and
+    // with one account per group (by ACCOUNT) there is nothing to count distinctly.
+    if (this.ds.options.type === 'better-sqlite3' || dims.some((d) => d.key === 'accountId')) {
+      qb.select('COUNT(*)', 'activities').addSelect('COUNT(DISTINCT act.account_id)', 'accounts');
+      groupBy(qb, dims);
+      raw = await this.reads.rawMany(ctx, qb);
+    } else {
+      qb.select('COUNT(*)', 'n').addSelect('act.account_id', 'account_id').addGroupBy('act.account_id');
+      for (const d of dims) qb.addSelect(d.expr, `k_${d.key}`).addGroupBy(d.expr);
+      const [inner, params] = qb.getQueryAndParameters();
+      const esc = (name: string) => this.ds.driver.escape(name);
+      const keys = dims.map((d) => `g.${esc(`k_${d.key}`)}`);
+      const list = (prefix: string) => (keys.length ? `${prefix}${keys.join(', ')}` : '');
+      raw = await this.reads.query(
+        ctx,
+        `SELECT ${keys.map((k) => `${k}, `).join('')}SUM(g.${esc('n')}) AS ${esc('activities')}, COUNT(*) AS ${esc('accounts')} FROM (${inner}) g${list(' GROUP BY ')}${list(' ORDER BY ')}`,
+        params,
+      );
+    }
     return { from, to, rows: raw.map((r) => ({ ...keyOf(r, dims), activities: num(r.activities), accounts: num(r.accounts) })) };
   }
 
