@@ -297,12 +297,20 @@ export class AnalyticsService {
     // … and when it is `date < as-of date`: a due date on a month's last day is past due only the month after.
     const beforeMonthEnd = (date: string) => `CASE ${months.map((_, i) => `WHEN ${date} < :d${i} THEN :ym${i}`).join(' ')} END`;
     const exists = 'CASE WHEN pj.signed_on < r.due_on THEN pj.signed_on ELSE r.due_on END';
+    // A filter (a unit, a batch of a feed's accounts) restricts the amounts read too, not only the accounts they join.
+    let inScope = (_col: string) => '';
+    if (Object.values(filter).some((v) => v !== undefined)) {
+      const scope = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'sa').select('sa.id') as SelectQueryBuilder<Account>;
+      applyAccountFilter(scope, filter);
+      inScope = (col) => ` AND ${col} IN (${scope.getQuery()})`;
+      Object.assign(params, scope.getParameters());
+    }
     const amounts =
-      `SELECT x.account_id, SUBSTR(x.d, 1, 7) AS ym, x.fen AS signed, 0 AS received, 0 AS e, 0 AS o, 0 AS p FROM (${signedRowsSql(':from', ':to')}) x ` +
+      `SELECT x.account_id, SUBSTR(x.d, 1, 7) AS ym, x.fen AS signed, 0 AS received, 0 AS e, 0 AS o, 0 AS p FROM (${signedRowsSql(':from', ':to')}) x WHERE 1 = 1${inScope('x.account_id')} ` +
       `UNION ALL SELECT pm.account_id, ${byMonthEnd('pm.received_on')}, 0, CASE WHEN pm.received_on >= :from THEN pm.amount_fen ELSE 0 END, 0, 0, pm.amount_fen ` +
-      'FROM payments pm WHERE pm.received_on <= :to ' +
-      `UNION ALL SELECT r.account_id, ${byMonthEnd(exists)}, 0, 0, r.amount_fen, 0, 0 FROM receivables r LEFT JOIN projects pj ON pj.id = r.project_id WHERE ${exists} <= :to ` +
-      `UNION ALL SELECT r.account_id, ${beforeMonthEnd('r.due_on')}, 0, 0, 0, r.amount_fen, 0 FROM receivables r WHERE r.due_on < :to`;
+      `FROM payments pm WHERE pm.received_on <= :to${inScope('pm.account_id')} ` +
+      `UNION ALL SELECT r.account_id, ${byMonthEnd(exists)}, 0, 0, r.amount_fen, 0, 0 FROM receivables r LEFT JOIN projects pj ON pj.id = r.project_id WHERE ${exists} <= :to${inScope('r.account_id')} ` +
+      `UNION ALL SELECT r.account_id, ${beforeMonthEnd('r.due_on')}, 0, 0, 0, r.amount_fen, 0 FROM receivables r WHERE r.due_on < :to${inScope('r.account_id')}`;
     const running = (col: string) => `SUM(SUM(t.${col})) OVER (PARTITION BY t.account_id ORDER BY t.ym ROWS UNBOUNDED PRECEDING)`;
     const perAccount =
       `SELECT t.account_id, t.ym, SUM(t.signed) AS signed, SUM(t.received) AS received, SUM(t.e) AS de, SUM(t.o) AS dov, SUM(t.p) AS dp, ` +
