@@ -104,12 +104,22 @@ function groupsOf(groupBy: unknown, cardinality: Record<string, number>, cap: nu
 const rulesPerAccount = (s: TableSizesSnapshot) => Math.max(1, Math.ceil(s.cadence_rules / Math.max(1, s.tiers)));
 
 /**
- * accountStats' statements (analytics.service.ts): the accounts (per month when grouped by MONTH), the
- * period's signings (activities, projects), collections, and receivables and payments to date — per month
- * in a MONTH grouping. A grouping runs a second, ungrouped statement for `total`.
+ * accountStats' statement without MONTH (analytics.service.ts): the accounts, the period's signings (activities,
+ * projects), collections, and receivables and payments to date.
  */
-function accountStatsScan(s: TableSizesSnapshot, months: number): number {
-  return s.accounts * months + s.activities + 2 * s.projects + s.payments + months * (s.receivables + s.payments);
+function accountStatsScan(s: TableSizesSnapshot): number {
+  return s.accounts + s.activities + 2 * s.projects + s.payments + s.receivables + s.payments;
+}
+
+/**
+ * accountStats by MONTH: one pass over the signings, payments and receivables (twice, with their projects) and the
+ * accounts (twice), plus per month the rows of each account's running balances — at most one per account and
+ * month, each grouped, windowed and joined again: about three scanned rows' worth (measured on MariaDB: 123,000 of
+ * them, 10,000 accounts over 36 months, take 0.8 s, 6.5 µs each against 1–3 µs per scanned row) — and every
+ * receivable compared with the months' as-of dates.
+ */
+function accountStatsByMonthScan(s: TableSizesSnapshot, months: number): number {
+  return 2 * s.accounts + s.activities + 3 * s.projects + s.payments + 2 * s.receivables + months * (3 * s.accounts + s.receivables);
 }
 
 /** Visit compliance: every active account against each rule of its tier, the last activity of each found by index. */
@@ -121,7 +131,11 @@ export const SCAN_PRICED_FIELDS: Readonly<Record<string, Pricer>> = {
     const groupBy = Array.isArray(a.groupBy) ? a.groupBy : [];
     const months = groupBy.includes('MONTH') ? monthsIn(a.from, a.to) : 1;
     const groups = groupsOf(groupBy, { TIER: s.tiers, UNIT: s.org_units, MANAGER: s.users, INDUSTRY: ASSUMED_LIST_SIZE, MONTH: months, ACCOUNT: s.accounts }, s.accounts * months);
-    return { scanned: accountStatsScan(s, months) + (groupBy.length ? accountStatsScan(s, 1) : 0), groups };
+    if (!groupBy.includes('MONTH')) return { scanned: accountStatsScan(s), groups };
+    // The total is read off the months' rows, unless the balances are asked as of another date than the period's end.
+    const to = typeof a.to === 'string' ? a.to : today();
+    const totalApart = typeof a.asOf === 'string' && a.asOf !== to;
+    return { scanned: accountStatsByMonthScan(s, months) + (totalApart ? accountStatsScan(s) : 0), groups };
   },
   'Query.activityStats': (s, a) => ({
     // The join of accounts and activities, grouped (COUNT DISTINCT per group weighs about as much again).
@@ -141,7 +155,7 @@ export const SCAN_PRICED_FIELDS: Readonly<Record<string, Pricer>> = {
     return { scanned: s.credit_evaluations + first * (1 + rulesPerAccount(s)) * (1 + perAccount) };
   },
   // Three accountStats by ACCOUNT (month, year to date, last year), overdue visits, the month's activities.
-  'Query.monthlyReport': (s) => ({ scanned: 6 * accountStatsScan(s, 1) + complianceScan(s) + s.activities + s.contacts + s.credit_evaluations }),
+  'Query.monthlyReport': (s) => ({ scanned: 6 * accountStatsScan(s) + complianceScan(s) + s.activities + s.contacts + s.credit_evaluations }),
 };
 
 /** The table a root connection lists, for pricing its `totalCount` (a COUNT over the filtered table). */

@@ -194,7 +194,12 @@ describeEachDb('BI aggregates', (t) => {
     type A = { type?: string; month?: string; manager?: { login: string }; activities: number; accounts: number };
     const act = async (groupBy: string, keys: string) =>
       (await client.data<{ activityStats: { rows: A[] } }>(`{ activityStats(${PERIOD}, groupBy: [${groupBy}]) { rows { ${keys} activities accounts } } }`)).activityStats.rows;
-    expect(Object.fromEntries((await act('TYPE', 'type')).map((r) => [r.type, r.activities]))).toEqual({ SIGNING: 2, COLLECTION: 1, MANAGER_VISIT: 3, EXECUTIVE_VISIT: 1 });
+    expect(Object.fromEntries((await act('TYPE', 'type')).map((r) => [r.type, [r.activities, r.accounts]]))).toEqual({
+      SIGNING: [2, 1], COLLECTION: [1, 1], MANAGER_VISIT: [3, 2], EXECUTIVE_VISIT: [1, 1],
+    });
+    const whole = async (period: string) => (await client.data<{ activityStats: { rows: A[] } }>(`{ activityStats(${period}) { rows { activities accounts } } }`)).activityStats.rows;
+    expect(await whole(PERIOD)).toEqual([{ activities: 7, accounts: 2 }]);
+    expect(await whole('from: "2020-01-01", to: "2020-12-31"')).toEqual([{ activities: 0, accounts: 0 }]);
     expect((await act('MONTH', 'month')).map((r) => [r.month, r.activities])).toEqual([['2025-01', 2], ['2025-02', 2], ['2025-03', 3]]);
     expect((await act('MANAGER', 'manager { login }')).map((r) => [r.manager?.login, r.activities, r.accounts])).toEqual([['m1', 5, 1], ['m2', 2, 1]]);
     const visits = await client.data<{ activityStats: { rows: A[] } }>(`{ activityStats(${PERIOD}, types: [MANAGER_VISIT, EXECUTIVE_VISIT], filter: { tierCodes: ["KEY"] }) { rows { activities accounts } } }`);
@@ -214,5 +219,31 @@ describeEachDb('BI aggregates', (t) => {
     expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
     const long = await client.request('{ accountStats(from: "2000-01-01", to: "2025-01-01", groupBy: [MONTH]) { total { accounts } } }');
     expect(long.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
+  });
+
+  // Last: it adds an account of its own (read through a filter on it, so the figures above are untouched).
+  it('by month over a period that starts and ends mid-month: a due date on a month end is past due the month after, and balances floor per month', async () => {
+    const s = t().services;
+    const e = await s.accounts.create(ctx, { code: 'E', name: 'E公司', tierCode: 'KEY' });
+    const pe = await s.projects.createProject(ctx, { accountId: e.id, name: 'PE', status: 'IN_PROGRESS', contractAmount: 100_000, signedOn: '2025-02-10' });
+    const due = (projectId: number | null, dueOn: string, amount: number) => s.projects.createReceivable(ctx, { accountId: e.id, projectId, dueOn, amount });
+    await due(null, '2025-01-31', 10_000); // owed at January's end, past due only at February's
+    await due(pe.id, '2025-02-28', 60_000); // owed once PE is signed (02-10), past due at March's end
+    await due(null, '2025-04-10', 20_000);
+    await due(null, '2025-04-25', 5_000); // after the period
+    await s.projects.createPayment(ctx, { accountId: e.id, projectId: null, receivedOn: '2025-01-05', amount: 3_000 }); // before the period: not received in it, but paid
+    await s.projects.createPayment(ctx, { accountId: e.id, projectId: pe.id, receivedOn: '2025-03-31', amount: 80_000 }); // pays 13,000 ahead
+    const r = await stats('from: "2025-01-15", to: "2025-04-20", groupBy: [MONTH], filter: { codes: ["E"] }', 'month');
+    expect(r.rows).toEqual([
+      { month: '2025-01', accounts: 1, signed: 0, received: 0, receivable: 7_000, overdue: 0 },
+      { month: '2025-02', accounts: 1, signed: 100_000, received: 0, receivable: 67_000, overdue: 7_000 },
+      { month: '2025-03', accounts: 1, signed: 0, received: 80_000, receivable: 0, overdue: 0 },
+      // The prepayment covers 13,000 of April's 20,000 (a balance floored at 0 in March does not forget it).
+      { month: '2025-04', accounts: 1, signed: 0, received: 0, receivable: 7_000, overdue: 7_000 },
+    ]);
+    expect(r.total).toEqual({ accounts: 1, signed: 100_000, received: 80_000, receivable: 7_000, overdue: 7_000 });
+    const atFebruary = await stats('from: "2025-01-15", to: "2025-04-20", groupBy: [MONTH], asOf: "2025-02-28", filter: { codes: ["E"] }', 'month');
+    expect(atFebruary.rows).toEqual(r.rows);
+    expect(atFebruary.total).toEqual({ accounts: 1, signed: 100_000, received: 80_000, receivable: 67_000, overdue: 7_000 });
   });
 });

@@ -221,71 +221,43 @@ export class AnalyticsService {
     const dims = unique(q.groupBy ?? []).map((d) => ACCOUNT_DIMS[d]);
     const filter = await this.accounts.resolveFilter(ctx, q.filter);
     const months = dims.some((d) => d.key === 'month') ? monthsBetween(from, to) : null;
-    const rows = await this.markWithinUnit(ctx, filter.unitIds, await this.accountMoney(ctx, dims, filter, from, to, asOf, months));
+    const rows = await this.markWithinUnit(
+      ctx,
+      filter.unitIds,
+      months ? await this.accountMoneyByMonth(ctx, dims, filter, from, to, months) : await this.accountMoney(ctx, dims, filter, from, to, asOf),
+    );
     let total: AccountStatsRow;
     if (!dims.length) [total] = rows;
-    else if (months) [total] = await this.markWithinUnit(ctx, filter.unitIds, await this.accountMoney(ctx, [], filter, from, to, asOf, null));
+    // By MONTH, the flows add up over the months and the last month's balances are those as of `to`: unless the
+    // balances are asked as of another date, the total is read off the rows too.
+    else if (months && asOf !== to) [total] = await this.markWithinUnit(ctx, filter.unitIds, await this.accountMoney(ctx, [], filter, from, to, asOf));
     // Without MONTH the groups partition the filtered accounts and every figure is a sum over accounts (balances
     // floored per account): the total is the groups' sum, not a second pass over the tables.
-    else [total] = await this.markWithinUnit(ctx, filter.unitIds, [sumRows(rows)]);
+    else [total] = await this.markWithinUnit(ctx, filter.unitIds, [months ? monthTotal(rows, months[months.length - 1].ym) : sumRows(rows)]);
     return { from, to, asOf, rows, total };
   }
 
-  private async accountMoney(
-    ctx: RequestContext,
-    dims: Dim[],
-    filter: Awaited<ReturnType<AccountService['resolveFilter']>>,
-    from: LocalDate,
-    to: LocalDate,
-    asOf: LocalDate,
-    months: { ym: string; asOf: LocalDate }[] | null,
-  ): Promise<AccountStatsRow[]> {
+  /** The figures over the whole period (flows in [from, to], balances as of `asOf`), grouped by `dims` (no MONTH). */
+  private async accountMoney(ctx: RequestContext, dims: Dim[], filter: ResolvedAccountFilter, from: LocalDate, to: LocalDate, asOf: LocalDate): Promise<AccountStatsRow[]> {
     const qb = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a') as SelectQueryBuilder<Account>;
-    const params: Record<string, unknown> = { from, to, asOf };
-    // Per month (when grouping by MONTH) or once for the period; `ym` and `d` are the month and its as-of date.
-    const table = (months ?? []).map((_, i) => `SELECT :ym${i} AS ym, :d${i} AS d`).join(' UNION ALL ');
-    (months ?? []).forEach((m, i) => Object.assign(params, { [`ym${i}`]: m.ym, [`d${i}`]: m.asOf }));
-    if (months) qb.innerJoin(`(${table})`, 'm', '1 = 1');
-    const grid = `(${table}) m`;
-    const ym = 'SUBSTR(x.d, 1, 7)';
-    const monthCol = (dateExpr: string) => (months ? `, SUBSTR(${dateExpr}, 1, 7) AS ym` : '');
-    const monthGroup = (dateExpr: string) => (months ? `, SUBSTR(${dateExpr}, 1, 7)` : '');
-    const onMonth = (alias: string) => `${alias}.account_id = a.id${months ? ` AND ${alias}.ym = m.ym` : ''}`;
-
     // Signings in the period: projects by signing date, plus ledger signings not linked to a project.
-    qb.leftJoin(
-      `(SELECT x.account_id${months ? `, ${ym} AS ym` : ''}, SUM(x.fen) AS fen FROM (` +
-        signedRowsSql(':from', ':to') +
-        `) x GROUP BY x.account_id${months ? `, ${ym}` : ''})`,
-      's',
-      onMonth('s'),
-    );
+    qb.leftJoin(`(SELECT x.account_id, SUM(x.fen) AS fen FROM (${signedRowsSql(':from', ':to')}) x GROUP BY x.account_id)`, 's', 's.account_id = a.id');
     // Collections in the period.
     qb.leftJoin(
-      `(SELECT pm.account_id${monthCol('pm.received_on')}, SUM(pm.amount_fen) AS fen FROM payments pm ` +
-        `WHERE pm.received_on >= :from AND pm.received_on <= :to GROUP BY pm.account_id${monthGroup('pm.received_on')})`,
+      '(SELECT pm.account_id, SUM(pm.amount_fen) AS fen FROM payments pm WHERE pm.received_on >= :from AND pm.received_on <= :to GROUP BY pm.account_id)',
       'rc',
-      onMonth('rc'),
+      'rc.account_id = a.id',
     );
     // Receivables existing by, and due before, the as-of date.
-    const dueFrom = months ? `${grid} INNER JOIN receivables r ON 1 = 1` : 'receivables r';
-    const mAsOf = months ? 'm.d' : ':asOf';
     qb.leftJoin(
-      `(SELECT r.account_id${months ? ', m.ym AS ym' : ''}, ` +
-        `SUM(CASE WHEN r.due_on <= ${mAsOf} OR pj.signed_on <= ${mAsOf} THEN r.amount_fen ELSE 0 END) AS all_fen, ` +
-        `SUM(CASE WHEN r.due_on < ${mAsOf} THEN r.amount_fen ELSE 0 END) AS before_fen ` +
-        `FROM ${dueFrom} LEFT JOIN projects pj ON pj.id = r.project_id GROUP BY r.account_id${months ? ', m.ym' : ''})`,
+      '(SELECT r.account_id, SUM(CASE WHEN r.due_on <= :asOf OR pj.signed_on <= :asOf THEN r.amount_fen ELSE 0 END) AS all_fen, ' +
+        'SUM(CASE WHEN r.due_on < :asOf THEN r.amount_fen ELSE 0 END) AS before_fen ' +
+        'FROM receivables r LEFT JOIN projects pj ON pj.id = r.project_id GROUP BY r.account_id)',
       'du',
-      onMonth('du'),
+      'du.account_id = a.id',
     );
     // Payments received by the as-of date.
-    const paidFrom = months ? `${grid} INNER JOIN payments pp ON pp.received_on <= m.d` : 'payments pp';
-    qb.leftJoin(
-      `(SELECT pp.account_id${months ? ', m.ym AS ym' : ''}, SUM(pp.amount_fen) AS fen FROM ${paidFrom} ` +
-        `${months ? '' : 'WHERE pp.received_on <= :asOf '}GROUP BY pp.account_id${months ? ', m.ym' : ''})`,
-      'pd',
-      onMonth('pd'),
-    );
+    qb.leftJoin('(SELECT pp.account_id, SUM(pp.amount_fen) AS fen FROM payments pp WHERE pp.received_on <= :asOf GROUP BY pp.account_id)', 'pd', 'pd.account_id = a.id');
     applyAccountFilter(qb, filter);
     const owed = (col: string) => `CASE WHEN COALESCE(du.${col}, 0) - COALESCE(pd.fen, 0) > 0 THEN COALESCE(du.${col}, 0) - COALESCE(pd.fen, 0) ELSE 0 END`;
     qb.select('COUNT(*)', 'accounts')
@@ -294,17 +266,90 @@ export class AnalyticsService {
       .addSelect(`COALESCE(SUM(${owed('all_fen')}), 0)`, 'receivable')
       .addSelect(`COALESCE(SUM(${owed('before_fen')}), 0)`, 'overdue');
     groupBy(qb, dims);
-    qb.setParameters(params);
+    qb.setParameters({ from, to, asOf });
     const raw = await this.reads.rawMany(ctx, qb);
     if (raw.length === 0 && dims.length === 0) raw.push({ accounts: 0 });
-    return raw.map((r) => ({
-      ...keyOf(r, dims),
-      accounts: num(r.accounts),
-      signedFen: num(r.signed),
-      receivedFen: num(r.received),
-      receivableFen: num(r.receivable),
-      overdueFen: num(r.overdue),
-    }));
+    return raw.map((r) => moneyRow(r, dims));
+  }
+
+  /**
+   * The figures per month of the period (and `dims`), in one statement whose work grows with the tables plus
+   * groups × months, not with tables × months:
+   *
+   * 1. `t`: every amount once, in the month it first counts in — a signing or collection in its month; a receivable
+   *    in the first month whose as-of date it exists by (`e`), and again in the first whose as-of date it is due
+   *    before (`o`); a payment in the first whose as-of date it was received by (`p`). Amounts that count only after
+   *    `to` are left out; everything earlier than the first month's as-of date counts in the first month.
+   * 2. `b`: per account and month with any amount, running sums (window over the account's months) give its balances
+   *    at that month's as-of date, floored at 0; the row keeps the floored balances' change since the account's
+   *    previous such month (the previous balances are the running sums less this month's amounts).
+   * 3. The filtered accounts counted per group, once per month (every month gets a row for every group), beside
+   *    `b`'s rows of those accounts; grouped, a running sum over the months of each group turns the changes back into
+   *    balances: the sum over the group's accounts of each one's floored balance at the month's as-of date, as the
+   *    definitions require. (Joining accounts × months to `b` instead reads `b` once per account and month, which
+   *    MariaDB does by account only: 3× slower over three years.)
+   */
+  private async accountMoneyByMonth(ctx: RequestContext, dims: Dim[], filter: ResolvedAccountFilter, from: LocalDate, to: LocalDate, months: { ym: string; asOf: LocalDate }[]): Promise<AccountStatsRow[]> {
+    const params: Record<string, unknown> = { from, to };
+    months.forEach((m, i) => Object.assign(params, { [`ym${i}`]: m.ym, [`d${i}`]: m.asOf }));
+    // The month a date counts in when the test is `date <= as-of date` (it is on or before `to`).
+    const byMonthEnd = (date: string) => `CASE WHEN ${date} <= :d0 THEN :ym0 ELSE SUBSTR(${date}, 1, 7) END`;
+    // … and when it is `date < as-of date`: a due date on a month's last day is past due only the month after.
+    const beforeMonthEnd = (date: string) => `CASE ${months.map((_, i) => `WHEN ${date} < :d${i} THEN :ym${i}`).join(' ')} END`;
+    const exists = 'CASE WHEN pj.signed_on < r.due_on THEN pj.signed_on ELSE r.due_on END';
+    // A filter (a unit, a batch of a feed's accounts) restricts the amounts read too, not only the accounts they join.
+    let inScope = (_col: string) => '';
+    if (Object.values(filter).some((v) => v !== undefined)) {
+      const scope = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'sa').select('sa.id') as SelectQueryBuilder<Account>;
+      applyAccountFilter(scope, filter);
+      inScope = (col) => ` AND ${col} IN (${scope.getQuery()})`;
+      Object.assign(params, scope.getParameters());
+    }
+    const amounts =
+      `SELECT x.account_id, SUBSTR(x.d, 1, 7) AS ym, x.fen AS signed, 0 AS received, 0 AS e, 0 AS o, 0 AS p FROM (${signedRowsSql(':from', ':to')}) x WHERE 1 = 1${inScope('x.account_id')} ` +
+      `UNION ALL SELECT pm.account_id, ${byMonthEnd('pm.received_on')}, 0, CASE WHEN pm.received_on >= :from THEN pm.amount_fen ELSE 0 END, 0, 0, pm.amount_fen ` +
+      `FROM payments pm WHERE pm.received_on <= :to${inScope('pm.account_id')} ` +
+      `UNION ALL SELECT r.account_id, ${byMonthEnd(exists)}, 0, 0, r.amount_fen, 0, 0 FROM receivables r LEFT JOIN projects pj ON pj.id = r.project_id WHERE ${exists} <= :to${inScope('r.account_id')} ` +
+      `UNION ALL SELECT r.account_id, ${beforeMonthEnd('r.due_on')}, 0, 0, 0, r.amount_fen, 0 FROM receivables r WHERE r.due_on < :to${inScope('r.account_id')}`;
+    const running = (col: string) => `SUM(SUM(t.${col})) OVER (PARTITION BY t.account_id ORDER BY t.ym ROWS UNBOUNDED PRECEDING)`;
+    const perAccount =
+      `SELECT t.account_id, t.ym, SUM(t.signed) AS signed, SUM(t.received) AS received, SUM(t.e) AS de, SUM(t.o) AS dov, SUM(t.p) AS dp, ` +
+      `${running('e')} AS ce, ${running('o')} AS co, ${running('p')} AS cp FROM (${amounts}) t GROUP BY t.account_id, t.ym`;
+    const floored = (x: string) => `CASE WHEN ${x} > 0 THEN ${x} ELSE 0 END`;
+    const change = (c: string, d: string) => `${floored(`c.${c} - c.cp`)} - ${floored(`c.${c} - c.${d} - (c.cp - c.dp)`)}`;
+
+    const others = dims.filter((d) => d.key !== 'month');
+    const esc = (name: string) => this.ds.driver.escape(name);
+    const k = (d: Dim) => esc(`k_${d.key}`);
+    const select = (qb: SelectQueryBuilder<Account>) => {
+      for (const d of others) qb.addSelect(d.expr, `k_${d.key}`);
+      return qb;
+    };
+    // The filtered accounts per group.
+    const groups = select(managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a').select('COUNT(*)', 'accounts') as SelectQueryBuilder<Account>);
+    applyAccountFilter(groups, filter);
+    for (const d of others) groups.addGroupBy(d.expr);
+    // Their amounts by month.
+    const flows = managerFor(this.ds, ctx).createQueryBuilder().from(Account, 'a') as SelectQueryBuilder<Account>;
+    flows.innerJoin(`(SELECT c.account_id, c.ym, c.signed, c.received, ${change('ce', 'de')} AS receivable, ${change('co', 'dov')} AS overdue FROM (${perAccount}) c)`, 'b', 'b.account_id = a.id');
+    select(flows.select('b.ym', 'ym').addSelect('b.signed', 'signed').addSelect('b.received', 'received').addSelect('b.receivable', 'receivable').addSelect('b.overdue', 'overdue'));
+    applyAccountFilter(flows, filter);
+    flows.setParameters(params);
+    const [gridSql, gridParams] = this.ds.driver.escapeQueryWithParameters(months.map((_, i) => `SELECT :ym${i} AS ym`).join(' UNION ALL '), params, {});
+    const [groupsSql, groupsParams] = groups.getQueryAndParameters();
+    const [flowsSql, flowsParams] = flows.getQueryAndParameters();
+
+    const keys = others.map((d) => `u.${k(d)}`);
+    const partition = keys.length ? `PARTITION BY ${keys.join(', ')} ` : '';
+    const balance = (col: string) => `SUM(SUM(u.${col})) OVER (${partition}ORDER BY u.ym ROWS UNBOUNDED PRECEDING) AS ${esc(col)}`;
+    const order = dims.map((d) => (d.key === 'month' ? 'u.ym' : `u.${k(d)}`));
+    const sql =
+      `SELECT ${keys.map((x) => `${x}, `).join('')}u.ym AS ${esc('k_month')}, SUM(u.accounts) AS ${esc('accounts')}, SUM(u.signed) AS ${esc('signed')}, ` +
+      `SUM(u.received) AS ${esc('received')}, ${balance('receivable')}, ${balance('overdue')} FROM (` +
+      `SELECT ${others.map((d) => `g.${k(d)}, `).join('')}m.ym, g.accounts, 0 AS signed, 0 AS received, 0 AS receivable, 0 AS overdue FROM (${groupsSql}) g CROSS JOIN (${gridSql}) m ` +
+      `UNION ALL SELECT ${others.map((d) => `f.${k(d)}, `).join('')}f.ym, 0, f.signed, f.received, f.receivable, f.overdue FROM (${flowsSql}) f` +
+      `) u GROUP BY ${[...keys, 'u.ym'].join(', ')} ORDER BY ${order.join(', ')}`;
+    return (await this.reads.query(ctx, sql, [...groupsParams, ...gridParams, ...flowsParams])).map((r) => moneyRow(r, dims));
   }
 
   /** Activities (visits, exchanges…) counted by the chosen dimensions, in a period (default this year). */
@@ -322,9 +367,28 @@ export class AnalyticsService {
       .range('act.occurred_on', from, to)
       .in('act.type', q.types?.map((t) => ActivityTypes.parse(String(t), 'types')))
       .in('act.manager_id', toIds(q.managerIds, 'managerIds'));
-    qb.select('COUNT(*)', 'activities').addSelect('COUNT(DISTINCT act.account_id)', 'accounts');
-    groupBy(qb, dims);
-    const raw = await this.reads.rawMany(ctx, qb);
+    let raw: Record<string, unknown>[];
+    // MariaDB's COUNT(DISTINCT) per group sorts each group's accounts apart (1.2–2 s for three years of 1M activities
+    // by TYPE); counting the activities per group and account first, then the accounts per group, is one pass
+    // (0.5 s). SQLite's COUNT(DISTINCT) is the faster of the two there (0.3 s against 0.4 s), so it keeps it; and
+    // with one account per group (by ACCOUNT) there is nothing to count distinctly.
+    if (this.ds.options.type === 'better-sqlite3' || dims.some((d) => d.key === 'accountId')) {
+      qb.select('COUNT(*)', 'activities').addSelect('COUNT(DISTINCT act.account_id)', 'accounts');
+      groupBy(qb, dims);
+      raw = await this.reads.rawMany(ctx, qb);
+    } else {
+      qb.select('COUNT(*)', 'n').addSelect('act.account_id', 'account_id').addGroupBy('act.account_id');
+      for (const d of dims) qb.addSelect(d.expr, `k_${d.key}`).addGroupBy(d.expr);
+      const [inner, params] = qb.getQueryAndParameters();
+      const esc = (name: string) => this.ds.driver.escape(name);
+      const keys = dims.map((d) => `g.${esc(`k_${d.key}`)}`);
+      const list = (prefix: string) => (keys.length ? `${prefix}${keys.join(', ')}` : '');
+      raw = await this.reads.query(
+        ctx,
+        `SELECT ${keys.map((k) => `${k}, `).join('')}SUM(g.${esc('n')}) AS ${esc('activities')}, COUNT(*) AS ${esc('accounts')} FROM (${inner}) g${list(' GROUP BY ')}${list(' ORDER BY ')}`,
+        params,
+      );
+    }
     return { from, to, rows: raw.map((r) => ({ ...keyOf(r, dims), activities: num(r.activities), accounts: num(r.accounts) })) };
   }
 
@@ -350,6 +414,25 @@ export class AnalyticsService {
 /** Whether a statement must join the accounts `a`: a filter on them, or a dimension read from them. */
 function needsAccounts(filter: ResolvedAccountFilter, dims: Dim[]): boolean {
   return Object.values(filter).some((v) => v !== undefined) || dims.some((d) => d.expr.startsWith('a.'));
+}
+
+/** A row of accountStats' figures from its raw columns. */
+function moneyRow(r: Record<string, unknown>, dims: Dim[]): AccountStatsRow {
+  return {
+    ...keyOf(r, dims),
+    accounts: num(r.accounts),
+    signedFen: num(r.signed),
+    receivedFen: num(r.received),
+    receivableFen: num(r.receivable),
+    overdueFen: num(r.overdue),
+  };
+}
+
+/** The period's figures from rows grouped by MONTH (and other dimensions): flows over every month, the rest from the last. */
+function monthTotal(rows: AccountStatsRow[], lastMonth: string): AccountStatsRow {
+  const last = sumRows(rows.filter((r) => r.month === lastMonth));
+  const flows = sumRows(rows);
+  return { ...last, signedFen: flows.signedFen, receivedFen: flows.receivedFen };
 }
 
 /** The figures of groups that partition the accounts, added up. */
