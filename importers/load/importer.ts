@@ -37,6 +37,7 @@ import { AccountDirectory, OrgDirectory, em, type AnnexLoader, type ImportServic
 import { JobRecorder } from './job-recorder';
 import { ErrorsWorkbook } from '../write/errors-workbook';
 import { HeapGuard } from '../../src/common/heap';
+import { dbKind } from '../../src/db/data-source';
 
 export interface ImportOptions {
   annex: AnnexSpec;
@@ -183,7 +184,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     if (errors.length < MAX_REPORTED) errors.push(e);
   };
   try {
-    source = await openRowFeed(options.file, { spec: options.annex, displayName: fileName, maxBytes: services.config.importMaxBytes, threaded: options.parseInWorker ?? workerSetting(services.config.importParseWorker) });
+    source = await openRowFeed(options.file, { spec: options.annex, displayName: fileName, maxBytes: services.config.importMaxBytes, threaded: options.parseInWorker ?? workerSetting(services.config.importParseWorker), database: dbKind(services.ds) });
     state.tiers = await services.tiers.list();
     state.managementLevels = await services.tiers.listManagementLevels();
     recorder.tiers = state.tiers;

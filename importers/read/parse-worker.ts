@@ -59,7 +59,7 @@ async function run(): Promise<void> {
     let rows: WireRow[] = [];
     let sent = 0;
     // Posted rows are garbage here once cloned: collected as the parse goes (see HeapGuard).
-    const heap = new HeapGuard(32 * 1024 * 1024);
+    const heap = new HeapGuard(16 * 1024 * 1024);
     const flush = async () => {
       if (!rows.length) return;
       post({ t: 'rows', rows, progress: source.progress() });

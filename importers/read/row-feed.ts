@@ -23,11 +23,11 @@ import { CellError, DateSerial, type CellValue } from './source';
 /** Files from this size on are parsed in a worker thread (below it, starting one costs more than it saves). */
 export const PARSE_WORKER_MIN_BYTES = 1024 * 1024;
 /**
- * Cores a machine needs before `auto` parses in a worker: on 2, the thread competes with the writer and a
- * local database (bench:import into MariaDB on 2 cores: 200,000 rows 45.6 s threaded against 35.5 s
- * in-process; 100,000 rows 15.0 s against 16.3 s; the thread's peak RSS about 95 MB higher).
+ * Cores a machine needs before `auto` parses in a worker, by database. SQLite writes on the importer's own
+ * thread and no server competes for the second core: bench:import on 2 cores, 200,000 rows 14.2 s threaded
+ * against 17.4 s in-process. A MySQL server does compete for it: 14.4–14.6 s threaded against 13.3–13.7 s.
  */
-export const PARSE_WORKER_MIN_CORES = 3;
+export const PARSE_WORKER_MIN_CORES = { sqlite: 2, mysql: 3 } as const;
 
 export interface FeedRequest {
   tiers: readonly LabelRow[];
@@ -58,9 +58,11 @@ export interface FeedOptions {
   maxBytes: number;
   /**
    * Parse in a worker thread; default (`auto`): when the file has at least {@link PARSE_WORKER_MIN_BYTES}
-   * and the machine at least {@link PARSE_WORKER_MIN_CORES} cores.
+   * and the machine at least {@link PARSE_WORKER_MIN_CORES} cores for the database written to.
    */
   threaded?: boolean;
+  /** The database the rows go to (`auto` weighs it); default mysql. */
+  database?: 'sqlite' | 'mysql';
 }
 
 /** Opens the file (refusing what cannot be read, as {@link openWorkbook} does) and returns its feed. */
@@ -68,7 +70,7 @@ export async function openRowFeed(file: string, options: FeedOptions): Promise<R
   let threaded = options.threaded;
   if (threaded === undefined) {
     try {
-      threaded = fs.statSync(file).size >= PARSE_WORKER_MIN_BYTES && os.availableParallelism() >= PARSE_WORKER_MIN_CORES;
+      threaded = fs.statSync(file).size >= PARSE_WORKER_MIN_BYTES && os.availableParallelism() >= PARSE_WORKER_MIN_CORES[options.database ?? 'mysql'];
     } catch {
       threaded = false; // openWorkbook says what is wrong with the path
     }
@@ -108,7 +110,10 @@ async function openInProcess(file: string, options: FeedOptions): Promise<RowFee
  */
 function spawn(start: WorkerStart): Worker {
   const compiled = path.join(__dirname, 'parse-worker.js');
-  if (fs.existsSync(compiled)) return new Worker(compiled, { workerData: start });
+  // A young generation of 16 MB: the worker's rows are posted away batch by batch, so its garbage dies young
+  // (the default let the thread's peak RSS grow ~15 MB more, at the same speed).
+  const resourceLimits = { maxYoungGenerationSizeMb: 16 };
+  if (fs.existsSync(compiled)) return new Worker(compiled, { workerData: start, resourceLimits });
   const entry = path.join(__dirname, 'parse-worker.ts');
   const bootstrap = `
     const ts = require(${JSON.stringify(require.resolve('typescript'))});
@@ -118,7 +123,7 @@ function spawn(start: WorkerStart): Worker {
     require(${JSON.stringify(require.resolve('reflect-metadata'))});
     require(${JSON.stringify(entry)});
   `;
-  return new Worker(bootstrap, { eval: true, workerData: start });
+  return new Worker(bootstrap, { eval: true, workerData: start, resourceLimits });
 }
 
 /** The worker's messages in order; a failure (the worker threw or died) rejects the next read. */

@@ -5,7 +5,7 @@
  * young generation's scavenges and dies in the old generation, which V8 collects only once it has grown
  * well past the live data. Measured on a 200,000-row import: 50 MB live at most, yet 220 MB of heap
  * and 360 MB RSS before V8's own full collection came. A job that knows it leaves garbage behind at
- * every batch asks for a full collection once the heap has grown by `slack` since the last one, so the
+ * every batch asks for a full collection once the heap has grown by `slack` (32 MB) since the last one, so the
  * process stays near its live size whatever the file's length. The collector is reached the way
  * jest's leak detector does (`--expose-gc` set at run time, `gc` from a fresh context); where that is
  * refused, the guard does nothing and V8 collects on its own schedule.
@@ -38,7 +38,7 @@ export class HeapGuard {
   /** Full collections asked for so far. */
   collections = 0;
 
-  constructor(private readonly slackBytes = 48 * 1024 * 1024) {}
+  constructor(private readonly slackBytes = 32 * 1024 * 1024) {}
 
   /** Call between units of work (an import batch): collects when the heap grew by the slack since the last collection. */
   check(): void {

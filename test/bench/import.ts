@@ -261,6 +261,8 @@ const phases: Record<string, (file: string, rows: number) => Promise<PhaseResult
   'import-mysql-in-process': (file) => importInto('mysql', file, false),
   'import-mysql-worker': (file) => importInto('mysql', file, true),
   'import-sqlite': (file) => importInto('sqlite', file),
+  'import-sqlite-in-process': (file) => importInto('sqlite', file, false),
+  'import-sqlite-worker': (file) => importInto('sqlite', file, true),
 };
 
 async function importInto(kind: 'mysql' | 'sqlite', file: string, parseInWorker?: boolean): Promise<PhaseResult> {
@@ -312,10 +314,10 @@ async function main(): Promise<void> {
   const mb = (fs.statSync(file).size / 1024 / 1024).toFixed(1);
   console.log(`bench:import — 附件2 archive, ${rows.toLocaleString()} rows, ${mb} MB, node ${process.version}, ${os.cpus().length} cores`);
   const results: Record<string, PhaseResult> = {};
-  // import-mysql parses as KAM_IMPORT_PARSE_WORKER says (`auto`: in a worker from 1 MiB on 3+ cores). For comparison,
+  // import-mysql parses as KAM_IMPORT_PARSE_WORKER says (`auto`: in a worker from 1 MiB on 2+ cores for SQLite, 3+ for MySQL). For comparison,
   // --in-process adds the import with the file parsed on the main thread, --worker the one parsed in a worker thread.
-  const compare = [...(args.includes('--in-process') ? ['import-mysql-in-process'] : []), ...(args.includes('--worker') ? ['import-mysql-worker'] : [])];
-  const phaseNames = ['parse-exceljs', 'parse-kam', 'raw-upsert', 'pipelined-baseline', 'import-mysql', ...compare, 'import-sqlite'];
+  const compare = (kind: string) => [...(args.includes('--in-process') ? [`import-${kind}-in-process`] : []), ...(args.includes('--worker') ? [`import-${kind}-worker`] : [])];
+  const phaseNames = ['parse-exceljs', 'parse-kam', 'raw-upsert', 'pipelined-baseline', 'import-mysql', ...compare('mysql'), 'import-sqlite', ...compare('sqlite')];
   for (const p of phaseNames) {
     results[p] = runPhase(p, file, rows);
     const r = results[p];
@@ -341,7 +343,7 @@ async function main(): Promise<void> {
   console.log(`  import into MySQL / pipelined baseline = ${(mysqlSeconds / pipelined).toFixed(2)}  (like against like, issue 20: what the importer's rules, lookups and undo log cost; no goal)`);
   console.log(`  import into SQLite / import into MySQL = ${sqliteRatio.toFixed(2)}  (issue 17 goal ≤ 1.2: ${met(sqliteRatio <= 1.2)})`);
   console.log(`  our parser alone / exceljs parse alone = ${(results['parse-kam'].seconds / results['parse-exceljs'].seconds).toFixed(2)}`);
-  for (const p of compare) console.log(`  ${p} / import-mysql (as configured) = ${(results[p].seconds / mysqlSeconds).toFixed(2)}`);
+  for (const kind of ['mysql', 'sqlite']) for (const p of compare(kind)) console.log(`  ${p} / import-${kind} (as configured) = ${(results[p].seconds / results[`import-${kind}`].seconds).toFixed(2)}`);
   const rss = Math.max(results['import-mysql'].maxRssMb, results['import-sqlite'].maxRssMb);
   console.log(`  peak RSS of the imports: ${rss} MB  (issue 17 goal ≤ 250 MB: ${met(rss <= 250)}; flat from 50k to 1M rows: compare --rows 50000 with --1m)`);
   if (rows >= 1_000_000) console.log(`  ${(rows / 1e6).toFixed(1)}M rows into MySQL in ${mysqlSeconds.toFixed(1)} s (issue 17 goal ≤ 60 s: ${met(mysqlSeconds <= 60)})`);

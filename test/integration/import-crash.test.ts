@@ -23,6 +23,8 @@ const KAM = builtCli();
 const ACCOUNTS = 40;
 /** The CLI writes batches of 1,000 rows: 2,600 rows are three batches. */
 const ROWS = 2600;
+/** The wall-clock test's file: long enough (14 batches) that its transaction stays open while the test looks for it. */
+const TIMED_ROWS = 13_000;
 
 interface LedgerFile {
   file: string;
@@ -222,7 +224,7 @@ describeEachDb('crash-safe imports', (t) => {
     expect(report.rows).toMatchObject({ created: ACCOUNTS, invalid: 0 });
     atomicFile = ledger('ledger-atomic.csv', 'A', ROWS);
     skipFile = ledger('ledger-skip.csv', 'S', ROWS, 97);
-    timedFile = ledger('ledger-timed.csv', 'W', ROWS);
+    timedFile = ledger('ledger-timed.csv', 'W', TIMED_ROWS);
   });
 
   it('atomic: killed after batch 1, 2 or 3 is written (before the commit) leaves nothing; the job is marked FAILED; the re-run is exact', async () => {
@@ -288,7 +290,7 @@ describeEachDb('crash-safe imports', (t) => {
     expect(await totals()).toEqual(after);
     const again = kamImport(url(), timedFile.file, 'atomic');
     expect(await again.exited).toBe(0);
-    expect(JSON.parse(again.stdout()).rows).toMatchObject({ total: ROWS, created: 0, updated: 0, unchanged: ROWS });
+    expect(JSON.parse(again.stdout()).rows).toMatchObject({ total: TIMED_ROWS, created: 0, updated: 0, unchanged: TIMED_ROWS });
     expect(await totals()).toEqual(after);
     await expectNoOrphans();
   }, 240_000);
