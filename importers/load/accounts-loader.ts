@@ -305,9 +305,10 @@ export class AccountsLoader {
       } else {
         Object.assign(values, decideAccountCreate(this.s.base, values, v.status != null));
         this.refuseDuplicate(found, values, null);
-        // Two new rows for one company (same name or credit code under different 客户编号).
-        for (const k of [`nk:${values.nameKey}`, values.creditCode ? `rk:${values.creditCode}` : null]) {
-          const first = k ? this.keys.seen(k, row.sheet, row.row) : null;
+        // Two new rows for one company under different 客户编号: the same name (the same credit code is
+        // already a duplicate row, found by its `r:` key above — the parser normalises it as the service does).
+        for (const k of [`nk:${values.nameKey}`]) {
+          const first = this.keys.seen(k, row.sheet, row.row);
           if (first) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: ${say(`同一公司已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行，客户编号不同`, `the same company is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row} under another 客户编号`)}`, { field: 'name' });
         }
       }
