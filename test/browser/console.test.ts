@@ -171,9 +171,15 @@ describeWithBrowser('console in a browser (demo company)', () => {
     const unknown = c.page.getByTestId('unknown-values');
     await waitForText(unknown, '乡镇个体');
     await checkPage(c, '11a-import-unknown-value');
-    await unknown.getByRole('combobox').click();
-    await c.page.locator('.ant-select-item-option', { hasText: '民营企业' }).click();
-    await unknown.getByRole('button', { name: /保存映射/ }).click();
+    const save = unknown.getByRole('button', { name: /保存映射/ });
+    // On a loaded machine the dropdown may take the click while it still opens and keep no choice (the save
+    // button then stays disabled): choose again until the choice holds, as a person would.
+    for (let attempt = 0; attempt < 4 && !(await save.isEnabled()); attempt++) {
+      await unknown.getByRole('combobox').click();
+      await c.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '民营企业' }).click();
+      for (let i = 0; i < 20 && !(await save.isEnabled()); i++) await c.page.waitForTimeout(250);
+    }
+    await save.click();
     await unknown.waitFor({ state: 'detached' });
     await grid.locator('tbody tr.preview-created').waitFor();
     await eventually(async () => expect(await grid.locator('tbody tr.preview-created').textContent()).toMatch(/单位性质：\s*(PRIVATE|民营企业)/));
