@@ -69,6 +69,12 @@ export function insertReturning(em: EntityManager): Promise<boolean> {
   return known;
 }
 
+/** Pins what {@link insertReturning} answers for a database (null: ask it again): tests run MySQL's path, without RETURNING, on the others. */
+export function pinInsertReturning(ds: DataSource, supported: boolean | null): void {
+  if (supported === null) returningSupport.delete(ds);
+  else returningSupport.set(ds, Promise.resolve(supported));
+}
+
 /**
  * Chunked multi-row INSERT (or upsert) in plain SQL built from the entity metadata: one statement per
  * chunk, values run through the column transformers and the driver exactly as TypeORM persists them.
