@@ -23,6 +23,7 @@ import type { Id } from '../../src/common/ids';
 import { assertMayLinkParent, changedAccountFields, decideAccountCreate, decideAccountUpdate } from '../../src/modules/accounts/account.rules';
 import { decideEvaluationWrite } from '../../src/modules/credit/credit.rules';
 import { pickDuplicate, refuseDuplicate } from '../../src/modules/ownership/ownership.rules';
+import type { NewAccountOwner } from '../../src/modules/ownership/ownership.store';
 import { nameKey } from '../../src/common/text';
 import { bulkWrite } from '../../src/db/bulk';
 import { Account } from '../../src/modules/accounts/account.entity';
@@ -364,7 +365,8 @@ export class AccountsLoader {
     const ids = new Map<string, number>();
     if (inserted) for (const r of inserted) ids.set(r.code as string, r.id as number);
     else {
-      const needIds = [...(this.s.record?.written ? newAccounts : creditWrites.filter((c) => !c.plan.existing).map((c) => c.plan))].map((p) => p.values.code as string);
+      // Every new account's id: its first assignment is written from it.
+      const needIds = newAccounts.map((p) => p.values.code as string);
       for (const chunk of chunks(needIds, 1000)) {
         for (const a of await m.find(Account, { select: { id: true, code: true }, where: { code: In(chunk) } })) ids.set(a.code, a.id);
       }
@@ -384,7 +386,10 @@ export class AccountsLoader {
     // First ownership (谁开发、谁优先) of new accounts, and of existing ones the file gives an owner;
     // a new candidate (a manager's new company) is a recommendation awaiting the committee.
     const store = this.s.services.ownershipStore;
-    await store.openInitialAssignmentsByCode(tx, newAccounts.filter((p) => p.values.ownerUnitId && p.values.status !== AccountStatus.CANDIDATE).map((p) => p.values.code as string), this.s.today);
+    const owners: NewAccountOwner[] = newAccounts.map(({ values: v }) => ({
+      id: ids.get(v.code as string)!, status: v.status ?? AccountStatus.ACTIVE, ownerUnitId: v.ownerUnitId, managerId: v.managerId, registeredOn: v.registeredOn,
+    }));
+    await store.openInitialAssignmentsOfNew(tx, owners, this.s.today);
     await store.openRecommendationsByCode(tx, newAccounts.filter((p) => p.values.status === AccountStatus.CANDIDATE).map((p) => p.values.code as string));
     const newlyOwned = updates.filter((p) => p.existing!.ownerUnitId == null && p.values.ownerUnitId).map((p) => p.existing!.id);
     if (newlyOwned.length) await store.openInitialAssignments(tx, newlyOwned);

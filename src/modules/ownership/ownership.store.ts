@@ -12,7 +12,7 @@ import { today, type LocalDate } from '../../common/dates';
 import { pick } from '../../common/objects';
 import { managerFor } from '../../db/transaction';
 import { dbKind } from '../../db/data-source';
-import { bulkInsert } from '../../db/bulk';
+import { bulkInsert, bulkWrite } from '../../db/bulk';
 import type { AuditService } from '../audit/audit.service';
 import { Account } from '../accounts/account.entity';
 import { OrgUnit } from '../org/org-unit.entity';
@@ -21,6 +21,15 @@ import { Assignment } from './assignment.entity';
 import { AccountRecommendation } from './account-recommendation.entity';
 import { LIVE_STATUSES, pickDuplicate, type DuplicateMatch } from './ownership.rules';
 import { ReviewStatus } from '../../common/enums';
+
+/** What {@link OwnershipStore.openInitialAssignmentsOfNew} needs of an account just inserted. */
+export interface NewAccountOwner {
+  id: number;
+  status: string;
+  ownerUnitId?: number | null;
+  managerId?: number | null;
+  registeredOn?: LocalDate | null;
+}
 
 export class OwnershipStore {
   constructor(
@@ -179,29 +188,21 @@ export class OwnershipStore {
   }
 
   /**
-   * The bulk form of {@link openInitialAssignments} for live accounts just inserted by code (the annex
-   * importer): one INSERT … SELECT per chunk. Only live accounts with an owning unit and no assignment
-   * yet get one, from its 建档日期, else from `fromDate`: an archive imported today describes ownership
-   * that began when the account was filed.
+   * The bulk form of {@link openInitialAssignments} for accounts just inserted (the annex importer), whose
+   * ids, owners and dates the writer holds: multi-row INSERTs, no read. Only live accounts with an owning
+   * unit get one (a new account has no assignment yet), from its 建档日期, else from `fromDate`: an archive
+   * imported today describes ownership that began when the account was filed.
    */
-  async openInitialAssignmentsByCode(ctx: RequestContext, codes: readonly string[], fromDate: LocalDate): Promise<void> {
-    const em = managerFor(this.ds, ctx);
-    const q = (n: string) => em.connection.driver.escape(n);
-    const sqlite = dbKind(this.ds) === 'sqlite';
-    const now = sqlite ? "strftime('%Y-%m-%d %H:%M:%f', 'now')" : 'CURRENT_TIMESTAMP(3)';
-    // SQLite's planner, weighing a 1,000-code IN list against `status IN (…)`, picks the status index and reads
-    // every live account per chunk (a million-row import: 41 s of 80 in this one statement, growing with the
-    // table). A unary + keeps status and owner off the index: the codes are looked up by theirs.
-    const noIndex = (col: string) => (sqlite ? `+${col}` : col);
-    for (let i = 0; i < codes.length; i += 1000) {
-      const chunk = codes.slice(i, i + 1000);
-      await em.query(
-        `INSERT INTO ${q('assignments')} (${['account_id', 'unit_id', 'manager_id', 'is_primary', 'from_date', 'reason', 'decided_by_id', 'created_at', 'updated_at'].map(q).join(', ')}) ` +
-          `SELECT a.id, a.owner_unit_id, a.manager_id, 1, COALESCE(a.registered_on, ?), ?, ?, ${now}, ${now} FROM ${q('accounts')} a ` +
-          `WHERE ${noIndex('a.owner_unit_id')} IS NOT NULL AND ${noIndex('a.status')} IN (${LIVE_STATUSES.map(() => '?').join(', ')}) AND a.code IN (${chunk.map(() => '?').join(', ')}) ` +
-          `AND NOT EXISTS (SELECT 1 FROM ${q('assignments')} x WHERE x.account_id = a.id)`,
-        [fromDate, AssignmentReason.INITIAL, ctx.actor.userId, ...LIVE_STATUSES, ...chunk],
-      );
-    }
+  async openInitialAssignmentsOfNew(ctx: RequestContext, accounts: readonly NewAccountOwner[], fromDate: LocalDate): Promise<number> {
+    const live = new Set<string>(LIVE_STATUSES);
+    const now = new Date();
+    const rows = accounts
+      .filter((a) => a.ownerUnitId != null && live.has(a.status))
+      .map((a) => ({ accountId: a.id, unitId: a.ownerUnitId as number, managerId: a.managerId ?? null, fromDate: a.registeredOn ?? fromDate }));
+    await bulkWrite(managerFor(this.ds, ctx), Assignment, rows, {
+      defaults: { isPrimary: true, toDate: null, reason: AssignmentReason.INITIAL, note: null, decidedById: ctx.actor.userId, createdAt: now, updatedAt: now },
+    });
+    return rows.length;
   }
+
 }
