@@ -1,5 +1,6 @@
 /**
- * Streaming .xlsx reader on yauzl (zip) and saxes (XML).
+ * Streaming .xlsx reader on yauzl (zip), saxes (the small XML parts) and {@link SheetXmlReader} (the
+ * worksheets: see sheet-xml.ts for why not saxes there).
  *
  * Why not exceljs' streaming WorkbookReader: it unzips sequentially, so when the shared strings or
  * the workbook relations come after the sheets — which is how Excel and exceljs itself order the
@@ -14,8 +15,9 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { ImportCode, ImportFileError, columnIndex } from './issues';
+import { SaxesParser } from 'saxes';
+import { SheetXmlReader } from './sheet-xml';
+import { ImportCode, ImportFileError } from './issues';
 import { CellError, DateSerial, type CellValue, type RawRow, type WorkbookSource } from './source';
 
 export interface ZipLimits {
@@ -294,73 +296,15 @@ export async function openXlsx(file: string, displayName: string, limits: ZipLim
 }
 
 async function* sheetRows(zip: ZipFile, entry: Entry, info: WorkbookInfo, displayName: string, onBytes: (n: number) => void): AsyncGenerator<RawRow> {
-  const parser = new SaxesParser();
   const out: RawRow[] = [];
-  let row: CellValue[] | null = null;
-  let rowNumber = 0;
-  let col = -1;
-  let type = 'n';
-  let style = 0;
-  let capture = false; // inside <v>, or <t> of an inline string
-  let inInline = false;
-  let phonetic = 0;
-  let text = '';
-  let hasValue = false;
-  let inData = false;
-  parser.on('opentag', (t: SaxesTagPlain) => {
-    const n = local(t.name);
-    if (n === 'c' && row) {
-      const a = t.attributes as Record<string, string>;
-      const ref = a.r;
-      if (ref) {
-        const letters = /^[A-Z]+/.exec(ref)?.[0] ?? '';
-        col = columnIndex(letters);
-      } else col++;
-      if (col < 0 || col >= MAX_COLUMNS) throw new ImportFileError(ImportCode.CORRUPT_FILE, say(`${displayName}：单元格引用「${ref}」超出工作表范围`, `${displayName}: cell reference "${ref}" is outside a worksheet`));
-      type = a.t ?? 'n';
-      style = a.s ? Number(a.s) : 0;
-      text = '';
-      hasValue = false;
-    } else if (n === 'v' && row) {
-      capture = true;
-      hasValue = true;
-    } else if (n === 'is') {
-      inInline = true;
-      hasValue = true;
-    } else if (n === 'rPh') {
-      phonetic++;
-    } else if (n === 't' && inInline && phonetic === 0) {
-      capture = true;
-    } else if (n === 'row' && inData) {
-      const r = (t.attributes as Record<string, string>).r;
-      rowNumber = r ? Number(r) : rowNumber + 1;
-      row = [];
-      col = -1;
-    } else if (n === 'sheetData') {
-      inData = true;
-    }
-  });
-  const onText = (s: string) => {
-    if (!capture) return;
-    text += s;
-    if (text.length > MAX_CELL_TEXT) throw new ImportFileError(ImportCode.CORRUPT_FILE, say(`${displayName}：某单元格的文字超过 Excel 的上限`, `${displayName}: a cell holds more text than Excel allows`));
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('closetag', (t: SaxesTagPlain) => {
-    const n = local(t.name);
-    if (n === 'v' || n === 't') capture = false;
-    else if (n === 'is') inInline = false;
-    else if (n === 'rPh') phonetic--;
-    else if (n === 'c' && row) {
-      if (hasValue) row[col] = cellValue(type, text, style, info, displayName);
-    } else if (n === 'row' && row) {
-      for (let i = 0; i < row.length; i++) if (row[i] === undefined) row[i] = null;
-      out.push({ number: rowNumber, cells: row });
-      row = null;
-    } else if (n === 'sheetData') {
-      inData = false;
-    }
+  const reader = new SheetXmlReader(out, {
+    cell: (type, text, style) => cellValue(type, text, style, info, displayName),
+    maxCellText: MAX_CELL_TEXT,
+    maxColumns: MAX_COLUMNS,
+    refuse: (what, ref) =>
+      what === 'cell-ref'
+        ? new ImportFileError(ImportCode.CORRUPT_FILE, say(`${displayName}：单元格引用「${ref}」超出工作表范围`, `${displayName}: cell reference "${ref}" is outside a worksheet`))
+        : new ImportFileError(ImportCode.CORRUPT_FILE, say(`${displayName}：某单元格的文字超过 Excel 的上限`, `${displayName}: a cell holds more text than Excel allows`)),
   });
   let stream: Readable;
   try {
@@ -368,13 +312,19 @@ async function* sheetRows(zip: ZipFile, entry: Entry, info: WorkbookInfo, displa
   } catch (e) {
     throw corrupt(displayName, e);
   }
+  const decoder = new StringDecoder('utf8');
   try {
-    for await (const _ of saxChunks(stream, parser, onBytes)) {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      onBytes(chunk.length);
+      reader.write(decoder.write(chunk));
       if (out.length) {
         const batch = out.splice(0, out.length);
         for (const r of batch) yield r;
       }
     }
+    reader.write(decoder.end());
+    reader.end();
+    for (const r of out.splice(0, out.length)) yield r;
   } catch (e) {
     stream.destroy();
     throw corrupt(displayName, e);
