@@ -31,7 +31,6 @@ export interface SheetXmlOptions {
 /** Malformed XML: the message says what and where (character offset in the part). */
 export class SheetXmlError extends Error {}
 
-const LT = 60;
 const GT = 62;
 const SLASH = 47;
 const BANG = 33;
@@ -39,7 +38,6 @@ const QUESTION = 63;
 const EQUALS = 61;
 const QUOTE = 34;
 const APOS = 39;
-const COLON = 58;
 /** Markup is never this long in a worksheet; a file whose "tag" is, is not one (and must not be buffered whole). */
 const MAX_MARKUP = 1 << 20;
 
