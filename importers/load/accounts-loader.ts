@@ -216,6 +216,14 @@ export class AccountsLoader {
       }
     }
     if (row.errors.length) return null;
+    if (!code && !credit && name) {
+      // Named only by its name, an account a row earlier in the file created or renamed: that row's account (each account appears once).
+      const first = this.keys.find(`nk:${nameKey(name)}`);
+      if (first) {
+        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, say(`同一客户已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行：每个客户只能出现一次`, `the same account is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}; each account appears once`)));
+        return null;
+      }
+    }
     let existing: Account | null = null;
     if (code) existing = found.byCode.get(code) ?? null;
     if (credit) {
@@ -299,19 +307,24 @@ export class AccountsLoader {
       delete values.nameKey;
     }
     try {
+      // Two accounts of the file for one company under different 客户编号 — a new one, or one renamed to it — by
+      // the name (the same credit code is already a duplicate row, found by its `r:` key above: the parser
+      // normalises it as the service does). Asked of the in-file index before the database's duplicates, so
+      // the answer does not depend on whether the earlier row's batch was written yet: a dry run (which
+      // writes nothing) and a real run decide alike.
+      const sameCompanyInFile = () => {
+        const first = this.keys.seen(`nk:${values.nameKey}`, row.sheet, row.row);
+        if (first) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: ${say(`同一公司已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行，客户编号不同`, `the same company is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row} under another 客户编号`)}`, { field: 'name' });
+      };
       if (existing) {
         const changed = changedAccountFields(existing, values);
         decideAccountUpdate(actor, existing, manages, changed, values, this.unitName!);
+        if (changed.includes('name')) sameCompanyInFile();
         if (changed.includes('name') || changed.includes('creditCode')) this.refuseDuplicate(found, { ...existing, ...values }, existing.id);
       } else {
         Object.assign(values, decideAccountCreate(this.s.base, values, v.status != null));
+        sameCompanyInFile();
         this.refuseDuplicate(found, values, null);
-        // Two new rows for one company under different 客户编号: the same name (the same credit code is
-        // already a duplicate row, found by its `r:` key above — the parser normalises it as the service does).
-        for (const k of [`nk:${values.nameKey}`]) {
-          const first = this.keys.seen(k, row.sheet, row.row);
-          if (first) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: ${say(`同一公司已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行，客户编号不同`, `the same company is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row} under another 客户编号`)}`, { field: 'name' });
-        }
       }
     } catch (e) {
       return refuse(e);

@@ -20,6 +20,30 @@ export class KeyIndex {
 
   /** Records `key` at sheet/row; returns where it was first seen when it is already there. */
   seen(key: string, sheet: string, row: number): { sheet: string; row: number } | null {
+    const i = this.probe(key);
+    if (this.rows[i] !== -1) return { sheet: this.sheetNames[this.sheets[i]], row: this.rows[i] };
+    let s = this.sheetNames.indexOf(sheet);
+    if (s < 0) s = this.sheetNames.push(sheet) - 1;
+    this.hi[i] = this.h1;
+    this.lo[i] = this.h2;
+    this.rows[i] = row;
+    this.sheets[i] = s;
+    // Grown past three quarters full (linear probing stays short there): a million rows' three keys fit 4M slots, 56 MB.
+    if (++this.size * 4 > this.rows.length * 3) this.grow();
+    return null;
+  }
+
+  /** Where `key` was first seen, without recording it. */
+  find(key: string): { sheet: string; row: number } | null {
+    const i = this.probe(key);
+    return this.rows[i] === -1 ? null : { sheet: this.sheetNames[this.sheets[i]], row: this.rows[i] };
+  }
+
+  private h1 = 0;
+  private h2 = 0;
+
+  /** The slot holding `key`, or the empty slot where it would go (its hash is left in h1/h2). */
+  private probe(key: string): number {
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193 ^ key.length;
     for (let i = 0; i < key.length; i++) {
@@ -30,21 +54,15 @@ export class KeyIndex {
     }
     h1 |= 0;
     h2 |= 0;
+    this.h1 = h1;
+    this.h2 = h2;
     const mask = this.rows.length - 1;
     let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask;
     while (this.rows[i] !== -1) {
-      if (this.hi[i] === h1 && this.lo[i] === h2) return { sheet: this.sheetNames[this.sheets[i]], row: this.rows[i] };
+      if (this.hi[i] === h1 && this.lo[i] === h2) return i;
       i = (i + 1) & mask;
     }
-    let s = this.sheetNames.indexOf(sheet);
-    if (s < 0) s = this.sheetNames.push(sheet) - 1;
-    this.hi[i] = h1;
-    this.lo[i] = h2;
-    this.rows[i] = row;
-    this.sheets[i] = s;
-    // Grown past three quarters full (linear probing stays short there): a million rows' three keys fit 4M slots, 56 MB.
-    if (++this.size * 4 > this.rows.length * 3) this.grow();
-    return null;
+    return i;
   }
 
   private grow(): void {

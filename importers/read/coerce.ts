@@ -220,7 +220,8 @@ function beijingMidnight(date: string, timeMs: number): Date {
 /** Coerces one non-blank cell for its column. `scale` is the header's unit multiplier. */
 export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: CoerceContext): Coerced {
   if (raw instanceof CellError) return fail(ImportCode.EXCEL_ERROR, say(`单元格是 Excel 错误值 ${raw.text}：请填写数值`, `the cell holds the Excel error ${raw.text}; enter a value`));
-  const text = () => normalizeText(cellText(raw));
+  let normalized: string | undefined;
+  const text = () => (normalized ??= normalizeText(cellText(raw)));
   if (ctx.mappings && MAPPABLE.has(col.type) && col.type !== 'tags') {
     // An admin's mapping (or the --map file's) reads the word before the vocabulary does.
     const saved = ctx.mappings.saved(col.key, text());

@@ -48,6 +48,8 @@ const valueKey = (column: string, text: string) => `${column}|${nameKey(text)}`;
 
 export class MappingSet {
   private readonly values = new Map<string, MappingRule>();
+  /** Columns with a saved or file mapping of a word: the others skip the lookup (most columns of most imports). */
+  private readonly valueColumns = new Set<string>();
   private readonly builtIn = new Map<string, MappingRule>();
   private readonly headers = new Map<string, MappingRule>();
 
@@ -64,13 +66,14 @@ export class MappingSet {
         const target = r.scope === 'BUILT_IN' ? this.builtIn : this.values;
         const k = valueKey(r.column, r.fromText);
         if (!target.has(k)) target.set(k, r);
+        if (target === this.values) this.valueColumns.add(r.column);
       }
     }
   }
 
   /** An admin's (or the --map file's) mapping of a word in a column: applies before the vocabulary. */
   saved(column: string, text: string): MappingRule | undefined {
-    return this.values.get(valueKey(column, text));
+    return this.valueColumns.has(column) ? this.values.get(valueKey(column, text)) : undefined;
   }
 
   /** A built-in scale or yes/no word: applies only when the vocabulary does not know the word. */

@@ -293,4 +293,23 @@ describeEachDb('annex import', (t) => {
     const file = handXlsx(tmpFile('blank.xlsx'), [{ name: 'S', rows: [['客户编号', '客户名称', '备注'], ...blank.map((r) => r.map((c) => (typeof c === 'string' ? c : null)))] }]);
     await expect(run(SUMMARY, file, { timeLimitMs: 0 })).rejects.toMatchObject({ code: 'TIME_LIMIT' });
   });
+  it('decides a row naming an account an earlier row of the file created or renamed alike in a dry run and a real one, batch by batch', async () => {
+    await run(ARCHIVE, await archive([[1, 'KA0201', '旧名建设有限公司', null, null, null, null, null, null, null, null, null, null]], 'old.xlsx'));
+    const blank = [null, null, null, null, null, null, null, null, null, null] as Cell[];
+    const rows: Cell[][] = [
+      [1, 'KA0101', '新恒建设工程有限公司', ...blank], // row 4: a new account
+      [2, null, '新恒建设工程有限公司', ...blank], // row 5: row 4's account again, by its name only
+      [3, 'KA0201', '新恒建设工程有限公司', ...blank], // row 6: an existing account renamed to row 4's company
+      [4, 'KA0102', '恒通置业有限公司', ...blank], // row 7: a new account
+      [5, null, '恒通置业有限公司', ...blank], // row 8: row 7's account again, by its name only
+    ];
+    const errors = (r: { errors: { row: number | null; code: string }[] }) => r.errors.map((e) => [e.row, e.code]);
+    // One row per batch: each row is planned while the earlier ones are being written (or, in a dry run, never are).
+    const dry = await run(ARCHIVE, await archive(rows, 'refs.xlsx'), { dryRun: true, batchSize: 1, mode: 'skip-invalid' as never });
+    const real = await run(ARCHIVE, await archive(rows, 'refs.xlsx'), { batchSize: 1, mode: 'skip-invalid' as never });
+    expect(errors(real.report)).toEqual([[5, 'DUPLICATE_ROW'], [6, 'ALREADY_EXISTS'], [8, 'DUPLICATE_ROW']]);
+    expect(errors(dry.report)).toEqual(errors(real.report));
+    expect(real.report.rows).toMatchObject({ created: 2, invalid: 3 });
+    expect((await account('KA0201')).name).toBe('旧名建设有限公司');
+  });
 });

@@ -14,4 +14,14 @@ describe('KeyIndex (in-file duplicates)', () => {
     expect(index.seen(`c:KA${n}`, '档案', 10)).toBeNull();
     expect(index.seen('r:KA5', '档案', 11)).toEqual({ sheet: '档案', row: 9 });
   });
+
+  it('finds a key without recording it', () => {
+    const index = new KeyIndex(4);
+    index.seen('nk:甲公司', '档案', 4);
+    expect(index.find('nk:甲公司')).toEqual({ sheet: '档案', row: 4 });
+    expect(index.find('nk:乙公司')).toBeNull();
+    expect(index.find('nk:乙公司')).toBeNull();
+    expect(index.seen('nk:乙公司', '档案', 9)).toBeNull();
+    expect(index.find('nk:乙公司')).toEqual({ sheet: '档案', row: 9 });
+  });
 });
