@@ -82,22 +82,33 @@ export class AccountsLoader {
     return this.writes.drain();
   }
 
+  /**
+   * Looks up the accounts of the batch after the one being processed, before that one's writes are queued:
+   * the lookup runs on the transaction's connection ahead of them, so the next batch is planned while the
+   * database writes this one, rather than after. What the earlier batches of the file wrote is not what a
+   * lookup answers for (the in-file index is), so reading before those writes decides nothing differently.
+   */
+  lookahead(rows: ParsedRow[]): void {
+    const m = em(this.s);
+    const keys = batchKeys(rows);
+    const found = findAccountsByKeys(m, keys.codes, keys.credits, keys.names);
+    found.catch(() => undefined); // awaited by process(); a failure surfaces there
+    this.ahead = { rows, m, keys, found };
+  }
+
+  private ahead: { rows: ParsedRow[]; m: EntityManager; keys: ReturnType<typeof batchKeys>; found: Promise<Account[]> } | null = null;
+
   async process(rows: ParsedRow[]): Promise<(RowOutcome | null)[]> {
     const m = em(this.s);
-    // Existing accounts the batch names or duplicates: their ids in one statement, then those accounts.
-    const codes = new Set<string>();
-    const credits = new Set<string>();
-    const names = new Set<string>();
-    for (const r of rows) {
-      const v = r.values;
-      if (typeof v.code === 'string') codes.add(normalizeAccountCode(v.code));
-      if (typeof v.creditCode === 'string') credits.add(v.creditCode);
-      if (typeof v.name === 'string') names.add(nameKey(v.name));
-    }
+    // Existing accounts the batch names or duplicates: their ids in one statement, then those accounts
+    // (looked up already when the batch was announced, unless an atomic run's rollback changed the connection since).
+    const ahead = this.ahead && this.ahead.rows === rows && this.ahead.m === m ? this.ahead : null;
+    this.ahead = null;
+    const { codes, credits, names } = ahead?.keys ?? batchKeys(rows);
     const byCode = new Map<string, Account>();
     const byCredit = new Map<string, Account>();
     const byName = new Map<string, Account[]>();
-    for (const a of await findAccountsByKeys(m, codes, credits, names)) {
+    for (const a of await (ahead?.found ?? findAccountsByKeys(m, codes, credits, names))) {
       if (codes.has(a.code)) byCode.set(a.code, a);
       if (a.creditCode !== null && credits.has(a.creditCode)) byCredit.set(a.creditCode, a);
       if (names.has(a.nameKey)) byName.set(a.nameKey, [...(byName.get(a.nameKey) ?? []), a]);
@@ -487,6 +498,20 @@ function pickDefined(e: CreditEvaluation): Record<string, unknown> {
  * Accounts with any of these codes, credit codes or name keys: their ids in one statement (each key
  * through its own index), then the accounts themselves — so a batch of new companies costs one query.
  */
+/** The natural keys a batch names its accounts by, normalised as stored. */
+function batchKeys(rows: ParsedRow[]): { codes: Set<string>; credits: Set<string>; names: Set<string> } {
+  const codes = new Set<string>();
+  const credits = new Set<string>();
+  const names = new Set<string>();
+  for (const r of rows) {
+    const v = r.values;
+    if (typeof v.code === 'string') codes.add(normalizeAccountCode(v.code));
+    if (typeof v.creditCode === 'string') credits.add(v.creditCode);
+    if (typeof v.name === 'string') names.add(nameKey(v.name));
+  }
+  return { codes, credits, names };
+}
+
 async function findAccountsByKeys(m: EntityManager, codes: Set<string>, credits: Set<string>, names: Set<string>): Promise<Account[]> {
   const meta = m.connection.getMetadata(Account);
   const q = (prop: string) => m.connection.driver.escape(meta.findColumnWithPropertyPath(prop)!.databaseName);

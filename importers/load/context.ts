@@ -57,6 +57,8 @@ export class WriteQueue {
 /** What the importer drives: one call per batch, in order, then `finish`. */
 export interface AnnexLoader {
   process(rows: import('../read/parser').ParsedRow[]): Promise<(RowOutcome | null)[]>;
+  /** The batch that will be processed next, announced while the current one still is (a loader may start its reads). */
+  lookahead?(rows: import('../read/parser').ParsedRow[]): void;
   /** Waits for the writes still running. */
   drain(): Promise<void>;
   finish(): Promise<void>;

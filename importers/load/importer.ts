@@ -238,7 +238,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       accounts.clear();
     };
     // One batch is with the database while the parser reads the next: the loaders run strictly in
-    // order (each waits for the previous), only parsing overlaps with database round trips. A large
+    // order (each waits for the previous), parsing and the next batch's lookups overlap with its writes. A large
     // file is parsed in a worker thread (read/row-feed.ts), up to three batches ahead of the loaders.
     const settle = async (rows: ParsedRow[], outcomes: (RowOutcome | null)[], batchNo: number) => {
       let batchRejected = false;
@@ -274,6 +274,8 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       if (batchNo === services.config.testImportPauseAtBatch) await pauseForKillTest(loader, batchNo);
     };
     const flush = async (rows: ParsedRow[]) => {
+      // Announced before the batch being processed queues its writes: the loader's lookups of this one run ahead of them.
+      loader.lookahead?.(rows);
       await pending;
       const batchNo = ++batches;
       pending = loader.process(rows).then((outcomes) => settle(rows, outcomes, batchNo));
