@@ -1,11 +1,12 @@
 /**
- * `npm run bench:import [-- --rows N | --1m]` — imports a generated 附件2 archive (200,000 rows by
+ * `npm run bench:import [-- --rows N | --1m] [--repeat N]` — imports a generated 附件2 archive (200,000 rows by
  * default) into MySQL and SQLite and compares, in the same run, with baselines: exceljs' streaming
  * WorkbookReader parsing the same file, raw mysql2 multi-row upserts of the same rows into the same
  * table, the two one after the other (the serial baseline), and the two pipelined (the pipelined
  * baseline: exceljs parsing in a worker thread, posting its rows to the main thread, which upserts them
  * — as the importer runs). Each measurement runs in its own process, so its peak RSS (sampled every
- * 50 ms) is that phase's alone.
+ * 50 ms) is that phase's alone. With `--repeat N` the phases run N rounds, interleaved, and the ratios use
+ * each phase's median (a shared machine's speed drifts by half within minutes).
  *
  * Goals (issue 17): import into MySQL / serial baseline (exceljs parse + raw upsert) ≤ 1.0; 1M rows into
  * MySQL within 60 s; peak RSS ≤ 250 MB, flat from 50k to 1M rows (compare the runs); SQLite within
@@ -318,14 +319,30 @@ async function main(): Promise<void> {
   // --in-process adds the import with the file parsed on the main thread, --worker the one parsed in a worker thread.
   const compare = (kind: string) => [...(args.includes('--in-process') ? [`import-${kind}-in-process`] : []), ...(args.includes('--worker') ? [`import-${kind}-worker`] : [])];
   const phaseNames = ['parse-exceljs', 'parse-kam', 'raw-upsert', 'pipelined-baseline', 'import-mysql', ...compare('mysql'), 'import-sqlite', ...compare('sqlite')];
+  // A shared machine's speed drifts within minutes: with --repeat N every phase runs N times, the rounds
+  // interleaved (all phases, then all again), and each phase's median time is what the ratios use.
+  const repeat = Math.max(1, Number(arg('--repeat') ?? 1));
+  const runs: Record<string, PhaseResult[]> = {};
+  for (let round = 1; round <= repeat; round++) {
+    if (repeat > 1) console.log(`  round ${round} of ${repeat}`);
+    for (const p of phaseNames) {
+      const r = runPhase(p, file, rows);
+      (runs[p] ??= []).push(r);
+      console.log(`  ${p.padEnd(24)} ${r.seconds.toFixed(2).padStart(7)} s  ${Math.round(r.rows / r.seconds).toLocaleString().padStart(9)} rows/s  peak RSS ${String(r.maxRssMb).padStart(4)} MB${r.detail ? `  (${r.detail})` : ''}`);
+    }
+  }
   for (const p of phaseNames) {
-    results[p] = runPhase(p, file, rows);
-    const r = results[p];
-    console.log(`  ${p.padEnd(24)} ${r.seconds.toFixed(2).padStart(7)} s  ${Math.round(r.rows / r.seconds).toLocaleString().padStart(9)} rows/s  peak RSS ${String(r.maxRssMb).padStart(4)} MB${r.detail ? `  (${r.detail})` : ''}`);
+    const sorted = [...runs[p]].sort((a, b) => a.seconds - b.seconds);
+    // The median run's time (of an even count, the lower middle); the highest peak RSS of any run.
+    results[p] = { ...sorted[Math.floor((sorted.length - 1) / 2)], maxRssMb: Math.max(...sorted.map((r) => r.maxRssMb)) };
+  }
+  if (repeat > 1) {
+    console.log(`  medians of ${repeat} rounds (peak RSS: the highest):`);
+    for (const p of phaseNames) console.log(`  ${p.padEnd(24)} ${results[p].seconds.toFixed(2).padStart(7)} s  (runs: ${runs[p].map((r) => r.seconds.toFixed(2)).join(', ')})  peak RSS ${String(results[p].maxRssMb).padStart(4)} MB`);
   }
   // Both sides must have done the same work, or the ratio means nothing (bench:smoke fails on this).
-  const disagree = Object.entries(results).filter(([, r]) => r.rows !== rows).map(([p, r]) => `${p}: ${r.rows} rows`);
-  if (!/^0 rejected/.test(results['parse-kam'].detail ?? '')) disagree.push(`parse-kam: ${results['parse-kam'].detail}`);
+  const disagree = Object.entries(runs).flatMap(([p, rs]) => rs.filter((r) => r.rows !== rows).map((r) => `${p}: ${r.rows} rows`));
+  for (const r of runs['parse-kam']) if (!/^0 rejected/.test(r.detail ?? '')) disagree.push(`parse-kam: ${r.detail}`);
   if (disagree.length) {
     console.error(`  the sides disagree (expected ${rows} rows each): ${disagree.join('; ')}`);
     process.exitCode = 1;
