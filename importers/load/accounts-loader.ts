@@ -222,7 +222,7 @@ export class AccountsLoader {
     for (const [k, key] of dupKeys) {
       const first = this.keys.seen(k, row.sheet, row.row);
       if (first) {
-        row.errors.push(cellIssue(row, key, ImportCode.DUPLICATE_ROW, say(`同一客户已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行：每个客户只能出现一次`, `the same account is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}; each account appears once`)));
+        row.errors.push(duplicateRow(row, key, first));
         return null;
       }
     }
@@ -231,7 +231,7 @@ export class AccountsLoader {
       // Named only by its name, an account a row earlier in the file created or renamed: that row's account (each account appears once).
       const first = this.keys.find(`nk:${nameKey(name)}`);
       if (first) {
-        row.errors.push(cellIssue(row, 'name', ImportCode.DUPLICATE_ROW, say(`同一客户已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行：每个客户只能出现一次`, `the same account is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}; each account appears once`)));
+        row.errors.push(duplicateRow(row, 'name', first));
         return null;
       }
     }
@@ -494,10 +494,11 @@ function pickDefined(e: CreditEvaluation): Record<string, unknown> {
   return out;
 }
 
-/**
- * Accounts with any of these codes, credit codes or name keys: their ids in one statement (each key
- * through its own index), then the accounts themselves — so a batch of new companies costs one query.
- */
+/** A row naming an account an earlier row of the file already names. */
+function duplicateRow(row: ParsedRow, key: string, first: { sheet: string; row: number }) {
+  return cellIssue(row, key, ImportCode.DUPLICATE_ROW, say(`同一客户已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行：每个客户只能出现一次`, `the same account is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}; each account appears once`));
+}
+
 /** The natural keys a batch names its accounts by, normalised as stored. */
 function batchKeys(rows: ParsedRow[]): { codes: Set<string>; credits: Set<string>; names: Set<string> } {
   const codes = new Set<string>();
@@ -512,6 +513,10 @@ function batchKeys(rows: ParsedRow[]): { codes: Set<string>; credits: Set<string
   return { codes, credits, names };
 }
 
+/**
+ * Accounts with any of these codes, credit codes or name keys: their ids in one statement (each key
+ * through its own index), then the accounts themselves — so a batch of new companies costs one query.
+ */
 async function findAccountsByKeys(m: EntityManager, codes: Set<string>, credits: Set<string>, names: Set<string>): Promise<Account[]> {
   const meta = m.connection.getMetadata(Account);
   const q = (prop: string) => m.connection.driver.escape(meta.findColumnWithPropertyPath(prop)!.databaseName);
