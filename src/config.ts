@@ -242,7 +242,7 @@ export const CONFIG_VARIABLES: AnyVariable[] = [
     name: 'KAM_IMPORT_PARSE_WORKER',
     key: 'importParseWorker',
     default: 'auto',
-    description: 'Read and check an imported file in a worker thread while the main thread writes: `on`, `off`, or `auto` (files of 1 MiB or more on 2+ CPU cores). Measured on 2 cores, 200,000 rows: into SQLite 14.2 s threaded against 17.4 s; into MySQL 29.8–30.7 s against 32.6–34.1 s (a slower day); about 30 MB more memory.',
+    description: 'Read and check an imported file in a worker thread while the main thread writes: `on`, `off`, or `auto` (files of 1 MiB or more, on 2+ CPU cores with SQLite, 3+ with MySQL). Measured on 2 cores, 200,000 rows: into SQLite 14.2 s threaded against 17.4 s; into MySQL, whose server competes for the second core, 14.4 s against 13.3 s; about 30 MB more memory.',
     parse: (r) => oneOf('KAM_IMPORT_PARSE_WORKER', ['auto', 'on', 'off'] as const)(r),
   },
   { name: 'KAM_IMPORT_PREVIEW_HOURS', key: 'importPreviewHours', default: '24', description: 'Hours an uploaded import waits, previewed, for its confirmation; after that it expires (upload the file again).', parse: int('KAM_IMPORT_PREVIEW_HOURS', 1, 24 * 30) },

@@ -25,12 +25,9 @@ export const PARSE_WORKER_MIN_BYTES = 1024 * 1024;
 /**
  * Cores a machine needs before `auto` parses in a worker, by database. SQLite writes on the importer's own
  * thread and no server competes for the second core: bench:import on 2 cores, 200,000 rows 14.2 s threaded
- * against 17.4 s in-process. A MySQL server does compete for it, which made the worker a loss there
- * (14.4–14.6 s against 13.3–13.7 s) while the main thread waited on each batch's lookups behind the
- * previous batch's writes; with the lookups issued ahead of those writes (AccountsLoader.lookahead) the
- * main thread is the bottleneck, and the worker wins on 2 cores too: 29.8–30.7 s against 32.6–34.1 s.
+ * against 17.4 s in-process. A MySQL server does compete for it: 14.4–14.6 s threaded against 13.3–13.7 s.
  */
-export const PARSE_WORKER_MIN_CORES = { sqlite: 2, mysql: 2 } as const;
+export const PARSE_WORKER_MIN_CORES = { sqlite: 2, mysql: 3 } as const;
 
 export interface FeedRequest {
   tiers: readonly LabelRow[];
