@@ -239,7 +239,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     };
     // One batch is with the database while the parser reads the next: the loaders run strictly in
     // order (each waits for the previous), parsing and the next batch's lookups overlap with its writes. A large
-    // file is parsed in a worker thread (read/row-feed.ts), up to three batches ahead of the loaders.
+    // file may be parsed in a worker thread (read/row-feed.ts), one batch ahead of the loaders.
     const settle = async (rows: ParsedRow[], outcomes: (RowOutcome | null)[], batchNo: number) => {
       let batchRejected = false;
       rows.forEach((row, i) => {

@@ -204,5 +204,4 @@ export class OwnershipStore {
     });
     return rows.length;
   }
-
 }
