@@ -298,7 +298,8 @@ export class SheetXmlReader {
   }
 }
 
-function localName(name: string): string {
+/** An element or attribute name without its namespace prefix (`x:c` → `c`). */
+export function localName(name: string): string {
   const i = name.indexOf(':');
   return i < 0 ? name : name.slice(i + 1);
 }

@@ -16,7 +16,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { SaxesParser } from 'saxes';
-import { SheetXmlReader } from './sheet-xml';
+import { SheetXmlReader, localName } from './sheet-xml';
 import { ImportCode, ImportFileError } from './issues';
 import { CellError, DateSerial, type CellValue, type RawRow, type WorkbookSource } from './source';
 
@@ -87,11 +87,6 @@ function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
   return new Promise((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream))));
 }
 
-const local = (name: string) => {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
-};
-
 /** Feeds a zip entry through a SAX parser, chunk by chunk; `onChunk` runs after each chunk (to hand out rows). */
 async function* saxChunks(stream: Readable, parser: SaxesParser, onBytes: (n: number) => void): AsyncGenerator<void> {
   const decoder = new StringDecoder('utf8');
@@ -160,7 +155,7 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
     await parseSmallPart(zip, rootRels, (p) =>
       p.on('opentag', (t) => {
         const a = t.attributes as Record<string, string>;
-        if (local(t.name) === 'Relationship' && /\/officeDocument$/.test(a.Type ?? '')) workbookPath = a.Target.replace(/^\//, '');
+        if (localName(t.name) === 'Relationship' && /\/officeDocument$/.test(a.Type ?? '')) workbookPath = a.Target.replace(/^\//, '');
       }),
     );
   }
@@ -177,7 +172,7 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
     await parseSmallPart(zip, relsEntry, (p) =>
       p.on('opentag', (t) => {
         const a = t.attributes as Record<string, string>;
-        if (local(t.name) === 'Relationship') rels.set(a.Id, { target: a.Target, type: a.Type ?? '' });
+        if (localName(t.name) === 'Relationship') rels.set(a.Id, { target: a.Target, type: a.Type ?? '' });
       }),
     );
   }
@@ -187,10 +182,10 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
   await parseSmallPart(zip, wbEntry, (p) =>
     p.on('opentag', (t) => {
       const a = t.attributes as Record<string, string>;
-      const n = local(t.name);
+      const n = localName(t.name);
       if (n === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true';
       if (n === 'sheet') {
-        const rid = a['r:id'] ?? Object.entries(a).find(([k]) => local(k) === 'id' && k.includes(':'))?.[1];
+        const rid = a['r:id'] ?? Object.entries(a).find(([k]) => localName(k) === 'id' && k.includes(':'))?.[1];
         const rel = rid ? rels.get(rid) : undefined;
         if (rel && /chartsheet|dialogsheet|macrosheet/i.test(rel.type)) return;
         const target = rel ? resolve(rel.target) : `${base}/worksheets/sheet${sheets.length + 1}.xml`;
@@ -213,7 +208,7 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
     await parseSmallPart(zip, stylesEntry, (p) => {
       p.on('opentag', (t) => {
         const a = t.attributes as Record<string, string>;
-        const n = local(t.name);
+        const n = localName(t.name);
         if (n === 'numFmt') custom.set(Number(a.numFmtId), isDateFormat(a.formatCode ?? ''));
         else if (n === 'cellXfs') inCellXfs = true;
         else if (n === 'xf' && inCellXfs) {
@@ -222,7 +217,7 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
         }
       });
       p.on('closetag', (t) => {
-        if (local(t.name) === 'cellXfs') inCellXfs = false;
+        if (localName(t.name) === 'cellXfs') inCellXfs = false;
       });
     });
   }
@@ -238,7 +233,7 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
     let phonetic = 0;
     await parseSmallPart(zip, ssEntry, (p) => {
       p.on('opentag', (t) => {
-        const n = local(t.name);
+        const n = localName(t.name);
         if (n === 'si') text = '';
         else if (n === 'rPh') phonetic++;
         else if (n === 't' && phonetic === 0) inT = true;
@@ -250,7 +245,7 @@ async function readWorkbookInfo(zip: ZipFile, entries: Map<string, Entry>, name:
         if (inT) text += s;
       });
       p.on('closetag', (t) => {
-        const n = local(t.name);
+        const n = localName(t.name);
         if (n === 't') inT = false;
         else if (n === 'rPh') phonetic--;
         else if (n === 'si') list.push(text);
