@@ -46,6 +46,8 @@ const ACCOUNT_FIELDS = [
 
 const FIELD_TO_KEY: Record<string, string> = { ownerUnitId: 'ownerUnit', managerId: 'manager', parentId: 'parent', totalAssetsFen: 'totalAssets', expectedContractValueFen: 'expectedContractValue', annualSalesFen: 'annualSales', tierId: 'tierCode', managementLevelId: 'managementLevel', year: 'creditYear' };
 
+const NOTHING_CHANGED: readonly string[] = Object.freeze([]);
+
 interface CreditWrite {
   plan: Planned;
   existing: CreditEvaluation | null;
@@ -56,7 +58,8 @@ interface Planned {
   row: ParsedRow;
   existing: Account | null;
   values: AccountValues;
-  changed: string[];
+  /** The fields an existing account's row changes (none for a new account: it is created). */
+  changed: readonly string[];
   credit: { input: CreditEvaluationInput } | null;
   parent: string | null;
 }
@@ -369,7 +372,7 @@ export class AccountsLoader {
       }
     }
     if (parent) this.pendingParents.push({ code: (values.code ?? existing?.code) as string, parent, row });
-    return { row, existing, values, changed: existing ? changedKeys(existing, values) : Object.keys(values), credit: creditPart, parent };
+    return { row, existing, values, changed: existing ? changedKeys(existing, values) : NOTHING_CHANGED, credit: creditPart, parent };
   }
 
   /** The company must not already be another account: the rule AccountService applies to one write. */
@@ -402,7 +405,7 @@ export class AccountsLoader {
         { upsert: { conflict: ['id'], update: updatableColumns(m, Account) } },
       );
       await this.s.services.audit.recordMany(tx, updates.map((p) => ({
-        action: 'account.import', entity: 'Account', entityId: p.existing!.id, fields: p.changed,
+        action: 'account.import', entity: 'Account', entityId: p.existing!.id, fields: [...p.changed],
         before: Object.fromEntries(p.changed.map((k) => [k, (p.existing as unknown as Record<string, unknown>)[k]])),
         after: Object.fromEntries(p.changed.map((k) => [k, (p.values as Record<string, unknown>)[k]])),
       })));

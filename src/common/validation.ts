@@ -6,6 +6,12 @@ import { say } from './messages';
 import { DomainError, ErrorCode } from './errors';
 
 const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** A canonical 统一社会信用代码: its alphabet (no I, O, S, V, Z), a 6-digit division code in places 3–8. */
+const CANONICAL_CREDIT_CODE = /^[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}$/;
+/** normalizePhone's own outputs without an extension: a mobile, or `0AA(A)-NNNNNNN(N)`. */
+const CANONICAL_PHONE = /^(?:1[3-9]\d{9}|0(?:10|2\d|[3-9]\d{2})-[2-9]\d{6,7})$/;
+const UPPER_DOMAIN = /@.*[A-Z]/;
+const POSTAL_CODE = /^[0-8]\d{5}$/;
 const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /** GB 32100-2015 check character for the first 17 characters of a 统一社会信用代码. */
@@ -43,6 +49,8 @@ function compactCode(value: string): string {
  * Also accepts a 9-character 组织机构代码 (GB 11714, `XXXXXXXX-X`) as issued before 2015.
  */
 export function normalizeCreditCode(value: string, field = 'creditCode'): string {
+  // Already canonical (as an import's parser hands it to the service): checked, not rebuilt.
+  if (value.length === 18 && CANONICAL_CREDIT_CODE.test(value) && creditCodeCheckChar(value) === value[17]) return value;
   const code = compactCode(value);
   if (code.length === 9) return normalizeOrgCode(code, field);
   if (code.length !== 18) {
@@ -104,6 +112,8 @@ export function normalizeMobile(value: string, field = 'mobile'): string {
  * `400`/`800` service number as `400-NNN-NNNN`. Mobiles are accepted too (people put them anywhere).
  */
 export function normalizePhone(value: string, field = 'phone'): string {
+  // Already canonical (a mobile, or area code and number): what the rules below would return.
+  if (CANONICAL_PHONE.test(value)) return value;
   const raw = value.normalize('NFKC').trim();
   const ext = /(?:转|ext\.?|x|#|分机)\s*(\d{1,6})$/i.exec(raw);
   const main = ext ? raw.slice(0, ext.index) : raw;
@@ -126,6 +136,8 @@ const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61
 
 /** Email → trimmed, domain lower-cased. */
 export function normalizeEmail(value: string, field = 'email'): string {
+  // Already canonical: ASCII, no spaces, the domain in lower case.
+  if (value.length <= 254 && EMAIL.test(value) && !UPPER_DOMAIN.test(value)) return value;
   const v = value.normalize('NFKC').trim().replace(/＠/g, '@');
   if (v.length > 254 || !EMAIL.test(v)) {
     throw new DomainError(ErrorCode.INVALID_EMAIL, `${field}: ${say(`「${value}」不是电子邮箱地址`, `"${value}" is not an email address`)}`, { field, value });
@@ -136,8 +148,9 @@ export function normalizeEmail(value: string, field = 'email'): string {
 
 /** Mainland postal code: 6 digits, first digit 0–8. */
 export function normalizePostalCode(value: string, field = 'postalCode'): string {
+  if (POSTAL_CODE.test(value)) return value;
   const v = digitsOf(value);
-  if (!/^[0-8]\d{5}$/.test(v)) {
+  if (!POSTAL_CODE.test(v)) {
     throw new DomainError(ErrorCode.INVALID_POSTAL_CODE, `${field}: ${say(`「${value}」不是 6 位邮政编码`, `"${value}" is not a 6-digit postal code`)}`, { field, value });
   }
   return v;

@@ -5,6 +5,7 @@
  */
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { escape as mysqlEscape } from 'mysql2';
 import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 
 const MAX_PARAMS = 30_000;
@@ -119,20 +120,34 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
   const head = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const size = rowsPerStatement(columns.length, mysql);
+  // MySQL: the statement is written with its values in it, each escaped as mysql2 would (its `escape`, the
+  // connection's time zone) — formatting 1,000 rows through placeholders cost the importer more than the
+  // values themselves. SQLite binds its parameters natively.
+  const literal = mysql ? mysqlLiteral((driver.options as { timezone?: string }).timezone || 'local') : null;
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
-    const params: unknown[] = [];
-    for (const row of chunk) {
-      for (let j = 0; j < columns.length; j++) {
-        const c = columns[j];
-        let v: unknown = row[keys[j]];
-        if (v === undefined) v = defaults[keys[j]];
-        if (v === undefined) v = null;
-        if (c.transformer) v = ApplyValueTransformers.transformTo(c.transformer, v);
-        params.push(driver.preparePersistentValue(v, c));
+    const value = (row: Partial<T>, j: number): unknown => {
+      let v: unknown = row[keys[j]];
+      if (v === undefined) v = defaults[keys[j]];
+      if (v === undefined) v = null;
+      // (the driver applies the column's transformer)
+      return driver.preparePersistentValue(v, columns[j]);
+    };
+    let answer: unknown;
+    if (literal) {
+      // One flat string per row (a join), not a chain of concatenations.
+      const tuples: string[] = new Array(chunk.length);
+      const literals: string[] = new Array(columns.length);
+      for (let r = 0; r < chunk.length; r++) {
+        for (let j = 0; j < columns.length; j++) literals[j] = literal(value(chunk[r], j));
+        tuples[r] = `(${literals.join(', ')})`;
       }
+      answer = await em.query(head + tuples.join(', ') + tail + returnTail);
+    } else {
+      const params: unknown[] = [];
+      for (const row of chunk) for (let j = 0; j < columns.length; j++) params.push(value(row, j));
+      answer = await em.query(head + chunk.map(() => tuple).join(', ') + tail + returnTail, params);
     }
-    const answer: unknown = await em.query(head + chunk.map(() => tuple).join(', ') + tail + returnTail, params);
     if (out) {
       for (const r of answer as Record<string, unknown>[]) {
         const row: Record<string, unknown> = {};
@@ -142,4 +157,28 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
     }
   }
   return out;
+}
+
+/**
+ * A value as an SQL literal, exactly as mysql2 escapes a placeholder's value for a connection in time zone
+ * `timezone`: numbers as written, strings and dates quoted and escaped. One batch's rows share their
+ * timestamps (one `Date`), formatted once.
+ */
+function mysqlLiteral(timezone: string): (v: unknown) => string {
+  let lastDate: Date | null = null;
+  let lastTime = NaN;
+  let lastText = '';
+  return (v) => {
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number') return String(v);
+    if (v instanceof Date) {
+      if (v !== lastDate || v.getTime() !== lastTime) {
+        lastDate = v;
+        lastTime = v.getTime();
+        lastText = mysqlEscape(v, false, timezone);
+      }
+      return lastText;
+    }
+    return mysqlEscape(v as Parameters<typeof mysqlEscape>[0], false, timezone);
+  };
 }

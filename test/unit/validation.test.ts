@@ -107,3 +107,71 @@ describe('messages: Chinese first, English with KAM_LANG=en; the code the same e
     expect(codeOf(() => normalizeMobile('12345'))).toBe(ErrorCode.INVALID_MOBILE);
   });
 });
+
+/**
+ * The normalizers accept an already-canonical value as it is (an import hands the service values its
+ * parser normalised). A leading space keeps a value off that shortcut, through the full rules: for any
+ * value the shortcut takes, the full rules must give the value itself — else the shortcut would let
+ * through what the rules rebuild or refuse.
+ */
+describe('canonical values take the shortcut only where the full rules agree', () => {
+  let seed = 17;
+  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+  const pick = (chars: string, n: number) => Array.from({ length: n }, () => chars[rand(chars.length)]).join('');
+  const DIGITS = '0123456789';
+
+  it('统一社会信用代码', () => {
+    for (let i = 0; i < 2000; i++) {
+      const first17 = pick('0123456789ABCDEFGHJKLMNPQRTUWXY', 2) + pick(DIGITS, 6) + pick('0123456789ABCDEFGHJKLMNPQRTUWXY', 9);
+      const code = first17 + creditCodeCheckChar(first17);
+      expect(normalizeCreditCode(code)).toBe(code);
+      expect(normalizeCreditCode(` ${code}`)).toBe(code);
+      // A wrong check character is refused on either path.
+      const wrong = first17 + (code[17] === '0' ? '1' : '0');
+      expect(() => normalizeCreditCode(wrong)).toThrow(DomainError);
+    }
+  });
+
+  it('telephone numbers', () => {
+    for (let i = 0; i < 3000; i++) {
+      const area = ['010', `02${pick(DIGITS, 1)}`, `0${pick('3456789', 1)}${pick(DIGITS, 2)}`][rand(3)];
+      const phone = i % 4 === 0 ? `1${pick('3456789', 1)}${pick(DIGITS, 9)}` : `${area}-${pick('23456789', 1)}${pick(DIGITS, 6 + rand(2))}`;
+      expect(normalizePhone(phone)).toBe(phone);
+      expect(normalizePhone(` ${phone}`)).toBe(phone);
+    }
+  });
+
+  it('any near-canonical text: the same answer or the same refusal with and without the shortcut', () => {
+    const outcome = (fn: (v: string) => string, v: string) => {
+      try {
+        return fn(v);
+      } catch (e) {
+        return `refused ${(e as DomainError).code}`;
+      }
+    };
+    const alphabets: [(v: string) => string, string, number][] = [
+      [normalizePhone, '0123456789-', 14],
+      [normalizeCreditCode, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', 18],
+      [normalizeEmail, 'aZ9.@-_', 10],
+      [normalizePostalCode, '0123456789', 7],
+    ];
+    for (const [fn, chars, max] of alphabets) {
+      for (let i = 0; i < 5000; i++) {
+        // Half of the phones shaped like the canonical ones (area code, dash, a number of any first digit and length).
+        const v = fn === normalizePhone && i % 2 ? `${['010', '021', '0755', '01', '0010'][rand(5)]}-${pick(DIGITS, 5 + rand(5))}` : pick(chars, 1 + rand(max));
+        expect([v, outcome(fn, v)]).toEqual([v, outcome(fn, ` ${v}`)]);
+      }
+    }
+  });
+
+  it('email addresses and postal codes', () => {
+    for (let i = 0; i < 2000; i++) {
+      const email = `${pick('abcXYZ019._%+-', 1 + rand(12))}@${pick('abcdefz019', 1 + rand(8))}.${pick('abcdefz', 2 + rand(3))}`;
+      expect(normalizeEmail(email)).toBe(normalizeEmail(` ${email}`));
+      expect(normalizeEmail(email.replace(/@(.*)$/, (_, d: string) => `@${d.toUpperCase()}`))).toBe(normalizeEmail(` ${email}`));
+      const postal = pick('012345678', 1) + pick(DIGITS, 5);
+      expect(normalizePostalCode(postal)).toBe(postal);
+      expect(normalizePostalCode(` ${postal}`)).toBe(postal);
+    }
+  });
+});

@@ -275,12 +275,12 @@ export class AccountService {
     open('scale', CompanyScales);
     open('reputation', Reputations);
     if (has(input, 'status') || creating) v.status = input.status ? AccountStatuses.parse(String(input.status), 'status') : AccountStatus.ACTIVE;
-    for (const key of ['industry', 'mainProducts', 'shareholders', 'address', 'notes'] as const) text(key);
+    for (const key of PLAIN_TEXT_FIELDS) text(key);
     if (has(input, 'postalCode')) v.postalCode = input.postalCode ? normalizePostalCode(input.postalCode, 'postalCode') : null;
     if (has(input, 'phone')) v.phone = cleanText(input.phone) ? normalizePhone(input.phone as string, 'phone') : null;
     if (has(input, 'fax')) v.fax = cleanText(input.fax) ? normalizePhone(input.fax as string, 'fax') : null;
     if (has(input, 'email')) v.email = cleanText(input.email) ? normalizeEmail(input.email as string, 'email') : null;
-    for (const [key, col] of [['totalAssets', 'totalAssetsFen'], ['expectedContractValue', 'expectedContractValueFen'], ['annualSales', 'annualSalesFen']] as const) {
+    for (const [key, col] of AMOUNT_FIELDS) {
       if (!has(input, key)) continue;
       const yuan = input[key];
       if (yuan === null || yuan === undefined) {
@@ -290,9 +290,10 @@ export class AccountService {
         v[col] = yuanToFen(yuan, key);
       }
     }
-    if (has(input, 'tierCode')) v.tierId = cleanText(input.tierCode) ? (await this.resolveTier(input.tierCode as string, refs)).id : null;
+    // (with refs, from the lists in hand: no await per row)
+    if (has(input, 'tierCode')) v.tierId = cleanText(input.tierCode) ? (refs ? tierOf(input.tierCode as string, refs) : await this.tiers.resolve(input.tierCode as string, 'tierCode')).id : null;
     if (has(input, 'managementLevel')) {
-      v.managementLevelId = cleanText(input.managementLevel) ? (await this.resolveLevel(input.managementLevel as string, refs)).id : null;
+      v.managementLevelId = cleanText(input.managementLevel) ? (refs ? levelOf(input.managementLevel as string, refs) : await this.tiers.resolveManagementLevel(input.managementLevel as string)).id : null;
     }
     if (refs?.idsVerified) {
       for (const key of ['ownerUnitId', 'managerId', 'parentId'] as const) if (has(input, key)) v[key] = toIdOrNull(input[key], key);
@@ -323,23 +324,6 @@ export class AccountService {
     }
     if (input.source) v.source = input.source;
     return v;
-  }
-
-  private async resolveTier(input: string, refs: AccountNormalizeRefs | undefined): Promise<Tier> {
-    if (!refs) return this.tiers.resolve(input, 'tierCode');
-    const tiers = labelIndex(refs.tiers);
-    // A label as the index keys it (the common 战略, 重点…) needs no normalising: nameKey(k) is k.
-    const tier = tiers.get(input) ?? tiers.get(nameKey(input));
-    if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: ${say(`「${input}」不是客户层级`, `"${input}" is not a tier`)} (${refs.tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
-    return tier;
-  }
-
-  private async resolveLevel(input: string, refs: AccountNormalizeRefs | undefined): Promise<ManagementLevel> {
-    if (!refs) return this.tiers.resolveManagementLevel(input);
-    const levels = labelIndex(refs.managementLevels);
-    const level = levels.get(input) ?? levels.get(nameKey(input));
-    if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: ${say(`「${input}」不是管理层级`, `"${input}" is not a management level`)} (${refs.managementLevels.map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
-    return level;
   }
 
   /**
@@ -501,6 +485,26 @@ export class AccountService {
 const labelIndexes = new WeakMap<readonly { code: string; name: string; aliases: string[] }[], Map<string, unknown>>();
 
 /** Code, name or alias → row, indexed once per list (what matchByLabel does per call). */
+const PLAIN_TEXT_FIELDS = ['industry', 'mainProducts', 'shareholders', 'address', 'notes'] as const;
+const AMOUNT_FIELDS = [['totalAssets', 'totalAssetsFen'], ['expectedContractValue', 'expectedContractValueFen'], ['annualSales', 'annualSalesFen']] as const;
+
+/** A tier by code, name or alias, from the list in hand. */
+function tierOf(input: string, refs: AccountNormalizeRefs): Tier {
+  const tiers = labelIndex(refs.tiers);
+  // A label as the index keys it (the common 战略, 重点…) needs no normalising: nameKey(k) is k.
+  const tier = tiers.get(input) ?? tiers.get(nameKey(input));
+  if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: ${say(`「${input}」不是客户层级`, `"${input}" is not a tier`)} (${refs.tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
+  return tier;
+}
+
+/** A management level by code, name or alias, from the list in hand. */
+function levelOf(input: string, refs: AccountNormalizeRefs): ManagementLevel {
+  const levels = labelIndex(refs.managementLevels);
+  const level = levels.get(input) ?? levels.get(nameKey(input));
+  if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: ${say(`「${input}」不是管理层级`, `"${input}" is not a management level`)} (${refs.managementLevels.map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
+  return level;
+}
+
 function labelIndex<T extends { code: string; name: string; aliases: string[] }>(rows: readonly T[]): Map<string, T> {
   let idx = labelIndexes.get(rows) as Map<string, T> | undefined;
   if (!idx) {
