@@ -27,7 +27,7 @@ import type { NewAccountOwner } from '../../src/modules/ownership/ownership.stor
 import { nameKey } from '../../src/common/text';
 import { bulkWrite } from '../../src/db/bulk';
 import { Account } from '../../src/modules/accounts/account.entity';
-import { emptyAccount, normalizeAccountCode, type AccountInput, type AccountValues } from '../../src/modules/accounts/account.service';
+import { emptyAccount, normalizeAccountCode, normalizeAccountInput, type AccountInput, type AccountNormalizeRefs, type AccountValues } from '../../src/modules/accounts/account.service';
 import { CreditEvaluation } from '../../src/modules/credit/credit-evaluation.entity';
 import type { CreditEvaluationInput } from '../../src/modules/credit/credit.service';
 import { CREDIT_KEYS } from '../annexes/accounts';
@@ -47,6 +47,30 @@ const ACCOUNT_FIELDS = [
 const FIELD_TO_KEY: Record<string, string> = { ownerUnitId: 'ownerUnit', managerId: 'manager', parentId: 'parent', totalAssetsFen: 'totalAssets', expectedContractValueFen: 'expectedContractValue', annualSalesFen: 'annualSales', tierId: 'tierCode', managementLevelId: 'managementLevel', year: 'creditYear' };
 
 const NOTHING_CHANGED: readonly string[] = Object.freeze([]);
+
+/** Existing accounts a batch names or duplicates, by key; units across regions; the 上级集团 its rows name. */
+interface Found {
+  byCode: Map<string, Account>;
+  byCredit: Map<string, Account>;
+  byName: Map<string, Account[]>;
+  cross: Map<number, number[]>;
+  parents: Map<string, Account>;
+}
+
+/** A row's keys as stored, and the existing account it names (whether the caller manages it). */
+interface Head {
+  code: string | null;
+  credit: string | null;
+  name: string | null;
+  existing: Account | null;
+  manages: boolean;
+}
+
+/** The owning unit and manager a row names, as ids (negative: a dry run's to-be-created). */
+interface Org {
+  unitId: number | null;
+  managerId: number | null;
+}
 
 interface CreditWrite {
   plan: Planned;
@@ -72,6 +96,10 @@ export class AccountsLoader {
   private assumedYear = false;
   private pendingParents: { code: string; parent: string; row: ParsedRow }[] = [];
   private unitName: ((id: number) => string) | null = null;
+  /** The service's normalising with the run's tier and level lists; units, managers and parents are checked here. */
+  private get refs(): AccountNormalizeRefs {
+    return { tiers: this.s.tiers, managementLevels: this.s.managementLevels, idsVerified: true };
+  }
 
   constructor(
     private readonly s: LoadState,
@@ -124,7 +152,13 @@ export class AccountsLoader {
     this.unitName ??= await this.s.services.ownershipStore.unitNames(readCtx(this.s));
 
     const plans: (Planned | null)[] = [];
-    for (const row of rows) plans.push(await this.plan(row, { byCode, byCredit, byName, cross, parents }));
+    const found: Found = { byCode, byCredit, byName, cross, parents };
+    // Row after row synchronously; a unit or manager the directory does not know yet (to create, or an error) is the one wait.
+    for (const row of rows) {
+      const head = this.planHead(row, found);
+      const org = head && (this.knownOrg(row, head) ?? (await this.resolveOrg(row, head)));
+      plans.push(head && org ? this.planTail(row, head, org, found) : null);
+    }
 
     // Credit evaluations of existing accounts for the years in the batch.
     const evals = new Map<string, CreditEvaluation>();
@@ -207,16 +241,18 @@ export class AccountsLoader {
     return out;
   }
 
-  private async plan(row: ParsedRow, found: { byCode: Map<string, Account>; byCredit: Map<string, Account>; byName: Map<string, Account[]>; cross: Map<number, number[]>; parents: Map<string, Account> }): Promise<Planned | null> {
+  /** A service's refusal of the row, on the cell it names (an account id → the row's key column). */
+  private refuse(row: ParsedRow, e: unknown, extra: Record<string, string> = {}): null {
+    row.errors.push(serviceIssue(row, e, { ...FIELD_TO_KEY, accountId: accountKeyColumn(row, ['code', 'creditCode', 'name']), ...extra }));
+    return null;
+  }
+
+  /** The row's account: duplicates within the file, the existing account it names, whether the caller may touch it. */
+  private planHead(row: ParsedRow, found: Found): Head | null {
     const v = row.values;
     const code = typeof v.code === 'string' ? normalizeAccountCode(v.code) : null;
     const credit = typeof v.creditCode === 'string' ? v.creditCode : null;
     const name = typeof v.name === 'string' ? v.name : null;
-    const keyColumn = accountKeyColumn(row, ['code', 'creditCode', 'name']);
-    const refuse = (e: unknown, extra: Record<string, string> = {}) => {
-      row.errors.push(serviceIssue(row, e, { ...FIELD_TO_KEY, accountId: keyColumn, ...extra }));
-      return null;
-    };
     // Duplicates within the file, by whichever key the row has.
     const dupKeys: [string, string][] = [];
     if (code) dupKeys.push([`c:${code}`, 'code']);
@@ -260,18 +296,45 @@ export class AccountsLoader {
       }
       existing = list[0] ?? null;
     }
-    const { actor } = this.s.base;
     const manages = existing ? this.managed.manages(existing) : false;
     if (existing) {
       // Whether the caller may touch the account at all, before anything about its values.
       try {
-        decideAccountUpdate(actor, existing, manages, [], {});
+        decideAccountUpdate(this.s.base.actor, existing, manages, [], {});
       } catch (e) {
-        return refuse(e);
+        return this.refuse(row, e);
       }
     }
+    return { code, credit, name, existing, manages };
+  }
 
-    // Owning unit and manager as the file names them.
+  /** The unit a manager named in the row belongs to: the row's unit, else the account's, else (a manager's new account) the caller's. */
+  private managerUnit(head: Head, unitId: number | null): number | null {
+    const { actor } = this.s.base;
+    return unitId ?? head.existing?.ownerUnitId ?? (head.existing ? null : actor.role === Role.MANAGER ? actor.unitId : null);
+  }
+
+  /** Owning unit and manager as the file names them, when the directory knows both (the common case); else undefined. */
+  private knownOrg(row: ParsedRow, head: Head): Org | undefined {
+    const v = row.values;
+    let unitId: number | null = null;
+    if (typeof v.ownerUnit === 'string') {
+      const u = this.org.knownUnit(v.ownerUnit);
+      if (u === undefined) return undefined;
+      unitId = u;
+    }
+    let managerId: number | null = null;
+    if (typeof v.manager === 'string') {
+      const mgr = this.org.knownManager(this.managerUnit(head, unitId), v.manager);
+      if (mgr === undefined) return undefined;
+      managerId = mgr;
+    }
+    return { unitId, managerId };
+  }
+
+  /** Owning unit and manager the directory does not know yet: created (or, in a dry run, would be), or the row refused. */
+  private async resolveOrg(row: ParsedRow, head: Head): Promise<Org | null> {
+    const v = row.values;
     let unitId: number | null = null;
     if (typeof v.ownerUnit === 'string') {
       const u = await this.org.unit(row, v.ownerUnit);
@@ -283,13 +346,22 @@ export class AccountsLoader {
     }
     let managerId: number | null = null;
     if (typeof v.manager === 'string') {
-      const mgr = await this.org.manager(row, unitId ?? existing?.ownerUnitId ?? (existing ? null : actor.role === Role.MANAGER ? actor.unitId : null), v.manager);
+      const mgr = await this.org.manager(row, this.managerUnit(head, unitId), v.manager);
       if (mgr !== null && typeof mgr !== 'number') {
         row.errors.push(mgr);
         return null;
       }
       managerId = mgr;
     }
+    return { unitId, managerId };
+  }
+
+  /** The row's values by the service's rules, its duplicates refused, its evaluation and 上级集团 noted. */
+  private planTail(row: ParsedRow, head: Head, { unitId, managerId }: Org, found: Found): Planned | null {
+    const v = row.values;
+    const { code, credit, name, existing, manages } = head;
+    const { actor } = this.s.base;
+    const refuse = (e: unknown, extra: Record<string, string> = {}) => this.refuse(row, e, extra);
 
     // The service's own validation on the fields the row fills (a blank cell never erases).
     const input: AccountInput = { source: existing ? undefined : RecordSource.IMPORT };
@@ -306,9 +378,7 @@ export class AccountsLoader {
       // (input is this row's own: set in place — copying a 20-field object per row cost a tenth of the rules' time)
       input.ownerUnitId = positive(input.ownerUnitId);
       input.managerId = positive(input.managerId);
-      values = await this.s.services.accounts.normalize(readCtx(this.s), input, !existing, {
-        tiers: this.s.tiers, managementLevels: this.s.managementLevels, idsVerified: true,
-      });
+      values = normalizeAccountInput(input, !existing, this.refs);
     } catch (e) {
       return refuse(e);
     }

@@ -231,10 +231,15 @@ export class OrgDirectory {
   }
 
   /** The unit named `name`, created when unknown (warning); a MANAGER may not create units. */
+  /** The unit's id when the directory knows it (no creating, no error): the common case, row after row. */
+  knownUnit(name: string): number | undefined {
+    // A name as the directory keys it needs no normalising (nameKey(k) is k).
+    return (this.units.get(name) ?? this.units.get(nameKey(name)))?.id;
+  }
+
   async unit(row: ParsedRow, name: string): Promise<number | IssueData> {
-    // A name as the directory keys it needs no normalising (nameKey(k) is k): the common case, row after row.
-    const known = this.units.get(name) ?? this.units.get(nameKey(name));
-    if (known) return known.id;
+    const known = this.knownUnit(name);
+    if (known !== undefined) return known;
     const key = nameKey(name);
     if (isManagerActor(this.s)) return cellIssue(row, 'ownerUnit', ImportCode.UNKNOWN_UNIT, say(`单位「${name}」不存在：请管理员先创建`, `unit "${name}" does not exist; ask an administrator to create it`));
     let id: number;
@@ -267,17 +272,19 @@ export class OrgDirectory {
    * The manager named `name` within `unitId` (or, with no unit, the only user of that name), created
    * in that unit when unknown (warning). `column` is the row's column naming the manager.
    */
+  /** The manager's id when the directory knows it unambiguously (no creating, no error); undefined otherwise. */
+  knownManager(unitId: number | null, name: string): number | undefined {
+    if (unitId !== null) return this.managers.get(`${unitId}|${name}`) ?? this.managers.get(`${unitId}|${nameKey(name)}`);
+    const ids = this.managersByName.get(nameKey(name));
+    return ids?.length === 1 ? ids[0] : undefined;
+  }
+
   async manager(row: ParsedRow, unitId: number | null, name: string, column = 'manager', create = true): Promise<number | IssueData | null> {
-    const direct = unitId !== null ? this.managers.get(`${unitId}|${name}`) : undefined;
-    if (direct !== undefined) return direct;
+    const known = this.knownManager(unitId, name);
+    if (known !== undefined) return known;
     const key = nameKey(name);
-    if (unitId !== null) {
-      const id = this.managers.get(`${unitId}|${key}`);
-      if (id !== undefined) return id;
-    } else {
-      const ids = this.managersByName.get(key) ?? [];
-      if (ids.length === 1) return ids[0];
-      if (ids.length > 1) return cellIssue(row, column, ImportCode.AMBIGUOUS_MANAGER, say(`有多名用户叫「${name}」：请填写推荐单位，以便在单位内找到该客户经理`, `several users are named "${name}"; fill 推荐单位 so the manager can be found within the unit`));
+    if (unitId === null && (this.managersByName.get(key)?.length ?? 0) > 1) {
+      return cellIssue(row, column, ImportCode.AMBIGUOUS_MANAGER, say(`有多名用户叫「${name}」：请填写推荐单位，以便在单位内找到该客户经理`, `several users are named "${name}"; fill 推荐单位 so the manager can be found within the unit`));
     }
     if (!create) return null;
     if (isManagerActor(this.s)) return cellIssue(row, column, ImportCode.UNKNOWN_MANAGER, say(`${this.unitName(unitId) || '任何单位'}中没有客户经理「${name}」：请管理员添加该用户`, `manager "${name}" does not exist in ${this.unitName(unitId) || 'any unit'}; ask an administrator to add the user`));

@@ -238,68 +238,20 @@ export class AccountService {
 
   /**
    * Validates and normalises input into column values. Only fields present in `input` are returned
-   * (a patch); `creating` additionally requires code and name.
+   * (a patch); `creating` additionally requires code and name. With `refs` the tier and level lists in
+   * hand resolve labels, and with `idsVerified` the caller vouches for unit, manager and parent ids.
    */
   async normalize(ctx: RequestContext, input: AccountInput, creating: boolean, refs?: AccountNormalizeRefs): Promise<AccountValues> {
-    const v: AccountValues = {};
-    const text = (key: keyof AccountInput & keyof AccountValues) => {
-      if (has(input, key)) (v as Record<string, unknown>)[key] = cleanText(input[key] as string | null);
+    if (refs?.idsVerified) return normalizeAccountInput(input, creating, refs);
+    // Labels resolved ahead (a failure kept, and thrown where the field is validated: the errors' order stays the fields').
+    const settle = <T>(p: Promise<T>) => p.then((x): T | DomainError => x, (e: unknown) => (e instanceof DomainError ? e : Promise.reject(e)));
+    const tier = refs ? null : has(input, 'tierCode') && cleanText(input.tierCode) ? await settle(this.tiers.resolve(input.tierCode as string, 'tierCode')) : null;
+    const level = refs ? null : has(input, 'managementLevel') && cleanText(input.managementLevel) ? await settle(this.tiers.resolveManagementLevel(input.managementLevel as string)) : null;
+    const given = <T>(x: T | DomainError | null): T => {
+      if (x instanceof DomainError) throw x;
+      return x as T;
     };
-    if (has(input, 'code') || creating) {
-      const code = cleanText(input.code);
-      if (!code) throw new DomainError(ErrorCode.REQUIRED, `code: ${say('客户编号为必填项', '客户编号 is required')}`, { field: 'code' });
-      v.code = normalizeAccountCode(code);
-      if (v.code.length > 64) throw new DomainError(ErrorCode.VALIDATION_FAILED, `code: ${say('最多 64 个字', 'at most 64 characters')}`, { field: 'code' });
-    }
-    if (has(input, 'name') || creating) {
-      const name = cleanText(input.name);
-      if (!name) throw new DomainError(ErrorCode.REQUIRED, `name: ${say('单位名称为必填项', '单位名称 is required')}`, { field: 'name' });
-      if (name.length > 200) throw new DomainError(ErrorCode.VALIDATION_FAILED, `name: ${say('最多 200 个字', 'at most 200 characters')}`, { field: 'name' });
-      v.name = name;
-      v.nameKey = nameKey(name);
-    }
-    if (has(input, 'creditCode')) {
-      const c = cleanText(input.creditCode);
-      v.creditCode = c ? normalizeCreditCode(c, 'creditCode') : null;
-    }
-    if (has(input, 'registeredOn')) v.registeredOn = input.registeredOn ? assertLocalDate(input.registeredOn, 'registeredOn') : null;
-    // Open vocabularies: a word outside the vocabulary is kept as written beside a null code.
-    const open = (field: 'ownership' | 'scale' | 'reputation', vocab: EnumVocabulary<string>) => {
-      const word = openInput(input as Record<string, unknown>, field);
-      if (word === undefined) return;
-      const o = openValue(vocab, word, field);
-      (v as Record<string, unknown>)[field] = o.code;
-      (v as Record<string, unknown>)[`${field}Label`] = o.label;
-    };
-    open('ownership', OwnershipTypes);
-    open('scale', CompanyScales);
-    open('reputation', Reputations);
-    if (has(input, 'status') || creating) v.status = input.status ? AccountStatuses.parse(String(input.status), 'status') : AccountStatus.ACTIVE;
-    for (const key of PLAIN_TEXT_FIELDS) text(key);
-    if (has(input, 'postalCode')) v.postalCode = input.postalCode ? normalizePostalCode(input.postalCode, 'postalCode') : null;
-    if (has(input, 'phone')) v.phone = cleanText(input.phone) ? normalizePhone(input.phone as string, 'phone') : null;
-    if (has(input, 'fax')) v.fax = cleanText(input.fax) ? normalizePhone(input.fax as string, 'fax') : null;
-    if (has(input, 'email')) v.email = cleanText(input.email) ? normalizeEmail(input.email as string, 'email') : null;
-    for (const [key, col] of AMOUNT_FIELDS) {
-      if (!has(input, key)) continue;
-      const yuan = input[key];
-      if (yuan === null || yuan === undefined) {
-        v[col] = null;
-      } else {
-        if (yuan < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${key}: ${say('不能为负数', 'must not be negative')}`, { field: key });
-        v[col] = yuanToFen(yuan, key);
-      }
-    }
-    // (with refs, from the lists in hand: no await per row)
-    if (has(input, 'tierCode')) v.tierId = cleanText(input.tierCode) ? (refs ? tierOf(input.tierCode as string, refs) : await this.tiers.resolve(input.tierCode as string, 'tierCode')).id : null;
-    if (has(input, 'managementLevel')) {
-      v.managementLevelId = cleanText(input.managementLevel) ? (refs ? levelOf(input.managementLevel as string, refs) : await this.tiers.resolveManagementLevel(input.managementLevel as string)).id : null;
-    }
-    if (refs?.idsVerified) {
-      for (const key of ['ownerUnitId', 'managerId', 'parentId'] as const) if (has(input, key)) v[key] = toIdOrNull(input[key], key);
-      if (input.source) v.source = input.source;
-      return v;
-    }
+    const v = normalizeFields(input, creating, refs ? { tier: (l) => tierOf(l, refs), level: (l) => levelOf(l, refs) } : { tier: () => given(tier), level: () => given(level) });
     const em = managerFor(this.ds, ctx);
     if (has(input, 'ownerUnitId')) {
       const unitId = toIdOrNull(input.ownerUnitId, 'ownerUnitId');
@@ -485,6 +437,75 @@ export class AccountService {
 const labelIndexes = new WeakMap<readonly { code: string; name: string; aliases: string[] }[], Map<string, unknown>>();
 
 /** Code, name or alias → row, indexed once per list (what matchByLabel does per call). */
+/**
+ * {@link AccountService.normalize} for a caller holding the tier and level lists and vouching for the ids
+ * (an import checks units, managers and parents against its directory): synchronous, row after row.
+ */
+export function normalizeAccountInput(input: AccountInput, creating: boolean, refs: AccountNormalizeRefs): AccountValues {
+  const v = normalizeFields(input, creating, { tier: (l) => tierOf(l, refs), level: (l) => levelOf(l, refs) });
+  for (const key of ID_FIELDS) if (has(input, key)) v[key] = toIdOrNull(input[key], key);
+  if (input.source) v.source = input.source;
+  return v;
+}
+
+const ID_FIELDS = ['ownerUnitId', 'managerId', 'parentId'] as const;
+
+/** The fields' own rules (all but whether referenced records exist): one account's input → its column values. */
+function normalizeFields(input: AccountInput, creating: boolean, labels: { tier(label: string): Tier; level(label: string): ManagementLevel }): AccountValues {
+    const v: AccountValues = {};
+    const text = (key: keyof AccountInput & keyof AccountValues) => {
+      if (has(input, key)) (v as Record<string, unknown>)[key] = cleanText(input[key] as string | null);
+    };
+    if (has(input, 'code') || creating) {
+      const code = cleanText(input.code);
+      if (!code) throw new DomainError(ErrorCode.REQUIRED, `code: ${say('客户编号为必填项', '客户编号 is required')}`, { field: 'code' });
+      v.code = normalizeAccountCode(code);
+      if (v.code.length > 64) throw new DomainError(ErrorCode.VALIDATION_FAILED, `code: ${say('最多 64 个字', 'at most 64 characters')}`, { field: 'code' });
+    }
+    if (has(input, 'name') || creating) {
+      const name = cleanText(input.name);
+      if (!name) throw new DomainError(ErrorCode.REQUIRED, `name: ${say('单位名称为必填项', '单位名称 is required')}`, { field: 'name' });
+      if (name.length > 200) throw new DomainError(ErrorCode.VALIDATION_FAILED, `name: ${say('最多 200 个字', 'at most 200 characters')}`, { field: 'name' });
+      v.name = name;
+      v.nameKey = nameKey(name);
+    }
+    if (has(input, 'creditCode')) {
+      const c = cleanText(input.creditCode);
+      v.creditCode = c ? normalizeCreditCode(c, 'creditCode') : null;
+    }
+    if (has(input, 'registeredOn')) v.registeredOn = input.registeredOn ? assertLocalDate(input.registeredOn, 'registeredOn') : null;
+    // Open vocabularies: a word outside the vocabulary is kept as written beside a null code.
+    const open = (field: 'ownership' | 'scale' | 'reputation', vocab: EnumVocabulary<string>) => {
+      const word = openInput(input as Record<string, unknown>, field);
+      if (word === undefined) return;
+      const o = openValue(vocab, word, field);
+      (v as Record<string, unknown>)[field] = o.code;
+      (v as Record<string, unknown>)[`${field}Label`] = o.label;
+    };
+    open('ownership', OwnershipTypes);
+    open('scale', CompanyScales);
+    open('reputation', Reputations);
+    if (has(input, 'status') || creating) v.status = input.status ? AccountStatuses.parse(String(input.status), 'status') : AccountStatus.ACTIVE;
+    for (const key of PLAIN_TEXT_FIELDS) text(key);
+    if (has(input, 'postalCode')) v.postalCode = input.postalCode ? normalizePostalCode(input.postalCode, 'postalCode') : null;
+    if (has(input, 'phone')) v.phone = cleanText(input.phone) ? normalizePhone(input.phone as string, 'phone') : null;
+    if (has(input, 'fax')) v.fax = cleanText(input.fax) ? normalizePhone(input.fax as string, 'fax') : null;
+    if (has(input, 'email')) v.email = cleanText(input.email) ? normalizeEmail(input.email as string, 'email') : null;
+    for (const [key, col] of AMOUNT_FIELDS) {
+      if (!has(input, key)) continue;
+      const yuan = input[key];
+      if (yuan === null || yuan === undefined) {
+        v[col] = null;
+      } else {
+        if (yuan < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${key}: ${say('不能为负数', 'must not be negative')}`, { field: key });
+        v[col] = yuanToFen(yuan, key);
+      }
+    }
+    if (has(input, 'tierCode')) v.tierId = cleanText(input.tierCode) ? labels.tier(input.tierCode as string).id : null;
+    if (has(input, 'managementLevel')) v.managementLevelId = cleanText(input.managementLevel) ? labels.level(input.managementLevel as string).id : null;
+  return v;
+}
+
 const PLAIN_TEXT_FIELDS = ['industry', 'mainProducts', 'shareholders', 'address', 'notes'] as const;
 const AMOUNT_FIELDS = [['totalAssets', 'totalAssetsFen'], ['expectedContractValue', 'expectedContractValueFen'], ['annualSales', 'annualSalesFen']] as const;
 
