@@ -160,6 +160,18 @@ const CASES: Case[] = [
     after: async (s, g) => expect(await s.ds.getRepository(Account).countBy({ nameKey: acc(g).nameKey })).toBe(1),
   },
   {
+    name: 'an ADMIN files an account on a tier the committee deactivated',
+    who: 'admin', annex: 'summary', expect: ErrorCode.UNKNOWN_TIER,
+    given: async (s, w, n) => {
+      const tier = await s.tiers.createTier(w.system, { code: `OLD${n}`, name: `旧级别${n}`, rank: 50 });
+      await s.tiers.updateTier(w.system, tier.id, { active: false }, tier.version);
+      return { code: `DT${n}`, name: `停用级别客户${n}有限公司`, tier: tier.name };
+    },
+    row: (g) => ({ 客户编号: g.code as string, 客户名称: g.name as string, 客户级别: g.tier as string }),
+    gql: (g) => ({ query: CREATE_ACCOUNT, variables: { input: { code: g.code, name: g.name, tierCode: g.tier } } }),
+    after: async (s, g) => expect(await s.ds.getRepository(Account).countBy({ code: g.code as string })).toBe(0),
+  },
+  {
     name: 'a MANAGER files a new company as already active',
     who: 'hnManager', given: async (_s, _w, n) => ({ code: `NA${n}`, name: `南方直签客户${n}有限公司` }), annex: 'summary', expect: ErrorCode.FORBIDDEN,
     row: (g) => ({ 客户编号: g.code as string, 客户名称: g.name as string, 状态: '合作中' }),

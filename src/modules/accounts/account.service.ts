@@ -19,7 +19,7 @@ import { assertVersion, deleteVersioned, updateVersioned } from '../../db/versio
 import { ListQuery, type Filterable } from '../../db/list-query';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../auth/access.service';
-import { TierService } from '../tiers/tier.service';
+import { assertActiveLevel, assertActiveTier, TierService } from '../tiers/tier.service';
 import type { Tier } from '../tiers/tier.entity';
 import type { ManagementLevel } from '../tiers/management-level.entity';
 import type { OwnershipStore } from '../ownership/ownership.store';
@@ -514,7 +514,8 @@ function tierOf(input: string, refs: AccountNormalizeRefs): Tier {
   const tiers = labelIndex(refs.tiers);
   // A label as the index keys it (the common 战略, 重点…) needs no normalising: nameKey(k) is k.
   const tier = tiers.get(input) ?? tiers.get(nameKey(input));
-  if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: ${say(`「${input}」不是客户层级`, `"${input}" is not a tier`)} (${refs.tiers.map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
+  if (!tier) throw new DomainError(ErrorCode.UNKNOWN_TIER, `tierCode: ${say(`「${input}」不是客户层级`, `"${input}" is not a tier`)} (${refs.tiers.filter((t) => t.active).map((t) => `${t.name} ${t.code}`).join('、')})`, { field: 'tierCode', value: input });
+  assertActiveTier(tier, 'tierCode', input);
   return tier;
 }
 
@@ -522,7 +523,8 @@ function tierOf(input: string, refs: AccountNormalizeRefs): Tier {
 function levelOf(input: string, refs: AccountNormalizeRefs): ManagementLevel {
   const levels = labelIndex(refs.managementLevels);
   const level = levels.get(input) ?? levels.get(nameKey(input));
-  if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: ${say(`「${input}」不是管理层级`, `"${input}" is not a management level`)} (${refs.managementLevels.map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
+  if (!level) throw new DomainError(ErrorCode.INVALID_ENUM, `managementLevel: ${say(`「${input}」不是管理层级`, `"${input}" is not a management level`)} (${refs.managementLevels.filter((l) => l.active).map((t) => t.name).join('、')})`, { field: 'managementLevel', value: input });
+  assertActiveLevel(level, 'managementLevel', input);
   return level;
 }
 

@@ -5,6 +5,7 @@ import { Account } from '../accounts/account.entity';
 import { OrgUnit } from '../org/org-unit.entity';
 import { leadUnitOf } from './management-level.rules';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
+import { say } from '../../common/messages';
 
 import { yuanToFen } from '../../common/money';
 import { addDays, addMonths, assertLocalDate, today, type LocalDate } from '../../common/dates';
@@ -141,7 +142,7 @@ export class TierService {
     if (!tier) {
       throw new DomainError(ErrorCode.UNKNOWN_TIER, `${field}: "${input}" is not a tier (${tiers.filter((t) => t.active).map((t) => `${t.name} ${t.code}`).join('、')})`, { field, value: input });
     }
-    if (!tier.active) throw new DomainError(ErrorCode.UNKNOWN_TIER, `${field}: tier ${tier.name} (${tier.code}) is deactivated`, { field, value: input });
+    assertActiveTier(tier, field, input);
     return tier;
   }
 
@@ -151,7 +152,7 @@ export class TierService {
     if (!level) {
       throw new DomainError(ErrorCode.INVALID_ENUM, `${field}: "${input}" is not a management level (${levels.filter((l) => l.active).map((t) => t.name).join('、')})`, { field, value: input });
     }
-    if (!level.active) throw new DomainError(ErrorCode.INVALID_ENUM, `${field}: management level ${level.name} is deactivated`, { field, value: input });
+    assertActiveLevel(level, field, input);
     return level;
   }
 
@@ -538,4 +539,14 @@ async function assertLabelsFree(em: EntityManager, entity: typeof Tier | typeof 
       throw new DomainError(ErrorCode.ALREADY_EXISTS, `${field}: "${label}" already names ${what} ${clash.name} (${clash.code})`, { field });
     }
   }
+}
+
+/** A deactivated tier is no longer given to accounts, whichever door the label came through. */
+export function assertActiveTier(tier: Tier, field: string, input: string): void {
+  if (!tier.active) throw new DomainError(ErrorCode.UNKNOWN_TIER, `${field}: ${say(`客户层级 ${tier.name}（${tier.code}）已停用`, `tier ${tier.name} (${tier.code}) is deactivated`)}`, { field, value: input });
+}
+
+/** A deactivated management level is no longer given to accounts, whichever door the label came through. */
+export function assertActiveLevel(level: ManagementLevel, field: string, input: string): void {
+  if (!level.active) throw new DomainError(ErrorCode.INVALID_ENUM, `${field}: ${say(`管理层级 ${level.name} 已停用`, `management level ${level.name} is deactivated`)}`, { field, value: input });
 }
