@@ -335,23 +335,15 @@ export class AccountsLoader {
   /** Owning unit and manager the directory does not know yet: created (or, in a dry run, would be), or the row refused. */
   private async resolveOrg(row: ParsedRow, head: Head): Promise<Org | null> {
     const v = row.values;
-    let unitId: number | null = null;
-    if (typeof v.ownerUnit === 'string') {
-      const u = await this.org.unit(row, v.ownerUnit);
-      if (typeof u !== 'number') {
-        row.errors.push(u);
-        return null;
-      }
-      unitId = u;
+    const unitId = typeof v.ownerUnit === 'string' ? await this.org.unit(row, v.ownerUnit) : null;
+    if (unitId !== null && typeof unitId !== 'number') {
+      row.errors.push(unitId);
+      return null;
     }
-    let managerId: number | null = null;
-    if (typeof v.manager === 'string') {
-      const mgr = await this.org.manager(row, this.managerUnit(head, unitId), v.manager);
-      if (mgr !== null && typeof mgr !== 'number') {
-        row.errors.push(mgr);
-        return null;
-      }
-      managerId = mgr;
+    const managerId = typeof v.manager === 'string' ? await this.org.manager(row, this.managerUnit(head, unitId), v.manager) : null;
+    if (managerId !== null && typeof managerId !== 'number') {
+      row.errors.push(managerId);
+      return null;
     }
     return { unitId, managerId };
   }

@@ -18,11 +18,16 @@ export function cleanText(value: string | null | undefined): string | null {
   return v === '' ? null : v;
 }
 
+/** What nameKey removes or rewrites: spaces, decorative punctuation, brackets. */
+const NAME_FOLDED = /[\s\u00a0\u3000·•・.,，、'"“”‘’`（【［{<《）】］}>》]/;
+
 /**
  * Matching key for names of companies, units and people: NFKC, lower case, no whitespace,
  * no decorative punctuation. `北京 建工（集团）有限公司` and `北京建工(集团)有限公司` share a key.
  */
 export function nameKey(value: string): string {
+  // Nothing to fold (a name as keys are stored, or most company names): lower case is all.
+  if (PLAIN.test(value) && !NAME_FOLDED.test(value)) return value.toLowerCase();
   return (PLAIN.test(value) ? value : value.normalize('NFKC'))
     .toLowerCase()
     .replace(/[\s\u00a0\u3000·•・.,，、'"“”‘’`]+/g, '')

@@ -124,6 +124,8 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
   // connection's time zone) — formatting 1,000 rows through placeholders cost the importer more than the
   // values themselves. SQLite binds its parameters natively.
   const literal = mysql ? mysqlLiteral((driver.options as { timezone?: string }).timezone || 'local') : null;
+  const plain = columns.map((c) => !c.transformer);
+  const textColumn = columns.map((c) => typeof c.type === 'string' && TEXT_TYPES.has(c.type));
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
     const value = (row: Partial<T>, j: number): unknown => {
@@ -139,7 +141,18 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
       const tuples: string[] = new Array(chunk.length);
       const literals: string[] = new Array(columns.length);
       for (let r = 0; r < chunk.length; r++) {
-        for (let j = 0; j < columns.length; j++) literals[j] = literal(value(chunk[r], j));
+        const row = chunk[r];
+        for (let j = 0; j < columns.length; j++) {
+          if (!plain[j]) {
+            literals[j] = literal(value(row, j));
+            continue;
+          }
+          // A column without a transformer: its null is NULL, a text column's string (most of an import's
+          // values) goes on as it is — as the driver would hand them on.
+          let v: unknown = row[keys[j]];
+          if (v === undefined) v = defaults[keys[j]];
+          literals[j] = v === null || v === undefined ? 'NULL' : typeof v === 'string' && textColumn[j] ? (NEEDS_ESCAPE.test(v) ? literal(v) : `'${v}'`) : literal(value(row, j));
+        }
         tuples[r] = `(${literals.join(', ')})`;
       }
       answer = await em.query(head + tuples.join(', ') + tail + returnTail);
@@ -158,6 +171,12 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
   }
   return out;
 }
+
+/** Column types whose string values the MySQL driver passes on unchanged. */
+const TEXT_TYPES = new Set(['varchar', 'nvarchar', 'char', 'nchar', 'text', 'tinytext', 'mediumtext', 'longtext']);
+/** What mysql2's escapeString replaces; a string without any is quoted as it is. */
+// eslint-disable-next-line no-control-regex -- NUL and Ctrl-Z are exactly what must be escaped
+const NEEDS_ESCAPE = /[\0\b\t\n\r\x1a"'\\]/;
 
 /**
  * A value as an SQL literal, exactly as mysql2 escapes a placeholder's value for a connection in time zone

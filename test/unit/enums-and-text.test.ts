@@ -43,6 +43,19 @@ describe('text, money, dates', () => {
     expect(nameKey('ABC 公司')).toBe(nameKey('abc公司'));
   });
 
+  it('gives a plain name the key the full folding gives (the shortcut for names with nothing to fold)', () => {
+    // A leading ideographic space takes the full path (NFKC, removals, brackets); it is removed there.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+    const chars = 'aZ09-_&(){}<>.,\'"`·、，（）【】《》建工集团有限公司 ';
+    for (let i = 0; i < 5000; i++) {
+      const name = Array.from({ length: 1 + rand(12) }, () => chars[rand(chars.length)]).join('');
+      expect([name, nameKey(name)]).toEqual([name, nameKey(`\u3000${name}`)]);
+    }
+    expect(nameKey('测试客户1建设集团有限公司')).toBe('测试客户1建设集团有限公司');
+    expect(nameKey('ABC建工')).toBe('abc建工');
+  });
+
   it('converts 元 to 分 exactly and refuses a third decimal', () => {
     expect(yuanToFen(1234.5)).toBe(123450);
     expect(yuanToFen(0.1 + 0.2)).toBe(30);
