@@ -95,7 +95,16 @@ export async function bulkWrite<T extends ObjectLiteral>(em: EntityManager, targ
   const mysql = driver.options.type === 'mysql' || driver.options.type === 'mariadb';
   const q = (name: string) => (mysql ? `\`${name}\`` : `"${name}"`);
   const defaults = options.defaults ?? {};
-  const keys = [...new Set([...Object.keys(defaults), ...Object.keys(rows[0]).filter((k) => rows[0][k] !== undefined)])];
+  const given = [...new Set([...Object.keys(defaults), ...Object.keys(rows[0]).filter((k) => rows[0][k] !== undefined)])];
+  // A column every row leaves null is left out of an INSERT where the database stores NULL anyway (nullable,
+  // no default, no transformer): a shorter statement to parse — an import's accounts leave a third of theirs empty.
+  const nullEverywhere = (k: string) => rows.every((r) => (r[k] === undefined ? defaults[k] : r[k]) == null);
+  const omitted = (k: string) => {
+    const c = meta.findColumnWithPropertyPath(k);
+    return !options.upsert && !!c && !c.transformer && c.isNullable && c.default === undefined && !c.isGenerated && nullEverywhere(k);
+  };
+  const kept = given.filter((k) => !omitted(k));
+  const keys = kept.length ? kept : given;
   const columns = keys.map((k) => {
     const c = meta.findColumnWithPropertyPath(k);
     if (!c) throw new Error(`${meta.name} has no column ${k}`);

@@ -319,13 +319,14 @@ async function main(): Promise<void> {
   // --in-process adds the import with the file parsed on the main thread, --worker the one parsed in a worker thread.
   const compare = (kind: string) => [...(args.includes('--in-process') ? [`import-${kind}-in-process`] : []), ...(args.includes('--worker') ? [`import-${kind}-worker`] : [])];
   const phaseNames = ['parse-exceljs', 'parse-kam', 'raw-upsert', 'pipelined-baseline', 'import-mysql', ...compare('mysql'), 'import-sqlite', ...compare('sqlite')];
-  // A shared machine's speed drifts within minutes: with --repeat N every phase runs N times, the rounds
-  // interleaved (all phases, then all again), and each phase's median time is what the ratios use.
+  // A shared machine's speed drifts within minutes (and sags under minutes of load): with --repeat N every
+  // phase runs N times, the rounds interleaved (all phases, then all again, each round starting one phase
+  // later so no phase always runs last), and each phase's median time is what the ratios use.
   const repeat = Math.max(1, Number(arg('--repeat') ?? 1));
   const runs: Record<string, PhaseResult[]> = {};
   for (let round = 1; round <= repeat; round++) {
     if (repeat > 1) console.log(`  round ${round} of ${repeat}`);
-    for (const p of phaseNames) {
+    for (const p of phaseNames.map((_, i) => phaseNames[(i + round - 1) % phaseNames.length])) {
       const r = runPhase(p, file, rows);
       (runs[p] ??= []).push(r);
       console.log(`  ${p.padEnd(24)} ${r.seconds.toFixed(2).padStart(7)} s  ${Math.round(r.rows / r.seconds).toLocaleString().padStart(9)} rows/s  peak RSS ${String(r.maxRssMb).padStart(4)} MB${r.detail ? `  (${r.detail})` : ''}`);
