@@ -94,7 +94,8 @@ export class AccountsLoader {
   private readonly managed: ManagedAccounts;
   private generatedCodes = 0;
   private assumedYear = false;
-  private pendingParents: { code: string; parent: string; row: ParsedRow }[] = [];
+  /** 上级集团 to link once every row is in; `created`: the account is one this run creates. */
+  private pendingParents: { code: string; parent: string; row: ParsedRow; created: boolean }[] = [];
   private unitName: ((id: number) => string) | null = null;
   /** The service's normalising with the run's tier and level lists; units, managers and parents are checked here. */
   private get refs(): AccountNormalizeRefs {
@@ -433,7 +434,7 @@ export class AccountsLoader {
         return refuse(e, { parentId: 'parent' });
       }
     }
-    if (parent) this.pendingParents.push({ code: (values.code ?? existing?.code) as string, parent, row });
+    if (parent) this.pendingParents.push({ code: (values.code ?? existing?.code) as string, parent, row, created: !existing });
     return { row, existing, values, changed: existing ? changedKeys(existing, values) : NOTHING_CHANGED, credit: creditPart, parent };
   }
 
@@ -535,8 +536,16 @@ export class AccountsLoader {
           continue;
         }
         if (!child || parent.id === child.id || child.parentId === parent.id || !writing(this.s)) continue;
+        if (p.created) {
+          // The link of an account this run creates is part of its creation: its version stays the one it was
+          // created with, and the undo log holds no update of it (undone first, that would read as a change
+          // since the import and keep the account).
+          await m.update(Account, { id: child.id }, { parentId: parent.id, updatedAt: new Date(), version: child.version });
+          continue;
+        }
+        // (an update through the manager moves the version on, unless it sets it)
         await m.update(Account, { id: child.id }, { parentId: parent.id, updatedAt: new Date() });
-        await this.s.record?.written?.([{ entity: 'Account', id: child.id, action: 'updated', before: { parentId: child.parentId }, versionAfter: child.version }]);
+        await this.s.record?.written?.([{ entity: 'Account', id: child.id, action: 'updated', before: { parentId: child.parentId }, versionAfter: child.version + 1 }]);
       }
     }
   }

@@ -14,7 +14,8 @@ import { ImportJobFile } from '../../src/modules/imports/import-job-file.entity'
 import { Account } from '../../src/modules/accounts/account.entity';
 import { Activity } from '../../src/modules/activities/activity.entity';
 import { Project } from '../../src/modules/projects/project.entity';
-import { LEDGER } from '../../importers/annexes';
+import { Like } from 'typeorm';
+import { ARCHIVE, LEDGER } from '../../importers/annexes';
 import { importAnnex } from '../../importers/load/importer';
 import { describeEachDb } from '../support/db';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld, type Who } from '../support/policy-world';
@@ -232,20 +233,22 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     const logged = (await ds.query(`SELECT entity_id AS first, last_entity_id AS last FROM import_job_changes WHERE job_id = ${job} AND entity = 'Account'`)) as { first: number; last: number | null }[];
     expect(logged).toHaveLength(1);
     expect(Number(logged[0].last) - Number(logged[0].first)).toBe(2);
-    // The second record the undo touches fails (as a dropped connection or a refused write would), after the first was removed.
-    const proto = Object.getPrototypeOf(services.importReview) as { undoOne: (...args: unknown[]) => Promise<unknown> };
-    const real = proto.undoOne;
+    // The undo fails (as a dropped connection or a refused write would) right after the run of accounts was removed.
+    const proto = Object.getPrototypeOf(services.importReview) as { undoCreatedRun: (...args: unknown[]) => Promise<unknown> };
+    const real = proto.undoCreatedRun;
     let calls = 0;
-    const spy = jest.spyOn(proto, 'undoOne').mockImplementation(async function (this: unknown, ...args: unknown[]) {
-      if (++calls === 2) throw new Error('the database went away');
-      return real.apply(this, args);
+    const spy = jest.spyOn(proto, 'undoCreatedRun').mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      calls++;
+      const done = (await real.apply(this, args)) as { removed: number };
+      expect(done.removed).toBe(3);
+      throw new Error('the database went away');
     });
     try {
       await expect(services.importReview.undo(w.system, job)).rejects.toThrow('the database went away');
     } finally {
       spy.mockRestore();
     }
-    expect(calls).toBe(2);
+    expect(calls).toBe(1);
     // Nothing changed: the record already removed is back, the job is not undone nor locked, no audit event.
     expect(await accounts()).toEqual(before);
     const stored = await ds.manager.findOneByOrFail(ImportJob, { id: job });
@@ -256,6 +259,53 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     expect(again.kept).toEqual([]);
     expect(again.removed).toBeGreaterThanOrEqual(3);
     expect(await accounts()).toEqual([]);
+  });
+
+  it('undoes a run of created accounts together: groups inside the file go together, what is kept keeps its group', async () => {
+    const { services } = t();
+    const ds = services.ds;
+    const file = await exceljsWorkbook(tmpFile('run-undo.xlsx'), [{ rows: [
+      ['客户编号', '单位名称', '客户级别', '上级集团'],
+      ['RU-C1', '成批撤销子公司一', '一般', 'RU-P1'], // the group comes later in the file
+      ['RU-P1', '成批撤销集团一', '一般', null],
+      ['RU-C2', '成批撤销子公司二', '一般', '成批撤销集团一'],
+      ['RU-P2', '成批撤销集团二', '一般', null],
+      ['RU-C3', '成批撤销子公司三', '一般', 'RU-P2'],
+      ['RU-S1', '成批撤销单户一', '一般', null],
+      ['RU-S2', '成批撤销单户二', '一般', null],
+    ] }]);
+    const { report } = await importAnnex(services, w.system, { annex: ARCHIVE, file });
+    expect(report.rows.created).toBe(7);
+    const byCode = async () => new Map((await ds.manager.find(Account, { where: { code: Like('RU-%') } })).map((a) => [a.code, a]));
+    const before = await byCode();
+    expect(before.get('RU-C1')!.parentId).toBe(before.get('RU-P1')!.id);
+    expect(before.get('RU-C2')!.parentId).toBe(before.get('RU-P1')!.id);
+    expect(before.get('RU-C3')!.parentId).toBe(before.get('RU-P2')!.id);
+    // Since the import: RU-C3 is edited (so kept, and its group with it), RU-S1 gets a contact (kept: in use).
+    const c3 = before.get('RU-C3')!;
+    await services.accounts.update(w.system, c3.id, { notes: '导入后修改' }, c3.version);
+    await services.contacts.create(w.system, { accountId: before.get('RU-S1')!.id, name: '导入后联系人' });
+    const undo = await services.importReview.undo(w.system, report.job);
+    expect(undo.kept.map((k) => [k.entity, k.id, k.reason])).toEqual([
+      ['Account', before.get('RU-S1')!.id, 'IN_USE'],
+      ['Account', c3.id, 'CHANGED_SINCE'],
+      ['Account', before.get('RU-P2')!.id, 'IN_USE'],
+    ].sort((a, b) => (b[1] as number) - (a[1] as number)));
+    expect(undo.removed).toBe(4);
+    const after = await byCode();
+    expect([...after.keys()].sort()).toEqual(['RU-C3', 'RU-P2', 'RU-S1']);
+    // What is kept keeps its link: never nulled out by the removal of its group.
+    expect(after.get('RU-C3')!.parentId).toBe(before.get('RU-P2')!.id);
+
+    // An existing account the file puts under a new group: the undo removes the group and puts the link back.
+    const existing = await services.accounts.create(w.system, { code: 'RU-EX', name: '成批撤销已有客户' });
+    const linking = await exceljsWorkbook(tmpFile('run-undo-2.xlsx'), [{ rows: [['客户编号', '单位名称', '上级集团'], ['RU-EX', '成批撤销已有客户', 'RU-G9'], ['RU-G9', '成批撤销集团九', null]] }]);
+    const second = await importAnnex(services, w.system, { annex: ARCHIVE, file: linking });
+    expect(second.report.rows.created).toBe(1);
+    expect((await ds.manager.findOneByOrFail(Account, { id: existing.id })).parentId).toBe((await ds.manager.findOneByOrFail(Account, { code: 'RU-G9' })).id);
+    const undone = await services.importReview.undo(w.system, second.report.job);
+    expect([undone.removed, undone.restored, undone.kept]).toEqual([1, 1, []]);
+    expect((await ds.manager.findOneByOrFail(Account, { id: existing.id })).parentId).toBeNull();
   });
 
   it('undoing a ledger import keeps, and lists, what records written since refer to', async () => {

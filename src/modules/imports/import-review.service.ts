@@ -11,7 +11,7 @@
  * checked and written by the importer, through the same rules as every other door.
  */
 import { say } from '../../common/messages';
-import { In, QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type EntityTarget } from 'typeorm';
+import { Between, In, QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type EntityTarget } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { ImportMode, ImportModes, ImportStatus, Role } from '../../common/enums';
@@ -76,6 +76,8 @@ export interface UndoResult {
 
 /** Ownership bookkeeping that goes with an account the import created (opened by the import itself). */
 const GOES_WITH_ACCOUNT = new Set(['Assignment', 'AccountRecommendation']);
+/** Records of a run read, checked and removed per statement. */
+const RUN_CHUNK = 1000;
 
 export class ImportReviewService {
   constructor(
@@ -228,9 +230,14 @@ export class ImportReviewService {
         let removed = 0;
         let restored = 0;
         const logged = await em.find(ImportJobChange, { where: { jobId: id }, order: { seq: 'DESC' } });
-        // A run of created records stands for each of its ids, undone last first.
-        const changes = logged.flatMap((c) => (c.lastEntityId === null ? [c] : Array.from({ length: c.lastEntityId - c.entityId + 1 }, (_, i) => ({ ...c, entityId: c.lastEntityId! - i, lastEntityId: null }))));
-        for (const c of changes) {
+        for (const c of logged) {
+          if (c.lastEntityId !== null) {
+            // A run of created records: undone together, last first.
+            const run = await this.undoCreatedRun(em, c);
+            removed += run.removed;
+            kept.push(...run.kept);
+            continue;
+          }
           const outcome = await this.undoOne(em, c);
           if (outcome === 'removed') removed++;
           else if (outcome === 'restored') restored++;
@@ -288,16 +295,102 @@ export class ImportReviewService {
     }
   }
 
-  /** Records that refer to this one and would lose it silently (ON DELETE CASCADE or SET NULL): the record is kept. */
-  private async cascadingReferrers(em: EntityManager, meta: EntityMetadata, id: number): Promise<string[]> {
-    const out: string[] = [];
+  /**
+   * A run of created records (ids first…last, logged as one row), undone as {@link undoOne} undoes each —
+   * GONE, CHANGED_SINCE, IN_USE while records the import did not write refer to it, else removed — but a
+   * thousand records a statement instead of a dozen statements a record (200,000 accounts had not been
+   * undone in ten minutes). Records of the run that refer to each other (上级集团) are removed together;
+   * one the run keeps keeps what it refers to. A chunk whose DELETE the database still refuses (a
+   * reference no relation declares) is undone record by record.
+   */
+  private async undoCreatedRun(em: EntityManager, c: ImportJobChange): Promise<{ removed: number; kept: UndoKept[] }> {
+    const meta = this.ds.getMetadata(c.entity);
+    const first = c.entityId;
+    const last = c.lastEntityId!;
+    const kept = new Map<number, UndoKept>();
+    const keep = (id: number, reason: UndoKept['reason'], message: string) => kept.set(id, { entity: c.entity, id, reason, message });
+    const present = new Set<number>();
+    for (let a = first; a <= last; a += RUN_CHUNK) {
+      const rows = (await em.find(meta.target, { select: { id: true, ...(meta.versionColumn ? { version: true } : {}) } as never, where: { id: Between(a, Math.min(last, a + RUN_CHUNK - 1)) } as never })) as { id: number; version?: number }[];
+      for (const r of rows) {
+        present.add(r.id);
+        if (c.versionAfter !== null && r.version !== undefined && r.version !== c.versionAfter) {
+          keep(r.id, 'CHANGED_SINCE', say(`${c.entity} #${r.id} 在导入后又被修改（版本 ${r.version}，导入后为 ${c.versionAfter}）`, `${c.entity} #${r.id} was changed after the import (version ${r.version}, the import left ${c.versionAfter})`));
+        }
+      }
+    }
+    for (let id = last; id >= first; id--) if (!present.has(id)) keep(id, 'GONE', say(`${c.entity} #${id} 在导入后已被删除`, `${c.entity} #${id} was deleted after the import`));
+    // Referrers outside the run; then, until nothing more is kept, what records the run keeps refer to within it.
+    const referrers = new Map<number, string[]>();
+    const refer = (id: number, n: number, name: string) => referrers.set(id, [...(referrers.get(id) ?? []), `${n} ${name}`]);
+    for (const { other, column } of this.cascadingRelations(meta)) {
+      const qb = em.createQueryBuilder(other.target, 'x').select(`x.${column}`, 'ref').addSelect('COUNT(*)', 'n').where(`x.${column} BETWEEN :first AND :last`, { first, last });
+      if (other === meta) qb.andWhere('x.id NOT BETWEEN :first AND :last', { first, last });
+      for (const r of (await qb.groupBy(`x.${column}`).getRawMany()) as { ref: number | string; n: number | string }[]) refer(Number(r.ref), Number(r.n), other.name);
+    }
+    const inUse = () => {
+      for (const [id, list] of referrers) {
+        if (!kept.has(id) && present.has(id)) keep(id, 'IN_USE', say(`${c.entity} #${id} 现有非本次导入写入的 ${list.join('、')}`, `${c.entity} #${id} now has ${list.join(', ')} the import did not write`));
+      }
+    };
+    inUse();
+    const selfRelations = this.cascadingRelations(meta).filter((r) => r.other === meta);
+    for (let fresh = [...kept.keys()]; fresh.length && selfRelations.length; ) {
+      const before = new Set(kept.keys());
+      for (const { column } of selfRelations) {
+        for (let i = 0; i < fresh.length; i += RUN_CHUNK) {
+          const rows = (await em.createQueryBuilder(meta.target, 'x').select(`x.${column}`, 'ref').addSelect('COUNT(*)', 'n').where('x.id IN (:...ids)', { ids: fresh.slice(i, i + RUN_CHUNK) }).andWhere(`x.${column} BETWEEN :first AND :last`, { first, last }).groupBy(`x.${column}`).getRawMany()) as { ref: number | string; n: number | string }[];
+          for (const r of rows) refer(Number(r.ref), Number(r.n), meta.name);
+        }
+      }
+      inUse();
+      fresh = [...kept.keys()].filter((id) => !before.has(id));
+    }
+    // The rest, last first, a chunk at a time; a savepoint each, so a refused DELETE keeps the chunk for undoOne.
+    let removed = 0;
+    const out = [...kept.values()];
+    const doomed = [...present].filter((id) => !kept.has(id)).sort((a, b) => b - a);
+    const qr = em.queryRunner!;
+    for (let i = 0; i < doomed.length; i += RUN_CHUNK) {
+      const chunk = doomed.slice(i, i + RUN_CHUNK);
+      await qr.startTransaction();
+      try {
+        // Through deleteWhere, so the removal leaves its tombstones for BI's incremental refresh (issue 15).
+        await deleteWhere(em, meta.target as EntityTarget<{ id: number }>, { id: In(chunk) });
+        await qr.commitTransaction();
+        removed += chunk.length;
+      } catch (e) {
+        await qr.rollbackTransaction();
+        if (!(e instanceof QueryFailedError)) throw e;
+        for (const id of chunk) {
+          const outcome = await this.undoOne(em, Object.assign(new ImportJobChange(), { ...c, entityId: id, lastEntityId: null }));
+          if (outcome === 'removed') removed++;
+          else if (outcome !== 'restored') out.push(outcome);
+        }
+      }
+    }
+    return { removed, kept: out.sort((a, b) => b.id - a.id) };
+  }
+
+  /** Relations through which records refer to `meta`'s and would lose them silently (ON DELETE CASCADE or SET NULL). */
+  private cascadingRelations(meta: EntityMetadata): { other: EntityMetadata; column: string }[] {
+    const out: { other: EntityMetadata; column: string }[] = [];
     for (const other of this.ds.entityMetadatas) {
       if (GOES_WITH_ACCOUNT.has(other.name) && meta.name === 'Account') continue;
       for (const rel of other.manyToOneRelations) {
         if (rel.inverseEntityMetadata !== meta || (rel.onDelete !== 'CASCADE' && rel.onDelete !== 'SET NULL') || rel.joinColumns.length !== 1) continue;
-        const n = await em.createQueryBuilder(other.target, 'x').where(`x.${rel.joinColumns[0].propertyName} = :id`, { id }).getCount();
-        if (n) out.push(`${n} ${other.name}`);
+        out.push({ other, column: rel.joinColumns[0].propertyName });
       }
+    }
+    return out;
+  }
+
+  /** Records that refer to this one and would lose it silently (ON DELETE CASCADE or SET NULL): the record is kept. */
+  private async cascadingReferrers(em: EntityManager, meta: EntityMetadata, id: number): Promise<string[]> {
+    const out: string[] = [];
+    for (const { other, column } of this.cascadingRelations(meta)) {
+      const n = await em.createQueryBuilder(other.target, 'x').where(`x.${column} = :id`, { id }).getCount();
+      if (n) out.push(`${n} ${other.name}`);
     }
     return out;
   }
