@@ -56,7 +56,8 @@ export async function recordTombstones(em: EntityManager, plan: DeletionPlan): P
   const deletedBy = actorOf(em);
   for (const { entity, ids } of plan.rows) {
     for (let i = 0; i < ids.length; i += CHUNK) {
-      await em.createQueryBuilder().insert().into(Tombstone).values(ids.slice(i, i + CHUNK).map((entityId) => ({ entity, entityId, deletedAt, deletedBy }))).execute();
+      // (updateEntity(false): TypeORM would read the rows back by an OR of their ids, too deep for SQLite past 1,000)
+      await em.createQueryBuilder().insert().into(Tombstone).values(ids.slice(i, i + CHUNK).map((entityId) => ({ entity, entityId, deletedAt, deletedBy }))).updateEntity(false).execute();
     }
   }
 }
