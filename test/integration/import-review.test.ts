@@ -14,8 +14,9 @@ import { ImportJobFile } from '../../src/modules/imports/import-job-file.entity'
 import { Account } from '../../src/modules/accounts/account.entity';
 import { Activity } from '../../src/modules/activities/activity.entity';
 import { Project } from '../../src/modules/projects/project.entity';
-import { Like } from 'typeorm';
-import { ARCHIVE, LEDGER } from '../../importers/annexes';
+import { In, Like } from 'typeorm';
+import { ARCHIVE, LEDGER, SUMMARY } from '../../importers/annexes';
+import { Tombstone } from '../../src/modules/bi/tombstone.entity';
 import { importAnnex } from '../../importers/load/importer';
 import { describeEachDb } from '../support/db';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld, type Who } from '../support/policy-world';
@@ -306,6 +307,22 @@ describeEachDb('import review, undo and the errors workbook', (t) => {
     const undone = await services.importReview.undo(w.system, second.report.job);
     expect([undone.removed, undone.restored, undone.kept]).toEqual([1, 1, []]);
     expect((await ds.manager.findOneByOrFail(Account, { id: existing.id })).parentId).toBeNull();
+  });
+
+  it('undoes an import of more than a thousand accounts chunk by chunk, leaving a tombstone for each', async () => {
+    const { services } = t();
+    const ds = services.ds;
+    const file = tmpFile('many-undo.csv');
+    fs.writeFileSync(file, ['客户编号,客户名称,客户级别', ...Array.from({ length: 2345 }, (_, i) => `MU${String(i).padStart(5, '0')},成批撤销多户${i}有限公司,一般`)].join('\n') + '\n');
+    const { report } = await importAnnex(services, w.system, { annex: SUMMARY, file });
+    expect(report.rows.created).toBe(2345);
+    const ids = (await ds.manager.find(Account, { select: { id: true }, where: { code: Like('MU%') } })).map((a) => a.id);
+    const tombstones = () => ds.manager.countBy(Tombstone, { entity: 'Account', entityId: In(ids) });
+    expect(await tombstones()).toBe(0);
+    const undo = await services.importReview.undo(w.system, report.job);
+    expect([undo.removed, undo.kept]).toEqual([2345, []]);
+    expect(await ds.manager.countBy(Account, { code: Like('MU%') })).toBe(0);
+    expect(await tombstones()).toBe(2345);
   });
 
   it('undoing a ledger import keeps, and lists, what records written since refer to', async () => {
