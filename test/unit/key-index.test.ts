@@ -5,10 +5,12 @@ describe('KeyIndex (in-file duplicates)', () => {
     const index = new KeyIndex(4);
     const n = 300_000;
     let fresh = 0;
-    for (let i = 0; i < n; i++) if (index.seen(`c:KA${i}`, i % 2 ? '档案' : '汇总', i + 3) === null) fresh++;
+    // Sheet after sheet, 5,000 rows each, the two names taking turns.
+    const sheetOf = (i: number) => (Math.floor(i / 5000) % 2 ? '档案' : '汇总');
+    for (let i = 0; i < n; i++) if (index.seen(`c:KA${i}`, sheetOf(i), (i % 5000) + 3) === null) fresh++;
     expect(fresh).toBe(n);
     // Every key again: found where it first was; none mistaken for another.
-    for (let i = 0; i < n; i += 997) expect(index.seen(`c:KA${i}`, '其他', 1)).toEqual({ sheet: i % 2 ? '档案' : '汇总', row: i + 3 });
+    for (let i = 0; i < n; i += 997) expect(index.seen(`c:KA${i}`, '其他', 1)).toEqual({ sheet: sheetOf(i), row: (i % 5000) + 3 });
     // Keys never seen (the same text under another prefix, or a number past the end) are new.
     expect(index.seen('r:KA5', '档案', 9)).toBeNull();
     expect(index.seen(`c:KA${n}`, '档案', 10)).toBeNull();
@@ -24,4 +26,18 @@ describe('KeyIndex (in-file duplicates)', () => {
     expect(index.seen('nk:乙公司', '档案', 9)).toBeNull();
     expect(index.find('nk:乙公司')).toEqual({ sheet: '档案', row: 9 });
   });
+
+  it('tells sheets and rows apart whatever their order: sheets coming back, rows out of order, rows past Excel\'s last', () => {
+    const index = new KeyIndex(4);
+    const calls: [string, string, number][] = [
+      ['c:A', '汇总', 5], ['c:B', '汇总', 3], ['c:C', '档案', 1], ['c:D', '档案', 2_000_000], ['c:E', '汇总', 2],
+      ['c:F', 'Sheet3', 7], ['c:G', '档案', 1], ['c:H', 'data.csv', 5_000_000], ['c:I', 'data.csv', 4], ['c:J', '汇总', 1_048_576],
+    ];
+    for (const [key, sheet, row] of calls) expect(index.seen(key, sheet, row)).toBeNull();
+    for (const [key, sheet, row] of calls) {
+      expect(index.find(key)).toEqual({ sheet, row });
+      expect(index.seen(key, '其他', 9)).toEqual({ sheet, row });
+    }
+  });
 });
+
