@@ -434,9 +434,6 @@ export class AccountService {
   }
 }
 
-const labelIndexes = new WeakMap<readonly { code: string; name: string; aliases: string[] }[], Map<string, unknown>>();
-
-/** Code, name or alias → row, indexed once per list (what matchByLabel does per call). */
 /**
  * {@link AccountService.normalize} for a caller holding the tier and level lists and vouching for the ids
  * (an import checks units, managers and parents against its directory): synchronous, row after row.
@@ -452,57 +449,57 @@ const ID_FIELDS = ['ownerUnitId', 'managerId', 'parentId'] as const;
 
 /** The fields' own rules (all but whether referenced records exist): one account's input → its column values. */
 function normalizeFields(input: AccountInput, creating: boolean, labels: { tier(label: string): Tier; level(label: string): ManagementLevel }): AccountValues {
-    const v: AccountValues = {};
-    const text = (key: keyof AccountInput & keyof AccountValues) => {
-      if (has(input, key)) (v as Record<string, unknown>)[key] = cleanText(input[key] as string | null);
-    };
-    if (has(input, 'code') || creating) {
-      const code = cleanText(input.code);
-      if (!code) throw new DomainError(ErrorCode.REQUIRED, `code: ${say('客户编号为必填项', '客户编号 is required')}`, { field: 'code' });
-      v.code = normalizeAccountCode(code);
-      if (v.code.length > 64) throw new DomainError(ErrorCode.VALIDATION_FAILED, `code: ${say('最多 64 个字', 'at most 64 characters')}`, { field: 'code' });
+  const v: AccountValues = {};
+  const text = (key: keyof AccountInput & keyof AccountValues) => {
+    if (has(input, key)) (v as Record<string, unknown>)[key] = cleanText(input[key] as string | null);
+  };
+  if (has(input, 'code') || creating) {
+    const code = cleanText(input.code);
+    if (!code) throw new DomainError(ErrorCode.REQUIRED, `code: ${say('客户编号为必填项', '客户编号 is required')}`, { field: 'code' });
+    v.code = normalizeAccountCode(code);
+    if (v.code.length > 64) throw new DomainError(ErrorCode.VALIDATION_FAILED, `code: ${say('最多 64 个字', 'at most 64 characters')}`, { field: 'code' });
+  }
+  if (has(input, 'name') || creating) {
+    const name = cleanText(input.name);
+    if (!name) throw new DomainError(ErrorCode.REQUIRED, `name: ${say('单位名称为必填项', '单位名称 is required')}`, { field: 'name' });
+    if (name.length > 200) throw new DomainError(ErrorCode.VALIDATION_FAILED, `name: ${say('最多 200 个字', 'at most 200 characters')}`, { field: 'name' });
+    v.name = name;
+    v.nameKey = nameKey(name);
+  }
+  if (has(input, 'creditCode')) {
+    const c = cleanText(input.creditCode);
+    v.creditCode = c ? normalizeCreditCode(c, 'creditCode') : null;
+  }
+  if (has(input, 'registeredOn')) v.registeredOn = input.registeredOn ? assertLocalDate(input.registeredOn, 'registeredOn') : null;
+  // Open vocabularies: a word outside the vocabulary is kept as written beside a null code.
+  const open = (field: 'ownership' | 'scale' | 'reputation', vocab: EnumVocabulary<string>) => {
+    const word = openInput(input as Record<string, unknown>, field);
+    if (word === undefined) return;
+    const o = openValue(vocab, word, field);
+    (v as Record<string, unknown>)[field] = o.code;
+    (v as Record<string, unknown>)[`${field}Label`] = o.label;
+  };
+  open('ownership', OwnershipTypes);
+  open('scale', CompanyScales);
+  open('reputation', Reputations);
+  if (has(input, 'status') || creating) v.status = input.status ? AccountStatuses.parse(String(input.status), 'status') : AccountStatus.ACTIVE;
+  for (const key of PLAIN_TEXT_FIELDS) text(key);
+  if (has(input, 'postalCode')) v.postalCode = input.postalCode ? normalizePostalCode(input.postalCode, 'postalCode') : null;
+  if (has(input, 'phone')) v.phone = cleanText(input.phone) ? normalizePhone(input.phone as string, 'phone') : null;
+  if (has(input, 'fax')) v.fax = cleanText(input.fax) ? normalizePhone(input.fax as string, 'fax') : null;
+  if (has(input, 'email')) v.email = cleanText(input.email) ? normalizeEmail(input.email as string, 'email') : null;
+  for (const [key, col] of AMOUNT_FIELDS) {
+    if (!has(input, key)) continue;
+    const yuan = input[key];
+    if (yuan === null || yuan === undefined) {
+      v[col] = null;
+    } else {
+      if (yuan < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${key}: ${say('不能为负数', 'must not be negative')}`, { field: key });
+      v[col] = yuanToFen(yuan, key);
     }
-    if (has(input, 'name') || creating) {
-      const name = cleanText(input.name);
-      if (!name) throw new DomainError(ErrorCode.REQUIRED, `name: ${say('单位名称为必填项', '单位名称 is required')}`, { field: 'name' });
-      if (name.length > 200) throw new DomainError(ErrorCode.VALIDATION_FAILED, `name: ${say('最多 200 个字', 'at most 200 characters')}`, { field: 'name' });
-      v.name = name;
-      v.nameKey = nameKey(name);
-    }
-    if (has(input, 'creditCode')) {
-      const c = cleanText(input.creditCode);
-      v.creditCode = c ? normalizeCreditCode(c, 'creditCode') : null;
-    }
-    if (has(input, 'registeredOn')) v.registeredOn = input.registeredOn ? assertLocalDate(input.registeredOn, 'registeredOn') : null;
-    // Open vocabularies: a word outside the vocabulary is kept as written beside a null code.
-    const open = (field: 'ownership' | 'scale' | 'reputation', vocab: EnumVocabulary<string>) => {
-      const word = openInput(input as Record<string, unknown>, field);
-      if (word === undefined) return;
-      const o = openValue(vocab, word, field);
-      (v as Record<string, unknown>)[field] = o.code;
-      (v as Record<string, unknown>)[`${field}Label`] = o.label;
-    };
-    open('ownership', OwnershipTypes);
-    open('scale', CompanyScales);
-    open('reputation', Reputations);
-    if (has(input, 'status') || creating) v.status = input.status ? AccountStatuses.parse(String(input.status), 'status') : AccountStatus.ACTIVE;
-    for (const key of PLAIN_TEXT_FIELDS) text(key);
-    if (has(input, 'postalCode')) v.postalCode = input.postalCode ? normalizePostalCode(input.postalCode, 'postalCode') : null;
-    if (has(input, 'phone')) v.phone = cleanText(input.phone) ? normalizePhone(input.phone as string, 'phone') : null;
-    if (has(input, 'fax')) v.fax = cleanText(input.fax) ? normalizePhone(input.fax as string, 'fax') : null;
-    if (has(input, 'email')) v.email = cleanText(input.email) ? normalizeEmail(input.email as string, 'email') : null;
-    for (const [key, col] of AMOUNT_FIELDS) {
-      if (!has(input, key)) continue;
-      const yuan = input[key];
-      if (yuan === null || yuan === undefined) {
-        v[col] = null;
-      } else {
-        if (yuan < 0) throw new DomainError(ErrorCode.INVALID_AMOUNT, `${key}: ${say('不能为负数', 'must not be negative')}`, { field: key });
-        v[col] = yuanToFen(yuan, key);
-      }
-    }
-    if (has(input, 'tierCode')) v.tierId = cleanText(input.tierCode) ? labels.tier(input.tierCode as string).id : null;
-    if (has(input, 'managementLevel')) v.managementLevelId = cleanText(input.managementLevel) ? labels.level(input.managementLevel as string).id : null;
+  }
+  if (has(input, 'tierCode')) v.tierId = cleanText(input.tierCode) ? labels.tier(input.tierCode as string).id : null;
+  if (has(input, 'managementLevel')) v.managementLevelId = cleanText(input.managementLevel) ? labels.level(input.managementLevel as string).id : null;
   return v;
 }
 
@@ -528,6 +525,9 @@ function levelOf(input: string, refs: AccountNormalizeRefs): ManagementLevel {
   return level;
 }
 
+const labelIndexes = new WeakMap<readonly { code: string; name: string; aliases: string[] }[], Map<string, unknown>>();
+
+/** Code, name or alias → row, indexed once per list (what matchByLabel does per call). */
 function labelIndex<T extends { code: string; name: string; aliases: string[] }>(rows: readonly T[]): Map<string, T> {
   let idx = labelIndexes.get(rows) as Map<string, T> | undefined;
   if (!idx) {
