@@ -122,13 +122,44 @@ export class AccountsLoader {
    */
   lookahead(rows: ParsedRow[]): void {
     const m = em(this.s);
-    const keys = batchKeys(rows);
-    const found = findAccountsByKeys(m, keys.codes, keys.credits, keys.names);
+    const found = this.existingAccounts(m, rows);
     found.catch(() => undefined); // awaited by process(); a failure surfaces there
-    this.ahead = { rows, m, keys, found };
+    this.ahead = { rows, m, found };
   }
 
-  private ahead: { rows: ParsedRow[]; m: EntityManager; keys: ReturnType<typeof batchKeys>; found: Promise<Account[]> } | null = null;
+  private ahead: { rows: ParsedRow[]; m: EntityManager; found: Promise<Existing> } | null = null;
+
+  /** The existing accounts a batch names or duplicates (none to ask for while the snapshot's table is empty). */
+  private async existingAccounts(m: EntityManager, rows: ParsedRow[]): Promise<Existing> {
+    if (await this.emptySnapshot(m)) return { keys: NO_KEYS, accounts: [] };
+    const keys = batchKeys(rows);
+    return { keys, accounts: await findAccountsByKeys(m, keys.codes, keys.credits, keys.names) };
+  }
+
+  /** Whether this transaction reads an accounts table that had no account when it began (see emptySnapshot). */
+  private empty: { m: EntityManager; value: Promise<boolean> } | null = null;
+
+  /**
+   * A first import into an empty system asks the database for no existing accounts, batch after batch:
+   * inside a transaction that reads one snapshot (REPEATABLE READ or SERIALIZABLE on MySQL; SQLite's write
+   * transaction, which fails rather than write over a newer snapshot), an accounts table empty at the
+   * start holds, at every later lookup, only what this import wrote — and the file's own accounts are the
+   * in-file index's to answer for, never the database's. Anywhere else (a dry run, which reads outside a
+   * transaction; READ COMMITTED), every batch is looked up.
+   */
+  private emptySnapshot(m: EntityManager): Promise<boolean> {
+    if (this.empty?.m !== m) {
+      // Asked before the run's first write of an account (at the first batch's lookup), once per transaction.
+      const ask = async () => {
+        if (!writing(this.s)) return false;
+        const mysql = m.connection.driver.options.type === 'mysql' || m.connection.driver.options.type === 'mariadb';
+        if (mysql && !/^(REPEATABLE-READ|SERIALIZABLE)$/.test(await sessionIsolation(m))) return false;
+        return (await m.find(Account, { select: { id: true }, take: 1 })).length === 0;
+      };
+      this.empty = { m, value: ask() };
+    }
+    return this.empty.value;
+  }
 
   async process(rows: ParsedRow[]): Promise<(RowOutcome | null)[]> {
     const m = em(this.s);
@@ -136,11 +167,11 @@ export class AccountsLoader {
     // (looked up already when the batch was announced, unless an atomic run's rollback changed the connection since).
     const ahead = this.ahead && this.ahead.rows === rows && this.ahead.m === m ? this.ahead : null;
     this.ahead = null;
-    const { codes, credits, names } = ahead?.keys ?? batchKeys(rows);
     const byCode = new Map<string, Account>();
     const byCredit = new Map<string, Account>();
     const byName = new Map<string, Account[]>();
-    for (const a of await (ahead?.found ?? findAccountsByKeys(m, codes, credits, names))) {
+    const { keys: { codes, credits, names }, accounts } = await (ahead?.found ?? this.existingAccounts(m, rows));
+    for (const a of accounts) {
       if (codes.has(a.code)) byCode.set(a.code, a);
       if (a.creditCode !== null && credits.has(a.creditCode)) byCredit.set(a.creditCode, a);
       if (names.has(a.nameKey)) byName.set(a.nameKey, [...(byName.get(a.nameKey) ?? []), a]);
@@ -571,6 +602,21 @@ function pickDefined(e: CreditEvaluation): Record<string, unknown> {
 /** A row naming an account an earlier row of the file already names. */
 function duplicateRow(row: ParsedRow, key: string, first: { sheet: string; row: number }) {
   return cellIssue(row, key, ImportCode.DUPLICATE_ROW, say(`同一客户已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行：每个客户只能出现一次`, `the same account is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row}; each account appears once`));
+}
+
+type Keys = ReturnType<typeof batchKeys>;
+const NO_KEYS: Keys = { codes: new Set<string>(), credits: new Set<string>(), names: new Set<string>() };
+
+/** A batch's natural keys and the existing accounts they name. */
+interface Existing {
+  keys: Keys;
+  accounts: Account[];
+}
+
+/** The session's transaction isolation (MariaDB names it tx_isolation, MySQL 8 transaction_isolation), e.g. REPEATABLE-READ. */
+async function sessionIsolation(m: EntityManager): Promise<string> {
+  const rows = (await m.query(`SHOW SESSION VARIABLES WHERE Variable_name IN ('transaction_isolation', 'tx_isolation')`)) as { Value?: string; value?: string }[];
+  return String(rows[0]?.Value ?? rows[0]?.value ?? '').toUpperCase();
 }
 
 /** The natural keys a batch names its accounts by, normalised as stored. */

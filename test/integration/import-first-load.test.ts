@@ -1,0 +1,53 @@
+/**
+ * A first import into an empty system asks the database for no existing accounts batch after batch (its
+ * transaction reads one snapshot, in which the table is empty; the file's own accounts are the in-file
+ * index's to answer for) — and decides every row as it would with the lookups. Once the table holds
+ * accounts, every batch is looked up again.
+ */
+import fs from 'node:fs';
+import { EntityManager } from 'typeorm';
+import { systemContext } from '../../src/common/context';
+import { ImportMode } from '../../src/common/enums';
+import { SUMMARY } from '../../importers/annexes';
+import { importAnnex } from '../../importers/load/importer';
+import { describeEachDb } from '../support/db';
+import { tmpFile } from '../support/workbooks';
+
+const LOOKUP = /^SELECT id FROM [`"]accounts[`"] WHERE/;
+
+describeEachDb('the first import into an empty system', (t) => {
+  const ctx = systemContext('test');
+
+  /** Imports a CSV of 附件1 rows, counting the statements that look up existing accounts. */
+  async function run(name: string, lines: string[]) {
+    const file = tmpFile(name);
+    fs.writeFileSync(file, ['客户编号,客户名称,统一社会信用代码,客户级别', ...lines].join('\n') + '\n');
+    const spy = jest.spyOn(EntityManager.prototype, 'query');
+    try {
+      const { report } = await importAnnex(t().services, ctx, { annex: SUMMARY, file, mode: ImportMode.SKIP_INVALID, batchSize: 500 });
+      return { report, lookups: spy.mock.calls.filter(([sql]) => LOOKUP.test(String(sql))).length };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('looks nothing up while the table was empty, and refuses the file\'s own duplicates all the same', async () => {
+    const rows = Array.from({ length: 1800 }, (_, i) => `FL${String(i).padStart(4, '0')},首批导入${i}有限公司,,一般`);
+    // Later rows naming earlier ones: the same code, the same company under another code, the same name alone.
+    rows.push('FL0003,首批导入3有限公司,,一般', 'FLX001,首批导入7有限公司,,一般', ',首批导入9有限公司,,一般');
+    const { report, lookups } = await run('first.csv', rows);
+    expect(lookups).toBe(0);
+    expect(report.rows.created).toBe(1800);
+    expect(report.errors.map((e) => [e.row, e.code])).toEqual([[1802, 'DUPLICATE_ROW'], [1803, 'ALREADY_EXISTS'], [1804, 'DUPLICATE_ROW']]);
+  });
+
+  it('looks every batch up once the table holds accounts', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => `SL${String(i).padStart(4, '0')},再次导入${i}有限公司,,一般`);
+    rows.push('FL0005,首批导入5有限公司,,一般', 'SLX001,首批导入6有限公司,,一般');
+    const { report, lookups } = await run('second.csv', rows);
+    expect(lookups).toBeGreaterThanOrEqual(3);
+    expect([report.rows.created, report.rows.unchanged]).toEqual([1200, 1]);
+    // The company of an account already there, under a new code: refused by what the lookup found.
+    expect(report.errors.map((e) => [e.row, e.code])).toEqual([[1203, 'ALREADY_EXISTS']]);
+  });
+});
