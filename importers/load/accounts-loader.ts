@@ -140,20 +140,19 @@ export class AccountsLoader {
   private empty: { m: EntityManager; value: Promise<boolean> } | null = null;
 
   /**
-   * A first import into an empty system asks the database for no existing accounts, batch after batch:
-   * inside a transaction that reads one snapshot (REPEATABLE READ or SERIALIZABLE on MySQL; SQLite's write
-   * transaction, which fails rather than write over a newer snapshot), an accounts table empty at the
+   * A first import into an empty system asks MySQL for no existing accounts, batch after batch: inside a
+   * transaction that reads one snapshot (REPEATABLE READ or SERIALIZABLE), an accounts table empty at the
    * start holds, at every later lookup, only what this import wrote — and the file's own accounts are the
-   * in-file index's to answer for, never the database's. Anywhere else (a dry run, which reads outside a
-   * transaction; READ COMMITTED), every batch is looked up.
+   * in-file index's to answer for, never the database's. Anywhere else every batch is looked up: a dry run
+   * (it reads outside a transaction), READ COMMITTED, and SQLite, whose one shared connection lets a
+   * request of the same process write inside the import's transaction.
    */
   private emptySnapshot(m: EntityManager): Promise<boolean> {
     if (this.empty?.m !== m) {
       // Asked before the run's first write of an account (at the first batch's lookup), once per transaction.
       const ask = async () => {
-        if (!writing(this.s)) return false;
         const mysql = m.connection.driver.options.type === 'mysql' || m.connection.driver.options.type === 'mariadb';
-        if (mysql && !/^(REPEATABLE-READ|SERIALIZABLE)$/.test(await sessionIsolation(m))) return false;
+        if (!writing(this.s) || !mysql || !/^(REPEATABLE-READ|SERIALIZABLE)$/.test(await sessionIsolation(m))) return false;
         return (await m.find(Account, { select: { id: true }, take: 1 })).length === 0;
       };
       this.empty = { m, value: ask() };

@@ -1,8 +1,8 @@
 /**
- * A first import into an empty system asks the database for no existing accounts batch after batch (its
+ * A first import into an empty system asks MySQL for no existing accounts batch after batch (its
  * transaction reads one snapshot, in which the table is empty; the file's own accounts are the in-file
  * index's to answer for) — and decides every row as it would with the lookups. Once the table holds
- * accounts, every batch is looked up again.
+ * accounts, every batch is looked up again; on SQLite always.
  */
 import fs from 'node:fs';
 import { EntityManager } from 'typeorm';
@@ -31,12 +31,13 @@ describeEachDb('the first import into an empty system', (t) => {
     }
   }
 
-  it('looks nothing up while the table was empty, and refuses the file\'s own duplicates all the same', async () => {
+  it('looks nothing up while the table was empty (MySQL), and refuses the file\'s own duplicates all the same', async () => {
     const rows = Array.from({ length: 1800 }, (_, i) => `FL${String(i).padStart(4, '0')},首批导入${i}有限公司,,一般`);
     // Later rows naming earlier ones: the same code, the same company under another code, the same name alone.
     rows.push('FL0003,首批导入3有限公司,,一般', 'FLX001,首批导入7有限公司,,一般', ',首批导入9有限公司,,一般');
     const { report, lookups } = await run('first.csv', rows);
-    expect(lookups).toBe(0);
+    if (t().kind === 'mysql') expect(lookups).toBe(0);
+    else expect(lookups).toBeGreaterThanOrEqual(4);
     expect(report.rows.created).toBe(1800);
     expect(report.errors.map((e) => [e.row, e.code])).toEqual([[1802, 'DUPLICATE_ROW'], [1803, 'ALREADY_EXISTS'], [1804, 'DUPLICATE_ROW']]);
   });
