@@ -38,6 +38,7 @@ import { JobRecorder } from './job-recorder';
 import { ErrorsWorkbook } from '../write/errors-workbook';
 import { HeapGuard } from '../../src/common/heap';
 import { dbKind } from '../../src/db/data-source';
+import { takeSqliteTurn } from '../../src/db/transaction';
 
 export interface ImportOptions {
   annex: AnnexSpec;
@@ -155,6 +156,20 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
   let warningCount = 0;
   let source: RowFeed | undefined;
   let qr: QueryRunner | undefined;
+  let releaseTurn = () => undefined as void;
+  /** Whether this run's own transaction (on `qr`) is still open: on SQLite `qr` is the process's one runner, shared once the turn is given back. */
+  let ownTransaction = false;
+  /** Commits or rolls back this run's own transaction, once, and gives the SQLite turn back. */
+  const endTransaction = async (commit: boolean) => {
+    if (!ownTransaction) return;
+    ownTransaction = false;
+    try {
+      if (commit) await qr!.commitTransaction();
+      else await qr!.rollbackTransaction();
+    } finally {
+      releaseTurn();
+    }
+  };
   let errorsOut: ErrorsWorkbook | undefined;
   let keptErrors: string | undefined;
   const joined = !!ctx.em?.queryRunner?.isTransactionActive;
@@ -195,9 +210,12 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     if (!dryRun) {
       if (joined) state.tx = ctx;
       else {
+        // (on SQLite, in turn with the process's other transactions: they share its one connection)
+        releaseTurn = await takeSqliteTurn(services.ds);
         qr = services.ds.createQueryRunner();
         await qr.connect();
         await qr.startTransaction();
+        ownTransaction = true;
         state.tx = { ...ctx, em: qr.manager };
       }
     }
@@ -230,7 +248,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     const rollbackEarly = async () => {
       // Atomic: the first rejected row decides; the rest of the file is still checked.
       await loader.drain().catch(() => undefined);
-      if (qr?.isTransactionActive) await qr.rollbackTransaction();
+      await endTransaction(false);
       recorder.discardWritten();
       state.tx = null;
       rejected = true;
@@ -304,7 +322,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     if (loader instanceof AccountsLoader) loader.summaryWarnings();
     if (state.tx) await recorder.flushWritten(em(state));
     await recorder.flushPreview(true);
-    if (qr?.isTransactionActive) await qr.commitTransaction();
+    await endTransaction(true);
     if (joined && rejected && !dryRun) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, say(`${fileName}：${errorCount} 个错误，第一个：${errors[0] ? `${errors[0].cell ?? ''} ${errors[0].message}` : ''}`, `${fileName}: ${errorCount} error(s), first: ${errors[0] ? `${errors[0].cell ?? ''} ${errors[0].message}` : ''}`));
     }
@@ -338,7 +356,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     await pending.catch(() => undefined);
     await progressBeat.catch(() => undefined);
     await drainOnError?.().catch(() => undefined);
-    if (qr?.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    await endTransaction(false).catch(() => undefined);
     const fileError = e instanceof ImportFileError ? e : null;
     await services.imports
       .finish(job.id, ImportStatus.FAILED, jobCounts({ ...counts, created: 0, updated: 0, unchanged: 0 }), [], (fileError?.message ?? (e as Error).message ?? String(e)).slice(0, 2000))
@@ -349,6 +367,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     throw e;
   } finally {
     clearInterval(beat);
+    releaseTurn();
     await qr?.release();
     await source?.close();
     if (errorsOut) await errorsOut.close().catch(() => undefined);

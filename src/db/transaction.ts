@@ -45,6 +45,23 @@ export async function inTransaction<T>(ds: DataSource, ctx: RequestContext, fn: 
   return result;
 }
 
+/**
+ * Takes a SQLite DataSource's turn — what {@link inTransaction} waits for — for a transaction run by hand on
+ * the shared connection (the importer's, on its own QueryRunner), so that no other transaction of the
+ * process becomes a savepoint inside it and commits or rolls back with it. Call the returned function once
+ * it has committed or rolled back (more calls do nothing). On MySQL every transaction has its own
+ * connection: nothing to wait for.
+ */
+export async function takeSqliteTurn(ds: DataSource): Promise<() => void> {
+  if (ds.options.type !== 'better-sqlite3') return () => undefined;
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => (release = resolve));
+  const previous = sqliteQueues.get(ds) ?? Promise.resolve();
+  sqliteQueues.set(ds, previous.then(() => done, () => done));
+  await previous.catch(() => undefined);
+  return release;
+}
+
 /** The row of `entity` with this id (read in the context's transaction), or NOT_FOUND. */
 export async function findByIdOrFail<T extends ObjectLiteral>(ds: DataSource, ctx: RequestContext, entity: EntityTarget<T>, id: Id): Promise<T> {
   const key = toId(id, 'id');

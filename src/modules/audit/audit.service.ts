@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { toIds, type Id } from '../../common/ids';
 import { SortDirection, paginate, sortSpec, type Connection, type PageArgs, type SortColumns, type SortOrder } from '../../common/pagination';
-import { findByIdOrFail, managerFor } from '../../db/transaction';
+import { findByIdOrFail, inTransaction, managerFor } from '../../db/transaction';
 import { Where } from '../../db/filters';
 import { ListQuery } from '../../db/list-query';
 import type { AccessService } from '../auth/access.service';
@@ -108,7 +108,9 @@ export class AuditService {
   async prune(ctx: RequestContext, retentionDays: number, now: Date = new Date()): Promise<{ deleted: number; before: Date }> {
     this.access?.assertAdmin(ctx, 'prune the audit trail');
     const before = new Date(now.getTime() - retentionDays * 86_400_000);
-    return this.ds.transaction(async (em) => {
+    // (inTransaction: on SQLite in turn with the process's other transactions, which share its one connection)
+    return inTransaction(this.ds, { ...ctx, em: undefined }, async (tx) => {
+      const em = tx.em!;
       const column = em.connection.getMetadata(AuditEvent).findColumnWithPropertyName('at')!;
       const cutoff = em.connection.driver.preparePersistentValue(before, column);
       let deleted: number;

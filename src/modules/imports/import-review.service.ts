@@ -17,6 +17,7 @@ import { DomainError, ErrorCode } from '../../common/errors';
 import { ImportMode, ImportModes, ImportStatus, Role } from '../../common/enums';
 import { translateConstraintError } from '../../db/constraint-errors';
 import { deleteWhere } from '../../db/deletions';
+import { inTransaction } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import { assertMayImport } from '../auth/access.rules';
 import type { KeyRing } from '../../common/field-crypto';
@@ -224,8 +225,9 @@ export class ImportReviewService {
       throw inProgress(job.annex, await this.ds.manager.findOneBy(ImportJob, { lockKey }));
     }
     try {
-      return await this.ds.transaction(async (em) => {
-        const tx = { ...ctx, em };
+      // (inTransaction: on SQLite in turn with the process's other transactions, which share its one connection)
+      return await inTransaction(this.ds, { ...ctx, em: undefined }, async (tx) => {
+        const em = tx.em!;
         const kept: UndoKept[] = [];
         let removed = 0;
         let restored = 0;
