@@ -230,13 +230,13 @@ export class OrgDirectory {
     return id == null ? '' : (this.unitNames.get(id) ?? `#${id}`);
   }
 
-  /** The unit named `name`, created when unknown (warning); a MANAGER may not create units. */
   /** The unit's id when the directory knows it (no creating, no error): the common case, row after row. */
   knownUnit(name: string): number | undefined {
     // A name as the directory keys it needs no normalising (nameKey(k) is k).
     return (this.units.get(name) ?? this.units.get(nameKey(name)))?.id;
   }
 
+  /** The unit named `name`, created when unknown (warning); a MANAGER may not create units. */
   async unit(row: ParsedRow, name: string): Promise<number | IssueData> {
     const known = this.knownUnit(name);
     if (known !== undefined) return known;
@@ -268,10 +268,6 @@ export class OrgDirectory {
     }
   }
 
-  /**
-   * The manager named `name` within `unitId` (or, with no unit, the only user of that name), created
-   * in that unit when unknown (warning). `column` is the row's column naming the manager.
-   */
   /** The manager's id when the directory knows it unambiguously (no creating, no error); undefined otherwise. */
   knownManager(unitId: number | null, name: string): number | undefined {
     if (unitId !== null) return this.managers.get(`${unitId}|${name}`) ?? this.managers.get(`${unitId}|${nameKey(name)}`);
@@ -279,6 +275,10 @@ export class OrgDirectory {
     return ids?.length === 1 ? ids[0] : undefined;
   }
 
+  /**
+   * The manager named `name` within `unitId` (or, with no unit, the only user of that name), created
+   * in that unit when unknown (warning). `column` is the row's column naming the manager.
+   */
   async manager(row: ParsedRow, unitId: number | null, name: string, column = 'manager', create = true): Promise<number | IssueData | null> {
     const known = this.knownManager(unitId, name);
     if (known !== undefined) return known;
