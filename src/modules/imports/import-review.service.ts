@@ -267,9 +267,9 @@ export class ImportReviewService {
       await em.insert(meta.target, revive(meta, JSON.parse(c.before ?? '{}')));
       return 'restored';
     }
-    if (!current) return keep('GONE', say(`${c.entity} #${c.entityId} 在导入后已被删除`, `${c.entity} #${c.entityId} was deleted after the import`));
+    if (!current) return keep('GONE', goneMessage(c.entity, c.entityId));
     if (c.versionAfter !== null && current.version !== undefined && current.version !== c.versionAfter) {
-      return keep('CHANGED_SINCE', say(`${c.entity} #${c.entityId} 在导入后又被修改（版本 ${current.version}，导入后为 ${c.versionAfter}）`, `${c.entity} #${c.entityId} was changed after the import (version ${current.version}, the import left ${c.versionAfter})`));
+      return keep('CHANGED_SINCE', changedMessage(c.entity, c.entityId, current.version, c.versionAfter));
     }
     if (c.action === 'updated') {
       const before = revive(meta, JSON.parse(c.before ?? '{}'));
@@ -280,7 +280,7 @@ export class ImportReviewService {
       return 'restored';
     }
     const referrers = await this.cascadingReferrers(em, meta, c.entityId);
-    if (referrers.length) return keep('IN_USE', say(`${c.entity} #${c.entityId} 现有非本次导入写入的 ${referrers.join('、')}`, `${c.entity} #${c.entityId} now has ${referrers.join(', ')} the import did not write`));
+    if (referrers.length) return keep('IN_USE', inUseMessage(c.entity, c.entityId, referrers));
     // A savepoint: a reference the database refuses to drop keeps the record instead of failing the undo.
     const qr = em.queryRunner!;
     await qr.startTransaction();
@@ -317,26 +317,27 @@ export class ImportReviewService {
       for (const r of rows) {
         present.add(r.id);
         if (c.versionAfter !== null && r.version !== undefined && r.version !== c.versionAfter) {
-          keep(r.id, 'CHANGED_SINCE', say(`${c.entity} #${r.id} 在导入后又被修改（版本 ${r.version}，导入后为 ${c.versionAfter}）`, `${c.entity} #${r.id} was changed after the import (version ${r.version}, the import left ${c.versionAfter})`));
+          keep(r.id, 'CHANGED_SINCE', changedMessage(c.entity, r.id, r.version, c.versionAfter));
         }
       }
     }
-    for (let id = last; id >= first; id--) if (!present.has(id)) keep(id, 'GONE', say(`${c.entity} #${id} 在导入后已被删除`, `${c.entity} #${id} was deleted after the import`));
+    for (let id = last; id >= first; id--) if (!present.has(id)) keep(id, 'GONE', goneMessage(c.entity, id));
     // Referrers outside the run; then, until nothing more is kept, what records the run keeps refer to within it.
     const referrers = new Map<number, string[]>();
     const refer = (id: number, n: number, name: string) => referrers.set(id, [...(referrers.get(id) ?? []), `${n} ${name}`]);
-    for (const { other, column } of this.cascadingRelations(meta)) {
+    const relations = this.cascadingRelations(meta);
+    for (const { other, column } of relations) {
       const qb = em.createQueryBuilder(other.target, 'x').select(`x.${column}`, 'ref').addSelect('COUNT(*)', 'n').where(`x.${column} BETWEEN :first AND :last`, { first, last });
       if (other === meta) qb.andWhere('x.id NOT BETWEEN :first AND :last', { first, last });
       for (const r of (await qb.groupBy(`x.${column}`).getRawMany()) as { ref: number | string; n: number | string }[]) refer(Number(r.ref), Number(r.n), other.name);
     }
     const inUse = () => {
       for (const [id, list] of referrers) {
-        if (!kept.has(id) && present.has(id)) keep(id, 'IN_USE', say(`${c.entity} #${id} 现有非本次导入写入的 ${list.join('、')}`, `${c.entity} #${id} now has ${list.join(', ')} the import did not write`));
+        if (!kept.has(id) && present.has(id)) keep(id, 'IN_USE', inUseMessage(c.entity, id, list));
       }
     };
     inUse();
-    const selfRelations = this.cascadingRelations(meta).filter((r) => r.other === meta);
+    const selfRelations = relations.filter((r) => r.other === meta);
     for (let fresh = [...kept.keys()]; fresh.length && selfRelations.length; ) {
       const before = new Set(kept.keys());
       for (const { column } of selfRelations) {
@@ -427,6 +428,19 @@ export class ImportReviewService {
       { jobId: job.id },
     );
   }
+}
+
+/** Why undo keeps a record: deleted since the import, changed since, or referred to by records it did not write. */
+function goneMessage(entity: string, id: number): string {
+  return say(`${entity} #${id} 在导入后已被删除`, `${entity} #${id} was deleted after the import`);
+}
+
+function changedMessage(entity: string, id: number, version: number | undefined, versionAfter: number | null): string {
+  return say(`${entity} #${id} 在导入后又被修改（版本 ${version}，导入后为 ${versionAfter}）`, `${entity} #${id} was changed after the import (version ${version}, the import left ${versionAfter})`);
+}
+
+function inUseMessage(entity: string, id: number, referrers: string[]): string {
+  return say(`${entity} #${id} 现有非本次导入写入的 ${referrers.join('、')}`, `${entity} #${id} now has ${referrers.join(', ')} the import did not write`);
 }
 
 /** Stored columns (JSON) back to what the entity's columns take: timestamps as Dates. */
