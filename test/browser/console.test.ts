@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { createTestDb, type TestDb } from '../support/db';
 import { startTestServer } from '../support/graphql-client';
-import { describeWithBrowser, eventually, launchBrowser, openConsole, signIn, unlabelledControls, waitForCount, waitForPath, waitForText, type ConsolePage } from '../support/browser';
+import { describeWithBrowser, eventually, launchBrowser, openConsole, signIn, unlabelledControls, waitForCount, waitForMessage, waitForPath, waitForText, type ConsolePage } from '../support/browser';
 import { generateDemoData } from '../../seeds/demo/generator';
 import { loadDemoData } from '../../seeds/demo/load';
 import { systemContext } from '../../src/common/context';
@@ -108,6 +108,31 @@ describeWithBrowser('console in a browser (demo company)', () => {
     expect(await c.page.evaluate("localStorage.getItem('kam.session')")).toBeNull();
   });
 
+  it('turns its animations off for a person who prefers reduced motion', async () => {
+    // Ant Design marks an opening dropdown with its motion classes while it slides in (ant-slide-up-appear-start,
+    // then -active; the -prepare step before them only places it).
+    const animated: Record<string, string[]> = {};
+    for (const motion of ['no-preference', 'reduce'] as const) {
+      const c = await openConsole(browser, base, { motion });
+      open.push(c);
+      await signIn(c, 'analyst', PASSWORD);
+      await c.page.goto('/accounts');
+      const picker = c.page.getByRole('combobox', { name: '客户经理' });
+      await picker.waitFor();
+      // (a script in the page: the tests are compiled without the DOM's types)
+      await c.page.evaluate(`window.motionSeen = [];
+        new MutationObserver((records) => {
+          for (const r of records) window.motionSeen.push(...((r.target.getAttribute?.('class') ?? '').match(/\\S+-(appear|enter)-(start|active)\\b/g) ?? []));
+        }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });`);
+      await picker.click();
+      await c.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').first().waitFor();
+      await c.page.waitForTimeout(500);
+      animated[motion] = (await c.page.evaluate('window.motionSeen')) as string[];
+    }
+    expect(animated['no-preference'].length).toBeGreaterThan(0);
+    expect(animated.reduce).toEqual([]);
+  });
+
   it('says so when a login token has expired', async () => {
     const c = await page();
     await c.page.goto('/login');
@@ -172,13 +197,13 @@ describeWithBrowser('console in a browser (demo company)', () => {
     await waitForText(unknown, '乡镇个体');
     await checkPage(c, '11a-import-unknown-value');
     const save = unknown.getByRole('button', { name: /保存映射/ });
-    // On a loaded machine the dropdown may take the click while it still opens and keep no choice (the save
-    // button then stays disabled): choose again until the choice holds, as a person would.
-    for (let attempt = 0; attempt < 4 && !(await save.isEnabled()); attempt++) {
-      await unknown.getByRole('combobox').click();
-      await c.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '民营企业' }).click();
-      for (let i = 0; i < 20 && !(await save.isEnabled()); i++) await c.page.waitForTimeout(250);
-    }
+    // Typed and chosen with the keyboard, as in a long vocabulary (a pointer once chased the dropdown while
+    // the page scrolled it into view on a loaded machine).
+    const means = unknown.getByRole('combobox');
+    await means.fill('民营');
+    await c.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active', { hasText: '民营企业' }).waitFor();
+    await means.press('Enter');
+    await eventually(async () => expect(await save.isEnabled()).toBe(true));
     await save.click();
     await unknown.waitFor({ state: 'detached' });
     await grid.locator('tbody tr.preview-created').waitFor();
@@ -273,7 +298,7 @@ describeWithBrowser('console in a browser (demo company)', () => {
     await row.getByRole('button', { name: /批\s*准/ }).click();
     await c.page.getByLabel('审批意见').fill('同意调整为主要客户');
     await c.page.getByRole('dialog').getByRole('button', { name: /批\s*准/ }).click();
-    await c.page.getByText('已批准').first().waitFor();
+    await waitForMessage(c.page, '已批准');
     await row.waitFor({ state: 'detached' });
     const after = await api<{ account: { tier: { code: string }; tierReviews: { status: string; decisionNote: string }[] } }>('query($id:ID!){ account(id:$id){ tier { code } tierReviews { status decisionNote } } }', { id: target.id }, mgr);
     expect(after.account.tier.code).toBe('MAJOR');
@@ -282,16 +307,18 @@ describeWithBrowser('console in a browser (demo company)', () => {
     // (the demo company has accounts whose level does not match), the committee approves one.
     await c.page.getByRole('tab', { name: /管理层级/ }).click();
     await c.page.getByRole('button', { name: /管理层级复核/ }).click();
-    await c.page.getByText(/复核 \d+ 个客户，新提议 \d+ 个/).first().waitFor();
+    await waitForMessage(c.page, /复核 \d+ 个客户，新提议 \d+ 个/);
     const levelRow = c.page.getByTestId('levels-table').locator('tbody tr.ant-table-row').first();
     await levelRow.waitFor();
     const levelAccount = (await levelRow.locator('a').first().textContent())!;
     // The 调整 column reads "分公司级 → 公司级".
     const proposedLevel = /→\s*(\S+)/.exec((await levelRow.locator('td').nth(2).textContent()) ?? '')![1];
+    // (the tier's 已批准 above has gone, so the one awaited below is this approval's)
+    await c.page.locator('.ant-message-notice', { hasText: '已批准' }).waitFor({ state: 'detached' });
     await levelRow.getByRole('button', { name: /批\s*准/ }).click();
     await c.page.getByRole('dialog').getByRole('textbox').fill('集团合计口径');
     await c.page.getByRole('dialog').getByRole('button', { name: /批\s*准/ }).click();
-    await c.page.getByText('已批准').first().waitFor();
+    await waitForMessage(c.page, '已批准');
     const leveled = await api<{ accounts: { nodes: { name: string; managementLevel: { name: string } | null; leadUnit: { name: string } | null }[] } }>(
       'query($q:String){ accounts(first: 5, filter: { search: $q }){ nodes { name managementLevel { name } leadUnit { name } } } }', { q: levelAccount }, mgr,
     );
@@ -299,14 +326,14 @@ describeWithBrowser('console in a browser (demo company)', () => {
     // Year end: the rules propose, the committee confirms one proposal.
     await c.page.getByRole('tab', { name: /年度结论/ }).click();
     await c.page.getByRole('button', { name: /按规则生成建议/ }).click();
-    await c.page.getByText(/已按规则写入 \d+ 条建议/).first().waitFor();
+    await waitForMessage(c.page, /已按规则写入 \d+ 条建议/);
     const yearEndTab = c.page.getByRole('tab', { name: /年度结论/ });
     await eventually(async () => expect(Number(/\((\d+)\)/.exec((await yearEndTab.textContent()) ?? '')?.[1])).toBeGreaterThan(0));
     const pending = Number(/\((\d+)\)/.exec((await yearEndTab.textContent()) ?? '')![1]);
     await c.page.getByRole('button', { name: /确认结论/ }).first().click();
     await c.shot('32-committee-year-end-confirm');
     await c.page.getByRole('dialog').getByRole('button', { name: /确\s*认/ }).click();
-    await c.page.getByText('已确认').first().waitFor();
+    await waitForMessage(c.page, '已确认');
     await waitForText(yearEndTab, `(${pending - 1})`);
     for (const tab of ['推荐审批', '管理层级', '年度结论', '归属调整']) {
       await c.page.getByRole('tab', { name: new RegExp(tab) }).click();

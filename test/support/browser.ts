@@ -60,8 +60,10 @@ export interface ConsolePage {
 }
 
 /** A fresh browser context on the console, offline except for the server itself. */
-export async function openConsole(browser: Browser, baseURL: string, options: { lang?: 'zh' | 'en' } = {}): Promise<ConsolePage> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+export async function openConsole(browser: Browser, baseURL: string, options: { lang?: 'zh' | 'en'; motion?: 'reduce' | 'no-preference' } = {}): Promise<ConsolePage> {
+  // Reduced motion, as a person may set it (the console then turns Ant Design's animations off): on a loaded
+  // machine a click could otherwise land on a dropdown or dialog still sliding in, and miss.
+  const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true, reducedMotion: options.motion ?? 'reduce' });
   const origin = new URL(baseURL).origin;
   const external: string[] = [];
   await context.route('**/*', (route) => {
@@ -138,6 +140,26 @@ export async function waitForPath(page: Page, pathname: string): Promise<void> {
 
 export async function waitForText(locator: import('playwright-core').Locator, text: string): Promise<void> {
   await eventually(async () => expect((await locator.first().textContent()) ?? '').toContain(text));
+}
+
+/**
+ * Waits for a message toast (Ant Design's `message`) that says `text`. A timeout names the toasts that did
+ * show (an error explained instead of the success awaited) and the dialogs still open.
+ */
+export async function waitForMessage(page: Page, text: string | RegExp, timeoutMs = 30_000): Promise<void> {
+  const wanted = (s: string) => (typeof text === 'string' ? s.includes(text) : text.test(s));
+  const seen = new Set<string>();
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const notices = await page.locator('.ant-message-notice').allTextContents().catch(() => [] as string[]);
+    for (const n of notices) seen.add(n.trim());
+    if (notices.some(wanted)) return;
+    if (Date.now() > end) {
+      const dialogs = await page.getByRole('dialog').allTextContents().catch(() => [] as string[]);
+      throw new Error(`no message "${String(text)}" within ${timeoutMs} ms; messages seen: ${JSON.stringify([...seen])}; dialogs open: ${JSON.stringify(dialogs.map((d) => d.slice(0, 200)))}`);
+    }
+    await page.waitForTimeout(100);
+  }
 }
 
 export async function waitForCount(locator: import('playwright-core').Locator, n: number): Promise<void> {

@@ -62,8 +62,26 @@ function useTokenExpiry(): void {
   }, []);
 }
 
+/**
+ * Whether the person asked their system for less motion (prefers-reduced-motion, WCAG 2.3.3): Ant Design's
+ * opening, closing and sliding animations are then turned off, and menus and dialogs simply appear.
+ */
+function usePrefersReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduced, setReduced] = useState(() => window.matchMedia?.(query).matches ?? false);
+  useEffect(() => {
+    const media = window.matchMedia?.(query);
+    if (!media) return undefined;
+    const onChange = () => setReduced(media.matches);
+    media.addEventListener('change', onChange);
+    return () => media.removeEventListener('change', onChange);
+  }, []);
+  return reduced;
+}
+
 function Root(): ReactNode {
   const [lang, setLang] = useState<Lang>(initialLang);
+  const reducedMotion = usePrefersReducedMotion();
   const onChange = useCallback((l: Lang) => {
     dayjs.locale(l === 'zh' ? 'zh-cn' : 'en');
     setLang(l);
@@ -72,7 +90,7 @@ function Root(): ReactNode {
   useTokenExpiry();
   return (
     <LangProvider lang={lang} onChange={onChange}>
-      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6, fontFamily: "-apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif" } }}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { motion: !reducedMotion, colorPrimary: '#1668dc', borderRadius: 6, fontFamily: "-apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif" } }}>
         <AntApp>
           <QueryClientProvider client={queryClient}>
             <RouterProvider router={router} />

@@ -78,7 +78,7 @@ export function UnknownValues({ annex, warnings, onSaved }: { annex: ImportAnnex
               if (!vocab) return <Typography.Text type="secondary">{t('（此列无词表）', '(no vocabulary)')}</Typography.Text>;
               return (
                 <Space>
-                  <Select style={{ minWidth: 160 }} aria-label={t(`${w.column}「${w.value}」映射为`, `${w.column} "${w.value}" means`)} placeholder={t('选择词表中的值', 'Pick a value')}
+                  <Select style={{ minWidth: 160 }} showSearch={{ optionFilterProp: 'label' }} aria-label={t(`${w.column}「${w.value}」映射为`, `${w.column} "${w.value}" means`)} placeholder={t('选择词表中的值', 'Pick a value')}
                     value={picked[k]} onChange={(v: string) => setPicked((p) => ({ ...p, [k]: v }))}
                     options={Object.entries(vocab).map(([code, [zh, en]]) => ({ value: code, label: lang === 'en' ? en : zh }))} />
                   <Button type="primary" size="small" disabled={!picked[k]} loading={saving === k} onClick={() => save(w)}>{t('保存映射并重新预览', 'Save and preview again')}</Button>
