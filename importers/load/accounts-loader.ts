@@ -114,6 +114,11 @@ export class AccountsLoader {
     return this.writes.drain();
   }
 
+  /** Sizes the in-file index for a file of about `rows` rows: at most three keys a row (客户编号, 统一社会信用代码, the name). */
+  expect(rows: number): void {
+    this.keys.reserve(rows * 3);
+  }
+
   /**
    * Looks up the accounts of the batch after the one being processed, before that one's writes are queued:
    * the lookup runs on the transaction's connection ahead of them, so the next batch is planned while the

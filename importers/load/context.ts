@@ -59,6 +59,8 @@ export interface AnnexLoader {
   process(rows: import('../read/parser').ParsedRow[]): Promise<(RowOutcome | null)[]>;
   /** The batch that will be processed next, announced while the current one still is (a loader may start its reads). */
   lookahead?(rows: import('../read/parser').ParsedRow[]): void;
+  /** The file holds about `rows` rows, as estimated from the share of it read so far (a loader may size what it keeps per row). */
+  expect?(rows: number): void;
   /** Waits for the writes still running. */
   drain(): Promise<void>;
   finish(): Promise<void>;

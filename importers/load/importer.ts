@@ -291,7 +291,20 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       options.onProgress?.({ rowsProcessed: counts.total, fraction: source!.progress() });
       if (batchNo === services.config.testImportPauseAtBatch) await pauseForKillTest(loader, batchNo);
     };
+    let parsedRows = 0;
+    let expected = !loader.expect;
     const flush = async (rows: ParsedRow[]) => {
+      parsedRows += rows.length;
+      if (!expected && parsedRows >= 10_000) {
+        // The rows the file holds, by the share of it read, told once: what the loader keeps per row is sized
+        // for the whole file rather than grown by doubling. Told once a twentieth is read, where what the
+        // reader holds ahead (a CSV's buffers, an inflated block) no longer skews the share much.
+        const fraction = source!.progress();
+        if (fraction >= 0.05) {
+          expected = true;
+          loader.expect!(Math.round(parsedRows / fraction));
+        }
+      }
       // Announced before the batch being processed queues its writes: the loader's lookups of this one run ahead of them.
       loader.lookahead?.(rows);
       await pending;

@@ -1,11 +1,16 @@
 /**
  * In-file duplicate detection that stays small at a million rows: each natural key is kept as a 64-bit
  * hash (two 32-bit FNV-1a variants) in an open-addressing table of typed arrays, with where it was first
- * seen — 12 bytes a slot. A false duplicate needs a 64-bit collision (≈ 3·10⁻⁸ at a million keys).
+ * seen — 12 bytes a slot. A false duplicate needs a 64-bit collision (≈ 2·10⁻⁷ among a million rows' three
+ * million keys; 48 bits would be 2·10⁻²).
  *
  * Where a key was seen is one number, its position: keys arrive in file order, sheet after sheet, and each
  * run of one sheet's rows gets a base above every position before it (position = base + row), so the
  * sheet and row come back from the position by the runs' bases. Position 0 marks an empty slot.
+ *
+ * The table is any size (a hash is mapped onto it by multiplication, not by a mask): {@link reserve} sizes it
+ * once for the keys a file is expected to hold, so a large file does not grow it by doubling — each growth
+ * holds the old table and the new one at once, 1.5 times the final size.
  */
 export class KeyIndex {
   private hi: Int32Array;
@@ -22,6 +27,21 @@ export class KeyIndex {
     this.positions = new Int32Array(capacity);
   }
 
+  /** Slots a table for `keys` keys gets: seven in ten used (linear probing stays short), room to grow by a seventh before it must. */
+  private static slotsFor(keys: number): number {
+    return Math.ceil(keys / 0.7);
+  }
+
+  /** The table's size, in slots (12 bytes each). */
+  get slots(): number {
+    return this.positions.length;
+  }
+
+  /** Makes room for `keys` keys in all (those held included), at once: a table sized for a file from its first rows. */
+  reserve(keys: number): void {
+    if (keys * 5 > this.positions.length * 4) this.rebuild(KeyIndex.slotsFor(keys));
+  }
+
   /** Records `key` at sheet/row; returns where it was first seen when it is already there. */
   seen(key: string, sheet: string, row: number): { sheet: string; row: number } | null {
     const i = this.probe(key);
@@ -35,8 +55,8 @@ export class KeyIndex {
     this.hi[i] = this.h1;
     this.lo[i] = this.h2;
     this.positions[i] = position;
-    // Grown past three quarters full (linear probing stays short there): a million rows' three keys fit 4M slots, 48 MB.
-    if (++this.size * 4 > this.positions.length * 3) this.grow();
+    // Grown (doubled) past four fifths full: a million rows' three keys, reserved for, fill 4.3M slots, 51 MB.
+    if (++this.size * 5 > this.positions.length * 4) this.rebuild(this.positions.length * 2);
     return null;
   }
 
@@ -67,6 +87,11 @@ export class KeyIndex {
   private h1 = 0;
   private h2 = 0;
 
+  /** The slot a hash starts probing at: the hash's 32 bits scaled onto the table (Lemire's fast range). */
+  private static home(h1: number, h2: number, slots: number): number {
+    return Math.floor(((h1 ^ Math.imul(h2, 0x9e3779b1)) >>> 0) * (slots / 4294967296));
+  }
+
   /** The slot holding `key`, or the empty slot where it would go (its hash is left in h1/h2). */
   private probe(key: string): number {
     let h1 = 0x811c9dc5;
@@ -81,26 +106,24 @@ export class KeyIndex {
     h2 |= 0;
     this.h1 = h1;
     this.h2 = h2;
-    const mask = this.positions.length - 1;
-    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask;
+    const slots = this.positions.length;
+    let i = KeyIndex.home(h1, h2, slots);
     while (this.positions[i] !== 0) {
-      if (this.hi[i] === h1 && this.lo[i] === h2) return i;
-      i = (i + 1) & mask;
+      if (this.lo[i] === h2 && this.hi[i] === h1) return i;
+      if (++i === slots) i = 0;
     }
     return i;
   }
 
-  private grow(): void {
+  private rebuild(slots: number): void {
     const { hi, lo, positions } = this;
-    const cap = positions.length * 2;
-    this.hi = new Int32Array(cap);
-    this.lo = new Int32Array(cap);
-    this.positions = new Int32Array(cap);
-    const mask = cap - 1;
+    this.hi = new Int32Array(slots);
+    this.lo = new Int32Array(slots);
+    this.positions = new Int32Array(slots);
     for (let j = 0; j < positions.length; j++) {
       if (positions[j] === 0) continue;
-      let i = (hi[j] ^ Math.imul(lo[j], 0x9e3779b1)) & mask;
-      while (this.positions[i] !== 0) i = (i + 1) & mask;
+      let i = KeyIndex.home(hi[j], lo[j], slots);
+      while (this.positions[i] !== 0) if (++i === slots) i = 0;
       this.hi[i] = hi[j];
       this.lo[i] = lo[j];
       this.positions[i] = positions[j];

@@ -2,14 +2,18 @@
  * A first import into an empty system asks MySQL for no existing accounts batch after batch (its
  * transaction reads one snapshot, in which the table is empty; the file's own accounts are the in-file
  * index's to answer for) — and decides every row as it would with the lookups. Once the table holds
- * accounts, every batch is looked up again; on SQLite always.
+ * accounts, every batch is looked up again; on SQLite always. And the in-file index is sized once for the
+ * whole file, from the share of it read, not grown by doubling (each growth holds two tables at once).
  */
 import fs from 'node:fs';
+import ExcelJS from 'exceljs';
 import { EntityManager } from 'typeorm';
 import { systemContext } from '../../src/common/context';
 import { ImportMode } from '../../src/common/enums';
 import { SUMMARY } from '../../importers/annexes';
 import { importAnnex } from '../../importers/load/importer';
+import { AccountsLoader } from '../../importers/load/accounts-loader';
+import { KeyIndex } from '../../importers/load/key-index';
 import { describeEachDb } from '../support/db';
 import { tmpFile } from '../support/workbooks';
 
@@ -50,5 +54,43 @@ describeEachDb('the first import into an empty system', (t) => {
     expect([report.rows.created, report.rows.unchanged]).toEqual([1200, 1]);
     // The company of an account already there, under a new code: refused by what the lookup found.
     expect(report.errors.map((e) => [e.row, e.code])).toEqual([[1203, 'ALREADY_EXISTS']]);
+  });
+
+  it('sizes the in-file index once, from the share of the file read, rather than doubling it as the rows come', async () => {
+    const n = 24_000;
+    const file = tmpFile('sized.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false });
+    const ws = wb.addWorksheet('汇总');
+    ws.addRow(['客户编号', '客户名称', '统一社会信用代码', '客户级别']).commit();
+    for (let i = 0; i < n; i++) ws.addRow([`SZ${String(i).padStart(5, '0')}`, `规模测试${i}有限公司`, null, '一般']).commit();
+    ws.commit();
+    await wb.commit();
+    const events: string[] = [];
+    const estimates: number[] = [];
+    const expectSpy = jest.spyOn(AccountsLoader.prototype, 'expect').mockImplementation(function (this: AccountsLoader, rowsExpected: number) {
+      estimates.push(rowsExpected);
+      events.push('expect');
+      (this as unknown as { keys: KeyIndex }).keys.reserve(rowsExpected * 3);
+    });
+    const proto = KeyIndex.prototype as unknown as { rebuild(slots: number): void };
+    const rebuild = proto.rebuild;
+    const rebuildSpy = jest.spyOn(proto, 'rebuild').mockImplementation(function (this: KeyIndex, slots: number) {
+      events.push(`rebuild ${slots}`);
+      rebuild.call(this, slots);
+    });
+    try {
+      const { report } = await importAnnex(t().services, ctx, { annex: SUMMARY, file, mode: ImportMode.SKIP_INVALID, batchSize: 1000, parseInWorker: false });
+      expect(report.rows.created).toBe(n);
+    } finally {
+      expectSpy.mockRestore();
+      rebuildSpy.mockRestore();
+    }
+    // Told once, from ten thousand rows on, within a tenth of the file's rows.
+    expect(estimates).toHaveLength(1);
+    expect(Math.abs(estimates[0] - n) / n).toBeLessThan(0.1);
+    // The reservation is the last rebuild: a table for the whole file (two keys a row here, 客户编号 and the name).
+    const rebuilds = events.slice(events.indexOf('expect') + 1);
+    expect(rebuilds).toHaveLength(1);
+    expect(Number(rebuilds[0].split(' ')[1])).toBeGreaterThanOrEqual((n * 2) / 0.8);
   });
 });

@@ -39,5 +39,27 @@ describe('KeyIndex (in-file duplicates)', () => {
       expect(index.seen(key, '其他', 9)).toEqual({ sheet, row });
     }
   });
-});
 
+  it('is sized once for the keys reserved, keeps what it holds when sized, and grows past them', () => {
+    const index = new KeyIndex();
+    for (let i = 0; i < 1000; i++) index.seen(`c:KA${i}`, '档案', i + 3);
+    index.reserve(100_000);
+    const reserved = index.slots;
+    expect(reserved).toBeGreaterThanOrEqual(100_000 / 0.8);
+    expect(reserved).toBeLessThan(100_000 / 0.6);
+    let fresh = 0;
+    for (let i = 1000; i < 100_000; i++) if (index.seen(`c:KA${i}`, '档案', i + 3) === null) fresh++;
+    expect(fresh).toBe(99_000);
+    // Reserved for: not rebuilt on the way, and a smaller reservation changes nothing.
+    expect(index.slots).toBe(reserved);
+    index.reserve(50_000);
+    expect(index.slots).toBe(reserved);
+    for (let i = 0; i < 100_000; i += 101) expect(index.find(`c:KA${i}`)).toEqual({ sheet: '档案', row: i + 3 });
+    // Past what was reserved (the estimate was low), it grows.
+    fresh = 0;
+    for (let i = 100_000; i < 120_000; i++) if (index.seen(`c:KA${i}`, '档案', i + 3) === null) fresh++;
+    expect(fresh).toBe(20_000);
+    expect(index.slots).toBeGreaterThan(reserved);
+    for (let i = 0; i < 120_000; i += 97) expect(index.seen(`c:KA${i}`, '其他', 1)).toEqual({ sheet: '档案', row: i + 3 });
+  });
+});
