@@ -2,10 +2,11 @@
  * Closed vocabularies of the domain, each with its Chinese label and the aliases people write in
  * the annex spreadsheets. Tiers and management levels are data (tables), not enums.
  *
- * Each enum is registered with type-graphql once, with `中文 / English` value descriptions.
+ * Each enum becomes a GraphQL enum, with `中文 / English` value descriptions, when the schema is built
+ * ({@link graphqlEnums}): this module does not load type-graphql itself, so the import's parse worker, which
+ * reads the vocabularies, does without GraphQL (some 14 MB a thread).
  */
 import { say } from './messages';
-import { registerEnumType } from 'type-graphql';
 import { DomainError, ErrorCode } from './errors';
 import { nameKey } from './text';
 
@@ -31,7 +32,22 @@ export interface EnumVocabulary<T extends string> {
 
 const registry = new Map<string, EnumVocabulary<string>>();
 
-/** Registers a TypeScript string enum as a vocabulary and as a GraphQL enum. */
+/** A vocabulary as a GraphQL enum: what type-graphql's `registerEnumType` takes. */
+export interface GraphqlEnum {
+  enumObject: object;
+  name: string;
+  description: string;
+  valuesConfig: Record<string, { description: string }>;
+}
+
+const graphqlEnumList: GraphqlEnum[] = [];
+
+/** Every vocabulary defined so far, as the GraphQL enum the schema registers (src/http/schema.ts). */
+export function graphqlEnums(): readonly GraphqlEnum[] {
+  return graphqlEnumList;
+}
+
+/** Registers a TypeScript string enum as a vocabulary, and as a GraphQL enum for the schema. */
 export function defineVocabulary<E extends Record<string, string>>(
   enumObject: E,
   name: string,
@@ -50,7 +66,8 @@ export function defineVocabulary<E extends Record<string, string>>(
       index.set(key, code);
     }
   }
-  registerEnumType(enumObject, {
+  graphqlEnumList.push({
+    enumObject,
     name,
     description,
     valuesConfig: Object.fromEntries(
@@ -58,7 +75,7 @@ export function defineVocabulary<E extends Record<string, string>>(
         const i = info[enumObject[k] as T];
         return [k, { description: `${i.label} / ${i.en}` }];
       }),
-    ) as never,
+    ),
   });
   const vocab: EnumVocabulary<T> = {
     name,

@@ -1,10 +1,11 @@
 /** Builds the GraphQL schema from every resolver and prints it sorted (the committed schema/schema.graphql). */
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, registerEnumType, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { bindSimpleFieldResolvers } from './bound-field-resolvers';
 import { applyNeedToKnow } from './need-to-know';
 import { addEnumLabels } from './enum-labels';
+import { graphqlEnums } from '../common/enums';
 import { ENTITIES } from '../db/entities';
 import { AccountResolver } from '../modules/accounts/account.resolver';
 import { ManagementLevelListItemResolver, TierResolver } from '../modules/tiers/tier.resolver';
@@ -109,6 +110,7 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /** The schema is the same for every DataSource; built once per process. */
 export function kamSchema(): Promise<GraphQLSchema> {
+  if (!built) for (const e of graphqlEnums()) registerEnumType(e.enumObject, { name: e.name, description: e.description, valuesConfig: e.valuesConfig as never });
   built ??= buildSchema({ resolvers: RESOLVERS, authChecker, authMode: 'error', validate: false }).then((schema) => {
     bindSimpleFieldResolvers(schema, RESOLVERS, ENTITIES);
     applyNeedToKnow(schema);
