@@ -26,7 +26,6 @@ describeEachDb('an API write while an import runs', (t) => {
       // While the import's transaction is open (its first batch written), the API creates an account.
       onProgress: () => void (created ??= services.accounts.create(ctx, { code: 'CCAPI', name: '导入期间创建的客户有限公司' })),
     });
-    expect(report.job).toBeGreaterThan(0);
     expect((await services.imports.get(ctx, report.job)).status).toBe(ImportStatus.REJECTED);
     expect(created).toBeDefined();
     const account = await created!;
