@@ -38,11 +38,12 @@ export async function inTransaction<T>(ds: DataSource, ctx: RequestContext, fn: 
     // Waiting for our own queue would hang forever: the caller dropped the transaction's context.
     throw new Error('inTransaction: nested transaction without the outer one\'s context; pass the ctx that inTransaction gave you');
   }
-  const previous = sqliteQueues.get(ds) ?? Promise.resolve();
-  const queued = () => holding.run(ds, run);
-  const result = previous.then(queued, queued);
-  sqliteQueues.set(ds, result.catch(() => undefined));
-  return result;
+  const release = await takeSqliteTurn(ds);
+  try {
+    return await holding.run(ds, run);
+  } finally {
+    release();
+  }
 }
 
 /**
