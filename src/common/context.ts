@@ -55,7 +55,10 @@ export interface AgreementFact {
 export interface ConfidentialityFacts {
   userId: number | null;
   agreements: AgreementFact[];
-  /** Only agreements of this version count; null = any version. */
+  /**
+   * Only agreements of this version count; null = any version. Read only against agreements on file:
+   * for a caller with none it is null, as it cannot change what the rule answers (MISSING, or NOT_REQUIRED).
+   */
   requiredVersion: string | null;
 }
 

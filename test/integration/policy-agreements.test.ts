@@ -9,6 +9,7 @@ import { Role } from '../../src/common/enums';
 import { addDays, today } from '../../src/common/dates';
 import type { Account } from '../../src/modules/accounts/account.entity';
 import type { Contact } from '../../src/modules/contacts/contact.entity';
+import { countQueries } from '../../src/db/query-counter';
 import { describeEachDb } from '../support/db';
 import { createPolicyWorld, errorOf, ownedAccount, type PolicyWorld, type Who } from '../support/policy-world';
 
@@ -98,6 +99,37 @@ describeEachDb('confidentiality agreements gate personal data', (t) => {
       await w.gql('admin').data('mutation { setConfidentialityRequiredVersion(version: null) }');
     }
     expect((await read('hdManager', person)).contact.mobile).toBe('13912340001');
+  });
+
+  it('reads the version in force only for a caller with agreements on file: it can change nothing for the rest', async () => {
+    const s = t().services;
+    const ctx = systemContext('test');
+    const nobody = (await s.auth.createApiKey(ctx, { name: 'bi-tool', role: Role.ANALYST })).secret;
+    const fresh = await s.org.createUser(ctx, { login: 'fresh', name: '新同事', role: Role.MANAGER, unitId: w.units.hd.id });
+    const freshKey = (await s.auth.createApiKey(ctx, { name: 'fresh', role: Role.MANAGER, userId: fresh.id })).secret;
+    await w.gql('admin').data('mutation { setConfidentialityRequiredVersion(version: "2027版") }');
+    const counter = countQueries(t().ds, { keep: true });
+    const settingReads = async (ask: () => Promise<unknown>) => {
+      counter.reset();
+      await ask();
+      return counter.queries.filter((q) => /policy_settings/.test(q)).length;
+    };
+    type Me = { me: { confidentiality: { status: string } } };
+    try {
+      // A user with an agreement of the old version: the version is read, and it outdates the agreement.
+      let me: Me | undefined;
+      expect(await settingReads(async () => (me = await w.gql('hdManager').data<Me>(ME)))).toBe(1);
+      expect(me!.me.confidentiality.status).toBe('OUTDATED');
+      // A user with none on file, and a BI tool's key that acts as nobody: no setting read, the same answer.
+      expect(await settingReads(async () => (me = await w.anonymous.as(freshKey).data<Me>(ME)))).toBe(0);
+      expect(me!.me.confidentiality.status).toBe('MISSING');
+      let masked: Read | undefined;
+      expect(await settingReads(async () => (masked = await w.anonymous.as(nobody).data<Read>(READ, { id: String(person.id) })))).toBe(0);
+      expect(masked!.contact).toMatchObject({ mobile: '139****0001', hobbies: null });
+    } finally {
+      counter.stop();
+      await w.gql('admin').data('mutation { setConfidentialityRequiredVersion(version: null) }');
+    }
   });
 
   it('refuses a PIPL export to an ADMIN without an agreement, and masks for a key that acts as nobody', async () => {

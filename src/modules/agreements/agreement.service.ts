@@ -54,9 +54,12 @@ export class AgreementService {
 
   /** The caller's agreements and the version in force: the facts the privacy rule reads during one request. */
   async factsFor(ctx: RequestContext, actor: Actor): Promise<ConfidentialityFacts> {
-    const requiredVersion = await this.settings.get(ctx, 'confidentiality.requiredVersion');
-    if (actor.userId === null) return { userId: null, agreements: [], requiredVersion };
-    return { userId: actor.userId, agreements: await managerFor(this.ds, ctx).findBy(ConfidentialityAgreement, { userId: actor.userId }), requiredVersion };
+    // Every authenticated request comes here: a BI tool's key (no user) or a user without an agreement on
+    // file reads no setting — the version in force only sorts agreements, and they have none.
+    if (actor.userId === null) return { userId: null, agreements: [], requiredVersion: null };
+    const agreements = await managerFor(this.ds, ctx).findBy(ConfidentialityAgreement, { userId: actor.userId });
+    const requiredVersion = agreements.length ? await this.settings.get(ctx, 'confidentiality.requiredVersion') : null;
+    return { userId: actor.userId, agreements, requiredVersion };
   }
 
   /** The same facts for many users at once (the register, handovers). */
