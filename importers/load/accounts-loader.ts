@@ -97,6 +97,13 @@ export class AccountsLoader {
   /** 上级集团 to link once every row is in; `created`: the account is one this run creates. */
   private pendingParents: { code: string; parent: string; row: ParsedRow; created: boolean }[] = [];
   private unitName: ((id: number) => string) | null = null;
+  /**
+   * Keys (`c:` 客户编号, `r:` 统一社会信用代码, `nk:` name) an earlier row of the file changed an existing
+   * account away from, with that row and account. Until that row's batch is written, the database still
+   * answers the old value with the old account, and whether a later row's lookup runs before or after that
+   * write is timing: a later row using the value is refused whatever the timing (see {@link refuseReleased}).
+   */
+  private readonly released = new Map<string, { sheet: string; row: number; account: string }>();
   /** The service's normalising with the run's tier and level lists; units, managers and parents are checked here. */
   private get refs(): AccountNormalizeRefs {
     return { tiers: this.s.tiers, managementLevels: this.s.managementLevels, idsVerified: true };
@@ -310,6 +317,11 @@ export class AccountsLoader {
         return null;
       }
     }
+    const released = this.releasedIssue(row, code && ['code', `c:${code}`, code], credit && ['creditCode', `r:${credit}`, credit], !code && !credit && name && ['name', `nk:${nameKey(name)}`, name]);
+    if (released) {
+      row.errors.push(released);
+      return null;
+    }
     let existing: Account | null = null;
     if (code) existing = found.byCode.get(code) ?? null;
     if (credit) {
@@ -427,6 +439,8 @@ export class AccountsLoader {
       const sameCompanyInFile = () => {
         const first = this.keys.seen(`nk:${values.nameKey}`, row.sheet, row.row);
         if (first) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: ${say(`同一公司已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行，客户编号不同`, `the same company is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row} under another 客户编号`)}`, { field: 'name' });
+        const released = this.releasedIssue(row, ['name', `nk:${values.nameKey}`, values.name as string]);
+        if (released) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: ${released.message}`, { field: 'name' });
       };
       if (existing) {
         const changed = changedAccountFields(existing, values);
@@ -470,7 +484,37 @@ export class AccountsLoader {
       }
     }
     if (parent) this.pendingParents.push({ code: (values.code ?? existing?.code) as string, parent, row, created: !existing });
+    if (existing) this.release(row, existing, values);
     return { row, existing, values, changed: existing ? changedKeys(existing, values) : NOTHING_CHANGED, credit: creditPart, parent };
+  }
+
+  /** Notes the keys a planned row changes an existing account away from (see {@link released}). */
+  private release(row: ParsedRow, existing: Account, values: AccountValues): void {
+    const at = { sheet: row.sheet, row: row.row, account: `${existing.code} ${existing.name}` };
+    if (values.code !== undefined && values.code !== existing.code) this.released.set(`c:${existing.code}`, at);
+    if (values.creditCode != null && existing.creditCode !== null && values.creditCode !== existing.creditCode) this.released.set(`r:${existing.creditCode}`, at);
+    if (values.nameKey !== undefined && values.nameKey !== existing.nameKey) this.released.set(`nk:${existing.nameKey}`, at);
+  }
+
+  /**
+   * The issue of a row that uses a value an earlier row of the file changed an account away from (by its
+   * cell, key and value as written), or null. It names that account or gives the value to another one —
+   * which only a later import can decide the same way every time.
+   */
+  private releasedIssue(row: ParsedRow, ...uses: (readonly [field: string, key: string, value: string] | null | false | '')[]) {
+    for (const use of uses) {
+      if (!use) continue;
+      const [field, key, value] = use;
+      const at = this.released.get(key);
+      if (!at) continue;
+      const where = at.sheet === row.sheet ? '' : `工作表「${at.sheet}」`;
+      const whereEn = at.sheet === row.sheet ? '' : `sheet "${at.sheet}" `;
+      return cellIssue(row, field, ErrorCode.ALREADY_EXISTS, say(
+        `「${value}」是客户 ${at.account} 在本文件${where}第 ${at.row} 行改动前的值：同一文件中不能再用它指称或给予客户；请在本次导入后再导入此行`,
+        `"${value}" is what ${whereEn}row ${at.row} of this file changes account ${at.account} from: in the same file it can neither name an account nor go to one; import this row after this import`,
+      ));
+    }
+    return null;
   }
 
   /** The company must not already be another account: the rule AccountService applies to one write. */

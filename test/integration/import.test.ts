@@ -15,6 +15,7 @@ import { describeEachDb } from '../support/db';
 import { Contact } from '../../src/modules/contacts/contact.entity';
 import { exceljsWorkbook, handXlsx, tmpFile, type Cell } from '../support/workbooks';
 import { openContactFields } from '../../src/modules/contacts/contact-privacy';
+import { creditCodeCheckChar, orgCodeCheckChar } from '../../src/common/validation';
 
 const TODAY = '2026-10-31';
 
@@ -311,5 +312,35 @@ describeEachDb('annex import', (t) => {
     expect(errors(dry.report)).toEqual(errors(real.report));
     expect(real.report.rows).toMatchObject({ created: 2, invalid: 3 });
     expect((await account('KA0201')).name).toBe('旧名建设有限公司');
+  });
+
+  it('refuses a later row that uses what an earlier row changed an account away from, whatever the batches and timing', async () => {
+    const credit = (org: string) => {
+      const first17 = `91110105${org}${orgCodeCheckChar(org)}`;
+      return first17 + creditCodeCheckChar(first17);
+    };
+    const [old, renewed] = [credit('31415926'), credit('27182818')];
+    await run(ARCHIVE, await archive([[1, 'KA0301', '甲乙建设有限公司', old, null, null, null, null, null, null, null, null, null]], 'before.xlsx'));
+    const blank = [null, null, null, null, null, null, null, null, null] as Cell[];
+    const rows: Cell[][] = [
+      [1, 'KA0301', '丙丁建设有限公司', renewed, ...blank], // row 4: the account renamed, its credit code changed
+      [2, 'KA0302', '戊己建设有限公司', old, ...blank], // row 5: a new account given the old credit code
+      [3, null, '甲乙建设有限公司', null, ...blank], // row 6: the account named by its old name only
+      [4, 'KA0303', '甲乙建设有限公司', null, ...blank], // row 7: a new account under the old name
+      [5, 'KA0304', '庚辛建设有限公司', null, ...blank], // row 8: unrelated
+    ];
+    const errors = (r: { errors: { row: number | null; cell: string | null; code: string; message: string }[] }) => r.errors.map((e) => [e.row, e.cell, e.code, /第 4 行改动前的值/.test(e.message)]);
+    const expected = [[5, 'D5', 'ALREADY_EXISTS', true], [6, 'C6', 'ALREADY_EXISTS', true], [7, 'C7', 'ALREADY_EXISTS', true]];
+    // One row a batch (each planned while the earlier are written, or in a dry run never are), and all in one batch.
+    for (const batchSize of [1, 1000]) expect(errors((await run(ARCHIVE, await archive(rows, 'away.xlsx'), { dryRun: true, batchSize, mode: 'skip-invalid' as never })).report)).toEqual(expected);
+    const real = await run(ARCHIVE, await archive(rows, 'away.xlsx'), { batchSize: 1, mode: 'skip-invalid' as never });
+    expect(errors(real.report)).toEqual(expected);
+    expect(real.report.rows).toMatchObject({ created: 1, updated: 1, invalid: 3 });
+    expect(await account('KA0301')).toMatchObject({ name: '丙丁建设有限公司', credit_code: renewed });
+    expect(await q(`SELECT code FROM accounts WHERE code IN ('KA0302', 'KA0303') OR credit_code = '${old}' OR name = '甲乙建设有限公司'`)).toEqual([]);
+    // The next import takes them as any other.
+    const later = await run(ARCHIVE, await archive([rows[1], rows[3]], 'later.xlsx'));
+    expect(later.report.errors).toEqual([]);
+    expect(later.report.rows).toMatchObject({ created: 2 });
   });
 });
