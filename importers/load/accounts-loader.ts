@@ -39,10 +39,21 @@ import {
   WriteQueue, type LoadState, type OrgDirectory, type RowOutcome,
 } from './context';
 
-const ACCOUNT_FIELDS = [
-  'code', 'name', 'creditCode', 'registeredOn', 'ownership', 'industry', 'scale', 'mainProducts', 'reputation', 'totalAssets', 'shareholders',
-  'address', 'postalCode', 'phone', 'fax', 'email', 'tierCode', 'managementLevel', 'status', 'expectedContractValue', 'annualSales', 'notes',
-] as const;
+/**
+ * The fields a row fills, as the service's input (a blank cell is undefined, which never erases), in one
+ * shape for every row: the service reads two dozen fields of each, and a shape per combination of filled
+ * cells made every one of those reads a lookup in a dictionary.
+ */
+function accountInput(v: Record<string, unknown>, source: RecordSource | undefined): AccountInput {
+  const f = <T>(x: unknown) => (x === null ? undefined : (x as T));
+  return {
+    source, code: f(v.code), name: f(v.name), creditCode: f(v.creditCode), registeredOn: f(v.registeredOn), ownership: f(v.ownership), industry: f(v.industry),
+    scale: f(v.scale), mainProducts: f(v.mainProducts), reputation: f(v.reputation), totalAssets: f(v.totalAssets), shareholders: f(v.shareholders),
+    address: f(v.address), postalCode: f(v.postalCode), phone: f(v.phone), fax: f(v.fax), email: f(v.email), tierCode: f(v.tierCode),
+    managementLevel: f(v.managementLevel), status: f(v.status), expectedContractValue: f(v.expectedContractValue), annualSales: f(v.annualSales), notes: f(v.notes),
+    ownerUnitId: undefined, managerId: undefined,
+  };
+}
 
 const FIELD_TO_KEY: Record<string, string> = { ownerUnitId: 'ownerUnit', managerId: 'manager', parentId: 'parent', totalAssetsFen: 'totalAssets', expectedContractValueFen: 'expectedContractValue', annualSalesFen: 'annualSales', tierId: 'tierCode', managementLevelId: 'managementLevel', year: 'creditYear' };
 
@@ -404,13 +415,12 @@ export class AccountsLoader {
     const refuse = (e: unknown, extra: Record<string, string> = {}) => this.refuse(row, e, extra);
 
     // The service's own validation on the fields the row fills (a blank cell never erases).
-    const input: AccountInput = { source: existing ? undefined : RecordSource.IMPORT };
-    for (const f of ACCOUNT_FIELDS) if (v[f] !== null && v[f] !== undefined) (input as Record<string, unknown>)[f] = v[f];
+    const input = accountInput(v, existing ? undefined : RecordSource.IMPORT);
     if (!existing && !code) {
       input.code = credit ?? `KH${createHash('sha1').update(nameKey(name ?? '')).digest('hex').slice(0, 10).toUpperCase()}`;
       this.generatedCodes++;
     }
-    if (existing && existing.code === input.code) delete input.code;
+    if (existing && existing.code === input.code) input.code = undefined;
     if (unitId !== null) input.ownerUnitId = unitId;
     if (managerId !== null) input.managerId = managerId;
     let values: AccountValues;
