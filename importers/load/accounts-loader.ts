@@ -328,7 +328,7 @@ export class AccountsLoader {
         return null;
       }
     }
-    const released = this.releasedIssue(row, code && ['code', `c:${code}`, code], credit && ['creditCode', `r:${credit}`, credit], !code && !credit && name && ['name', `nk:${nameKey(name)}`, name]);
+    const released = this.released.size ? this.releasedIssue(row, code && ['code', `c:${code}`, code], credit && ['creditCode', `r:${credit}`, credit], !code && !credit && name && ['name', `nk:${nameKey(name)}`, name]) : null;
     if (released) {
       row.errors.push(released);
       return null;
@@ -449,7 +449,7 @@ export class AccountsLoader {
       const sameCompanyInFile = () => {
         const first = this.keys.seen(`nk:${values.nameKey}`, row.sheet, row.row);
         if (first) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: ${say(`同一公司已在${first.sheet === row.sheet ? '' : `工作表「${first.sheet}」`}第 ${first.row} 行，客户编号不同`, `the same company is already in ${first.sheet === row.sheet ? '' : `sheet "${first.sheet}" `}row ${first.row} under another 客户编号`)}`, { field: 'name' });
-        const released = this.releasedIssue(row, ['name', `nk:${values.nameKey}`, values.name as string]);
+        const released = this.released.size ? this.releasedIssue(row, ['name', `nk:${values.nameKey}`, values.name as string]) : null;
         if (released) throw new DomainError(ErrorCode.ALREADY_EXISTS, `name: ${released.message}`, { field: 'name' });
       };
       if (existing) {

@@ -217,59 +217,66 @@ function beijingMidnight(date: string, timeMs: number): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) + timeMs - 8 * 3_600_000);
 }
 
+/**
+ * A cell's text, normalised. Asked for where a case reads it (a second time only to word a refusal, or
+ * for a word no vocabulary knows): a closure over a memo, made for each of a sheet's millions of cells,
+ * was a tenth of an import's garbage.
+ */
+function textOf(raw: CellValue): string {
+  return normalizeText(cellText(raw));
+}
+
 /** Coerces one non-blank cell for its column. `scale` is the header's unit multiplier. */
 export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: CoerceContext): Coerced {
   if (raw instanceof CellError) return fail(ImportCode.EXCEL_ERROR, say(`单元格是 Excel 错误值 ${raw.text}：请填写数值`, `the cell holds the Excel error ${raw.text}; enter a value`));
-  let normalized: string | undefined;
-  const text = () => (normalized ??= normalizeText(cellText(raw)));
   if (ctx.mappings && MAPPABLE.has(col.type) && col.type !== 'tags') {
     // An admin's mapping (or the --map file's) reads the word before the vocabulary does.
-    const saved = ctx.mappings.saved(col.key, text());
+    const saved = ctx.mappings.saved(col.key, textOf(raw));
     if (saved) return mappedValue(col, saved);
   }
   switch (col.type) {
     case 'ignore':
       return ok(null);
     case 'text':
-      return ok(text());
+      return ok(textOf(raw));
     case 'date': {
       const d = parseDateCell(raw, ctx.date1904);
-      return d ? ok(d.date) : fail(ErrorCode.INVALID_DATE, say(`「${text()}」不是${dateHint()}`, `"${text()}" is not ${dateHint()}`));
+      return d ? ok(d.date) : fail(ErrorCode.INVALID_DATE, say(`「${textOf(raw)}」不是${dateHint()}`, `"${textOf(raw)}" is not ${dateHint()}`));
     }
     case 'datetime': {
       const d = parseDateCell(raw, ctx.date1904);
-      if (!d) return fail(ErrorCode.INVALID_DATE, say(`「${text()}」不是${dateHint()}（其后可带时间）`, `"${text()}" is not ${dateHint()} (a time may follow)`));
+      if (!d) return fail(ErrorCode.INVALID_DATE, say(`「${textOf(raw)}」不是${dateHint()}（其后可带时间）`, `"${textOf(raw)}" is not ${dateHint()} (a time may follow)`));
       // Times in the files are China Standard Time (UTC+8, no daylight saving).
       return ok(beijingMidnight(d.date, d.timeMs));
     }
     case 'amount': {
       const yuan = parseAmountCell(raw, scale);
-      if (yuan === null) return fail(ErrorCode.INVALID_AMOUNT, say(`「${text()}」不是金额（如 1234.5、1,234.5、3500万、1.2亿）`, `"${text()}" is not an amount (e.g. 1234.5, 1,234.5, 3500万, 1.2亿)`));
-      if (yuan < 0) return fail(ErrorCode.INVALID_AMOUNT, say(`「${text()}」是负数`, `"${text()}" is negative`));
+      if (yuan === null) return fail(ErrorCode.INVALID_AMOUNT, say(`「${textOf(raw)}」不是金额（如 1234.5、1,234.5、3500万、1.2亿）`, `"${textOf(raw)}" is not an amount (e.g. 1234.5, 1,234.5, 3500万, 1.2亿)`));
+      if (yuan < 0) return fail(ErrorCode.INVALID_AMOUNT, say(`「${textOf(raw)}」是负数`, `"${textOf(raw)}" is negative`));
       return ok(yuan);
     }
     case 'number': {
-      const n = typeof raw === 'number' ? raw : Number(text().replace(/[,，\s]/g, '').replace(/分$/, ''));
-      return Number.isFinite(n) && text() !== '' ? ok(Number(numberText(n))) : fail(ImportCode.INVALID_NUMBER, say(`「${text()}」不是数字`, `"${text()}" is not a number`));
+      const n = typeof raw === 'number' ? raw : Number(textOf(raw).replace(/[,，\s]/g, '').replace(/分$/, ''));
+      return Number.isFinite(n) && textOf(raw) !== '' ? ok(Number(numberText(n))) : fail(ImportCode.INVALID_NUMBER, say(`「${textOf(raw)}」不是数字`, `"${textOf(raw)}" is not a number`));
     }
     case 'year': {
-      const t = text().replace(/(年度|年)$/, '');
+      const t = textOf(raw).replace(/(年度|年)$/, '');
       const n = typeof raw === 'number' ? raw : Number(t);
-      return Number.isInteger(n) && n >= 1990 && n <= 2100 ? ok(n) : fail(ImportCode.INVALID_NUMBER, say(`「${text()}」不是年份（如 2025）`, `"${text()}" is not a year (e.g. 2025)`));
+      return Number.isInteger(n) && n >= 1990 && n <= 2100 ? ok(n) : fail(ImportCode.INVALID_NUMBER, say(`「${textOf(raw)}」不是年份（如 2025）`, `"${textOf(raw)}" is not a year (e.g. 2025)`));
     }
     case 'enum': {
       const vocab = col.vocabulary!;
-      const code = vocab.lookup(text());
+      const code = vocab.lookup(textOf(raw));
       if (code) return ok(code);
-      const builtIn = ctx.mappings?.builtInFor(col.key, text());
+      const builtIn = ctx.mappings?.builtInFor(col.key, textOf(raw));
       if (builtIn) return mappedValue(col, builtIn);
       // A descriptive column keeps the word as written; the service stores it as the field's label.
-      if (col.open) return { ok: true, value: text(), unknown: true };
-      return fail(ErrorCode.INVALID_ENUM, notOneOf(text(), vocab));
+      if (col.open) return { ok: true, value: textOf(raw), unknown: true };
+      return fail(ErrorCode.INVALID_ENUM, notOneOf(textOf(raw), vocab));
     }
     case 'tags': {
       const vocab = col.vocabulary!;
-      const parts = text().split(/[、,，;；/\s]+/).filter(Boolean);
+      const parts = textOf(raw).split(/[、,，;；/\s]+/).filter(Boolean);
       const codes: string[] = [];
       const unknownWords: string[] = [];
       let mapping: MappingRule | undefined;
@@ -290,51 +297,51 @@ export function coerceCell(col: ColumnSpec, raw: CellValue, scale: number, ctx: 
     case 'consent':
       return consentCell(col, raw, ctx);
     case 'tier': {
-      const t = byLabel(ctx.tiers, text());
-      return t ? ok(t.code) : fail(ErrorCode.UNKNOWN_TIER, say(`「${text()}」不是客户层级（${ctx.tiers.map((x) => x.name).join('、')}）`, `"${text()}" is not a tier (${ctx.tiers.map((x) => x.name).join('、')})`));
+      const t = byLabel(ctx.tiers, textOf(raw));
+      return t ? ok(t.code) : fail(ErrorCode.UNKNOWN_TIER, say(`「${textOf(raw)}」不是客户层级（${ctx.tiers.map((x) => x.name).join('、')}）`, `"${textOf(raw)}" is not a tier (${ctx.tiers.map((x) => x.name).join('、')})`));
     }
     case 'managementLevel': {
-      const l = byLabel(ctx.managementLevels, text());
-      return l ? ok(l.code) : fail(ErrorCode.INVALID_ENUM, say(`「${text()}」不是管理层级（${ctx.managementLevels.map((x) => x.name).join('、')}）`, `"${text()}" is not a management level (${ctx.managementLevels.map((x) => x.name).join('、')})`));
+      const l = byLabel(ctx.managementLevels, textOf(raw));
+      return l ? ok(l.code) : fail(ErrorCode.INVALID_ENUM, say(`「${textOf(raw)}」不是管理层级（${ctx.managementLevels.map((x) => x.name).join('、')}）`, `"${textOf(raw)}" is not a management level (${ctx.managementLevels.map((x) => x.name).join('、')})`));
     }
     case 'phone':
       try {
-        return ok(normalizePhone(text(), col.key));
+        return ok(normalizePhone(textOf(raw), col.key));
       } catch (e) {
         return domain(e);
       }
     case 'mobile':
       try {
-        return ok(normalizeMobile(text(), col.key));
+        return ok(normalizeMobile(textOf(raw), col.key));
       } catch (e) {
         return domain(e);
       }
     case 'email':
       try {
-        return ok(normalizeEmail(text(), col.key));
+        return ok(normalizeEmail(textOf(raw), col.key));
       } catch (e) {
         return domain(e);
       }
     case 'creditCode':
       try {
-        return ok(normalizeCreditCode(text(), col.key));
+        return ok(normalizeCreditCode(textOf(raw), col.key));
       } catch (e) {
         return domain(e);
       }
     case 'postalCode':
       try {
-        return ok(normalizePostalCode(typeof raw === 'number' ? String(raw).padStart(6, '0') : text(), col.key));
+        return ok(normalizePostalCode(typeof raw === 'number' ? String(raw).padStart(6, '0') : textOf(raw), col.key));
       } catch (e) {
         return domain(e);
       }
     case 'active': {
-      const t = text().toLowerCase();
+      const t = textOf(raw).toLowerCase();
       if (typeof raw === 'boolean') return ok(raw);
       if (TRUE_WORDS.has(t)) return ok(true);
       if (FALSE_WORDS.has(t)) return ok(false);
-      const builtIn = ctx.mappings?.builtInFor(col.key, text());
+      const builtIn = ctx.mappings?.builtInFor(col.key, textOf(raw));
       if (builtIn) return mappedValue(col, builtIn);
-      return fail(ErrorCode.INVALID_ENUM, say(`「${text()}」不是 在职 或 离职`, `"${text()}" is not 在职 or 离职`));
+      return fail(ErrorCode.INVALID_ENUM, say(`「${textOf(raw)}」不是 在职 或 离职`, `"${textOf(raw)}" is not 在职 or 离职`));
     }
   }
 }
