@@ -134,6 +134,9 @@ export function parseAmountCell(v: CellValue, scale: number): number | null {
   const scalePow = Math.round(Math.log10(scale));
   if (typeof v === 'number' || v instanceof DateSerial) {
     const n = typeof v === 'number' ? v : v.serial;
+    // A whole number of the column's unit (most amounts): in fen by one exact multiplication (+ 0: no -0).
+    const toFen = 10 ** (scalePow + 2);
+    if (Number.isInteger(n) && scalePow + 2 >= 0 && Math.abs(n) * toFen <= Number.MAX_SAFE_INTEGER) return (n * toFen + 0) / 100;
     const s = numberText(n);
     const fen = /e/i.test(s) ? Math.round(n * 10 ** (scalePow + 2)) : shiftRound(s, scalePow + 2);
     return fen === null ? null : fen / 100;

@@ -114,6 +114,15 @@ describe('cells', () => {
     expect(parseAmountCell('三千', 1)).toBeNull();
   });
 
+  it('reads a whole number cell as the same amount as its digits typed as text, in every unit, to the fen', () => {
+    const numbers = [0, 1, 7, 99, 300, 25_000, 3_200_000, 123_456_789, -3, -25_000, 2 ** 31, 2 ** 40 + 1, 4_503_599_627_370_497, 9e15, 1e21];
+    for (const scale of [0.01, 1, 1_000, 10_000, 100_000_000]) {
+      for (const n of numbers) expect([n, scale, parseAmountCell(n, scale)]).toEqual([n, scale, parseAmountCell(n.toLocaleString('en-US', { useGrouping: false }), scale)]);
+    }
+    expect(Object.is(parseAmountCell(-0, 10_000), 0)).toBe(true);
+    expect(parseAmountCell(25_000, 10_000)).toBe(250_000_000);
+  });
+
   it('matches enums by label, alias or code, normalises phones, verifies credit codes, keeps = + - @ text, skips blank and footer lines', async () => {
     const file = await exceljsWorkbook(tmpFile('summary.xlsx'), [{
       rows: [
