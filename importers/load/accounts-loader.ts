@@ -117,8 +117,12 @@ export class AccountsLoader {
   private readonly released = new Map<string, { sheet: string; row: number; account: string }>();
   /** The service's normalising with the run's tier and level lists; units, managers and parents are checked here. */
   private get refs(): AccountNormalizeRefs {
-    return { tiers: this.s.tiers, managementLevels: this.s.managementLevels, idsVerified: true };
+    const r = this.normalizeRefs;
+    if (r?.tiers === this.s.tiers && r.managementLevels === this.s.managementLevels) return r;
+    return (this.normalizeRefs = { tiers: this.s.tiers, managementLevels: this.s.managementLevels, idsVerified: true });
   }
+
+  private normalizeRefs: AccountNormalizeRefs | null = null;
 
   constructor(
     private readonly s: LoadState,

@@ -37,13 +37,18 @@ export function isUnknownWord(vocab: EnumVocabulary<string>, input: string): boo
   return vocab.lookup(input) === undefined;
 }
 
+/** `ownership` → `ownershipLabel`, made once per field (an import asks three times a row). */
+const LABEL_KEYS = new Map<string, string>();
+
 /**
  * An input's word for an open field: `…Label` (free text from the API) when given, else the field
  * itself (a code from the API, any word from a file). `undefined` when neither is given (a patch
  * leaves the field alone).
  */
 export function openInput(input: Record<string, unknown>, field: string): string | null | undefined {
-  const label = input[`${field}Label`];
+  let key = LABEL_KEYS.get(field);
+  if (key === undefined) LABEL_KEYS.set(field, (key = `${field}Label`));
+  const label = input[key];
   if (label !== undefined) return label as string | null;
   return input[field] as string | null | undefined;
 }

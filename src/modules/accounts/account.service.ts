@@ -439,7 +439,9 @@ export class AccountService {
  * (an import checks units, managers and parents against its directory): synchronous, row after row.
  */
 export function normalizeAccountInput(input: AccountInput, creating: boolean, refs: AccountNormalizeRefs): AccountValues {
-  const v = normalizeFields(input, creating, { tier: (l) => tierOf(l, refs), level: (l) => levelOf(l, refs) });
+  let labels = refLabels.get(refs);
+  if (!labels) refLabels.set(refs, (labels = { tier: (l) => tierOf(l, refs), level: (l) => levelOf(l, refs) }));
+  const v = normalizeFields(input, creating, labels);
   for (const key of ID_FIELDS) if (has(input, key)) v[key] = toIdOrNull(input[key], key);
   if (input.source) v.source = input.source;
   return v;
@@ -447,12 +449,30 @@ export function normalizeAccountInput(input: AccountInput, creating: boolean, re
 
 const ID_FIELDS = ['ownerUnitId', 'managerId', 'parentId'] as const;
 
+type LabelResolvers = { tier(label: string): Tier; level(label: string): ManagementLevel };
+
+/** Tier and level resolvers over one pair of lists, made once for them (an import normalises row after row with the same). */
+const refLabels = new WeakMap<AccountNormalizeRefs, LabelResolvers>();
+
+/** A text field the input gives, cleaned into `v`. */
+function setText(input: AccountInput, v: AccountValues, key: keyof AccountInput & keyof AccountValues): void {
+  if (has(input, key)) (v as Record<string, unknown>)[key] = cleanText(input[key] as string | null);
+}
+
+/** An open vocabulary's field the input gives: a word outside the vocabulary is kept as written beside a null code. */
+function setOpen(input: AccountInput, v: AccountValues, field: 'ownership' | 'scale' | 'reputation', vocab: EnumVocabulary<string>): void {
+  const word = openInput(input as Record<string, unknown>, field);
+  if (word === undefined) return;
+  const o = openValue(vocab, word, field);
+  (v as Record<string, unknown>)[field] = o.code;
+  (v as Record<string, unknown>)[OPEN_LABEL[field]] = o.label;
+}
+
+const OPEN_LABEL = { ownership: 'ownershipLabel', scale: 'scaleLabel', reputation: 'reputationLabel' } as const;
+
 /** The fields' own rules (all but whether referenced records exist): one account's input → its column values. */
-function normalizeFields(input: AccountInput, creating: boolean, labels: { tier(label: string): Tier; level(label: string): ManagementLevel }): AccountValues {
+function normalizeFields(input: AccountInput, creating: boolean, labels: LabelResolvers): AccountValues {
   const v: AccountValues = {};
-  const text = (key: keyof AccountInput & keyof AccountValues) => {
-    if (has(input, key)) (v as Record<string, unknown>)[key] = cleanText(input[key] as string | null);
-  };
   if (has(input, 'code') || creating) {
     const code = cleanText(input.code);
     if (!code) throw new DomainError(ErrorCode.REQUIRED, `code: ${say('客户编号为必填项', '客户编号 is required')}`, { field: 'code' });
@@ -471,19 +491,11 @@ function normalizeFields(input: AccountInput, creating: boolean, labels: { tier(
     v.creditCode = c ? normalizeCreditCode(c, 'creditCode') : null;
   }
   if (has(input, 'registeredOn')) v.registeredOn = input.registeredOn ? assertLocalDate(input.registeredOn, 'registeredOn') : null;
-  // Open vocabularies: a word outside the vocabulary is kept as written beside a null code.
-  const open = (field: 'ownership' | 'scale' | 'reputation', vocab: EnumVocabulary<string>) => {
-    const word = openInput(input as Record<string, unknown>, field);
-    if (word === undefined) return;
-    const o = openValue(vocab, word, field);
-    (v as Record<string, unknown>)[field] = o.code;
-    (v as Record<string, unknown>)[`${field}Label`] = o.label;
-  };
-  open('ownership', OwnershipTypes);
-  open('scale', CompanyScales);
-  open('reputation', Reputations);
+  setOpen(input, v, 'ownership', OwnershipTypes);
+  setOpen(input, v, 'scale', CompanyScales);
+  setOpen(input, v, 'reputation', Reputations);
   if (has(input, 'status') || creating) v.status = input.status ? AccountStatuses.parse(String(input.status), 'status') : AccountStatus.ACTIVE;
-  for (const key of PLAIN_TEXT_FIELDS) text(key);
+  for (const key of PLAIN_TEXT_FIELDS) setText(input, v, key);
   if (has(input, 'postalCode')) v.postalCode = input.postalCode ? normalizePostalCode(input.postalCode, 'postalCode') : null;
   if (has(input, 'phone')) v.phone = cleanText(input.phone) ? normalizePhone(input.phone as string, 'phone') : null;
   if (has(input, 'fax')) v.fax = cleanText(input.fax) ? normalizePhone(input.fax as string, 'fax') : null;
