@@ -106,9 +106,28 @@ export class SheetXmlReader {
   ) {}
 
   write(chunk: string): void {
-    const s = this.pending.length ? this.pending + chunk : chunk;
-    const n = s.length;
     let i = 0;
+    if (this.pending.length) {
+      // The markup the last chunk ended inside, completed with as little of this one as it takes (a tag's
+      // rest is a few characters): joining the whole chunk behind it copied every chunk of the sheet again.
+      const p = this.pending;
+      for (let k = Math.min(chunk.length, 256); ; k = Math.min(chunk.length, k * 8)) {
+        const next = this.markup(p + chunk.slice(0, k), 0);
+        if (next >= 0) {
+          i = next - p.length;
+          this.offset += p.length;
+          this.pending = '';
+          break;
+        }
+        if (k === chunk.length) {
+          this.pending = p + chunk;
+          if (this.pending.length > MAX_MARKUP) this.fail('markup that never closes');
+          return;
+        }
+      }
+    }
+    const s = chunk;
+    const n = s.length;
     while (i < n) {
       const lt = s.indexOf('<', i);
       if (lt < 0) {
