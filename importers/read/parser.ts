@@ -222,7 +222,7 @@ export class AnnexParser {
     const seq = layout.byKey.get('_seq');
     // The template's example row says 示例 in 序号.
     if (seq && /^(示例|样例|例)$/.test(cellText(cells[seq.col] ?? null).trim())) return null;
-    const values: Record<string, unknown> = {};
+    const values = valuesOf(layout);
     const parsed: ParsedRow = { sheet, row: raw.number, values, errors: [], raw: cells, layout };
     for (const c of layout.columns) {
       if (c.spec.type === 'ignore') continue;
@@ -245,6 +245,22 @@ export class AnnexParser {
     }
     return parsed;
   }
+}
+
+const rowTemplates = new WeakMap<SheetLayout, Record<string, unknown>>();
+
+/**
+ * A new row's values of a sheet: every column's key, in the sheet's order, null until read — copied from
+ * one template per sheet, so a row's object is made at its full size at once rather than grown key by key.
+ */
+function valuesOf(layout: SheetLayout): Record<string, unknown> {
+  let template = rowTemplates.get(layout);
+  if (!template) {
+    template = {};
+    for (const c of layout.columns) if (c.spec.type !== 'ignore') template[c.spec.key] = null;
+    rowTemplates.set(layout, template);
+  }
+  return { ...template };
 }
 
 /** What a mapping maps to, as people read it: the vocabulary's label, 是/否, or the column's header. */
