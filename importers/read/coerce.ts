@@ -223,7 +223,7 @@ function beijingMidnight(date: string, timeMs: number): Date {
 /**
  * A cell's text, normalised. Asked for where a case reads it (a second time only to word a refusal, or
  * for a word no vocabulary knows): a closure over a memo, made for each of a sheet's millions of cells,
- * was a tenth of an import's garbage.
+ * was a twelfth of an import's garbage.
  */
 function textOf(raw: CellValue): string {
   return normalizeText(cellText(raw));
