@@ -504,10 +504,14 @@ export class AccountsLoader {
 
   /** Notes the keys a planned row changes an existing account away from (see {@link released}). */
   private release(row: ParsedRow, existing: Account, values: AccountValues): void {
+    const code = values.code !== undefined && values.code !== existing.code;
+    const credit = values.creditCode != null && existing.creditCode !== null && values.creditCode !== existing.creditCode;
+    const name = values.nameKey !== undefined && values.nameKey !== existing.nameKey;
+    if (!code && !credit && !name) return; // (a re-import restates its keys: nothing to note)
     const at = { sheet: row.sheet, row: row.row, account: `${existing.code} ${existing.name}` };
-    if (values.code !== undefined && values.code !== existing.code) this.released.set(`c:${existing.code}`, at);
-    if (values.creditCode != null && existing.creditCode !== null && values.creditCode !== existing.creditCode) this.released.set(`r:${existing.creditCode}`, at);
-    if (values.nameKey !== undefined && values.nameKey !== existing.nameKey) this.released.set(`nk:${existing.nameKey}`, at);
+    if (code) this.released.set(`c:${existing.code}`, at);
+    if (credit) this.released.set(`r:${existing.creditCode}`, at);
+    if (name) this.released.set(`nk:${existing.nameKey}`, at);
   }
 
   /**
