@@ -610,6 +610,10 @@ export class AccountsLoader {
     await this.s.record!.written!(out);
   }
 
+  close(): void {
+    this.keys.close();
+  }
+
   /** Links 上级集团 once every row is in: the parent may come later in the file. */
   async finish(): Promise<void> {
     if (!this.pendingParents.length) return;

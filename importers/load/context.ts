@@ -64,6 +64,8 @@ export interface AnnexLoader {
   /** Waits for the writes still running. */
   drain(): Promise<void>;
   finish(): Promise<void>;
+  /** Lets go of what the loader holds outside the heap (its in-file index's temporary file); called once the run has ended, however it ended. */
+  close(): void;
 }
 
 /**

@@ -179,6 +179,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
   let progressBeat: Promise<void> = Promise.resolve();
   let progressBeatBusy = false;
   let drainOnError: (() => Promise<void>) | undefined;
+  let closeLoader: (() => void) | undefined;
   const state: LoadState = {
     services,
     base: ctx,
@@ -228,6 +229,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
       : annex === 'persons' ? new PersonsLoader(state, accounts)
       : new LedgerLoader(state, accounts, org);
     drainOnError = () => loader.drain();
+    closeLoader = () => loader.close();
     const limitMs = options.timeLimitMs ?? services.config.importTimeLimitSeconds * 1000;
     const deadline = Date.now() + limitMs;
     const checkDeadline = () => {
@@ -380,6 +382,7 @@ export async function importAnnex(services: ImportServices, ctx: RequestContext,
     throw e;
   } finally {
     clearInterval(beat);
+    closeLoader?.();
     releaseTurn();
     await qr?.release();
     await source?.close();

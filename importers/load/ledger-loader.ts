@@ -307,4 +307,8 @@ export class LedgerLoader {
   }
 
   async finish(): Promise<void> {}
+
+  close(): void {
+    this.keys.close();
+  }
 }

@@ -195,6 +195,10 @@ export class PersonsLoader {
 
   async finish(): Promise<void> {}
 
+  close(): void {
+    this.keys.close();
+  }
+
   /**
    * The row's 信息采集同意 cell becomes the person's consent record (its source: the file and the job);
    * 🔒 values the row gives without a consent — 不同意, or blank with none on record — are refused on

@@ -2,8 +2,9 @@
  * A first import into an empty system asks MySQL for no existing accounts batch after batch (its
  * transaction reads one snapshot, in which the table is empty; the file's own accounts are the in-file
  * index's to answer for) — and decides every row as it would with the lookups. Once the table holds
- * accounts, every batch is looked up again; on SQLite always. And the in-file index is sized once for the
- * whole file, from the share of it read, not grown by doubling (each growth holds two tables at once).
+ * accounts, every batch is looked up again; on SQLite always. And the in-file index's filter is sized once
+ * for the whole file, from the share of it read, not grown by doubling (each growth reads back every key
+ * held), and its temporary file is let go however the import ends.
  */
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -72,11 +73,11 @@ describeEachDb('the first import into an empty system', (t) => {
       events.push('expect');
       (this as unknown as { keys: KeyIndex }).keys.reserve(rowsExpected * 3);
     });
-    const proto = KeyIndex.prototype as unknown as { rebuild(slots: number): void };
+    const proto = KeyIndex.prototype as unknown as { rebuild(keys: number): void };
     const rebuild = proto.rebuild;
-    const rebuildSpy = jest.spyOn(proto, 'rebuild').mockImplementation(function (this: KeyIndex, slots: number) {
-      events.push(`rebuild ${slots}`);
-      rebuild.call(this, slots);
+    const rebuildSpy = jest.spyOn(proto, 'rebuild').mockImplementation(function (this: KeyIndex, keys: number) {
+      events.push(`rebuild ${keys}`);
+      rebuild.call(this, keys);
     });
     try {
       const { report } = await importAnnex(t().services, ctx, { annex: SUMMARY, file, mode: ImportMode.SKIP_INVALID, batchSize: 1000, parseInWorker: false });
@@ -88,9 +89,23 @@ describeEachDb('the first import into an empty system', (t) => {
     // Told once, from ten thousand rows on, within a tenth of the file's rows.
     expect(estimates).toHaveLength(1);
     expect(Math.abs(estimates[0] - n) / n).toBeLessThan(0.1);
-    // The reservation is the last rebuild: a table for the whole file (two keys a row here, 客户编号 and the name).
+    // The reservation is the last rebuild: a filter for the whole file (two keys a row here, 客户编号 and the name).
     const rebuilds = events.slice(events.indexOf('expect') + 1);
     expect(rebuilds).toHaveLength(1);
-    expect(Number(rebuilds[0].split(' ')[1])).toBeGreaterThanOrEqual((n * 2) / 0.8);
+    expect(Number(rebuilds[0].split(' ')[1])).toBeGreaterThanOrEqual(n * 2);
+  });
+
+  it('lets go of the in-file index (its temporary file) when the import ends, and when it fails', async () => {
+    const close = jest.spyOn(KeyIndex.prototype, 'close');
+    try {
+      const file = tmpFile('closed.csv');
+      fs.writeFileSync(file, ['客户编号,客户名称,统一社会信用代码,客户级别', ...Array.from({ length: 30 }, (_, i) => `CL${i},关闭测试${i}有限公司,,一般`)].join('\n') + '\n');
+      await importAnnex(t().services, ctx, { annex: SUMMARY, file, mode: ImportMode.SKIP_INVALID });
+      expect(close).toHaveBeenCalledTimes(1);
+      await expect(importAnnex(t().services, ctx, { annex: SUMMARY, file, timeLimitMs: 0, batchSize: 10 })).rejects.toMatchObject({ code: 'TIME_LIMIT' });
+      expect(close).toHaveBeenCalledTimes(2);
+    } finally {
+      close.mockRestore();
+    }
   });
 });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { KeyIndex } from '../../importers/load/key-index';
 
 describe('KeyIndex (in-file duplicates)', () => {
@@ -44,22 +46,74 @@ describe('KeyIndex (in-file duplicates)', () => {
     const index = new KeyIndex();
     for (let i = 0; i < 1000; i++) index.seen(`c:KA${i}`, '档案', i + 3);
     index.reserve(100_000);
-    const reserved = index.slots;
-    expect(reserved).toBeGreaterThanOrEqual(100_000 / 0.8);
-    expect(reserved).toBeLessThan(100_000 / 0.6);
+    const reserved = index.capacity;
+    expect(reserved).toBeGreaterThanOrEqual(100_000);
+    expect(reserved).toBeLessThan(100_000 * 1.2);
     let fresh = 0;
     for (let i = 1000; i < 100_000; i++) if (index.seen(`c:KA${i}`, '档案', i + 3) === null) fresh++;
     expect(fresh).toBe(99_000);
     // Reserved for: not rebuilt on the way, and a smaller reservation changes nothing.
-    expect(index.slots).toBe(reserved);
+    expect(index.capacity).toBe(reserved);
     index.reserve(50_000);
-    expect(index.slots).toBe(reserved);
+    expect(index.capacity).toBe(reserved);
     for (let i = 0; i < 100_000; i += 101) expect(index.find(`c:KA${i}`)).toEqual({ sheet: '档案', row: i + 3 });
     // Past what was reserved (the estimate was low), it grows.
     fresh = 0;
     for (let i = 100_000; i < 120_000; i++) if (index.seen(`c:KA${i}`, '档案', i + 3) === null) fresh++;
     expect(fresh).toBe(20_000);
-    expect(index.slots).toBeGreaterThan(reserved);
+    expect(index.capacity).toBeGreaterThan(reserved);
     for (let i = 0; i < 120_000; i += 97) expect(index.seen(`c:KA${i}`, '其他', 1)).toEqual({ sheet: '档案', row: i + 3 });
+  });
+
+  it('keeps a large file\'s keys in a temporary file, unlinked at once and closed at the end, and reads it only for the few keys its filter lets through', () => {
+    const before = new Set(fs.readdirSync(os.tmpdir()));
+    const index = new KeyIndex();
+    const n = 600_000;
+    index.reserve(n);
+    let fresh = 0;
+    for (let i = 0; i < n; i++) if (index.seen(`r:91110105${i}X`, '档案', i + 3) === null) fresh++;
+    expect(fresh).toBe(n);
+    // New keys, each one checked: the filter let through about one in a thousand (sixteen bits a key).
+    expect(index.lookups).toBeLessThan(n / 200);
+    const file = (index as unknown as { file: { fd: number; blocks: number } | null }).file;
+    expect(file).not.toBeNull();
+    // Most records are in the file (256 a block); what stays in memory is one block a partition at most.
+    expect(file!.blocks * 256).toBeGreaterThan(n - 1024 * 256);
+    // Nothing left in the temporary folder, even while the file is open.
+    expect([...fs.readdirSync(os.tmpdir())].filter((f) => f.startsWith('kam-keys-') && !before.has(f))).toEqual([]);
+    // Every key is found where it was, whether its record was written out or is still in memory.
+    const lookups = index.lookups;
+    const misplaced: number[] = [];
+    for (let i = 0; i < n; i += 7) {
+      const at = index.find(`r:91110105${i}X`);
+      if (at?.sheet !== '档案' || at.row !== i + 3) misplaced.push(i);
+    }
+    expect(misplaced).toEqual([]);
+    expect(index.lookups - lookups).toBe(Math.ceil(n / 7));
+    expect(index.seen(`r:91110105${n - 1}X`, '其他', 1)).toEqual({ sheet: '档案', row: n + 2 });
+    expect(index.find(`r:91110105${n}X`)).toBeNull();
+    index.close();
+    expect(() => fs.fstatSync(file!.fd)).toThrow(/EBADF/);
+    index.close();
+  });
+
+  it('makes no file for a small one', () => {
+    const index = new KeyIndex();
+    for (let i = 0; i < 10_000; i++) index.seen(`c:KA${i}`, '档案', i + 3);
+    expect((index as unknown as { file: unknown }).file).toBeNull();
+    expect(index.find('c:KA9999')).toEqual({ sheet: '档案', row: 10_002 });
+    index.close();
+  });
+
+  it('says in one line why it cannot make its temporary file', () => {
+    const tmpdir = jest.spyOn(os, 'tmpdir').mockReturnValue('/nonexistent/kam-tmp');
+    try {
+      const index = new KeyIndex();
+      expect(() => {
+        for (let i = 0; i < 400_000; i++) index.seen(`c:KA${i}`, '档案', i + 3);
+      }).toThrow(/^导入无法在临时目录 \/nonexistent\/kam-tmp 中建立临时文件：ENOENT/);
+    } finally {
+      tmpdir.mockRestore();
+    }
   });
 });
