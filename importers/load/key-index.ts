@@ -19,19 +19,20 @@ const BLOCK_WORDS = 16;
 const unclosed = new FinalizationRegistry<number>((fd) => fs.close(fd, () => undefined));
 
 /**
- * In-file duplicate detection whose memory does not grow with the file: each natural key is kept as a
- * 64-bit hash (two 32-bit FNV-1a variants) with where it was first seen — a 12-byte record, written
- * to a temporary file once its partition has 256 of them — and in memory only a blocked Bloom filter
- * (two bytes a key) and a 3 MB buffer of the records not yet written. A key the filter has never had is
- * new at once; one it may have had (the key itself, or about one in a thousand others) is looked up
- * in its partition's records. A false duplicate needs a 64-bit collision (≈ 2·10⁻⁷ among a million
- * rows' three million keys), as when the records were all in memory; a million rows' keys take 9 MB
- * here instead of the 51 MB an in-memory table of them took (a file under about 350,000 keys writes
- * nothing). The file is unlinked as soon as it is made: it goes with the process whatever happens.
+ * In-file duplicate detection whose memory grows by two bytes a key, not seventeen: each natural key is
+ * kept as a 64-bit hash (two 32-bit FNV-1a variants) with where it was first seen — a 12-byte record,
+ * written to a temporary file once its partition has 256 of them — and in memory stay only a blocked
+ * Bloom filter (two bytes a key) and a 3 MB buffer of the records not yet written. A key the filter has
+ * never had is new at once; one it may have had (the key itself, or fewer than one in a thousand others:
+ * one in 2,400 measured) is looked up in its partition's records. A false duplicate needs a 64-bit
+ * collision (≈ 2·10⁻⁷ among a million rows' three million keys), as when the records were all in memory;
+ * a million rows' keys take 9 MB here instead of the 51 MB an in-memory table of them took, and a file
+ * under some 200,000 keys writes nothing. The file is unlinked as soon as it is made: it goes with the
+ * process whatever happens.
  *
  * Where a key was seen is one number, its position: keys arrive in file order, sheet after sheet, and each
  * run of one sheet's rows gets a base above every position before it (position = base + row), so the
- * sheet and row come back from the position by the runs' bases. Position 0 marks an empty record.
+ * sheet and row come back from the position by the runs' bases. No position is 0 (0 means: not held).
  *
  * The filter is sized for the keys a file is expected to hold ({@link reserve}, told from its first rows);
  * past that it is rebuilt twice as large from the records, so a low estimate costs one read of the file.
@@ -46,7 +47,8 @@ export class KeyIndex {
   private readonly filled = new Uint16Array(PARTITIONS);
   /** Each partition's blocks in the file, by number (block n lies at n × BLOCK_BYTES). */
   private readonly written: number[][] = Array.from({ length: PARTITIONS }, () => []);
-  private file: { fd: number; blocks: number } | null = null;
+  /** The temporary file, once a block is written; `dir` when its folder could not be removed while it was open (it is at close). */
+  private file: { fd: number; blocks: number; dir: string | null } | null = null;
   private readonly scratch = new Int32Array(BLOCK_INTS);
   /** Runs of one sheet's rows, in file order: the sheet and the base its positions lie above. */
   private readonly runs: { sheet: string; base: number }[] = [];
@@ -60,6 +62,7 @@ export class KeyIndex {
     this.bloom = new Int32Array(this.bloomBlocks * BLOCK_WORDS);
   }
 
+  /** The filter's 512-bit blocks for `keys` keys at sixteen bits a key. */
   private static blocksFor(keys: number): number {
     return Math.max(1, Math.ceil((keys * BITS_PER_KEY) / (BLOCK_WORDS * 32)));
   }
@@ -99,8 +102,10 @@ export class KeyIndex {
   close(): void {
     if (!this.file) return;
     unclosed.unregister(this);
-    fs.closeSync(this.file.fd);
+    const { fd, dir } = this.file;
     this.file = null;
+    fs.closeSync(fd);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 
   private startRun(sheet: string): number {
@@ -159,6 +164,7 @@ export class KeyIndex {
     return true;
   }
 
+  /** Sets the hash's eight bits in its block (as {@link mayHold} reads them). */
   private setBits(h1: number, h2: number): void {
     const block = this.blockOf(h1, h2);
     const a = h1 & 511;
@@ -185,6 +191,7 @@ export class KeyIndex {
     return 0;
   }
 
+  /** The position of the record with the hash among `records[from, to)`, 0 when none has it. */
   private static scan(records: Int32Array, from: number, to: number, h1: number, h2: number): number {
     for (let i = from; i < to; i += RECORD) if (records[i + 1] === h2 && records[i] === h1) return records[i + 2];
     return 0;
@@ -212,6 +219,7 @@ export class KeyIndex {
     this.filled[p] = 0;
   }
 
+  /** Reads block `block` of the file into `scratch`. */
   private readBlock(block: number): void {
     const bytes = new Uint8Array(this.scratch.buffer);
     let done = 0;
@@ -222,8 +230,8 @@ export class KeyIndex {
     }
   }
 
-  /** A temporary file, unlinked at once (where the system allows: elsewhere it goes when closed). */
-  private open(): { fd: number; blocks: number } {
+  /** A temporary file, unlinked at once (where the system allows: elsewhere at close). */
+  private open(): { fd: number; blocks: number; dir: string | null } {
     let dir: string | undefined;
     let fd: number;
     try {
@@ -233,12 +241,13 @@ export class KeyIndex {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(say(`导入无法在临时目录 ${os.tmpdir()} 中建立临时文件：${(e as Error).message}`, `the import could not make its temporary file in ${os.tmpdir()}: ${(e as Error).message}`), { cause: e });
     }
+    let kept: string | null = null;
     try {
       fs.rmSync(dir, { recursive: true, force: true });
     } catch {
-      // (Windows keeps an open file: it is left to the system's temporary folder)
+      kept = dir; // (Windows does not remove an open file: removed at close)
     }
-    this.file = { fd, blocks: 0 };
+    this.file = { fd, blocks: 0, dir: kept };
     unclosed.register(this, fd, this);
     return this.file;
   }
