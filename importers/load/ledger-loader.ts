@@ -17,7 +17,7 @@
  * (or its collection) on file never rewrites it, as an update through the API does not.
  */
 import { say } from '../../src/common/messages';
-import { deleteWhere } from '../../src/db/deletions';
+import { deleteIds } from '../../src/db/deletions';
 import { In } from 'typeorm';
 import { ActivityType, ProjectStatus, RecordSource, Role } from '../../src/common/enums';
 import { decideActivityManager, defaultChannel } from '../../src/modules/activities/activity.rules';
@@ -282,7 +282,7 @@ export class LedgerLoader {
     const insertPayments = upserts.filter((u) => u.id === undefined);
     const insertedPayments = await bulkWrite(m, Payment, insertPayments, { returning: this.s.record?.written ? ['id', 'activityId'] : undefined });
     await bulkWrite(m, Payment, upserts.filter((u) => u.id !== undefined), { upsert: { conflict: ['id'], update: updatableColumns(m, Payment) } });
-    for (const chunk of chunks(removals, 1000)) await deleteWhere(m, Payment, { id: In(chunk) });
+    await deleteIds(m, Payment, removals);
     if (this.s.record?.written) {
       const out: WrittenRecord[] = [];
       for (const p of fresh) {

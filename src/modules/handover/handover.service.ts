@@ -5,7 +5,7 @@
  * item, and once approved (by the committee where ownership moves, reason 客户经理离职交接) applies it all
  * in one transaction and deactivates the user. Deactivating a user who still holds anything is refused.
  */
-import { deleteWhere } from '../../db/deletions';
+import { deleteIds } from '../../db/deletions';
 import { In, IsNull, type DataSource } from 'typeorm';
 import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode, notFound } from '../../common/errors';
@@ -133,7 +133,7 @@ export class HandoverService {
       const key = (h: Pick<Holding, 'kind' | 'refId'>) => `${h.kind}|${h.refId}`;
       const nowKeys = new Set(now.map(key));
       const gone = listed.filter((i) => !nowKeys.has(key(i)));
-      if (gone.length) await deleteWhere(em, HandoverItem, { id: In(gone.map((g) => g.id)) });
+      if (gone.length) await deleteIds(em, HandoverItem, gone.map((g) => g.id));
       const have = new Set(listed.map(key));
       const fresh = now.filter((h) => !have.has(key(h))).map((h) => ({ ...h, handoverId: handover!.id, successorId: null }));
       for (let i = 0; i < fresh.length; i += 500) await em.insert(HandoverItem, fresh.slice(i, i + 500));

@@ -16,7 +16,7 @@ import type { RequestContext } from '../../common/context';
 import { DomainError, ErrorCode } from '../../common/errors';
 import { ImportMode, ImportModes, ImportStatus, Role } from '../../common/enums';
 import { translateConstraintError } from '../../db/constraint-errors';
-import { deleteWhere } from '../../db/deletions';
+import { deleteIds, deleteWhere } from '../../db/deletions';
 import { inTransaction } from '../../db/transaction';
 import type { AuditService } from '../audit/audit.service';
 import { assertMayImport } from '../auth/access.rules';
@@ -359,7 +359,7 @@ export class ImportReviewService {
       await qr.startTransaction();
       try {
         // Through deleteWhere, so the removal leaves its tombstones for BI's incremental refresh (issue 15).
-        await deleteWhere(em, meta.target as EntityTarget<{ id: number }>, { id: In(chunk) });
+        await deleteIds(em, meta.target as EntityTarget<{ id: number }>, chunk);
         await qr.commitTransaction();
         removed += chunk.length;
       } catch (e) {
