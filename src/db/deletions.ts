@@ -33,6 +33,7 @@ async function idsWhereIn(em: EntityManager, meta: EntityMetadata, property: str
   }
   return out;
 }
+
 /** Key of the acting login in a transaction's `QueryRunner.data` (TypeORM's per-connection user data). */
 const ACTOR = 'kamActor';
 
