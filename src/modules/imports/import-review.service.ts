@@ -358,7 +358,7 @@ export class ImportReviewService {
       const chunk = doomed.slice(i, i + RUN_CHUNK);
       await qr.startTransaction();
       try {
-        // Through deleteWhere, so the removal leaves its tombstones for BI's incremental refresh (issue 15).
+        // Through deleteIds, so the removal leaves its tombstones for BI's incremental refresh (issue 15), its ids bound.
         await deleteIds(em, meta.target as EntityTarget<{ id: number }>, chunk);
         await qr.commitTransaction();
         removed += chunk.length;
